@@ -1,0 +1,33 @@
+"""The registry of subcommands and the window launcher.
+
+Each feature module contributes a ``register(subparsers)``; adding a command is one line here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from viewer.cli import basic
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the main window (imported lazily so headless commands never load Qt)."""
+    from viewer.gui.app import run
+
+    return run(args)
+
+
+def _register_gui(sub: Any) -> None:
+    from pathlib import Path
+
+    from viewer.cli.common import add_db_arg
+
+    p = sub.add_parser("gui", help="open the window on a database and import the given exports")
+    add_db_arg(p)
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.set_defaults(handler=run_gui)
+
+
+REGISTRY: list[Callable[[Any], None]] = [basic.register, _register_gui]

@@ -1,0 +1,97 @@
+"""Shared command-line pieces: database option, filter options, error handling."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from viewer.core.filters import SORTABLE_COLUMNS, BillFilter, parse_reason, parse_user_time
+from viewer.data.db import Database, default_db_path, open_database
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit status 2 with the message."""
+
+
+def add_db_arg(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH`` (default: ``$BILL_VIEWER_DB`` or the user's data folder)."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default: $BILL_VIEWER_DB or bills.sqlite in the user's data folder)",
+    )
+
+
+def open_db_from(args: argparse.Namespace, *, create: bool = True) -> Database:
+    """Open the database named by ``--db`` or the default one."""
+    return open_database(args.db or default_db_path(), create=create)
+
+
+def add_filter_args(parser: argparse.ArgumentParser, *, sort: bool = True) -> None:
+    """The window's filters as options (shared by export, summary and at)."""
+    g = parser.add_argument_group("filters (combined with AND)")
+    g.add_argument("--agent", action="append", default=[], metavar="A", help="agent work number")
+    g.add_argument("--exclude-agent", action="append", default=[], metavar="A")
+    g.add_argument("--op-type", action="append", default=[], type=int, metavar="N")
+    g.add_argument("--exclude-op-type", action="append", default=[], type=int, metavar="N")
+    g.add_argument(
+        "--reason",
+        action="append",
+        default=[],
+        metavar="TYPE:CODE",
+        help="operation type and reason code, e.g. 3:201 (CODE '-' = not used)",
+    )
+    g.add_argument("--exclude-reason", action="append", default=[], metavar="TYPE:CODE")
+    g.add_argument(
+        "--from",
+        dest="time_from",
+        metavar="TIME",
+        help="begin at or after YYYY-MM-DD[ HH:MM[:SS]] (inclusive)",
+    )
+    g.add_argument(
+        "--to",
+        dest="time_to",
+        metavar="TIME",
+        help="begin before YYYY-MM-DD[ HH:MM[:SS]] (exclusive)",
+    )
+    g.add_argument("--call-id")
+    g.add_argument("--skill")
+    g.add_argument("--media-type", action="append", default=[], type=int, metavar="N")
+    g.add_argument("--text", help="text contained in agent, call ID, phone/IP, object, ids ...")
+    if sort:
+        g.add_argument(
+            "--sort",
+            default="begin_time",
+            metavar="COLUMN[:desc]",
+            help=f"sort column: {', '.join(SORTABLE_COLUMNS)}",
+        )
+
+
+def filter_from_args(args: argparse.Namespace) -> BillFilter:
+    """Build the ``BillFilter`` from parsed filter options; raises ``UsageError``."""
+    try:
+        sort, descending = "begin_time", False
+        if getattr(args, "sort", None):
+            name, _, direction = args.sort.partition(":")
+            if direction not in ("", "asc", "desc"):
+                raise ValueError(f"invalid sort direction {direction!r}: use asc or desc")
+            sort, descending = name, direction == "desc"
+        return BillFilter(
+            agents=tuple(args.agent),
+            exclude_agents=tuple(args.exclude_agent),
+            op_types=tuple(args.op_type),
+            exclude_op_types=tuple(args.exclude_op_type),
+            reasons=tuple(parse_reason(r) for r in args.reason),
+            exclude_reasons=tuple(parse_reason(r) for r in args.exclude_reason),
+            time_from=parse_user_time(args.time_from) if args.time_from else None,
+            time_to=parse_user_time(args.time_to) if args.time_to else None,
+            call_id=args.call_id or None,
+            skill=args.skill or None,
+            media_types=tuple(args.media_type),
+            text=args.text or None,
+            sort=sort,
+            descending=descending,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

@@ -1,0 +1,1 @@
+"""Pure-Python core: code tables, records, filters, task plumbing. No Qt, no SQLAlchemy."""

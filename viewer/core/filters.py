@@ -1,0 +1,222 @@
+"""The filter model shared by the window, the command line and the exporter.
+
+A ``BillFilter`` is a frozen value: the GUI builds one from its widgets, the command line from its
+options; ``viewer.data.queries`` turns it into SQL and ``describe()`` into the plain sentence that
+the status bar and the export's report sheet show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+
+from viewer.core.records import COLUMN_TITLES, TIME_LABEL
+
+Reason = tuple[int, int | None]
+"""``(op_type, cause)``; a cause of ``None`` means the "not used" marker (65535, -1, empty)."""
+
+SORTABLE_COLUMNS: tuple[str, ...] = (
+    "begin_time",
+    "end_time",
+    "duration",
+    "agent_id",
+    "op_type",
+    "op_object",
+    "op_cause",
+    "call_id",
+    "skill_id",
+    "media_type",
+    "phone_no",
+    "logon_sn",
+    "source",
+    "id",
+    "developer_id",
+    "account_id",
+    "service_no",
+    "vdn_id",
+    "cc_id",
+    "agent_type",
+    "callIn_out",
+    "location_id",
+    "skillInfo_sn",
+)
+"""Columns a filter may sort by (names as in the export, plus ``duration`` and ``source``)."""
+
+_TIME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def parse_user_time(text: str) -> str:
+    """Parse ``YYYY-MM-DD[ HH:MM[:SS]]`` typed by a user into the stored ``YYYY-MM-DD hh:mm:ss``.
+
+    Raises:
+        ValueError: with a message naming the expected format.
+    """
+    m = _TIME_RE.match(text.strip())
+    if not m:
+        raise ValueError(f"invalid time {text!r}: expected YYYY-MM-DD[ HH:MM[:SS]]")
+    parts = [int(p) if p else 0 for p in m.groups()]
+    try:
+        dt = datetime(*parts)  # type: ignore[misc]
+    except ValueError as exc:
+        raise ValueError(f"invalid time {text!r}: {exc}") from None
+    return dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def shift_time(stored: str, seconds: float) -> str:
+    """Return a stored time moved by ``seconds`` (used by the "around a bill" preset)."""
+    dt = datetime.strptime(stored, "%Y-%m-%d %H:%M:%S") + timedelta(seconds=seconds)
+    return dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _fmt_list(values: Iterable[str], limit: int = 8) -> str:
+    items = list(values)
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return ", ".join(items)
+
+
+@dataclass(frozen=True)
+class BillFilter:
+    """Which bills to show and in which order. Empty fields do not restrict.
+
+    Inclusion lists and exclusion lists combine: a bill must match every non-empty inclusion list
+    and no exclusion list. Times are stored-form strings; ``time_from`` is inclusive and
+    ``time_to`` exclusive, both compared with ``begin_time``.
+    """
+
+    agents: tuple[str, ...] = ()
+    exclude_agents: tuple[str, ...] = ()
+    op_types: tuple[int, ...] = ()
+    exclude_op_types: tuple[int, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    exclude_reasons: tuple[Reason, ...] = ()
+    time_from: str | None = None
+    time_to: str | None = None
+    call_id: str | None = None
+    skill: str | None = None
+    media_types: tuple[int, ...] = ()
+    text: str | None = None
+    sort: str = "begin_time"
+    descending: bool = False
+    ids: tuple[int, ...] = field(default=(), compare=True)
+    """Explicit bill row keys (a drill-down from a timeline or a summary cell); empty: all."""
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTABLE_COLUMNS:
+            raise ValueError(
+                f"cannot sort by {self.sort!r}; choose one of {', '.join(SORTABLE_COLUMNS)}"
+            )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the filter restricts nothing (sort order aside)."""
+        return self.restriction() == BillFilter().restriction()
+
+    def restriction(self) -> BillFilter:
+        """The same filter with the default sort: what is selected, regardless of order."""
+        return replace(self, sort="begin_time", descending=False)
+
+    def cleared(self) -> BillFilter:
+        """A filter that restricts nothing but keeps this sort order."""
+        return BillFilter(sort=self.sort, descending=self.descending)
+
+    def describe(
+        self,
+        op_label: Callable[[int], str] | None = None,
+        reason_label: Callable[[int, int | None], str] | None = None,
+    ) -> str:
+        """The filter as one plain sentence, e.g. for the status bar and the export's report.
+
+        Args:
+            op_label: names an operation type (default: its number).
+            reason_label: names a reason of a type (default: its number).
+        """
+        op = op_label or (lambda code: str(code))
+        rs = reason_label or (lambda t, c: f"{t}:{'not used' if c is None else c}")
+        parts: list[str] = []
+        if self.ids:
+            parts.append(f"{len(self.ids)} selected bill(s)")
+        if self.agents:
+            parts.append("agent " + _fmt_list(self.agents))
+        if self.exclude_agents:
+            parts.append("agent not " + _fmt_list(self.exclude_agents))
+        if self.op_types:
+            parts.append("operation " + _fmt_list(op(t) for t in self.op_types))
+        if self.exclude_op_types:
+            parts.append("operation not " + _fmt_list(op(t) for t in self.exclude_op_types))
+        if self.reasons:
+            parts.append("reason " + _fmt_list(rs(t, c) for t, c in self.reasons))
+        if self.exclude_reasons:
+            parts.append("reason not " + _fmt_list(rs(t, c) for t, c in self.exclude_reasons))
+        if self.time_from and self.time_to:
+            parts.append(f"begin from {self.time_from} to before {self.time_to} ({TIME_LABEL})")
+        elif self.time_from:
+            parts.append(f"begin at or after {self.time_from} ({TIME_LABEL})")
+        elif self.time_to:
+            parts.append(f"begin before {self.time_to} ({TIME_LABEL})")
+        if self.call_id:
+            parts.append(f"call ID {self.call_id}")
+        if self.skill:
+            parts.append(f"skill {self.skill}")
+        if self.media_types:
+            parts.append("media type " + _fmt_list(str(m) for m in self.media_types))
+        if self.text:
+            parts.append(f"text containing {self.text!r}")
+        head = "All bills" if not parts else "Bills with " + "; ".join(parts)
+        order = "descending" if self.descending else "ascending"
+        title = COLUMN_TITLES.get(self.sort, self.sort.replace("_", " ")).lower()
+        return f"{head}, sorted by {title} {order}."
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict (machine-readable form for exports and saved filters)."""
+        data = asdict(self)
+        for key in ("reasons", "exclude_reasons"):
+            data[key] = [list(r) for r in getattr(self, key)]
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items()}
+
+    def to_json(self) -> str:
+        """``to_dict()`` as compact JSON with sorted keys."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> BillFilter:
+        """Inverse of ``to_dict``; unknown keys are ignored so older saved filters still load."""
+        known = {f for f in cls.__dataclass_fields__}
+        kwargs: dict[str, object] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue
+            if key in ("reasons", "exclude_reasons"):
+                kwargs[key] = tuple((int(t), None if c is None else int(c)) for t, c in value)  # type: ignore[union-attr]
+            elif key in ("op_types", "exclude_op_types", "media_types", "ids"):
+                kwargs[key] = tuple(int(v) for v in value)  # type: ignore[union-attr]
+            elif key in ("agents", "exclude_agents"):
+                kwargs[key] = tuple(str(v) for v in value)  # type: ignore[union-attr]
+            else:
+                kwargs[key] = value
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_json(cls, text: str) -> BillFilter:
+        """Inverse of ``to_json``."""
+        return cls.from_dict(json.loads(text))
+
+
+def parse_reason(text: str) -> Reason:
+    """Parse ``TYPE:CODE`` (``CODE`` may be ``-`` or ``not-used`` for the not-used marker)."""
+    type_text, sep, code_text = text.partition(":")
+    if not sep:
+        raise ValueError(f"invalid reason {text!r}: expected TYPE:CODE, e.g. 3:201")
+    try:
+        op_type = int(type_text)
+        code = (
+            None
+            if code_text.strip().lower() in ("-", "not-used", "65535", "-1")
+            else int(code_text)
+        )
+    except ValueError:
+        raise ValueError(f"invalid reason {text!r}: expected TYPE:CODE, e.g. 3:201") from None
+    return op_type, code

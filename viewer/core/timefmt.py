@@ -1,0 +1,75 @@
+"""Bill times: exported ``YYYY-MM-DD hh:mm:ss`` text <-> stored whole seconds.
+
+The export carries no zone, so the stored number is the wall-clock time read as if it were UTC:
+it orders and subtracts correctly and converts back to exactly the exported text. Integers keep
+the database and its time indexes small and make durations a subtraction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+EPOCH = datetime(1970, 1, 1)
+_DAY = 86400
+
+
+def to_epoch(text: str) -> int:
+    """Seconds for a canonical ``YYYY-MM-DD hh:mm:ss`` text (validated by the caller)."""
+    return (
+        _day_seconds(text[:10]) + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+    )
+
+
+_day_cache: dict[str, int] = {}
+
+
+def _day_seconds(day: str) -> int:
+    seconds = _day_cache.get(day)
+    if seconds is None:
+        seconds = (datetime(int(day[:4]), int(day[5:7]), int(day[8:10])) - EPOCH).days * _DAY
+        if len(_day_cache) > 100_000:
+            _day_cache.clear()
+        _day_cache[day] = seconds
+    return seconds
+
+
+class EpochCache(dict[str, int]):
+    """A memo of text -> seconds; ``map(cache.__getitem__, texts)`` converts at C speed on hits.
+
+    Bills cluster in time (many share a second), so most lookups hit.
+    """
+
+    def __missing__(self, text: str) -> int:
+        if len(self) > 200_000:
+            self.clear()
+        value = to_epoch(text)
+        self[text] = value
+        return value
+
+
+def from_epoch(seconds: int | None) -> str:
+    """The exported text for stored seconds (empty for None)."""
+    if seconds is None or seconds == "":
+        return ""
+    return (EPOCH + timedelta(seconds=int(seconds))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def to_datetime(seconds: int | None) -> datetime | None:
+    """A naive ``datetime`` (tenant wall-clock time) for stored seconds."""
+    if seconds is None or seconds == "":
+        return None
+    return EPOCH + timedelta(seconds=int(seconds))
+
+
+def format_duration(seconds: int | None) -> str:
+    """``h:mm:ss`` for a duration in seconds (empty for None)."""
+    if seconds is None:
+        return ""
+    sign = "-" if seconds < 0 else ""
+    s = abs(int(seconds))
+    return f"{sign}{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def now_local_text() -> str:
+    """The current local time with its UTC offset, for report headers."""
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,1 @@
+"""Data layer: SQLite through SQLAlchemy, CSV reading, spreadsheet writing. No Qt."""

@@ -1,0 +1,44 @@
+"""Site labels: names a site gives to its own codes (busy 200-250, rest and work reasons, ...).
+
+They live in the database, so that every window, command and export on it uses the same names.
+"""
+
+from __future__ import annotations
+
+from viewer.core.codes import is_site_definable
+from viewer.core.errors import KnownError
+from viewer.data.db import Database
+
+
+def load_labels(db: Database) -> dict[tuple[int, int], str]:
+    """All site labels as ``{(op_type, code): text}``."""
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT op_type, code, text FROM site_label").all()
+    return {(int(t), int(c)): str(x) for t, c, x in rows}
+
+
+def set_label(db: Database, op_type: int, code: int, text: str) -> None:
+    """Name a site-definable code; raises ``KnownError`` for codes the vendor defines."""
+    text = text.strip()
+    if not text:
+        raise KnownError("a label needs some text; use 'labels unset' to remove one")
+    if not is_site_definable(op_type, code):
+        raise KnownError(
+            f"operation type {op_type} reason {code} is defined by the vendor, not by the site; "
+            "only site-defined codes can be labelled (see 'bill-viewer labels list')"
+        )
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO site_label (op_type, code, text) VALUES (?, ?, ?) "
+            "ON CONFLICT(op_type, code) DO UPDATE SET text = excluded.text",
+            (op_type, code, text),
+        )
+
+
+def unset_label(db: Database, op_type: int, code: int) -> bool:
+    """Remove a label; returns whether one existed."""
+    with db.engine.begin() as conn:
+        result = conn.exec_driver_sql(
+            "DELETE FROM site_label WHERE op_type = ? AND code = ?", (op_type, code)
+        )
+    return bool(result.rowcount)

@@ -1,0 +1,127 @@
+"""The database schema: bills with their provenance, the source-file ledger, rejects, conflicts.
+
+Bills keep their exported values (codes are not translated on import; decoding happens on read).
+Times are stored as whole seconds of the exported wall-clock time (``viewer.core.timefmt``), which
+converts back to exactly the exported text and keeps the time indexes small.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, UniqueConstraint
+
+SCHEMA_VERSION = 2
+"""Bump with a migration in ``viewer.data.db.MIGRATIONS``."""
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+source_file = Table(
+    "source_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", Text, nullable=False, index=True),
+    Column("imported_at", Text, nullable=False),
+    Column("rows_read", Integer, nullable=False, server_default="0"),
+    Column("imported", Integer, nullable=False, server_default="0"),
+    Column("duplicates", Integer, nullable=False, server_default="0"),
+    Column("conflicts", Integer, nullable=False, server_default="0"),
+    Column("rejected", Integer, nullable=False, server_default="0"),
+    Column("message", Text, nullable=False, server_default=""),
+)
+
+# Column names follow the export (section "Columns" of the README) except ``id``, which is
+# ``bill_id`` here so that it cannot be confused with the row key ``pk``.
+bill = Table(
+    "bill",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("bill_id", Text, nullable=False),
+    Column("developer_id", Text),
+    Column("account_id", Text),
+    Column("agent_id", Text),
+    Column("service_no", Text),
+    Column("skill_id", Text),
+    Column("call_id", Text),
+    Column("begin_time", Integer, nullable=False),
+    Column("end_time", Integer),
+    Column("op_type", Integer),
+    Column("op_object", Text),
+    Column("op_cause", Integer),
+    Column("media_type", Integer),
+    Column("vdn_id", Text),
+    Column("cc_id", Text),
+    Column("agent_type", Integer),
+    Column("phone_no", Text),
+    Column("call_in_out", Integer),
+    Column("location_id", Text),
+    Column("logon_sn", Text),
+    Column("skill_info_sn", Text),
+    Column("source_id", Integer, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("extra", Text),
+    Index("ix_bill_bill_id", "bill_id", unique=True),
+    Index("ix_bill_begin", "begin_time"),
+    Index("ix_bill_agent_begin", "agent_id", "begin_time"),
+    Index("ix_bill_type_cause_begin", "op_type", "op_cause", "begin_time"),
+)
+
+BILL_INDEXES: tuple[Index, ...] = tuple(sorted(bill.indexes, key=lambda i: str(i.name)))
+"""Indexes of the bill table (dropped and rebuilt around a bulk import)."""
+
+BILL_FIELDS: tuple[str, ...] = tuple(
+    c.name for c in bill.columns if c.name not in ("pk", "source_id", "line", "extra")
+)
+"""The 21 stored export fields in file order (database column names)."""
+
+DB_NAME: dict[str, str] = {
+    "id": "bill_id",
+    "callIn_out": "call_in_out",
+    "skillInfo_sn": "skill_info_sn",
+}
+"""Export column name -> database column name, where they differ."""
+
+reject = Table(
+    "reject",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+conflict = Table(
+    "conflict",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bill_id", Text, nullable=False, index=True),
+    Column("source_id", Integer, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("fields", Text, nullable=False),  # JSON list of the 21 values of the rejected copy
+    Column("differs", Text, nullable=False),  # comma-separated names of the differing columns
+)
+
+site_label = Table(
+    "site_label",
+    metadata,
+    Column("op_type", Integer, primary_key=True),
+    Column("code", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+)
+
+saved_filter = Table(
+    "saved_filter",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("filter_json", Text, nullable=False),
+    UniqueConstraint("name"),
+)
