@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from viewer.core.columns import ROW_FIELDS
 from viewer.core.filters import BillFilter, Reason
 from viewer.core.timefmt import from_epoch, to_epoch
 from viewer.data.db import Database
-from viewer.data.schema import BILL_FIELDS
 
 NOT_USED_SQL = "(op_cause IS NULL OR op_cause IN (65535, -1, ''))"
 TEXT_COLUMNS: tuple[str, ...] = (
@@ -41,8 +41,8 @@ SORT_SQL: dict[str, str] = {
     "skillInfo_sn": "skill_info_sn",
 }
 
-ROW_COLUMNS: tuple[str, ...] = ("pk", *BILL_FIELDS, "source_id", "line", "extra")
-"""Columns of a row returned by ``rows_by_ids`` and ``first_rows``, in order."""
+ROW_COLUMNS: tuple[str, ...] = ROW_FIELDS
+"""Columns of a row returned by ``rows_by_ids`` and ``first_rows`` (``viewer.core.columns``)."""
 
 MAX_VARS = 900
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, UniqueConstraint
 
+from viewer.core.columns import DB_FIELDS
+
 SCHEMA_VERSION = 2
 """Bump with a migration in ``viewer.data.db.MIGRATIONS``."""
 
@@ -125,3 +127,5 @@ saved_filter = Table(
     Column("filter_json", Text, nullable=False),
     UniqueConstraint("name"),
 )
+
+assert BILL_FIELDS == DB_FIELDS, "schema and viewer.core.columns disagree on the bill fields"

@@ -1,0 +1,133 @@
+"""The bill columns as users see them: titles, kinds and decoding, shared by table and export.
+
+A row is a tuple in ``ROW_FIELDS`` order (what ``viewer.data.queries`` returns). Each ``Column``
+knows how to take its raw value from such a row and, for code columns, how to explain it, so the
+window and the spreadsheet always agree on what a column means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from viewer.core import codes
+from viewer.core.codes import Explanation
+from viewer.core.records import COLUMN_TITLES, COLUMNS
+
+DB_FIELDS: tuple[str, ...] = tuple(
+    {"id": "bill_id", "callIn_out": "call_in_out", "skillInfo_sn": "skill_info_sn"}.get(c, c)
+    for c in COLUMNS
+)
+"""The 21 export fields by their database column names, in file order."""
+
+ROW_FIELDS: tuple[str, ...] = ("pk", *DB_FIELDS, "source_id", "line", "extra")
+"""Fields of a bill row tuple as the data layer returns it."""
+
+IDX: Mapping[str, int] = {name: i for i, name in enumerate(ROW_FIELDS)}
+"""Position of each field in a row tuple."""
+
+Labels = Mapping[tuple[int, int], str]
+Row = Sequence[Any]
+
+TIME, DURATION, CODE, TEXT, SOURCE = "time", "duration", "code", "text", "source"
+
+
+def _op_type(row: Row, _labels: Labels | None) -> Explanation:
+    return codes.explain_op_type(row[IDX["op_type"]])
+
+
+def _object(row: Row, _labels: Labels | None) -> Explanation:
+    return codes.explain_object(row[IDX["op_type"]], row[IDX["op_object"]])
+
+
+def _reason(row: Row, labels: Labels | None) -> Explanation:
+    return codes.explain_reason(row[IDX["op_type"]], row[IDX["op_cause"]], labels)
+
+
+def _media(row: Row, _labels: Labels | None) -> Explanation:
+    return codes.explain_media_type(row[IDX["media_type"]])
+
+
+def _agent_type(row: Row, _labels: Labels | None) -> Explanation:
+    return codes.explain_agent_type(row[IDX["agent_type"]])
+
+
+def _in_out(row: Row, _labels: Labels | None) -> Explanation:
+    return codes.explain_call_in_out(row[IDX["call_in_out"]])
+
+
+@dataclass(frozen=True)
+class Column:
+    """One user-facing column: where its value comes from and how it reads."""
+
+    key: str
+    """Stable name, used in settings, ``--columns`` and ``--sort``."""
+    title: str
+    kind: str
+    field: str | None = None
+    """The row field holding the raw value (None for derived columns)."""
+    explain: Callable[[Row, Labels | None], Explanation] | None = None
+    default_visible: bool = True
+
+    def raw(self, row: Row) -> Any:
+        """The stored value: seconds for times and durations, the exported code for codes."""
+        if self.kind == DURATION:
+            begin, end = row[IDX["begin_time"]], row[IDX["end_time"]]
+            return None if end is None or end == "" else int(end) - int(begin)
+        if self.kind == SOURCE:
+            return row[IDX["source_id"]], row[IDX["line"]]
+        assert self.field is not None
+        return row[IDX[self.field]]
+
+
+_ALL: tuple[Column, ...] = (
+    Column("begin_time", "Begin", TIME, "begin_time"),
+    Column("end_time", "End", TIME, "end_time"),
+    Column("duration", "Duration", DURATION),
+    Column("agent_id", "Agent", TEXT, "agent_id"),
+    Column("op_type", "Operation", CODE, "op_type", _op_type),
+    Column("op_object", "Object", CODE, "op_object", _object),
+    Column("op_cause", "Reason", CODE, "op_cause", _reason),
+    Column("call_id", "Call ID", TEXT, "call_id"),
+    Column("skill_id", "Skill", TEXT, "skill_id"),
+    Column("media_type", "Media type", CODE, "media_type", _media),
+    Column("phone_no", "Phone/IP", TEXT, "phone_no"),
+    Column("logon_sn", "Logon session", TEXT, "logon_sn"),
+    Column("source", "Source file", SOURCE),
+    Column("id", COLUMN_TITLES["id"], TEXT, "bill_id", default_visible=False),
+    Column("agent_type", "Agent type", CODE, "agent_type", _agent_type, default_visible=False),
+    Column("callIn_out", "In/out", CODE, "call_in_out", _in_out, default_visible=False),
+    Column("developer_id", "Developer ID", TEXT, "developer_id", default_visible=False),
+    Column("account_id", "Account", TEXT, "account_id", default_visible=False),
+    Column("service_no", "Service no.", TEXT, "service_no", default_visible=False),
+    Column("vdn_id", "VDN", TEXT, "vdn_id", default_visible=False),
+    Column("cc_id", "Call center", TEXT, "cc_id", default_visible=False),
+    Column("location_id", "Location", TEXT, "location_id", default_visible=False),
+    Column("skillInfo_sn", "Skill list", TEXT, "skill_info_sn", default_visible=False),
+)
+
+ALL_COLUMNS: tuple[Column, ...] = _ALL
+"""Every column, default-visible ones first, in their default order."""
+
+BY_KEY: Mapping[str, Column] = {c.key: c for c in _ALL}
+
+DEFAULT_KEYS: tuple[str, ...] = tuple(c.key for c in _ALL if c.default_visible)
+
+
+def column(key: str) -> Column:
+    """The column named ``key``; raises ``ValueError`` naming the valid keys."""
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise ValueError(f"unknown column {key!r}; choose from {', '.join(BY_KEY)}") from None
+
+
+def parse_column_list(text: str) -> tuple[str, ...]:
+    """Parse ``a,b,c`` from ``--columns`` into validated column keys."""
+    keys = tuple(k.strip() for k in text.split(",") if k.strip())
+    if not keys:
+        raise ValueError("--columns needs at least one column")
+    for key in keys:
+        column(key)
+    return keys
