@@ -50,8 +50,8 @@ def normalise_time(value: str) -> str | None:
     Besides the documented form this accepts what spreadsheet programs write when a user re-saves
     an export (``2026/11/2 8:05``, ``2026-11-02T08:05:00``), since such files reach the viewer too.
     """
-    if _CANONICAL_TIME(value):
-        return value
+    if _CANONICAL_TIME(value) and value[8:10] < "29":
+        return value  # days 29-31 go on to the calendar check (2026-02-30 is no date)
     m = _LOOSE_TIME(value)
     if not m:
         return None
@@ -330,10 +330,15 @@ def _batches(
         for i in range(0, len(rows), batch_size):
             chunk = rows[i : i + batch_size]
             nums = starts[i : i + batch_size]
-            if mapping is None and _all_good(chunk):
+            fast = mapping is None and _all_good(chunk)
+            if fast:
                 get = epoch.__getitem__
-                begins = list(map(get, map(_begin, chunk)))
-                ends = [get(e) if e else None for e in map(_end, chunk)]
+                try:
+                    begins = list(map(get, map(_begin, chunk)))
+                    ends = [get(e) if e else None for e in map(_end, chunk)]
+                except ValueError:  # well-formed but not in the calendar: check row by row
+                    fast = False
+            if fast:
                 for row, num, b, e in zip(chunk, nums, begins, ends, strict=True):
                     row[7] = b  # type: ignore[call-overload]
                     row[8] = e  # type: ignore[call-overload]
@@ -369,6 +374,11 @@ def _all_good(rows: list[list[str]]) -> bool:
     return _BULK_END("\n".join(map(_end, rows)) + "\n") is not None
 
 
+def _is_calendar_time(value: str) -> bool:
+    """Whether ``value`` is canonical text of a real time (the pattern lets 2026-02-30 pass)."""
+    return _CANONICAL_TIME(value) is not None and normalise_time(value) is not None
+
+
 def _check_rows(
     rows: list[list[str]],
     nums: list[int],
@@ -380,7 +390,7 @@ def _check_rows(
     issues: list[RowIssue],
 ) -> None:
     """Row-by-row validation for blocks that are not all clean."""
-    canonical = _CANONICAL_TIME
+    canonical = _is_calendar_time
 
     def raw(num: int) -> str:
         k = num - base
