@@ -111,8 +111,11 @@ class _Blocks:
                 data = data[cut + 1 :]
             buf = carry + data if carry else data
             cut = buf.rfind(b"\n")
-            while cut >= 0 and buf.count(b'"', 0, cut) % 2:
-                cut = buf.rfind(b"\n", 0, cut)  # keep quoted fields whole
+            quotes = buf.count(b'"', 0, cut) if cut >= 0 else 0
+            while cut >= 0 and quotes % 2:  # keep quoted fields whole
+                prev = buf.rfind(b"\n", 0, cut)
+                quotes -= buf.count(b'"', prev + 1, cut)  # one pass over buf, not one per line
+                cut = prev
             if cut < 0 and len(buf) > 16 * self._block_size:
                 cut = buf.rfind(b"\n")  # an unbalanced quote: do not hold the whole file
             if cut < 0:
