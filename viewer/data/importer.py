@@ -394,6 +394,10 @@ def import_source(
 
     try:
         report.sha256 = sha256_of(source, hashed, cancel)
+    except Cancelled:
+        report.status = ImportStatus.CANCELLED
+        report.message = f"{source.display}: cancelled, nothing of this file was kept"
+        raise _CancelledWith(report) from None
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
         report.message = f"{source.display}: cannot read ({exc})"
