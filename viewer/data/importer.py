@@ -257,11 +257,14 @@ class _FileImport:
         """Count and store rejected lines (the first ones also go into the report)."""
         if not issues:
             return
+        # Undecodable and oversized lines are found before the rest of their block: sort.
+        issues = sorted(issues, key=lambda issue: issue.line)
         self.report.rejected += len(issues)
         self.report.rows_read += len(issues)
         room = MAX_REPORTED_REJECTS - len(self.report.rejects)
         if room > 0:
             self.report.rejects.extend(issues[:room])
+            self.report.rejects.sort(key=lambda issue: issue.line)
         self.cur.executemany(
             f"INSERT INTO reject (source_id, line, reason, raw) VALUES ({self.sid}, ?, ?, ?)",
             [(i.line, i.reason, i.raw) for i in issues],
