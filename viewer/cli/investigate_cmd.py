@@ -1,0 +1,235 @@
+"""``bill-viewer summary`` and ``bill-viewer at``: the investigation figures on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from viewer.cli.common import (
+    UsageError,
+    add_db_arg,
+    add_filter_args,
+    filter_from_args,
+    open_db_from,
+)
+from viewer.core.filters import BillFilter, parse_user_time
+from viewer.core.records import TIME_LABEL
+from viewer.core.states import DEFAULT_GAP_SECONDS, AgentMoment, StateKind, Summary
+from viewer.core.timefmt import format_duration, from_epoch, to_epoch
+from viewer.data import investigate
+from viewer.data.labels import load_labels
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]) -> str:
+    """An aligned plain-text table; columns in ``right`` are right-aligned."""
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = []
+    for n, row in enumerate(cells):
+        parts = [
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)
+        ]
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _options(args: argparse.Namespace) -> dict[str, int]:
+    if args.gap_minutes <= 0 or args.lookback_hours < 0:
+        raise UsageError("--gap-minutes must be positive and --lookback-hours not negative")
+    return {
+        "gap_seconds": int(args.gap_minutes * 60),
+        "lookback_seconds": int(args.lookback_hours * 3600),
+    }
+
+
+def _reason_key(reason: int | None) -> str:
+    return "" if reason is None else str(reason)
+
+
+def _summary_json(s: Summary, f: BillFilter) -> dict[str, Any]:
+    return {
+        "period": {"from": f.time_from, "to": f.time_to},
+        "time_label": TIME_LABEL,
+        "filter": f.to_dict(),
+        "agents": [r.as_dict() for r in s.rows],
+        "total": s.total.as_dict(),
+        "busy_reasons": {_reason_key(r): s.reason_label(StateKind.BUSY, r) for r in s.busy_reasons},
+        "rest_reasons": {_reason_key(r): s.reason_label(StateKind.REST, r) for r in s.rest_reasons},
+    }
+
+
+def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> str:
+    """A per-agent table of one state's time by reason code, with a legend of the codes."""
+    attr = "busy" if kind is StateKind.BUSY else "rest"
+    head = ["Agent", *(_reason_key(r) or "not used" for r in reasons)]
+    rows = []
+    for row in [*s.rows, s.total]:
+        values = getattr(row, attr)
+        rows.append(
+            [
+                "Total" if row.is_total else row.agent,
+                *(format_duration(values.get(r, 0)) for r in reasons),
+            ]
+        )
+    legend = "\n".join(
+        f"  {_reason_key(r) or 'not used'} = {s.reason_label(kind, r)}" for r in reasons
+    )
+    return f"{kind.title} by reason:\n{_table(head, rows, set(range(1, len(head))))}\n{legend}"
+
+
+def _summary_text(s: Summary, f: BillFilter) -> str:
+    head = [
+        "Agent",
+        "Signed in",
+        "In conversation",
+        "Conversations",
+        "Busy",
+        "Rest",
+        "Working",
+        "Study",
+        "Forced",
+        "Anomalies",
+    ]
+    rows = [
+        [
+            "Total" if r.is_total else r.agent,
+            format_duration(r.signed_in),
+            format_duration(r.conversation),
+            r.conversations,
+            format_duration(r.busy_total),
+            format_duration(r.rest_total),
+            format_duration(r.work),
+            format_duration(r.study),
+            r.forced,
+            r.anomalies,
+        ]
+        for r in [*s.rows, s.total]
+    ]
+    scope = f.describe().removesuffix(", sorted by begin ascending.").removesuffix(".")
+    parts = [
+        f"Time per state: {scope} ({len(s.rows)} agent(s)).",
+        _table(head, rows, set(range(1, len(head)))),
+    ]
+    if s.busy_reasons:
+        parts.append(_by_reason_text(s, StateKind.BUSY, s.busy_reasons))
+    if s.rest_reasons:
+        parts.append(_by_reason_text(s, StateKind.REST, s.rest_reasons))
+    return "\n\n".join(parts) + "\n"
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print time per state per agent over the filtered period, with a total row."""
+    f = filter_from_args(args)
+    options = _options(args)
+    db = open_db_from(args, create=False)
+    try:
+        labels = load_labels(db)
+        s = investigate.summary(db, f, labels, **options)
+    finally:
+        db.close()
+    if args.json:
+        sys.stdout.write(json.dumps(_summary_json(s, f), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(_summary_text(s, f))
+    return 0
+
+
+def _parse_time(words: Sequence[str]) -> int:
+    text = " ".join(words)
+    try:
+        return to_epoch(parse_user_time(text))
+    except ValueError as exc:
+        message = str(exc).replace("YYYY-MM-DD[ HH:MM[:SS]]", "YYYY-MM-DD HH:MM[:SS]")
+        raise UsageError(message) from None
+
+
+def _moment_text(moments: list[AgentMoment], t: int) -> str:
+    signed = sum(1 for m in moments if m.signed_in)
+    head = ["Agent", "State", "Since", "For", "Signed in since", "Also"]
+    rows = []
+    for m in moments:
+        also = "; ".join(iv.label for iv in m.details if iv.kind is not StateKind.SIGNED_IN)
+        rows.append(
+            [
+                m.agent,
+                m.label,
+                from_epoch(m.since) if m.since is not None else "-",
+                format_duration(t - m.since) if m.since is not None else "-",
+                from_epoch(m.session_start) if m.session_start is not None else "-",
+                also,
+            ]
+        )
+    title = f"State at {from_epoch(t)} ({TIME_LABEL}): {len(moments)} agent(s), {signed} signed in."
+    return f"{title}\n{_table(head, rows, {3})}\n"
+
+
+def cmd_at(args: argparse.Namespace) -> int:
+    """Print every agent's state at a moment and since when."""
+    t = _parse_time(args.time)
+    f = filter_from_args(args)
+    options = _options(args)
+    db = open_db_from(args, create=False)
+    try:
+        moments = investigate.at(db, f, t, load_labels(db), **options)
+    finally:
+        db.close()
+    if args.json:
+        data = {
+            "time": from_epoch(t),
+            "time_label": TIME_LABEL,
+            "filter": f.to_dict(),
+            "signed_in": sum(1 for m in moments if m.signed_in),
+            "agents": [m.as_dict() for m in moments],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(_moment_text(moments, t))
+    return 0
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    add_db_arg(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--gap-minutes",
+        type=float,
+        default=DEFAULT_GAP_SECONDS / 60,
+        metavar="N",
+        help="report signed-in stretches with no bill longer than N minutes (default 30)",
+    )
+    p.add_argument(
+        "--lookback-hours",
+        type=float,
+        default=investigate.DEFAULT_LOOKBACK_SECONDS / 3600,
+        metavar="H",
+        help="read bills up to H hours before the period for sessions already open (default 24)",
+    )
+    add_filter_args(p, sort=False)
+
+
+def register(sub: Any) -> None:
+    """Add ``summary`` and ``at`` to the subcommand parser."""
+    p = sub.add_parser(
+        "summary",
+        help="time signed in, in conversation, busy, rest, working per agent over the period",
+        description="Per agent over the filtered period: time signed in, in conversation "
+        "(pieces joined), busy and rest by reason, working; counts of conversations, forced "
+        "events and anomalies; and a total row.",
+    )
+    _add_common(p)
+    p.set_defaults(handler=cmd_summary)
+
+    p = sub.add_parser(
+        "at",
+        help="every agent's state at a moment and since when",
+        description="Every agent of the filter and its state at TIME, since when, and what "
+        "else was going on (held call, internal help, ...).",
+    )
+    p.add_argument("time", nargs="+", metavar="TIME", help="YYYY-MM-DD HH:MM[:SS]")
+    _add_common(p)
+    p.set_defaults(handler=cmd_at)
