@@ -1,0 +1,377 @@
+"""Tests of the bill CSV reader (viewer.data.csv_source): detection, decoding, bad lines.
+
+Expected results come from tests/fixtures/README.md. The reader is exercised through its public
+entry point ``open_bill_stream``; block boundaries are moved by shrinking the block size.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from viewer.core.errors import BadInputError, NotABillExportError
+from viewer.core.records import COLUMNS, RowIssue
+from viewer.core.timefmt import from_epoch, to_epoch
+from viewer.data import csv_source
+from viewer.data.csv_source import (
+    MAX_LINE_BYTES,
+    Layout,
+    normalise_time,
+    open_bill_stream,
+    sibling_export_kind,
+)
+from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
+
+
+def read(data: bytes, name: str = "test.csv") -> tuple[Layout, list[list[Any]], list[RowIssue]]:
+    """All rows (21 fields + line [+ extra]) and issues of a file's bytes."""
+    fp = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    layout, batches = open_bill_stream(fp, name)
+    rows: list[list[Any]] = []
+    issues: list[RowIssue] = []
+    for batch in batches:
+        rows.extend(batch.rows)
+        rows.extend(batch.extra_rows)
+        issues.extend(batch.issues)
+    rows.sort(key=lambda r: r[21])
+    issues.sort(key=lambda i: i.line)
+    return layout, rows, issues
+
+
+def read_fixture(fixtures_dir: Path, name: str) -> tuple[Layout, list[list[Any]], list[RowIssue]]:
+    return read((fixtures_dir / name).read_bytes(), name)
+
+
+def lines_of(rows: list[list[Any]]) -> list[int]:
+    return [r[21] for r in rows]
+
+
+def text_row(fields: list[str]) -> bytes:
+    return (",".join(fields) + "\n").encode()
+
+
+def sample_rows(n: int = 6) -> list[list[str]]:
+    return list(generate_bills(GeneratorConfig(agents=3, seed=11, target_bills=n)))
+
+
+# --- time normalisation and names -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-02 08:05:10", "2026-11-02 08:05:10"),
+        ("2026/11/2 8:05", "2026-11-02 08:05:00"),
+        ("2026-11-02T08:05:10", "2026-11-02 08:05:10"),
+        ("2026.11.02 08:05:10.250", "2026-11-02 08:05:10"),
+        (" 2026-11-02 8:5:1 ", "2026-11-02 08:05:01"),
+        ("2026-11-02", "2026-11-02 00:00:00"),
+        ("2026-11-02 25:61:00", None),
+        ("2026-02-30 08:00:00", None),
+        ("2026-04-31 08:00:00", None),
+        ("2026-02-29 08:00:00", None),
+        ("2028-02-29 08:00:00", "2028-02-29 08:00:00"),
+        ("2026-01-31 23:59:59", "2026-01-31 23:59:59"),
+        ("", None),
+        ("08:05:10", None),
+        ("yesterday", None),
+    ],
+)
+def test_normalise_time(text: str, expected: str | None) -> None:
+    assert normalise_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "is_sibling"),
+    [
+        ("20261102101530123456_call_1.csv", True),
+        ("20261103021531000321_record_1.csv", True),
+        ("20261103021531000321_agentSkillInfo_1.csv", True),
+        ("20261102101530123456_agentOprInfo_1.csv", False),
+        ("20261102101530123456_agentOprInfo.csv", False),
+        ("my bills.csv", False),
+    ],
+)
+def test_sibling_export_kind(name: str, is_sibling: bool) -> None:
+    assert (sibling_export_kind(name) is not None) == is_sibling
+
+
+# --- detection of the fixtures' layouts -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "delimiter", "header"),
+    [
+        ("comma_header.csv", ",", True),
+        ("no_header.csv", ",", False),
+        ("pipe.csv", "|", False),
+        ("tab.csv", "\t", False),
+        ("semicolon.csv", ";", False),
+        ("utf8_bom.csv", ",", True),
+        ("upper_header.csv", ",", True),
+        ("gb18030.csv", ",", False),
+        ("excel_resaved.csv", ",", False),
+    ],
+)
+def test_layout_detection(fixtures_dir: Path, name: str, delimiter: str, header: bool) -> None:
+    layout, rows, issues = read_fixture(fixtures_dir, name)
+    assert (layout.delimiter, layout.header) == (delimiter, header)
+    assert layout.mapping is None  # the header, when present, is in file order
+    assert len(rows) == 6
+    assert issues == []
+    expected_lines = [2, 3, 4, 5, 6, 7] if header else [1, 2, 3, 4, 5, 6]
+    assert lines_of(rows) == expected_lines
+
+
+def test_rows_have_stored_times(fixtures_dir: Path) -> None:
+    _, rows, _ = read_fixture(fixtures_dir, "no_header.csv")
+    text = (fixtures_dir / "no_header.csv").read_text()
+    exported = [line.split(",") for line in text.splitlines()]
+    for row, fields in zip(rows, exported, strict=True):
+        assert len(row) == 22
+        assert row[7] == to_epoch(fields[7])
+        assert from_epoch(row[8]) == fields[8]
+        assert row[:7] == fields[:7]
+        assert row[9:21] == fields[9:21]
+
+
+def test_bom_is_stripped_from_the_header(fixtures_dir: Path) -> None:
+    _, rows, _ = read_fixture(fixtures_dir, "utf8_bom.csv")
+    assert not any(str(f).startswith("\ufeff") for r in rows for f in r)
+
+
+@pytest.mark.parametrize(("name", "columns"), [("cols17.csv", 17), ("cols19.csv", 19)])
+def test_short_rows_are_padded(fixtures_dir: Path, name: str, columns: int) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, name)
+    assert issues == []
+    assert len(rows) == 6
+    for r in rows:
+        assert len(r) == 22
+        assert r[columns:21] == [""] * (21 - columns)
+        assert r[columns - 1] != ""
+
+
+def test_extra_columns_kept_aside(fixtures_dir: Path) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, "cols23.csv")
+    assert issues == []
+    assert [r[22] for r in rows] == ["extra1\textra2"] * 6
+    assert all(len(r) == 23 for r in rows)
+
+
+def test_quoted_fields(fixtures_dir: Path) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, "quoted.csv")
+    assert issues == []
+    assert lines_of(rows) == [1, 2, 3, 4, 6, 7]
+    phone = {r[21]: r[16] for r in rows}
+    assert phone[2] == "conf, room 3"
+    assert phone[3] == 'say "hello"'
+    assert phone[4] == "line one\nline two"
+
+
+def test_crlf_and_gb18030(fixtures_dir: Path) -> None:
+    _, rows, _ = read_fixture(fixtures_dir, "crlf.csv")
+    assert [r[20] for r in rows][-1] == "6102"
+    assert not any("\r" in str(f) for r in rows for f in r)
+    _, rows, _ = read_fixture(fixtures_dir, "gb18030.csv")
+    assert (rows[0][16], rows[5][16]) == ("会议室3号", "张伟的分机")
+
+
+def test_bad_lines(fixtures_dir: Path) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, "bad_lines.csv")
+    assert lines_of(rows) == [1, 3, 6, 9]
+    assert [i.line for i in issues] == [2, 4, 5, 7, 8]
+    reasons = {i.line: i.reason for i in issues}
+    assert "too few columns" in reasons[2]
+    assert "25:61:00" in reasons[4]
+    assert "empty bill id" in reasons[5]
+    assert "oversized" in reasons[7] and str(MAX_LINE_BYTES // 1024) in reasons[7]
+    assert "undecodable" in reasons[8]
+
+
+def test_excel_resaved_times(fixtures_dir: Path) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, "excel_resaved.csv")
+    assert issues == []
+    assert from_epoch(rows[0][7]) == "2026-11-02 08:00:00"
+    assert [r[3] for r in rows] == ["107"] * 6
+
+
+# --- block boundaries -------------------------------------------------------------------------
+
+
+FIXTURES_FOR_BLOCKS = (
+    "bad_lines.csv",
+    "quoted.csv",
+    "blank_lines.csv",
+    "comma_header.csv",
+    "gb18030.csv",
+    "utf8_bom.csv",
+    "crlf.csv",
+    "no_final_newline.csv",
+    "cols23.csv",
+)
+
+
+@pytest.mark.parametrize("block", [32, 100, 333, 4096, 70_000])
+def test_results_do_not_depend_on_block_size(
+    fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    expected = {name: read_fixture(fixtures_dir, name) for name in FIXTURES_FOR_BLOCKS}
+    monkeypatch.setattr(csv_source._Blocks.__init__, "__defaults__", (block,))
+    for name in FIXTURES_FOR_BLOCKS:
+        layout, rows, issues = read_fixture(fixtures_dir, name)
+        want_layout, want_rows, want_issues = expected[name]
+        assert layout == want_layout, name
+        assert rows == want_rows, name
+        assert [(i.line, i.reason) for i in issues] == [(i.line, i.reason) for i in want_issues], (
+            name
+        )
+
+
+def test_big_generated_file_in_small_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = sample_rows(7000)
+    path = tmp_path / "gen.csv"
+    write_csv(path, rows, header=True, crlf=True)
+    monkeypatch.setattr(csv_source._Blocks.__init__, "__defaults__", (5000,))
+    layout, got, issues = read(path.read_bytes())
+    assert layout.header
+    assert issues == []
+    assert lines_of(got) == list(range(2, 7002))
+    assert [r[0] for r in got] == [r[0] for r in rows]
+    assert [from_epoch(r[8]) for r in got] == [r[8] for r in rows]
+
+
+def test_stray_quote_inside_a_field(tmp_path: Path) -> None:
+    rows = sample_rows(6)
+    rows[1][16] = 'say "hi'  # an unbalanced quote in the middle of a free-text field
+    _, got, issues = read(b"".join(text_row(r) for r in rows))
+    assert issues == []
+    assert lines_of(got) == [1, 2, 3, 4, 5, 6]
+    assert got[1][16] == 'say "hi'
+    assert got[5][0] == rows[5][0]
+
+
+def test_stray_quote_does_not_make_reading_slow() -> None:
+    """One unbalanced quote early in a file must not make block cutting quadratic."""
+    rows = sample_rows(15_000)
+    clean = b"".join(text_row(r) for r in rows)
+    rows[1][16] = 'say "hi'
+    stray = b"".join(text_row(r) for r in rows)
+
+    def timed(data: bytes) -> float:
+        started = time.perf_counter()
+        _, got, _ = read(data)
+        assert len(got) == len(rows)
+        return time.perf_counter() - started
+
+    reference = min(timed(clean) for _ in range(2))
+    assert timed(stray) < 5 * reference + 0.5
+
+
+# --- headers ----------------------------------------------------------------------------------
+
+
+def test_header_in_another_order_is_mapped() -> None:
+    rows = sample_rows(4)
+    order = list(reversed(range(21)))
+    data = text_row([COLUMNS[i] for i in order]) + b"".join(
+        text_row([r[i] for i in order]) for r in rows
+    )
+    layout, got, issues = read(data)
+    assert layout.header and layout.mapping is not None
+    assert issues == []
+    for want, row in zip(rows, got, strict=True):
+        assert row[:7] == want[:7]
+        assert from_epoch(row[7]) == want[7]
+        assert row[9:21] == want[9:21]
+
+
+def test_header_with_unknown_and_missing_columns() -> None:
+    rows = sample_rows(3)
+    keep = [c for c in COLUMNS if c not in ("skillInfo_sn", "location_id")]
+    names = ["note", *reversed(keep)]
+    index = {c: i for i, c in enumerate(COLUMNS)}
+    data = text_row([n.upper() for n in names]) + b"".join(
+        text_row([f"n{k}", *(r[index[c]] for c in reversed(keep))]) for k, r in enumerate(rows)
+    )
+    _, got, issues = read(data)
+    assert issues == []
+    for k, (want, row) in enumerate(zip(rows, got, strict=True)):
+        assert row[0] == want[0]
+        assert row[index["location_id"]] == row[index["skillInfo_sn"]] == ""
+        assert row[index["phone_no"]] == want[index["phone_no"]]
+        assert row[22] == f"n{k}"  # the unknown column is kept aside
+
+
+def test_header_with_fewer_columns_in_file_order() -> None:
+    rows = sample_rows(3)
+    data = text_row(list(COLUMNS[:17])) + b"".join(text_row(r[:17]) for r in rows)
+    layout, got, issues = read(data)
+    assert layout.header and layout.mapping is None
+    assert issues == []
+    assert [r[16] for r in got] == [r[16] for r in rows]
+    assert all(r[17:21] == ["", "", "", ""] for r in got)
+
+
+# --- files that are not bill exports --------------------------------------------------------
+
+
+def test_empty_file() -> None:
+    with pytest.raises(BadInputError, match="empty"):
+        read(b"", "empty.csv")
+
+
+def test_only_blank_lines() -> None:
+    with pytest.raises(BadInputError, match="blank.csv"):
+        read(b"\n\r\n\n", "blank.csv")
+
+
+def test_binary_data(fixtures_dir: Path) -> None:
+    with pytest.raises((NotABillExportError, BadInputError), match="binary.csv"):
+        read_fixture(fixtures_dir, "binary.csv")
+
+
+def test_text_that_is_no_bill_export() -> None:
+    with pytest.raises(NotABillExportError, match="notes.csv"):
+        read(b"name,amount\nalice,3\nbob,4\n", "notes.csv")
+
+
+def test_cdr_shape_is_refused(fixtures_dir: Path) -> None:
+    with pytest.raises(NotABillExportError):
+        read((fixtures_dir / "20261102101530123456_call_1.csv").read_bytes(), "cdr.csv")
+
+
+def test_end_time_may_be_empty_but_not_garbage() -> None:
+    rows = sample_rows(3)
+    rows[0][8] = ""
+    rows[1][8] = "soon"
+    _, got, issues = read(b"".join(text_row(r) for r in rows))
+    assert lines_of(got) == [1, 3]
+    assert got[0][8] is None
+    assert [(i.line, "end_time" in i.reason) for i in issues] == [(2, True)]
+    assert issues[0].raw == ",".join(rows[1])
+
+
+def test_impossible_calendar_dates_are_rejected_not_fatal() -> None:
+    """Well-formed times of days that do not exist are bad lines, not a crash of the file."""
+    rows = sample_rows(6)
+    rows[1][7] = "2026-02-30 08:01:00"
+    rows[2][8] = "2026-04-31 08:10:00"
+    rows[3][7] = rows[3][8] = "2028-02-29 08:10:00"  # a leap day is fine
+    rows[4][7] = rows[4][8] = "2026-01-31 23:59:59"
+    for data in (
+        b"".join(text_row(r) for r in rows),  # clean shape: the vectorised path
+        b"".join(text_row(r[:17]) for r in rows),  # 17 columns: the row-by-row path
+    ):
+        _, got, issues = read(data)
+        assert lines_of(got) == [1, 4, 5, 6]
+        assert [i.line for i in issues] == [2, 3]
+        assert "begin_time" in issues[0].reason and "2026-02-30" in issues[0].reason
+        assert "end_time" in issues[1].reason and "2026-04-31" in issues[1].reason
+        assert from_epoch(got[1][7]) == "2028-02-29 08:10:00"
+        assert from_epoch(got[2][8]) == "2026-01-31 23:59:59"
