@@ -616,3 +616,30 @@ def test_anomalies_in_a_period() -> None:
     assert len(anomalies_in([st])) == 2
     assert [a.start for a in anomalies_in([st], at("10:00"), at("12:00"))] == [at("11:20")]
     assert anomalies_in([st], at("09:30"), at("11:20")) == []  # ends are exclusive
+
+
+def test_overlapping_matches_a_plain_scan() -> None:
+    b = Bills()
+    b.add(1, "08:00")
+    b.add(26, "08:05", "09:30", cause=0, obj="A1")
+    for minute in range(0, 60, 7):
+        b.add(3, f"09:{minute:02d}", f"09:{minute:02d}:30", cause=1)
+        b.add(46, f"10:{minute:02d}", f"10:{minute:02d}", call="c")
+    b.add(0, "11:00", cause=258)
+    st = b.rebuild()
+    for lo, hi in [(None, None), (at("09:00"), at("09:20")), (at("10:07"), at("10:07:01"))]:
+        for kinds_wanted in (None, [StateKind.BUSY, StateKind.REST]):
+            expected = [
+                iv
+                for iv in st.intervals
+                if (kinds_wanted is None or iv.kind in kinds_wanted)
+                and (hi is None or iv.start < hi)
+                and (lo is None or iv.end > lo or (iv.end == iv.start and iv.start >= lo))
+            ]
+            got = st.overlapping(lo, hi, kinds_wanted)
+            assert sorted(got) == sorted(expected)
+            assert [iv.start for iv in got] == sorted(iv.start for iv in got)
+    assert [iv.kind for iv in st.overlapping(at("10:07"), at("10:07:01"))] == [
+        StateKind.SIGNED_IN,
+        StateKind.OTHER,
+    ]

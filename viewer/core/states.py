@@ -491,8 +491,11 @@ def _rebuild(
                     )
                 )
                 e = b
-        if c is not None and (c.__class__ is not int or c == 65535 or c == -1):
-            c = _norm_cause(c)
+        if c is not None:
+            if c == 65535 or c == -1:
+                c = None
+            elif c.__class__ is not int:
+                c = _norm_cause(c)
         # stretches covered by no bill
         if covered is None:
             covered = e
@@ -618,8 +621,12 @@ def _add_conversations(
     new = tuple.__new__
     kind = StateKind.CONVERSATION
     concurrent = CONCURRENT_MEDIA
+    heads: dict[Any, str] = {}
     for start, end, pks, final, media, open_end, call in conv_list:
-        label = namer.conversation(media, call)
+        head = heads.get(media)
+        if head is None:
+            head = heads[media] = namer.conversation(media, None)[:-1]
+        label = f"{head}, call {call})" if call else head + ")"
         cut = not final
         if cut and (until is None or end < until):
             anomalies.append(
@@ -946,13 +953,22 @@ class AgentStates:
     def overlapping(
         self, lo: int | None, hi: int | None, kinds: Iterable[StateKind] | None = None
     ) -> list[Interval]:
-        """Intervals (of the given kinds) lying partly inside ``[lo, hi)``, by start."""
+        """Intervals (of the given kinds) lying partly inside ``[lo, hi)``, by start.
+
+        A binary search on the starts: cheap enough for painting the visible part of a
+        timeline lane on every frame.
+        """
         wanted = frozenset(kinds) if kinds is not None else None
-        return [
+        sessions, others, starts, longest = self._idx()
+        first = 0 if lo is None else bisect_right(starts, lo - longest - 1)
+        last = len(others) if hi is None else bisect_right(starts, hi)
+        found = [
             iv
-            for iv in self.intervals
+            for iv in (*sessions, *others[first:last])
             if (wanted is None or iv.kind in wanted) and _touches(iv.start, iv.end, lo, hi)
         ]
+        found.sort(key=_START)
+        return found
 
     def state_at(self, t: int) -> AgentMoment:
         """The agent's state at ``t`` (see the module notes)."""

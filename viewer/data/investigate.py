@@ -54,12 +54,14 @@ __all__ = [
     "agent_states",
     "anomalies",
     "anomaly_sheet_rows",
+    "bill_ids_for",
     "at",
     "changes_between",
     "filter_agents",
     "state_query",
     "summary",
     "summary_sheet_rows",
+    "window_for",
 ]
 
 DEFAULT_LOOKBACK_SECONDS = 86_400
@@ -153,6 +155,15 @@ def _window(
         agents = tuple(filter_agents(db, f))
     since, until = _edges(db, read_from, read_to)
     return Window(agents, read_from, read_to, since, until)
+
+
+def window_for(
+    db: Database, f: BillFilter, *, lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS
+) -> Window:
+    """What :func:`agent_states` reads for a filter: its period plus the look-back."""
+    lo, hi = _period(f)
+    read_from = lo - lookback_seconds if lo is not None else None
+    return _window(db, f, read_from, hi, all_agents=False)
 
 
 def state_query(f: BillFilter, window: Window) -> tuple[str, list[Any]]:
@@ -324,8 +335,7 @@ def agent_states(
     """
     labels = _labels(db, labels)
     lo, hi = _period(f)
-    read_from = lo - lookback_seconds if lo is not None else None
-    window = _window(db, f, read_from, hi, all_agents=False)
+    window = window_for(db, f, lookback_seconds=lookback_seconds)
     rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
     if lo is not None and window.agents is None:
         rebuilt = [s for s in rebuilt if s.last_begin is not None and s.last_begin >= lo]
