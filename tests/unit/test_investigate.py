@@ -231,6 +231,9 @@ def test_export_sheets(gen_db: Database) -> None:
         gen_db, f"SELECT count(*) FROM bill WHERE bill_id IN ({','.join('?' * len(ids))})", *ids
     )
     assert found[0][0] == len(ids)
+    both = investigate.investigation_sheets(gen_db, f)
+    assert [sheet[0] for sheet in both] == ["Summary", "Anomalies"]
+    assert both[1][2] == rows
 
 
 # --- the command line ------------------------------------------------------------------------

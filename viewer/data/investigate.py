@@ -58,6 +58,7 @@ __all__ = [
     "at",
     "changes_between",
     "filter_agents",
+    "investigation_sheets",
     "state_query",
     "summary",
     "summary_sheet_rows",
@@ -509,3 +510,30 @@ def anomaly_sheet_rows(
     for a, row in zip(found, base, strict=True):
         rows.append([*row[:-1], " ".join(ids.get(pk, f"#{pk}") for pk in a.bill_pks)])
     return "Anomalies", header, rows
+
+
+def investigation_sheets(
+    db: Database,
+    f: BillFilter,
+    labels: Labels | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> list[SheetRows]:
+    """The "Summary" and "Anomalies" sheets of an export from one rebuild of the states.
+
+    Args:
+        db: The bill database.
+        f: The export's filter (its period is the summary's period).
+        labels: Site labels; None reads them from the database.
+        progress: ``progress(rows_read, rows_total)`` while reading.
+        cancel: Checked while reading (raises ``Cancelled``).
+
+    Returns:
+        ``[("Summary", header, rows), ("Anomalies", header, rows)]``.
+    """
+    result = agent_states(db, f, labels=labels, progress=progress, cancel=cancel)
+    return [
+        summary_sheet_rows(db, f, result.labels, result=result.summary()),
+        anomaly_sheet_rows(db, f, result.labels, result=result.anomalies()),
+    ]
