@@ -1,0 +1,241 @@
+"""Import benchmark: ``bill-viewer import`` against the sqlite3 shell's ``.import``.
+
+Generates (once, cached in ``--workdir``) a realistic export with ``viewer.data.generator``, then:
+
+a. runs the real command ``python -m viewer import --db X file.csv`` as a subprocess into a fresh
+   database, timed, with the command's peak memory (resident set size);
+b. runs the ``sqlite3`` shell's ``.import`` of the same CSV into a plain table of 21 TEXT columns,
+   timed (the floor: parse CSV and write rows, nothing else);
+c. runs the same import again (the file is already imported) beside the time to SHA-256 the file.
+
+It prints one compact table with the targets: import time <= 2.0 x sqlite3, peak memory
+< 300 MB, database size <= 1.5 x CSV size.
+
+Run: ``python benchmarks/bench_import.py --bills 1000000``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # runnable from a checkout without installing
+    sys.path.insert(0, str(REPO))
+
+from viewer.core.records import COLUMNS  # noqa: E402
+from viewer.data.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
+
+TARGET_RATIO = 2.0
+TARGET_PEAK_MB = 300.0
+TARGET_SIZE_RATIO = 1.5
+
+# Runs a command and reports its wall time and peak RSS. A separate process, so that
+# RUSAGE_CHILDREN sees only the measured command (it keeps the largest child ever waited for).
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+stdin = sys.stdin.read() if cmd and cmd[0] == "--stdin" else None
+if stdin is not None:
+    cmd = cmd[1:]
+started = time.perf_counter()
+proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+seconds = time.perf_counter() - started
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+rss_bytes = rss if sys.platform == "darwin" else rss * 1024
+with open(out, "w") as fp:
+    json.dump({"rc": proc.returncode, "seconds": seconds, "rss": rss_bytes,
+               "stdout": proc.stdout, "stderr": proc.stderr}, fp)
+"""
+
+
+@dataclass
+class Measured:
+    """One measured command."""
+
+    rc: int
+    seconds: float
+    rss: int
+    stdout: str
+    stderr: str
+
+
+def measure(cmd: list[str], stdin: str | None = None) -> Measured:
+    """Run ``cmd`` (feeding ``stdin``), return its exit status, wall time and peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Path(tmp) / "result.json"
+        args = [sys.executable, "-c", _MEASURE, str(result)]
+        args += ["--stdin", *cmd] if stdin is not None else cmd
+        subprocess.run(args, input=stdin or "", text=True, check=True)
+        data = json.loads(result.read_text())
+    return Measured(**data)
+
+
+def export_file(workdir: Path, bills: int, agents: int, seed: int) -> Path:
+    """The cached generated export (written once; a partial file is never reused)."""
+    path = workdir / f"bills-{bills}-a{agents}-s{seed}.csv"
+    if path.exists():
+        return path
+    workdir.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    started = time.perf_counter()
+    config = GeneratorConfig(agents=agents, seed=seed, target_bills=bills)
+    written = write_csv(part, generate_bills(config))
+    part.replace(path)
+    print(
+        f"generated {written:,} bills into {path} in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return path
+
+
+def db_size(path: Path) -> int:
+    """Size of a SQLite database with its WAL and shared-memory files, if any."""
+    return sum(
+        p.stat().st_size
+        for p in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm")))
+        if p.exists()
+    )
+
+
+def remove_db(path: Path) -> None:
+    """Delete a database and its side files."""
+    for p in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))):
+        p.unlink(missing_ok=True)
+
+
+def sha256_seconds(path: Path) -> float:
+    """Time to SHA-256 the file (1 MiB reads, as the importer does)."""
+    started = time.perf_counter()
+    digest = hashlib.sha256()
+    with path.open("rb") as fp:
+        while chunk := fp.read(1 << 20):
+            digest.update(chunk)
+    digest.hexdigest()
+    return time.perf_counter() - started
+
+
+def sqlite_import(csv_path: Path, db_path: Path, sqlite: str) -> Measured:
+    """``.import`` the CSV into a fresh plain table of 21 TEXT columns."""
+    remove_db(db_path)
+    cols = ", ".join(f'"{c}" TEXT' for c in COLUMNS)
+    script = f"CREATE TABLE bill ({cols});\n.mode csv\n.import '{csv_path}' bill\n"
+    return measure([sqlite, "-batch", str(db_path)], stdin=script)
+
+
+def viewer_import(csv_path: Path, db_path: Path) -> tuple[Measured, dict[str, object]]:
+    """The real command, JSON output parsed."""
+    run = measure(
+        [sys.executable, "-m", "viewer", "import", "--db", str(db_path), "--json", str(csv_path)]
+    )
+    if run.rc != 0:
+        sys.exit(f"import failed (exit {run.rc}):\n{run.stdout}\n{run.stderr}")
+    return run, json.loads(run.stdout)
+
+
+def row(name: str, value: str, target: str = "", ok: bool | None = None) -> str:
+    """One table line."""
+    verdict = "" if ok is None else ("ok" if ok else "MISSED")
+    return f"{name:<38} {value:>12}  {target:<10} {verdict}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate (or reuse) the export, run the three measurements, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--bills", type=int, default=1_000_000, help="bills in the export")
+    parser.add_argument(
+        "--agents",
+        type=int,
+        default=1500,
+        help="agents (default 1500: a million bills is about 3 days)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("bench-out"),
+        help="cache folder for the export and the databases (default ./bench-out)",
+    )
+    parser.add_argument(
+        "--sqlite3",
+        default=shutil.which("sqlite3") or "",
+        help="the sqlite3 shell (default: from PATH)",
+    )
+    args = parser.parse_args(argv)
+    workdir: Path = args.workdir.resolve()
+    os.environ.setdefault("PYTHONPATH", str(REPO))
+
+    csv_path = export_file(workdir, args.bills, args.agents, args.seed)
+    csv_size = csv_path.stat().st_size
+    hash_s = min(sha256_seconds(csv_path) for _ in range(2))  # also warms the page cache
+
+    viewer_db = workdir / "viewer.sqlite"
+    remove_db(viewer_db)
+    first, report = viewer_import(csv_path, viewer_db)
+    imported = int(report["imported"])  # type: ignore[call-overload]
+    size = db_size(viewer_db)
+
+    again, report2 = viewer_import(csv_path, viewer_db)
+    status2 = report2["files"][0]["status"]  # type: ignore[index]
+
+    shell: Measured | None = None
+    if args.sqlite3:
+        shell = sqlite_import(csv_path, workdir / "sqlite3-shell.sqlite", args.sqlite3)
+        if shell.rc != 0:
+            print(f"sqlite3 .import failed: {shell.stderr.strip()}", file=sys.stderr)
+            shell = None
+
+    mb = 1e6
+    print()
+    print(f"{imported:,} bills imported, CSV {csv_size / mb:,.1f} MB ({csv_path})")
+    print(row("measure", "value", "target"))
+    print(row("-" * 38, "-" * 12, "-" * 10))
+    print(row("bill-viewer import", f"{first.seconds:.2f} s"))
+    print(row("  bills per second", f"{imported / first.seconds:,.0f}"))
+    if shell is not None:
+        ratio = first.seconds / shell.seconds
+        print(row("sqlite3 .import (21 TEXT columns)", f"{shell.seconds:.2f} s"))
+        print(
+            row(
+                "import / sqlite3 .import",
+                f"{ratio:.2f}",
+                f"<= {TARGET_RATIO}",
+                ratio <= TARGET_RATIO,
+            )
+        )
+    else:
+        print(row("sqlite3 .import", "skipped", "(no sqlite3 shell)"))
+    peak = first.rss / mb
+    print(
+        row(
+            "peak memory of the import",
+            f"{peak:.0f} MB",
+            f"< {TARGET_PEAK_MB:.0f} MB",
+            peak < TARGET_PEAK_MB,
+        )
+    )
+    print(row("database size", f"{size / mb:,.1f} MB"))
+    print(
+        row(
+            "database / CSV size",
+            f"{size / csv_size:.2f}",
+            f"<= {TARGET_SIZE_RATIO}",
+            size / csv_size <= TARGET_SIZE_RATIO,
+        )
+    )
+    print(row(f"re-import ({status2})", f"{again.seconds:.2f} s"))
+    print(row("sha256 of the file", f"{hash_s:.2f} s"))
+    return 0 if status2 == "already_imported" and imported == args.bills else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
