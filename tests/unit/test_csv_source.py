@@ -375,3 +375,15 @@ def test_impossible_calendar_dates_are_rejected_not_fatal() -> None:
         assert "end_time" in issues[1].reason and "2026-04-31" in issues[1].reason
         assert from_epoch(got[1][7]) == "2028-02-29 08:10:00"
         assert from_epoch(got[2][8]) == "2026-01-31 23:59:59"
+
+
+def test_blank_bill_id_is_rejected_whatever_the_shape() -> None:
+    rows = sample_rows(4)
+    rows[1][0] = "   "
+    for data in (
+        b"".join(text_row(r) for r in rows),  # clean shape: the vectorised path
+        b"".join(text_row(r[:17]) for r in rows),  # 17 columns: the row-by-row path
+    ):
+        _, got, issues = read(data)
+        assert lines_of(got) == [1, 3, 4]
+        assert [(i.line, "empty bill id" in i.reason) for i in issues] == [(2, True)]

@@ -370,7 +370,7 @@ _end = itemgetter(8)
 
 def _all_good(rows: list[list[str]]) -> bool:
     """Vectorised check that every row is a clean 21-field bill (the common case)."""
-    if not rows or set(map(len, rows)) != {21} or not all(map(_first, rows)):
+    if not rows or set(map(len, rows)) != {21} or not all(map(str.strip, map(_first, rows))):
         return False
     if _BULK_BEGIN("\n".join(map(_begin, rows)) + "\n") is None:
         return False
