@@ -795,3 +795,24 @@ def test_impossible_date_is_a_reject_not_a_crash(
     assert (first.status, first.imported, first.rejected) == (ImportStatus.IMPORTED, 5, 1)
     assert [(i.line, "begin_time" in i.reason) for i in first.rejects] == [(2, True)]
     assert (second.status, second.imported) == (ImportStatus.IMPORTED, 6)
+
+
+def test_same_codes_written_with_leading_zeros_are_not_conflicts(
+    db: Database, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    rows = read_rows(fixtures_dir / "no_header.csv")
+    for r in rows:
+        r[12] = "05"  # media_type, an integer column: stored as 5
+    path = write_rows(tmp_path / "zeros.csv", rows)
+    run(db, path)
+    [f] = run(db, path, force=True).files
+    assert (f.duplicates, f.conflicts) == (6, 0)  # the same file again: no conflict
+    changed = [list(r) for r in rows[:2]]
+    changed[0][12] = "1"  # really another media type
+    changed[1][3] = "107"  # agent 0107 is text: 107 is another agent
+    [f] = run(db, write_rows(tmp_path / "changed.csv", changed)).files
+    assert (f.duplicates, f.conflicts) == (2, 2)
+    assert [d for (d,) in sql_rows(db, "SELECT differs FROM conflict ORDER BY id")] == [
+        "media_type",
+        "agent_id",
+    ]

@@ -28,7 +28,7 @@ from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
 from viewer.data.csv_source import open_bill_stream, sibling_export_kind
 from viewer.data.db import Database, friendly_db_error
-from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
+from viewer.data.schema import BILL_FIELDS, BILL_INDEXES, bill
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,24 @@ def _norm(value: object) -> str:
     return str(value).strip()
 
 
+_INTEGER_FIELDS = frozenset(c.name for c in bill.columns if c.type.python_type is int)
+
+
+def _same(name: str, old: object, new: object) -> bool:
+    """Whether a stored value and a newly read one are the same exported value.
+
+    Integer columns store ``"05"`` as 5 (SQLite's type affinity), so compare those as numbers.
+    """
+    if _norm(old) == _norm(new):
+        return True
+    if name in _INTEGER_FIELDS and isinstance(old, int):
+        try:
+            return int(_norm(new)) == old
+        except ValueError:
+            return False
+    return False
+
+
 class _FileImport:
     """The work of importing one source inside one transaction."""
 
@@ -233,7 +251,7 @@ class _FileImport:
             differs = [
                 name
                 for name, old, new in zip(BILL_FIELDS, s[2:], r[:21], strict=True)
-                if _norm(old) != _norm(new)
+                if not _same(name, old, new)
             ]
             if differs:
                 self.report.conflicts += 1
