@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from viewer.cli import basic, investigate_cmd
+from viewer.cli import basic, export_cmd, investigate_cmd
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -30,4 +30,9 @@ def _register_gui(sub: Any) -> None:
     p.set_defaults(handler=run_gui)
 
 
-REGISTRY: list[Callable[[Any], None]] = [basic.register, _register_gui, investigate_cmd.register]
+REGISTRY: list[Callable[[Any], None]] = [
+    basic.register,
+    _register_gui,
+    investigate_cmd.register,
+    export_cmd.register,
+]

@@ -1,0 +1,125 @@
+"""``bill-viewer export`` (filtered bills to .xlsx) and ``bill-viewer verify`` (its row hash)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from viewer.cli.common import (
+    UsageError,
+    add_db_arg,
+    add_filter_args,
+    filter_from_args,
+    open_db_from,
+)
+from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
+from viewer.data.exporter import export_xlsx, verify_xlsx
+
+
+def _columns(text: str | None) -> tuple[str, ...]:
+    """``--columns``: ``a,b,c`` in sheet order, or ``all``; default: the window's columns."""
+    if text is None:
+        return DEFAULT_KEYS
+    if text.strip().lower() == "all":
+        return tuple(BY_KEY)
+    try:
+        keys = parse_column_list(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if len(set(keys)) != len(keys):
+        raise UsageError(f"--columns lists a column twice: {text}")
+    return keys
+
+
+def _progress_printer(stream: Any) -> Any:
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total and (now - last[0] > 0.5 or done == total):
+            last[0] = now
+            stream.write(f"\r{100 * done / total:5.1f}% ({done:,} of {total:,} bills)")
+            stream.flush()
+
+    return progress
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the bills the filter options select to an .xlsx workbook."""
+    f = filter_from_args(args)
+    keys = _columns(args.columns)
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out must name an .xlsx file, not {str(out)!r}")
+    db = open_db_from(args, create=False)
+    interactive = sys.stderr.isatty()
+    try:
+        result = export_xlsx(
+            db,
+            f,
+            out,
+            columns=keys,
+            force=args.force,
+            progress=_progress_printer(sys.stderr) if interactive else None,
+        )
+    finally:
+        db.close()
+        if interactive:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+    sheets = len(result.bill_sheets)
+    sys.stdout.write(
+        f"exported {result.rows:,} bills in {sheets} sheet{'s' if sheets != 1 else ''} "
+        f"to {result.path} (rows sha256 {result.sha256})\n"
+    )
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Recompute an export's row hash and compare it with its Report sheet."""
+    result = verify_xlsx(args.file)
+    if result.ok:
+        sys.stdout.write(f"OK {result.path}: {result.rows:,} rows, sha256 {result.actual}\n")
+        return 0
+    detail = f"the Report states {result.expected}, the rows hash to {result.actual}"
+    if result.stated_rows is not None and result.stated_rows != result.rows:
+        detail += (
+            f"; the Report states {result.stated_rows:,} rows, the sheets hold {result.rows:,}"
+        )
+    sys.stdout.write(f"MISMATCH {result.path}: {detail}\n")
+    return 1
+
+
+def register(sub: Any) -> None:
+    """Add export and verify to the subcommand parser."""
+    p = sub.add_parser(
+        "export",
+        help="export the bills the filters select to an .xlsx workbook with a Report sheet",
+        description=(
+            "Export the bills the filters select, in the sort order, to an .xlsx workbook: a "
+            "Bills sheet (typed values, codes with their meanings) and a Report sheet (filter, "
+            "counts, source files, site labels, SHA-256 of the rows)."
+        ),
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="the workbook")
+    add_db_arg(p)
+    p.add_argument("--force", action="store_true", help="replace FILE.xlsx if it exists")
+    p.add_argument(
+        "--columns",
+        metavar="a,b,c",
+        help=(
+            "columns in sheet order, or 'all' (default: "
+            f"{','.join(DEFAULT_KEYS)}); choose from {', '.join(BY_KEY)}"
+        ),
+    )
+    add_filter_args(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "verify",
+        help="check an exported workbook's rows against the SHA-256 in its Report sheet",
+    )
+    p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.set_defaults(handler=cmd_verify)
