@@ -45,6 +45,7 @@ from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet import _writer as openpyxl_sheet_writer
+from sqlalchemy.exc import DBAPIError
 
 from viewer import __version__
 from viewer.core import codes
@@ -56,7 +57,7 @@ from viewer.core.records import TIME_LABEL
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import from_epoch, now_local_text, to_datetime
 from viewer.data import queries
-from viewer.data.db import Database
+from viewer.data.db import Database, friendly_db_error
 
 __all__ = [
     "BILLS_TITLE",
@@ -996,10 +997,6 @@ def export_xlsx(
         Cancelled: ``cancel`` was set (after cleaning up).
         ValueError: Unknown or repeated column keys, bad sheet titles or split size.
     """
-    from sqlalchemy.exc import DBAPIError
-
-    from viewer.data.db import friendly_db_error
-
     out = Path(out).expanduser().absolute()
     keys = tuple(columns)
     _validate(keys, max_rows_per_sheet, extra_sheets)
