@@ -7,30 +7,12 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from viewer import __version__
 from viewer.cli import commands
 from viewer.cli.common import UsageError
 from viewer.core.errors import KnownError
+from viewer.data.about import version_text
 
 log = logging.getLogger("viewer")
-
-
-def version_text() -> str:
-    """Version line plus the versions of the libraries and the paths a support call asks for."""
-    import sqlalchemy
-
-    from viewer.data.db import data_dir, default_db_path
-
-    lines = [f"Agent Bill Viewer {__version__}", f"SQLAlchemy {sqlalchemy.__version__}"]
-    try:
-        from importlib.metadata import version
-
-        lines.append(f"Qt for Python (PySide6) {version('PySide6-Essentials')}")
-    except Exception:  # noqa: BLE001 - a frozen bundle may lack metadata
-        pass
-    lines.append(f"database: {default_db_path()}")
-    lines.append(f"data folder: {data_dir()}")
-    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window on a throwaway database with the demo export",
     )
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in commands.REGISTRY:
         register(sub)

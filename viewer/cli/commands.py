@@ -27,6 +27,11 @@ def _register_gui(sub: Any) -> None:
     p = sub.add_parser("gui", help="open the window on a database and import the given exports")
     add_db_arg(p)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, wait for the first rows, print the startup time, quit",
+    )
     p.set_defaults(handler=run_gui)
 
 

@@ -1,0 +1,90 @@
+"""Composition root of the window: QApplication, database, main window, startup imports."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from viewer import __version__
+from viewer.core.errors import KnownError
+from viewer.core.resources import demo_export, icon_path
+from viewer.data.db import default_db_path, open_database
+from viewer.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+SMOKE_TIMEOUT_S = 60
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the main window as the command line asked; returns the exit status."""
+    started = time.perf_counter()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Agent Bill Viewer")
+    app.setOrganizationName("agent-bill-viewer")
+    app.setApplicationVersion(__version__)
+    if icon_path().exists():
+        app.setWindowIcon(QIcon(str(icon_path())))
+    demo = bool(getattr(args, "demo", False))
+    paths: list[Path] = list(getattr(args, "paths", None) or [])
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    if demo:
+        tmp = tempfile.TemporaryDirectory(prefix="bill-viewer-demo-")
+        db_path = Path(tmp.name) / "demo.sqlite"
+        paths = [demo_export(), *paths]
+    else:
+        db_path = getattr(args, "db", None) or default_db_path()
+    try:
+        db = open_database(db_path)
+    except KnownError as exc:
+        if getattr(args, "smoke_test", False):
+            sys.stderr.write(f"bill-viewer: {exc}\n")
+            return 1
+        QMessageBox.critical(None, "Agent Bill Viewer", str(exc))
+        return 1
+    window = MainWindow(db, QSettings("agent-bill-viewer", "Agent Bill Viewer"))
+    window.transient = bool(getattr(args, "smoke_test", False))  # keep the user's layout
+    window.show()
+    if paths:
+        window.quiet_reports = demo or bool(getattr(args, "smoke_test", False))
+        window.import_paths(paths)
+    if getattr(args, "smoke_test", False):
+        return _smoke(app, window, started)
+    try:
+        return app.exec()
+    finally:
+        db.close()
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def _smoke(app: QApplication, window: MainWindow, started: float) -> int:
+    """Wait until rows are shown, print how long it took, and quit (bundle and startup checks)."""
+    result = {"code": 1}
+
+    def check() -> None:
+        busy = window._runner is not None and window._runner.running  # noqa: SLF001
+        if window.model.rowCount() > 0 and not busy:
+            ms = (time.perf_counter() - started) * 1000
+            sys.stdout.write(f"rows shown: {window.model.rowCount()}\nstartup ms: {ms:.0f}\n")
+            sys.stdout.flush()
+            result["code"] = 0
+            window.close()
+            app.quit()
+        elif time.perf_counter() - started > SMOKE_TIMEOUT_S:
+            sys.stdout.write("rows shown: 0\n")
+            window.close()
+            app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(20)
+    app.exec()
+    return result["code"]

@@ -1,0 +1,440 @@
+"""The bill table model: millions of rows from SQLite without loading them.
+
+On a filter change a background thread first fetches the first page (shown at once), then the
+ordered list of matching row keys (an ``array('q')``, 8 bytes a bill). ``rowCount`` is its
+length; ``data`` maps a row to a page of 256 keys fetched by primary key and kept in a small
+LRU cache. A newer filter supersedes a running query (generation counter, SQLite interrupt).
+Sorting happens in SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy import Connection
+
+from viewer.core import codes
+from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, Column
+from viewer.core.filters import BillFilter
+from viewer.core.timefmt import format_duration, from_epoch
+from viewer.data import queries
+from viewer.data.db import Database
+from viewer.data.labels import load_labels
+from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
+
+log = logging.getLogger(__name__)
+
+PAGE = 256
+MAX_PAGES = 64
+UNKNOWN_BG = QBrush(QColor("#fde2e1"))
+UNKNOWN_FG = QBrush(QColor("#9b1c1c"))
+NOT_BILLED_BG = QBrush(QColor("#fff4d6"))
+LABEL_FG = QBrush(QColor("#1d4ed8"))
+NOT_USED_FG = QBrush(QColor("#8a8a8a"))
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _Snapshot(QObject):
+    """Runs the two queries of a filter change on a plain thread and reports by queued signals."""
+
+    preview = Signal(int, object, object)  # generation, rows, total bills in the database
+    ready = Signal(int, object)  # generation, array of row keys
+    failed = Signal(int, str)
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self._db = db
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+
+    def start(self, generation: int, f: BillFilter) -> None:
+        self.interrupt()
+        threading.Thread(
+            target=self._run, args=(generation, f), name=f"snapshot-{generation}", daemon=True
+        ).start()
+
+    def interrupt(self) -> None:
+        """Stop the query of a superseded filter (SQLite checks the flag between steps)."""
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(Exception):  # the connection may be closing
+                    self._conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+
+    def _run(self, generation: int, f: BillFilter) -> None:
+        try:
+            with self._db.engine.connect() as conn:
+                with self._lock:
+                    self._conn = conn
+                try:
+                    total = queries.total_bills(conn)
+                    self.preview.emit(generation, queries.first_rows(conn, f, PAGE), total)
+                    self.ready.emit(generation, queries.ids_for(conn, f))
+                finally:
+                    with self._lock:
+                        self._conn = None
+                    conn.rollback()
+        except Exception as exc:  # noqa: BLE001 - reported to the window, never raised in a thread
+            if "interrupted" in str(exc):
+                return
+            log.warning("snapshot query failed: %s", exc)
+            self.failed.emit(generation, str(getattr(exc, "orig", exc)))
+
+
+class BillTableModel(QAbstractTableModel):
+    """All columns of ``viewer.core.columns``; the view picks which are visible, in what order."""
+
+    counts_changed = Signal(int, int)
+    """Bills matching the filter (-1 while counting), bills in the database."""
+    loading_changed = Signal(bool)
+    failed = Signal(str)
+    snapshot_ready = Signal()
+    """The full, ordered list of matching bills is in place (row positions are final)."""
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns: tuple[Column, ...] = ALL_COLUMNS
+        self._db = db
+        self._filter = BillFilter()
+        self._generation = 0
+        self._ids: array | Sequence[int] = array("q")
+        self._preview: list[tuple[Any, ...]] | None = None
+        self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
+        self._labels: dict[tuple[int, int], str] = {}
+        self._sources: dict[int, str] = {}
+        self._total = 0
+        self._loading = False
+        self._conn: Connection | None = None
+        self._time_cache: dict[int, str] = {}
+        self._snapshot = _Snapshot(db)
+        self._snapshot.preview.connect(self._on_preview)
+        self._snapshot.ready.connect(self._on_ready)
+        self._snapshot.failed.connect(self._on_failed)
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The model's columns in model order."""
+        return self._columns
+
+    @property
+    def bill_filter(self) -> BillFilter:
+        """The filter the model shows."""
+        return self._filter
+
+    @property
+    def labels(self) -> dict[tuple[int, int], str]:
+        """Site labels in force."""
+        return self._labels
+
+    @property
+    def total(self) -> int:
+        """Bills in the database."""
+        return self._total
+
+    @property
+    def is_loading(self) -> bool:
+        """Whether a snapshot query is running."""
+        return self._loading
+
+    @property
+    def has_snapshot(self) -> bool:
+        """Whether row positions are final (not the first-page preview)."""
+        return self._preview is None
+
+    def matching(self) -> int:
+        """Bills matching the filter (-1 while the full list is being read)."""
+        return -1 if self._preview is not None else len(self._ids)
+
+    def set_filter(self, f: BillFilter) -> None:
+        """Show the bills of ``f``; a query still running for an older filter is dropped."""
+        self._filter = f
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read labels, sources and the current filter's rows (after an import, say)."""
+        self._generation += 1
+        self._reload_side_tables()
+        self._set_loading(True)
+        self._snapshot.start(self._generation, self._filter)
+
+    def close(self) -> None:
+        """Stop background work and release the read connection."""
+        self._generation += 1
+        self._snapshot.interrupt()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _reload_side_tables(self) -> None:
+        try:
+            self._labels = load_labels(self._db)
+            with self._db.engine.connect() as conn:
+                self._sources = {
+                    int(r[0]): str(r[1])
+                    for r in conn.exec_driver_sql("SELECT id, name FROM source_file")
+                }
+        except Exception as exc:  # noqa: BLE001 - shown in the window
+            self.failed.emit(str(getattr(exc, "orig", exc)))
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
+    def _on_preview(self, generation: int, rows: list[tuple[Any, ...]], total: int) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._preview = rows
+        self._ids = array("q")
+        self._pages.clear()
+        self._total = int(total)
+        self.endResetModel()
+        self.counts_changed.emit(-1, self._total)
+
+    def _on_ready(self, generation: int, ids: array) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._preview = None
+        self._ids = ids
+        self._pages.clear()
+        self.endResetModel()
+        self._set_loading(False)
+        self.counts_changed.emit(len(ids), self._total)
+        self.snapshot_ready.emit()
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self._set_loading(False)
+        self.failed.emit(message)
+
+    # -- rows ----------------------------------------------------------------------------
+
+    def _read_conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self._db.engine.connect()
+        return self._conn
+
+    def row_tuple(self, row: int) -> tuple[Any, ...] | None:
+        """The database row shown at ``row`` (None if out of range or unreadable)."""
+        if self._preview is not None:
+            return self._preview[row] if 0 <= row < len(self._preview) else None
+        if not 0 <= row < len(self._ids):
+            return None
+        page_no = row // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            start = page_no * PAGE
+            keys = self._ids[start : start + PAGE]
+            try:
+                conn = self._read_conn()
+                page = queries.rows_by_ids(conn, keys)
+                conn.rollback()  # end the read transaction so WAL checkpoints can proceed
+            except Exception as exc:  # noqa: BLE001 - a vanished/locked database must not crash paint
+                log.warning("page read failed: %s", exc)
+                return None
+            if len(page) != len(keys):  # rows deleted meanwhile: keep positions stable
+                by_pk = {r[0]: r for r in page}
+                page = [by_pk.get(k) or _missing_row(k) for k in keys]
+            self._pages[page_no] = page
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[row - page_no * PAGE]
+
+    def pk_at(self, row: int) -> int | None:
+        """Row key of the bill at ``row``."""
+        if self._preview is None and 0 <= row < len(self._ids):
+            return int(self._ids[row])
+        r = self.row_tuple(row)
+        return None if r is None else int(r[0])
+
+    def row_of_pk(self, pk: int) -> int | None:
+        """Position of a bill in the current order (linear in the snapshot; fine for clicks)."""
+        try:
+            return self._ids.index(pk) if self._preview is None else None  # type: ignore[union-attr]
+        except ValueError:
+            return None
+
+    def source_name(self, source_id: int) -> str:
+        """File name of a source in the ledger."""
+        return self._sources.get(int(source_id), f"file #{source_id}")
+
+    # -- Qt model interface --------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return len(self._preview) if self._preview is not None else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            col = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{col.title} ({col.key}); click to sort"
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        from dataclasses import replace
+
+        key = self._columns[column].key
+        self.set_filter(
+            replace(self._filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        )
+
+    def _time(self, seconds: Any) -> str:
+        if seconds is None or seconds == "":
+            return ""
+        text = self._time_cache.get(seconds)
+        if text is None:
+            if len(self._time_cache) > 100_000:
+                self._time_cache.clear()
+            text = self._time_cache[seconds] = from_epoch(seconds)
+        return text
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_tuple(index.row())
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole else None
+        col = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display_text(col, row)
+        if role == RAW_ROLE:
+            return col.raw(row)
+        if role == PK_ROLE:
+            return row[0]
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(col, row)
+        if col.kind == CODE and col.explain is not None:
+            exp = col.explain(row, self._labels)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                if not exp.known:
+                    return UNKNOWN_BG
+                if col.key == "op_type" and _not_billed(row):
+                    return NOT_BILLED_BG
+            elif role == Qt.ItemDataRole.ForegroundRole:
+                if not exp.known:
+                    return UNKNOWN_FG
+                if exp.site_label:
+                    return LABEL_FG
+                if exp.not_used:
+                    return NOT_USED_FG
+            elif role == Qt.ItemDataRole.FontRole and exp.site_label:
+                font = QFont()
+                font.setItalic(True)
+                return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in (TIME, DURATION):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def display_text(self, col: Column, row: tuple[Any, ...]) -> str:
+        """What a cell shows: decoded codes, formatted times, file names."""
+        if col.kind == TIME:
+            return self._time(row[IDX[col.field or ""]])
+        if col.kind == DURATION:
+            return format_duration(col.raw(row))
+        if col.kind == SOURCE:
+            return f"{self.source_name(row[IDX['source_id']])}:{row[IDX['line']]}"
+        if col.kind == CODE and col.explain is not None:
+            exp = col.explain(row, self._labels)
+            if col.key == "op_type":
+                mark = " ⚠" if _not_billed(row) else ""
+                return f"{_raw_text(row[IDX['op_type']])} {exp.text}{mark}"
+            return exp.text
+        value = row[IDX[col.field or ""]]
+        return "" if value is None else str(value)
+
+    def tooltip(self, col: Column, row: tuple[Any, ...]) -> str:
+        """Raw value and full explanation of a cell (the raw code is always one hover away)."""
+        if col.kind == CODE and col.explain is not None:
+            exp = col.explain(row, self._labels)
+            lines = [f"{col.title}: raw value {_raw_text(col.raw(row)) or '(empty)'}", exp.text]
+            if exp.generic and exp.generic != exp.text:
+                lines.append(f"documented: {exp.generic}")
+            if exp.site_label:
+                lines.append("(site label)")
+            if not exp.known:
+                lines.append("not in the vendor's tables")
+            if col.key == "op_type" and _not_billed(row):
+                lines.append("this operation is documented as not normally written to the bill")
+            return "\n".join(lines)
+        if col.kind == TIME:
+            return f"{self._time(col.raw(row))} (as exported, tenant time)\nstored: {col.raw(row)}"
+        if col.kind == SOURCE:
+            return f"{self.source_name(row[IDX['source_id']])}, line {row[IDX['line']]}"
+        return self.display_text(col, row)
+
+    def copy_text(self, rows: Sequence[int], column_order: Sequence[int]) -> str:
+        """Tab-separated text with a header for the given rows and model columns."""
+        cols = [self._columns[c] for c in column_order]
+        lines = ["\t".join(c.title for c in cols)]
+        for r in rows:
+            row = self.row_tuple(r)
+            if row is None:
+                continue
+            lines.append(
+                "\t".join(
+                    self.display_text(c, row).replace("\t", " ").replace("\n", " ") for c in cols
+                )
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _raw_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _not_billed(row: tuple[Any, ...]) -> bool:
+    code = codes.parse_code(row[IDX["op_type"]])
+    return code is not None and code in codes.NOT_NORMALLY_BILLED
+
+
+def _missing_row(pk: int) -> tuple[Any, ...]:
+    row: list[Any] = [None] * len(IDX)
+    row[0] = pk
+    row[IDX["begin_time"]] = 0
+    row[IDX["source_id"]] = 0
+    row[IDX["line"]] = 0
+    return tuple(row)
+
+
+ExplainFn = Callable[[tuple[Any, ...]], str]

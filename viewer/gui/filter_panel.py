@@ -1,0 +1,510 @@
+"""The filter panel: widgets that build a ``BillFilter`` and say it in one sentence.
+
+Lists (agents, operation types, reasons) come with bill counts read in the background. Every
+change emits ``filter_changed`` after a short pause so typing does not start a query per key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viewer.core import codes
+from viewer.core.describe import describe_filter
+from viewer.core.filters import BillFilter, shift_time
+from viewer.core.timefmt import from_epoch, to_epoch
+from viewer.data import queries
+from viewer.data.db import Database
+from viewer.data.saved import delete_filter, list_filters, save_filter
+from viewer.gui.workers import BackgroundCall
+
+DEBOUNCE_MS = 250
+TIME_FMT = "yyyy-MM-dd HH:mm:ss"
+
+
+def _qdt(stored: str) -> QDateTime:
+    return QDateTime.fromString(stored, TIME_FMT)
+
+
+def _stored(edit: QDateTimeEdit) -> str:
+    return edit.dateTime().toString(TIME_FMT)
+
+
+class CheckList(QWidget):
+    """A searchable checklist with an "exclude" switch; items carry a value and a count."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(placeholderText=f"Search {title.lower()}…")
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setUniformItemSizes(True)
+        self.list.setMinimumHeight(150)
+        self.exclude = QCheckBox("Exclude checked")
+        self.exclude.setToolTip("Show every bill except those of the checked items")
+        self.none_btn = QPushButton("None")
+        self.none_btn.setToolTip("Uncheck all")
+        row = QHBoxLayout()
+        row.addWidget(self.exclude)
+        row.addStretch(1)
+        row.addWidget(self.none_btn)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.search)
+        lay.addWidget(self.list)
+        lay.addLayout(row)
+        self.search.textChanged.connect(self._apply_search)
+        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        self.exclude.toggled.connect(lambda _on: self.changed.emit() if self.checked() else None)
+        self.none_btn.clicked.connect(self.clear)
+
+    def set_items(self, items: list[tuple[Any, str, str]]) -> None:
+        """Replace the items: ``(value, text, tooltip)``; checked values survive when present."""
+        keep = set(self.checked())
+        self.list.blockSignals(True)
+        self.list.clear()
+        for value, text, tip in items:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setToolTip(tip)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if value in keep else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._apply_search(self.search.text())
+
+    def checked(self) -> list[Any]:
+        """Values of the checked items."""
+        out = []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.data(Qt.ItemDataRole.UserRole))
+        return out
+
+    def set_checked(self, values: list[Any], exclude: bool = False) -> None:
+        """Check exactly these values (without emitting per item)."""
+        wanted = set(values)
+        self.list.blockSignals(True)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+        self.exclude.blockSignals(True)
+        self.exclude.setChecked(exclude)
+        self.exclude.blockSignals(False)
+
+    def clear(self) -> None:
+        """Uncheck everything."""
+        if self.checked():
+            self.set_checked([])
+            self.changed.emit()
+
+    def _apply_search(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            item.setHidden(bool(needle) and needle not in item.text().lower())
+
+
+class FilterPanel(QWidget):
+    """All filters of the window; emits ``filter_changed(BillFilter)``."""
+
+    filter_changed = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._labels: dict[tuple[int, int], str] = {}
+        self._sort = ("begin_time", False)
+        self._ids: tuple[int, ...] = ()
+        self._span: tuple[str, str] | None = None
+        self._selected_begin: str | None = None
+        self._counts = BackgroundCall(self)
+        self._reason_counts = BackgroundCall(self)
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self._emit)
+
+        self.saved = QComboBox()
+        self.saved.setPlaceholderText("Saved filters")
+        self.saved.setToolTip("Open a saved filter")
+        save_btn = QPushButton("Save…")
+        del_btn = QPushButton("Delete")
+        self.clear_btn = QPushButton("Clear all filters")
+        saved_row = QHBoxLayout()
+        saved_row.addWidget(self.saved, 1)
+        saved_row.addWidget(save_btn)
+        saved_row.addWidget(del_btn)
+
+        # time
+        self.use_from = QCheckBox("From")
+        self.use_to = QCheckBox("To (before)")
+        self.time_from = QDateTimeEdit(displayFormat=TIME_FMT, calendarPopup=True)
+        self.time_to = QDateTimeEdit(displayFormat=TIME_FMT, calendarPopup=True)
+        presets = QHBoxLayout()
+        self.preset_btns: dict[str, QPushButton] = {}
+        for key, text in (
+            ("all", "Whole data"),
+            ("hour", "An hour"),
+            ("day", "A day"),
+            ("around", "Around bill"),
+        ):
+            btn = QPushButton(text)
+            btn.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            btn.clicked.connect(lambda _c=False, k=key: self.apply_preset(k))
+            presets.addWidget(btn)
+            self.preset_btns[key] = btn
+        self.preset_btns["hour"].setToolTip("One hour from the 'From' time (or the data's start)")
+        self.preset_btns["day"].setToolTip("One day from the 'From' time (or the data's start)")
+        self.preset_btns["around"].setToolTip("15 minutes either side of the selected bill")
+        time_box = QGroupBox("Time (begin, as exported, tenant time)")
+        tf = QFormLayout(time_box)
+        tf.addRow(self.use_from, self.time_from)
+        tf.addRow(self.use_to, self.time_to)
+        tf.addRow(presets)
+
+        self.agents = CheckList("Agents")
+        self.op_types = CheckList("Operation types")
+        self.reasons = CheckList("Reasons")
+        self.call_id = QLineEdit(placeholderText="exact call ID")
+        self.skill = QLineEdit(placeholderText="skill ID")
+        self.media = QComboBox()
+        self.media.addItem("Any media type", None)
+        self.text = QLineEdit(placeholderText="text in agent, call ID, phone/IP, object, ids…")
+        for edit in (self.call_id, self.skill, self.text):
+            edit.setClearButtonEnabled(True)
+        misc = QGroupBox("Call, skill, media, text")
+        mf = QFormLayout(misc)
+        mf.addRow("Call ID", self.call_id)
+        mf.addRow("Skill", self.skill)
+        mf.addRow("Media", self.media)
+        mf.addRow("Text", self.text)
+
+        def boxed(title: str, w: QWidget) -> QGroupBox:
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(w)
+            return box
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(saved_row)
+        lay.addWidget(self.clear_btn)
+        lay.addWidget(time_box)
+        lay.addWidget(boxed("Agents", self.agents), 3)
+        lay.addWidget(boxed("Operation types", self.op_types), 3)
+        lay.addWidget(boxed("Reasons (of the checked types)", self.reasons), 2)
+        lay.addWidget(misc)
+
+        self.use_from.toggled.connect(self._changed)
+        self.use_to.toggled.connect(self._changed)
+        self.time_from.dateTimeChanged.connect(
+            lambda _d: self.use_from.isChecked() and self._changed()
+        )
+        self.time_to.dateTimeChanged.connect(lambda _d: self.use_to.isChecked() and self._changed())
+        self.agents.changed.connect(self._changed)
+        self.op_types.changed.connect(self._op_types_changed)
+        self.reasons.changed.connect(self._changed)
+        for edit in (self.call_id, self.skill, self.text):
+            edit.textChanged.connect(self._changed)
+        self.media.currentIndexChanged.connect(self._changed)
+        self.clear_btn.clicked.connect(self.clear)
+        save_btn.clicked.connect(self._save)
+        del_btn.clicked.connect(self._delete)
+        self.saved.activated.connect(self._open_saved)
+
+    # -- data ----------------------------------------------------------------------------
+
+    def set_database(self, db: Database) -> None:
+        """Point the panel at another database (lists reload, filter clears)."""
+        self._db = db
+        self.clear(emit=False)
+        self.reload()
+
+    def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
+        """Site labels to name reasons with."""
+        self._labels = dict(labels)
+        self._load_reasons()
+
+    def reload(self) -> None:
+        """Re-read lists and counts (after an import or a label change)."""
+        db = self._db
+
+        def work() -> dict[str, Any]:
+            with db.engine.connect() as conn:
+                span = conn.exec_driver_sql(
+                    "SELECT min(begin_time), max(begin_time) FROM bill"
+                ).one()
+                return {
+                    "agents": queries.value_counts(conn, "agent_id"),
+                    "types": queries.value_counts(conn, "op_type"),
+                    "media": queries.value_counts(conn, "media_type"),
+                    "span": span,
+                }
+
+        self._counts.run(work, self._fill_lists, lambda msg: self.message.emit(msg))
+        self._refresh_saved()
+
+    def _fill_lists(self, data: dict[str, Any]) -> None:
+        self.agents.set_items(
+            [(str(a), f"{a}  ({n:,})", f"agent {a}: {n:,} bills") for a, n in data["agents"]]
+        )
+        items = []
+        for t, n in data["types"]:
+            exp = codes.explain_op_type(t)
+            info = codes.op_type_info(codes.parse_code(t))
+            tip = exp.generic or exp.text
+            if info is not None and not info.billed:
+                tip += "\n(documented as not normally billed)"
+            items.append((t, f"{t}  {exp.text}  ({n:,})", tip))
+        self.op_types.set_items(items)
+        self.media.blockSignals(True)
+        current = self.media.currentData()
+        self.media.clear()
+        self.media.addItem("Any media type", None)
+        for m, n in data["media"]:
+            if codes.parse_code(m) is None:
+                continue
+            self.media.addItem(f"{m} {codes.explain_media_type(m).text} ({n:,})", int(m))
+        idx = self.media.findData(current)
+        self.media.setCurrentIndex(max(idx, 0))
+        self.media.blockSignals(False)
+        lo, hi = data["span"]
+        if lo is not None:
+            self._span = (from_epoch(lo), from_epoch(hi + 1))
+            if not self.use_from.isChecked():
+                self.time_from.blockSignals(True)
+                self.time_from.setDateTime(_qdt(self._span[0]))
+                self.time_from.blockSignals(False)
+            if not self.use_to.isChecked():
+                self.time_to.blockSignals(True)
+                self.time_to.setDateTime(_qdt(self._span[1]))
+                self.time_to.blockSignals(False)
+        self._load_reasons()
+
+    def _op_types_changed(self) -> None:
+        self._load_reasons()
+        self._changed()
+
+    def _load_reasons(self) -> None:
+        types = [int(t) for t in self.op_types.checked() if codes.parse_code(t) is not None]
+        if not types or self.op_types.exclude.isChecked():
+            self.reasons.set_items([])
+            return
+        db = self._db
+        labels = dict(self._labels)
+
+        def work() -> list[tuple[int, Any, int]]:
+            with db.engine.connect() as conn:
+                return queries.reason_counts(conn, types)
+
+        def fill(rows: list[tuple[int, Any, int]]) -> None:
+            items = []
+            for t, c, n in rows:
+                exp = codes.explain_reason(t, c, labels)
+                value = (int(t), None if codes.is_not_used(c) else codes.parse_code(c))
+                if value[1] is None and not codes.is_not_used(c):
+                    continue  # a non-numeric cause cannot be filtered on by code
+                items.append(
+                    (
+                        value,
+                        f"{t}:{'-' if value[1] is None else c}  {exp.text}  ({n:,})",
+                        exp.generic or exp.text,
+                    )
+                )
+            merged: dict[Any, tuple[Any, str, str]] = {}
+            for item in items:
+                merged.setdefault(item[0], item)
+            self.reasons.set_items(list(merged.values()))
+
+        self._reason_counts.run(work, fill, lambda msg: self.message.emit(msg))
+
+    # -- filter --------------------------------------------------------------------------
+
+    def current_filter(self) -> BillFilter:
+        """The filter the widgets describe."""
+        agents = tuple(str(a) for a in self.agents.checked())
+        types = tuple(int(t) for t in self.op_types.checked() if codes.parse_code(t) is not None)
+        reasons = tuple(self.reasons.checked())
+        call_id = self.call_id.text().strip() or None
+        text = self.text.text().strip() or None
+        skill = self.skill.text().strip() or None
+        media = self.media.currentData()
+        return BillFilter(
+            agents=() if self.agents.exclude.isChecked() else agents,
+            exclude_agents=agents if self.agents.exclude.isChecked() else (),
+            op_types=() if self.op_types.exclude.isChecked() else types,
+            exclude_op_types=types if self.op_types.exclude.isChecked() else (),
+            reasons=() if self.reasons.exclude.isChecked() else reasons,
+            exclude_reasons=reasons if self.reasons.exclude.isChecked() else (),
+            time_from=_stored(self.time_from) if self.use_from.isChecked() else None,
+            time_to=_stored(self.time_to) if self.use_to.isChecked() else None,
+            call_id=call_id,
+            skill=skill,
+            media_types=() if media is None else (int(media),),
+            text=text,
+            sort=self._sort[0],
+            descending=self._sort[1],
+            ids=self._ids,
+        )
+
+    def describe(self, f: BillFilter | None = None) -> str:
+        """The plain sentence for a filter (the window's and the export's)."""
+        return describe_filter(f or self.current_filter(), self._labels)
+
+    def set_sort(self, key: str, descending: bool) -> None:
+        """Remember the table's sort so that emitted filters keep it."""
+        self._sort = (key, descending)
+
+    def set_filter(self, f: BillFilter) -> None:
+        """Show a filter in the widgets (a saved one, or one from a drill-down)."""
+        widgets: list[Any] = [
+            self.use_from,
+            self.use_to,
+            self.time_from,
+            self.time_to,
+            self.call_id,
+            self.skill,
+            self.text,
+            self.media,
+        ]
+        for w in widgets:
+            w.blockSignals(True)
+        self.agents.set_checked(list(f.agents or f.exclude_agents), bool(f.exclude_agents))
+        self.op_types.set_checked(list(f.op_types or f.exclude_op_types), bool(f.exclude_op_types))
+        self._load_reasons()
+        self.reasons.set_checked(list(f.reasons or f.exclude_reasons), bool(f.exclude_reasons))
+        self.use_from.setChecked(f.time_from is not None)
+        self.use_to.setChecked(f.time_to is not None)
+        if f.time_from:
+            self.time_from.setDateTime(_qdt(f.time_from))
+        if f.time_to:
+            self.time_to.setDateTime(_qdt(f.time_to))
+        self.call_id.setText(f.call_id or "")
+        self.skill.setText(f.skill or "")
+        self.text.setText(f.text or "")
+        idx = self.media.findData(f.media_types[0]) if f.media_types else 0
+        self.media.setCurrentIndex(max(idx, 0))
+        for w in widgets:
+            w.blockSignals(False)
+        self._sort = (f.sort, f.descending)
+        self._ids = f.ids
+        self._timer.stop()
+        self._emit()
+
+    def show_bills(self, pks: tuple[int, ...]) -> None:
+        """Restrict the table to these bills (a drill-down); Clear removes the restriction."""
+        self._ids = tuple(pks)
+        self._changed()
+
+    def clear(self, emit: bool = True) -> None:
+        """Remove every restriction (the sort stays)."""
+        self.set_filter(BillFilter(sort=self._sort[0], descending=self._sort[1]))
+        if not emit:
+            self._timer.stop()
+
+    def set_selected_begin(self, begin_seconds: int | None) -> None:
+        """The begin time of the selected bill, for the "around bill" preset."""
+        self._selected_begin = None if begin_seconds is None else from_epoch(begin_seconds)
+        self.preset_btns["around"].setEnabled(self._selected_begin is not None)
+
+    def apply_preset(self, key: str) -> None:
+        """Set the time range to a preset: whole data, an hour, a day, around the bill."""
+        start = (
+            _stored(self.time_from)
+            if self.use_from.isChecked()
+            else (self._span[0] if self._span else _stored(self.time_from))
+        )
+        self.time_from.blockSignals(True)
+        self.time_to.blockSignals(True)
+        self.use_from.blockSignals(True)
+        self.use_to.blockSignals(True)
+        if key == "all":
+            self.use_from.setChecked(False)
+            self.use_to.setChecked(False)
+        else:
+            if key == "around":
+                if self._selected_begin is None:
+                    self.message.emit("Select a bill first to show the time around it.")
+                    return
+                start = shift_time(self._selected_begin, -15 * 60)
+                end = shift_time(self._selected_begin, 15 * 60)
+            else:
+                end = shift_time(start, 3600 if key == "hour" else 86400)
+            self.time_from.setDateTime(_qdt(start))
+            self.time_to.setDateTime(_qdt(end))
+            self.use_from.setChecked(True)
+            self.use_to.setChecked(True)
+        for w in (self.time_from, self.time_to, self.use_from, self.use_to):
+            w.blockSignals(False)
+        self._changed()
+
+    def _changed(self, *_args: Any) -> None:
+        self._timer.start()
+
+    def _emit(self) -> None:
+        self.filter_changed.emit(self.current_filter())
+
+    # -- saved filters -------------------------------------------------------------------
+
+    def _refresh_saved(self) -> None:
+        try:
+            names = sorted(list_filters(self._db))
+        except Exception as exc:  # noqa: BLE001 - shown, not raised
+            self.message.emit(f"Saved filters unavailable: {exc}")
+            return
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItems(names)
+        self.saved.setCurrentIndex(-1)
+        self.saved.blockSignals(False)
+
+    def _save(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save filter", "Name of this filter:")
+        if not ok or not name.strip():
+            return
+        f = replace(self.current_filter(), ids=())
+        try:
+            save_filter(self._db, name.strip(), f)
+        except Exception as exc:  # noqa: BLE001 - a read-only database, say
+            QMessageBox.warning(self, "Save filter", f"The filter could not be saved:\n{exc}")
+            return
+        self._refresh_saved()
+        self.message.emit(f"Saved filter “{name.strip()}”.")
+
+    def _delete(self) -> None:
+        name = self.saved.currentText()
+        if not name:
+            return
+        delete_filter(self._db, name)
+        self._refresh_saved()
+
+    def _open_saved(self, index: int) -> None:
+        name = self.saved.itemText(index)
+        saved = list_filters(self._db).get(name)
+        if saved is not None:
+            self.set_filter(saved)
+
+
+__all__ = ["CheckList", "FilterPanel", "to_epoch"]

@@ -1,0 +1,656 @@
+"""The main window: menus, the bill table, filters, details, import and export. Holds no SQL."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QWidget,
+)
+
+from viewer.core import codes
+from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
+from viewer.core.errors import KnownError
+from viewer.core.filters import BillFilter
+from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
+from viewer.core.resources import icon_path
+from viewer.core.timefmt import from_epoch
+from viewer.data import queries
+from viewer.data.db import Database, open_database
+from viewer.data.exporter import export_xlsx
+from viewer.data.importer import import_paths
+from viewer.gui.bill_model import BillTableModel
+from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text, run_with_progress
+from viewer.gui.filter_panel import FilterPanel
+from viewer.gui.workers import TaskRunner
+
+log = logging.getLogger(__name__)
+MAX_RECENT = 8
+ROW_HEIGHT = 22
+EXPORT_ROLE_COLUMNS = tuple(c.key for c in ALL_COLUMNS)
+
+
+def _esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class MainWindow(QMainWindow):
+    """The window a team lead opens."""
+
+    import_finished = Signal(object)
+    """An ``ImportReport`` (for tests and scripts)."""
+    export_finished = Signal(object)
+
+    def __init__(self, db: Database, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self._db = db
+        self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
+        self._runner: TaskRunner | None = None
+        self._export_runner: TaskRunner | None = None
+        self.last_report: ImportReport | None = None
+        self.setWindowTitle("Agent Bill Viewer")
+        if icon_path().exists():
+            self.setWindowIcon(QIcon(str(icon_path())))
+        self.setAcceptDrops(True)
+
+        self.model = BillTableModel(db, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(ROW_HEIGHT)
+        hh = self.table.horizontalHeader()
+        hh.setSectionsMovable(True)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._header_menu)
+        hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        hh.sortIndicatorChanged.connect(self._sort_changed)
+        for i, col in enumerate(self.model.columns):
+            self.table.setColumnHidden(i, col.key not in DEFAULT_KEYS)
+            self.table.setColumnWidth(i, 160 if col.kind in (CODE, "time") else 110)
+
+        self.sentence = QLabel()
+        self.sentence.setWordWrap(True)
+        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        central = QWidget()
+        from PySide6.QtWidgets import QVBoxLayout
+
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.sentence)
+        lay.addWidget(self.table, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(central, "Bills")
+        self.setCentralWidget(self.tabs)
+
+        self.filters = FilterPanel(db)
+        scroll = QScrollArea()
+        scroll.setWidget(self.filters)
+        scroll.setWidgetResizable(True)
+        self.filter_dock = QDockWidget("Filters", self)
+        self.filter_dock.setObjectName("filters")
+        self.filter_dock.setWidget(scroll)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
+
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details_dock = QDockWidget("Bill details", self)
+        self.details_dock.setObjectName("details")
+        self.details_dock.setWidget(self.details)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
+
+        self.investigation: Any = None
+        self._add_investigation()
+
+        self.status_db = QLabel()
+        self.status_count = QLabel()
+        self.status_tz = QLabel(f"times {TIME_LABEL}")
+        sb = self.statusBar()
+        sb.addPermanentWidget(self.status_count)
+        sb.addPermanentWidget(self.status_tz)
+        sb.addPermanentWidget(self.status_db)
+
+        self._build_actions()
+        self.filters.filter_changed.connect(self._apply_filter)
+        self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.model.counts_changed.connect(self._counts)
+        self.model.failed.connect(self._model_failed)
+        self.model.loading_changed.connect(self._loading)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._restore_settings()
+        self._show_db()
+        self.filters.set_labels(self.model.labels)
+        self.filters.reload()
+        self.model.set_filter(self.filters.current_filter())
+        self._update_sentence(self.model.bill_filter)
+
+    # -- construction --------------------------------------------------------------------
+
+    def _add_investigation(self) -> None:
+        try:
+            from viewer.gui.investigation import InvestigationPanel
+        except ImportError:  # the investigation views are optional in a trimmed build
+            return
+        self.investigation = InvestigationPanel(self._db)
+        self.tabs.addTab(self.investigation, "Investigation")
+        self.investigation.bills_selected.connect(self.show_bills)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.act_open = self._action(
+            "&Open exports…", self.open_exports, std.Open, "Import CSV files or zips of exports"
+        )
+        self.act_open_folder = self._action(
+            "Open export &folder…",
+            self.open_folder,
+            "Ctrl+Shift+F",
+            "Import every export in a folder",
+        )
+        self.act_open_db = self._action("Open &database…", self.open_db_dialog, "Ctrl+Shift+O")
+        self.act_new_db = self._action("&New database…", self.new_db_dialog, std.New)
+        self.act_export = self._action(
+            "&Export to Excel…",
+            self.export_dialog,
+            "Ctrl+E",
+            "Export the bills shown, as shown, to an .xlsx workbook",
+        )
+        self.act_quit = self._action("&Quit", self.close, std.Quit)
+        self.act_copy = self._action(
+            "&Copy rows", self.copy_rows, std.Copy, "Copy the selected rows as tab-separated text"
+        )
+        self.act_clear = self._action("C&lear filters", self.filters.clear, "Ctrl+Shift+L")
+        self.act_labels = self._action("&Site labels…", self.labels_dialog, "Ctrl+L")
+        self.act_about = self._action("&About", self.about)
+        self.act_last = self._action("Go to &last row", self.go_last, "Ctrl+End")
+        self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
+        self.recent_menu = QMenu("&Recent databases", self)
+
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        for a in (self.act_open, self.act_open_folder):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_open_db)
+        m.addAction(self.act_new_db)
+        m.addMenu(self.recent_menu)
+        m.addSeparator()
+        m.addAction(self.act_export)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Edit")
+        m.addAction(self.act_copy)
+        m = mb.addMenu("&View")
+        m.addAction(self.act_clear)
+        m.addAction(self.act_first)
+        m.addAction(self.act_last)
+        m.addAction(self.filter_dock.toggleViewAction())
+        m.addAction(self.details_dock.toggleViewAction())
+        cols = m.addMenu("&Columns")
+        cols.aboutToShow.connect(lambda: self._fill_column_menu(cols))
+        m = mb.addMenu("&Tools")
+        m.addAction(self.act_labels)
+        m = mb.addMenu("&Help")
+        m.addAction(self.act_about)
+
+        tb = self.addToolBar("Main")
+        tb.setObjectName("main-toolbar")
+        for a in (
+            self.act_open,
+            self.act_open_db,
+            self.act_export,
+            self.act_clear,
+            self.act_labels,
+        ):
+            tb.addAction(a)
+
+    # -- settings ------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self._settings
+        geometry = s.value("window/geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)) or (
+            self.width() < 900 or self.height() < 600
+        ):
+            self.resize(1500, 900)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        header = s.value("table/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+            self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self._remember_db(self._db.path)
+
+    def _save_settings(self) -> None:
+        if getattr(self, "transient", False):
+            return
+        s = self._settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("table/header", self.table.horizontalHeader().saveState())
+        s.sync()
+
+    def recent_databases(self) -> list[str]:
+        """Recently opened databases, newest first."""
+        value = self._settings.value("recent/databases", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_db(self, path: Path) -> None:
+        recent = [p for p in self.recent_databases() if p != str(path)]
+        recent.insert(0, str(path))
+        self._settings.setValue("recent/databases", recent[:MAX_RECENT])
+        self.recent_menu.clear() if hasattr(self, "recent_menu") else None
+        if hasattr(self, "recent_menu"):
+            for p in recent[:MAX_RECENT]:
+                self.recent_menu.addAction(p, lambda p=p: self.switch_database(Path(p)))
+
+    # -- columns -------------------------------------------------------------------------
+
+    def visible_column_keys(self) -> list[str]:
+        """Keys of the visible columns in their on-screen order (what an export writes)."""
+        hh = self.table.horizontalHeader()
+        order = sorted(
+            (hh.visualIndex(i), i)
+            for i in range(self.model.columnCount())
+            if not self.table.isColumnHidden(i)
+        )
+        return [self.model.columns[i].key for _v, i in order]
+
+    def _fill_column_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        for i, col in enumerate(self.model.columns):
+            act = menu.addAction(col.title)
+            act.setCheckable(True)
+            act.setChecked(not self.table.isColumnHidden(i))
+            act.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_column_menu(menu)
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    # -- filtering -----------------------------------------------------------------------
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        self.filters.set_sort(
+            self.model.columns[section].key, order == Qt.SortOrder.DescendingOrder
+        )
+
+    def _apply_filter(self, f: BillFilter) -> None:
+        f = replace(
+            f, sort=self.model.bill_filter.sort, descending=self.model.bill_filter.descending
+        )
+        self.model.set_filter(f)
+        self._update_sentence(f)
+        if self.investigation is not None and self.tabs.currentWidget() is self.investigation:
+            self.investigation.set_filter(f, self.model.labels)
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.investigation is not None and self.tabs.currentWidget() is self.investigation:
+            self.investigation.set_filter(self.model.bill_filter, self.model.labels)
+
+    def _update_sentence(self, f: BillFilter) -> None:
+        self.sentence.setText(self.filters.describe(f))
+
+    def show_bills(self, pks: Any) -> None:
+        """Show exactly these bills in the table (drill-down from the investigation views)."""
+        self.filters.show_bills(tuple(int(p) for p in pks))
+        self.tabs.setCurrentIndex(0)
+
+    def _counts(self, shown: int, total: int) -> None:
+        shown_text = "counting…" if shown < 0 else f"{shown:,}"
+        self.status_count.setText(f"{shown_text} of {total:,} bills")
+
+    def _loading(self, loading: bool) -> None:
+        if loading:
+            self.status_count.setText(self.status_count.text().split(" of ")[0] + " …")
+
+    def _model_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Database problem: {message}", 15000)
+
+    def _show_db(self) -> None:
+        self.status_db.setText(str(self._db.path))
+        self.setWindowTitle(f"Agent Bill Viewer — {self._db.path.name}")
+
+    # -- table ---------------------------------------------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_tuple(current.row()) if current.isValid() else None
+        self.filters.set_selected_begin(None if row is None else row[IDX["begin_time"]])
+        self.details.setHtml(self.details_html(row) if row is not None else "")
+
+    def details_html(self, row: tuple[Any, ...]) -> str:
+        """The details pane: every field, each code explained, provenance and conflicts."""
+        labels = self.model.labels
+        parts = ["<table cellspacing=2>"]
+        for col in ALL_COLUMNS:
+            if col.kind == CODE and col.explain is not None:
+                exp = col.explain(row, labels)
+                raw = col.raw(row)
+                text = f"<b>{_esc(exp.text)}</b> <span style='color:#666'>(raw {_esc(raw)})</span>"
+                if exp.generic and exp.generic != exp.text:
+                    text += f"<br><i>{_esc(exp.generic)}</i>"
+                if not exp.known:
+                    text += "<br><span style='color:#9b1c1c'>not in the vendor's tables</span>"
+                if col.key == "op_type":
+                    info = codes.op_type_info(codes.parse_code(raw))
+                    if info is not None and not info.billed:
+                        text += (
+                            "<br><span style='color:#b45309'>"
+                            "documented as not normally billed</span>"
+                        )
+            else:
+                text = _esc(self.model.display_text(col, row))
+            parts.append(f"<tr><td valign=top><b>{_esc(col.title)}</b></td><td>{text}</td></tr>")
+        parts.append("</table>")
+        try:
+            with self._db.engine.connect() as conn:
+                source = queries.source_of(conn, row[IDX["source_id"]])
+                conflicts = queries.conflicts_for(conn, str(row[IDX["bill_id"]]))
+        except Exception as exc:  # noqa: BLE001 - show what we can
+            source, conflicts = None, []
+            parts.append(f"<p>Provenance unavailable: {_esc(exc)}</p>")
+        if source:
+            parts.append(
+                f"<p><b>Source</b>: {_esc(source['path'])}, line {row[IDX['line']]}<br>"
+                f"SHA-256 {source['sha256']}<br>imported {source['imported_at']}</p>"
+            )
+        if row[IDX["extra"]]:
+            parts.append(f"<p><b>Extra trailing columns</b>: {_esc(row[IDX['extra']])}</p>")
+        if conflicts:
+            parts.append(
+                f"<p style='color:#9b1c1c'><b>{len(conflicts)} conflicting copy(ies) "
+                "of this bill id were imported with other values:</b></p><ul>"
+            )
+            for c in conflicts:
+                parts.append(
+                    f"<li>{_esc(c['path'])} line {c['line']}: differs in "
+                    f"{_esc(', '.join(c['differs']))}</li>"
+                )
+            parts.append("</ul>")
+        return "".join(parts)
+
+    def copy_rows(self) -> None:
+        """Copy the selected rows (visible columns, on-screen order) with a header."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows:
+            return
+        keys = self.visible_column_keys()
+        order = [next(i for i, c in enumerate(self.model.columns) if c.key == k) for k in keys]
+        QGuiApplication.clipboard().setText(self.model.copy_text(rows, order))
+        self.statusBar().showMessage(f"Copied {len(rows):,} row(s).", 4000)
+
+    def go_last(self) -> None:
+        """Select and show the last row."""
+        n = self.model.rowCount()
+        if n:
+            self.table.selectRow(n - 1)
+            self.table.scrollToBottom()
+
+    def go_first(self) -> None:
+        """Select and show the first row."""
+        if self.model.rowCount():
+            self.table.selectRow(0)
+            self.table.scrollToTop()
+
+    # -- import --------------------------------------------------------------------------
+
+    def open_exports(self) -> None:
+        """Choose export files or zips and import them."""
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Open exports", "", "Bill exports (*.zip *.csv *.txt);;All files (*)"
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def open_folder(self) -> None:
+        """Choose a folder and import every export in it."""
+        folder = QFileDialog.getExistingDirectory(self, "Open export folder")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path], force: bool = False) -> None:
+        """Import in the background with progress and Cancel; the table stays usable."""
+        if self._runner is not None and self._runner.running:
+            QMessageBox.information(self, "Import", "An import is already running.")
+            return
+        db = self._db
+
+        def work(progress: Any, cancel: Any) -> ImportReport:
+            return import_paths(db, paths, force=force, progress=progress, cancel=cancel)
+
+        runner = TaskRunner(work, self, "import")
+        self._runner = runner
+        self.act_open.setEnabled(False)
+        self.act_open_folder.setEnabled(False)
+        self.progress_dialog = run_with_progress(self, runner, "Importing", "bytes")
+        runner.finished.connect(self._import_done)
+        runner.failed.connect(lambda msg: self._import_failed(msg))
+        runner.cancelled.connect(lambda: self._import_failed("Import cancelled."))
+        runner.done.connect(self._import_ended)
+        runner.start()
+
+    def _import_ended(self) -> None:
+        self.act_open.setEnabled(True)
+        self.act_open_folder.setEnabled(True)
+
+    def _import_done(self, report: ImportReport) -> None:
+        self.last_report = report
+        self.model.refresh()
+        self.filters.reload()
+        self.import_finished.emit(report)
+        imported = report.total("imported")
+        already = sum(1 for f in report.files if f.status == ImportStatus.ALREADY_IMPORTED)
+        msg = f"Imported {imported:,} bills from {len(report.files)} file(s)."
+        if already:
+            msg += f" {already} file(s) had been imported already."
+        self.statusBar().showMessage(msg, 15000)
+        if not getattr(self, "quiet_reports", False):
+            dialog = ImportReportDialog(report, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+
+    def _import_failed(self, message: str) -> None:
+        self.model.refresh()
+        self.statusBar().showMessage(message, 15000)
+        if not getattr(self, "quiet_reports", False):
+            QMessageBox.warning(self, "Import", message)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- databases -----------------------------------------------------------------------
+
+    def open_db_dialog(self) -> None:
+        """Open an existing bill database."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open database", "", "Bill databases (*.sqlite *.db);;All files (*)"
+        )
+        if name:
+            self.switch_database(Path(name), create=False)
+
+    def new_db_dialog(self) -> None:
+        """Create a new, empty bill database."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "New database", "bills.sqlite", "Bill databases (*.sqlite)"
+        )
+        if name:
+            self.switch_database(Path(name))
+
+    def switch_database(self, path: Path, create: bool = True) -> bool:
+        """Show another database; a problem is reported and the current one stays open."""
+        try:
+            db = open_database(path, create=create)
+        except KnownError as exc:
+            QMessageBox.warning(self, "Open database", str(exc))
+            return False
+        if self._runner is not None and self._runner.running:
+            self._runner.cancel()
+            self._runner.wait()
+        self.model.close()
+        old = self._db
+        self._db = db
+        new_model = BillTableModel(db, self)
+        self.model.deleteLater()
+        self.model = new_model
+        self.table.setModel(new_model)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        new_model.counts_changed.connect(self._counts)
+        new_model.failed.connect(self._model_failed)
+        new_model.loading_changed.connect(self._loading)
+        self.filters.set_database(db)
+        if self.investigation is not None:
+            self.investigation.set_database(db) if hasattr(
+                self.investigation, "set_database"
+            ) else None
+        new_model.set_filter(self.filters.current_filter())
+        old.close()
+        self._remember_db(path)
+        self._show_db()
+        return True
+
+    # -- labels, export, about -----------------------------------------------------------
+
+    def labels_dialog(self) -> None:
+        """Edit site labels; the table updates at once."""
+        dialog = SiteLabelsDialog(self._db, self)
+        dialog.labels_changed.connect(self._labels_changed)
+        dialog.exec()
+
+    def _labels_changed(self) -> None:
+        self.model.refresh()
+        self.filters.set_labels(self.model.labels)
+        self._update_sentence(self.model.bill_filter)
+
+    def export_dialog(self) -> None:
+        """Choose a file and export exactly what the table shows."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export to Excel", "bills.xlsx", "Excel workbook (*.xlsx)"
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        # The file dialog has asked about overwriting already.
+        self.export_to(path, force=True)
+
+    def export_to(self, path: Path, force: bool = False) -> None:
+        """Export the current filter, sort and visible columns in the background."""
+        if self._export_runner is not None and self._export_runner.running:
+            QMessageBox.information(self, "Export", "An export is already running.")
+            return
+        db, f, keys = self._db, self.model.bill_filter, self.visible_column_keys()
+        sentence = self.filters.describe(f)
+        extra = self._extra_sheets
+
+        def work(progress: Any, cancel: Any) -> Any:
+            return export_xlsx(
+                db,
+                f,
+                path,
+                columns=keys,
+                force=force,
+                progress=progress,
+                cancel=cancel,
+                filter_sentence=sentence,
+                extra_sheets=extra(db, f, cancel),
+            )
+
+        runner = TaskRunner(work, self, "export")
+        self._export_runner = runner
+        self.act_export.setEnabled(False)
+        self.export_progress = run_with_progress(self, runner, "Exporting", "rows")
+        runner.finished.connect(self._export_done)
+        runner.failed.connect(lambda msg: self._export_failed(msg))
+        runner.cancelled.connect(lambda: self._export_failed("Export cancelled; no file written."))
+        runner.done.connect(lambda: self.act_export.setEnabled(True))
+        runner.start()
+
+    @staticmethod
+    def _extra_sheets(db: Database, f: BillFilter, cancel: Any) -> list[Any]:
+        try:
+            from viewer.data.export_sheets import investigation_sheet_specs
+        except ImportError:
+            return []
+        return investigation_sheet_specs(db, f, cancel=cancel)
+
+    def _export_done(self, result: Any) -> None:
+        self.export_finished.emit(result)
+        self.statusBar().showMessage(f"Exported {result.rows:,} bills to {result.path}", 20000)
+
+    def _export_failed(self, message: str) -> None:
+        self.export_finished.emit(None)
+        self.statusBar().showMessage(message, 15000)
+        if not getattr(self, "quiet_reports", False):
+            QMessageBox.warning(self, "Export", message)
+
+    def about(self) -> None:
+        """Versions, database path and data folder."""
+        QMessageBox.about(self, "About Agent Bill Viewer", about_text(str(self._db.path)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for runner in (self._runner, self._export_runner):
+            if runner is not None and runner.running:
+                runner.cancel()
+                runner.wait()
+        self._save_settings()
+        self.model.close()
+        super().closeEvent(event)
+
+
+def first_rows_shown(window: MainWindow) -> bool:
+    """Whether the table has rows to show (used by the smoke test)."""
+    return window.model.rowCount() > 0
+
+
+__all__ = ["MainWindow", "first_rows_shown", "from_epoch", "QApplication", "QTimer"]
