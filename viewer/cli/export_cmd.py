@@ -16,6 +16,7 @@ from viewer.cli.common import (
     open_db_from,
 )
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
+from viewer.data.export_sheets import investigation_sheet_specs
 from viewer.data.exporter import export_xlsx, verify_xlsx
 
 
@@ -64,6 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             columns=keys,
             force=args.force,
             progress=_progress_printer(sys.stderr) if interactive else None,
+            extra_sheets=[] if args.no_investigation else investigation_sheet_specs(db, f),
         )
     finally:
         db.close()
@@ -106,6 +108,11 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="the workbook")
     add_db_arg(p)
     p.add_argument("--force", action="store_true", help="replace FILE.xlsx if it exists")
+    p.add_argument(
+        "--no-investigation",
+        action="store_true",
+        help="leave out the Summary and Anomalies sheets (time per state, anomalies)",
+    )
     p.add_argument(
         "--columns",
         metavar="a,b,c",
