@@ -1,0 +1,692 @@
+"""The investigation panel: timeline, the state at a moment, time per state, anomalies.
+
+``InvestigationPanel(db)`` rebuilds the agent states of a filter in the background
+(``viewer.data.investigate.agent_states`` on a ``TaskRunner``; a newer filter cancels the older
+computation) and shows them in four tabs:
+
+1. Timeline: one lane per agent (``viewer.gui.timeline``), with a legend;
+2. At a moment: every agent's state at a moment, and what changed between two moments;
+3. Summary: time per state per agent with a total row (one column per busy/rest reason);
+4. Anomalies: what looks wrong, one row each.
+
+Clicking a timeline bar, or double-clicking a summary cell, a moment row or an anomaly, emits
+``bills_selected`` with the row keys of the bills behind it (the window then shows those bills).
+Progress and errors are shown as text at the top of the panel, never in a dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    QTimeZone,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viewer.core import codes
+from viewer.core import states as st
+from viewer.core.describe import op_type_name, reason_name
+from viewer.core.filters import BillFilter
+from viewer.core.states import (
+    ALL_REASONS,
+    AgentChange,
+    AgentMoment,
+    Anomaly,
+    Interval,
+    Summary,
+    summary_table,
+)
+from viewer.core.timefmt import format_duration, from_epoch
+from viewer.data.db import Database
+from viewer.data.investigate import Investigation, agent_states
+from viewer.gui.timeline import TimelineLegend, TimelineView
+from viewer.gui.workers import TaskRunner
+
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
+"""Raw value of a cell (seconds, counts, text) for sorting and tests."""
+
+_INDEX = QModelIndex | QPersistentModelIndex
+Labels = Mapping[tuple[int, int], str]
+
+TAB_TIMELINE, TAB_MOMENT, TAB_SUMMARY, TAB_ANOMALIES = range(4)
+
+
+class Result:
+    """What the background computation hands to the panel."""
+
+    def __init__(self, investigation: Investigation) -> None:
+        self.investigation = investigation
+        self.summary: Summary = investigation.summary()
+        self.anomalies: list[Anomaly] = investigation.anomalies()
+
+
+# ------------------------------------------------------------------------------------------------
+# Table models
+# ------------------------------------------------------------------------------------------------
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of display rows, with raw values for sorting and a payload per row."""
+
+    def __init__(self, header: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._header = list(header)
+        self._rows: list[list[Any]] = []
+        self._raw: list[list[Any]] = []
+        self._tips: list[str | None] = []
+        self.payloads: list[Any] = []
+        self.bold_last = False
+
+    def set_rows(
+        self,
+        rows: Sequence[Sequence[Any]],
+        raw: Sequence[Sequence[Any]] | None = None,
+        payloads: Sequence[Any] | None = None,
+        header: Sequence[str] | None = None,
+        tips: Sequence[str | None] | None = None,
+    ) -> None:
+        """Replace the content (``raw`` defaults to the display values)."""
+        self.beginResetModel()
+        if header is not None:
+            self._header = list(header)
+        self._rows = [list(r) for r in rows]
+        self._raw = [list(r) for r in (raw if raw is not None else rows)]
+        self.payloads = list(payloads) if payloads is not None else [None] * len(self._rows)
+        self._tips = list(tips) if tips is not None else [None] * len(self._rows)
+        self.endResetModel()
+
+    def header(self) -> list[str]:
+        """Column titles."""
+        return list(self._header)
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._header)
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = self._rows[r][c]
+            return "" if v is None else str(v)
+        if role == SORT_ROLE:
+            return self._raw[r][c]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tips[r]
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(self._raw[r][c], int | float):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and self.bold_last and r == len(self._rows) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._header[section] if 0 <= section < len(self._header) else None
+        return super().headerData(section, orientation, role)
+
+
+class _Proxy(QSortFilterProxyModel):
+    """Sorts on the raw values; None sorts first."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+
+    def lessThan(self, left: _INDEX, right: _INDEX) -> bool:  # noqa: N802 - Qt override
+        a = left.data(SORT_ROLE)
+        b = right.data(SORT_ROLE)
+        if a is None or b is None:
+            return a is None and b is not None
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
+
+
+def _table(parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _sorted_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
+    view = _table(parent)
+    proxy = _Proxy(view)
+    proxy.setSourceModel(model)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    return view
+
+
+def _source_row(view: QTableView, index: QModelIndex) -> int:
+    model = view.model()
+    if isinstance(model, QSortFilterProxyModel):
+        return model.mapToSource(index).row()
+    return index.row()
+
+
+# ------------------------------------------------------------------------------------------------
+# Tab contents
+# ------------------------------------------------------------------------------------------------
+
+SUMMARY_DURATION_FIGURES = frozenset({"signed_in", "conversation", "busy", "rest", "work", "study"})
+
+
+def summary_columns(summary: Summary) -> list[tuple[str, str | None, Any]]:
+    """``(title, figure, reason)`` per column of the summary table (figure None: the agent)."""
+    keys: list[tuple[str | None, Any]] = [
+        (None, None),
+        ("signed_in", ALL_REASONS),
+        ("conversation", ALL_REASONS),
+        ("conversations", ALL_REASONS),
+        ("busy", ALL_REASONS),
+        *(("busy", r) for r in summary.busy_reasons),
+        ("rest", ALL_REASONS),
+        *(("rest", r) for r in summary.rest_reasons),
+        ("work", ALL_REASONS),
+        ("study", ALL_REASONS),
+        ("forced", ALL_REASONS),
+        ("anomalies", ALL_REASONS),
+    ]
+    # The titles of the command line's and the export's summary table, in the same order.
+    header = summary_table(summary)[0]
+    if len(header) != len(keys):  # pragma: no cover - the two lists are kept in step
+        header = [k[0] or "Agent" for k in keys]
+    return [(title, fig, reason) for title, (fig, reason) in zip(header, keys, strict=True)]
+
+
+def _summary_value(row: st.SummaryRow, figure: str, reason: Any) -> int:
+    if figure in ("busy", "rest"):
+        by = row.busy if figure == "busy" else row.rest
+        return sum(by.values()) if reason is ALL_REASONS else by.get(reason, 0)
+    return int(getattr(row, figure))
+
+
+def _moment_rows(moments: Sequence[AgentMoment]) -> tuple[list[list[Any]], list[list[Any]]]:
+    shown: list[list[Any]] = []
+    raw: list[list[Any]] = []
+    for m in moments:
+        details = [iv for iv in m.details if iv.kind is not st.StateKind.SIGNED_IN]
+        other = "; ".join(iv.label for iv in details)
+        for_s = m.time - m.since if m.since is not None else None
+        session = f"yes, since {from_epoch(m.session_start)}" if m.signed_in else "no"
+        shown.append(
+            [m.agent, m.label, from_epoch(m.since), format_duration(for_s), other, session]
+        )
+        raw.append([m.agent, m.label, m.since, for_s, other, m.session_start])
+    return shown, raw
+
+
+MOMENT_HEADER = ("Agent", "State", "Since", "For", "Other active states", "Signed in")
+CHANGES_HEADER = ("Agent", "State at first moment", "State at second moment", "Began in between")
+ANOMALY_HEADER = ("Agent", "Anomaly", "Details", "Begin", "End", "Duration")
+
+
+class _DateTimeEdit(QDateTimeEdit):
+    """A date-time field in stored seconds (wall-clock time read as UTC, no zone shift)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTimeZone(QTimeZone.utc())
+        self.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.setCalendarPopup(True)
+
+    def seconds(self) -> int:
+        """The shown moment in stored seconds."""
+        return int(self.dateTime().toSecsSinceEpoch())
+
+    def set_seconds(self, seconds: int) -> None:
+        """Show a moment given in stored seconds."""
+        self.setDateTime(QDateTime.fromSecsSinceEpoch(int(seconds), QTimeZone.utc()))
+
+
+# ------------------------------------------------------------------------------------------------
+# The panel
+# ------------------------------------------------------------------------------------------------
+
+
+class InvestigationPanel(QWidget):
+    """Agent states of the current filter: timeline, at a moment, summary, anomalies.
+
+    Signals:
+        bills_selected(tuple[int, ...]): row keys of the bills behind what the user picked.
+        computed(object): an investigation was computed and shown (the ``Investigation``).
+        failed(str): the computation failed (the message is also shown in the panel).
+    """
+
+    bills_selected = Signal(object)
+    computed = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.investigation: Investigation | None = None
+        self.result: Result | None = None
+        self._runner: TaskRunner | None = None
+        self._runners: set[TaskRunner] = set()
+        self._generation = 0
+        self._bill_text_cache: dict[int, str] = {}
+
+        self.status = QLabel("No filter yet.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs = QTabWidget()
+
+        # 1. Timeline
+        self.timeline = TimelineView()
+        self.timeline.describe_bills = self._describe_bills
+        self.legend = TimelineLegend()
+        zoom_in = QPushButton("Zoom in")
+        zoom_out = QPushButton("Zoom out")
+        show_all = QPushButton("Show all")
+        zoom_in.clicked.connect(lambda: self.timeline.zoom(1.5))
+        zoom_out.clicked.connect(lambda: self.timeline.zoom(1 / 1.5))
+        show_all.clicked.connect(self.timeline.show_all)
+        self.range_label = QLabel()
+        self.timeline.view_changed.connect(self._update_range_label)
+        tl_bar = QHBoxLayout()
+        tl_bar.addWidget(zoom_in)
+        tl_bar.addWidget(zoom_out)
+        tl_bar.addWidget(show_all)
+        tl_bar.addWidget(self.range_label, 1)
+        tl = QWidget()
+        tl_layout = QVBoxLayout(tl)
+        tl_layout.setContentsMargins(2, 2, 2, 2)
+        tl_layout.addLayout(tl_bar)
+        tl_layout.addWidget(self.legend)
+        tl_layout.addWidget(self.timeline, 1)
+        self.timeline.interval_clicked.connect(self._on_interval)
+        self.timeline.anomaly_clicked.connect(self._on_anomaly)
+
+        # 2. At a moment
+        self.moment_edit = _DateTimeEdit()
+        self.moment2_edit = _DateTimeEdit()
+        self.moment_model = RowsModel(MOMENT_HEADER, self)
+        self.moment_table = _sorted_view(self.moment_model)
+        self.changes_model = RowsModel(CHANGES_HEADER, self)
+        self.changes_table = _sorted_view(self.changes_model)
+        self.changes_label = QLabel()
+        self._moment_timer = QTimer(self, singleShot=True, interval=200)
+        self._moment_timer.timeout.connect(self.refresh_moment)
+        self._changes_timer = QTimer(self, singleShot=True, interval=200)
+        self._changes_timer.timeout.connect(self.refresh_changes)
+        self.moment_edit.dateTimeChanged.connect(lambda _dt: self._moment_timer.start())
+        self.moment_edit.dateTimeChanged.connect(lambda _dt: self._changes_timer.start())
+        self.moment2_edit.dateTimeChanged.connect(lambda _dt: self._changes_timer.start())
+        self.moment_table.doubleClicked.connect(self._on_moment_double)
+        self.changes_table.doubleClicked.connect(self._on_change_double)
+        m_top = QHBoxLayout()
+        m_top.addWidget(QLabel("State at"))
+        m_top.addWidget(self.moment_edit)
+        m_top.addStretch(1)
+        c_top = QHBoxLayout()
+        c_top.addWidget(QLabel("Changes between the moment above and"))
+        c_top.addWidget(self.moment2_edit)
+        c_top.addWidget(self.changes_label, 1)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addLayout(m_top)
+        ul.addWidget(self.moment_table)
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(c_top)
+        ll.addWidget(self.changes_table)
+        moment = QSplitter(Qt.Orientation.Vertical)
+        moment.addWidget(upper)
+        moment.addWidget(lower)
+
+        # 3. Summary
+        self.summary_model = RowsModel(["Agent"], self)
+        self.summary_model.bold_last = True
+        self.summary_view = _table()
+        self.summary_view.setModel(self.summary_model)
+        self.summary_view.doubleClicked.connect(self._on_summary_double)
+        self._summary_cols: list[tuple[str, str | None, Any]] = []
+
+        # 4. Anomalies
+        self.anomalies_model = RowsModel(ANOMALY_HEADER, self)
+        self.anomalies_view = _sorted_view(self.anomalies_model)
+        self.anomalies_view.doubleClicked.connect(self._on_anomaly_double)
+
+        self.tabs.addTab(tl, "Timeline")
+        self.tabs.addTab(moment, "At a moment")
+        self.tabs.addTab(self.summary_view, "Summary")
+        self.tabs.addTab(self.anomalies_view, "Anomalies")
+        hint = "Double-click a row or cell to show its bills."
+        for i in (TAB_MOMENT, TAB_SUMMARY, TAB_ANOMALIES):
+            self.tabs.setTabToolTip(i, hint)
+        self.tabs.setTabToolTip(TAB_TIMELINE, "Click a bar to show its bills.")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
+        self._set_enabled(False)
+        self.destroyed.connect(self._cancel_all)
+
+    # ---------------------------------------------------------------- computing
+
+    @property
+    def is_computing(self) -> bool:
+        """Whether a computation for the newest filter is running."""
+        return self._runner is not None
+
+    def set_filter(self, f: BillFilter, labels: Labels | None = None) -> None:
+        """Rebuild the agent states of ``f`` in the background (cancels an older computation)."""
+        self._cancel_current()
+        self._generation += 1
+        db = self.db
+        label_map = dict(labels) if labels is not None else None
+
+        def work(progress: Callable[[int, int], None], cancel: Any) -> Result:
+            inv = agent_states(db, f, labels=label_map, progress=progress, cancel=cancel)
+            cancel.raise_if_set()
+            return Result(inv)
+
+        runner = TaskRunner(work, self, name="investigation")
+        self._runner = runner
+        self._runners.add(runner)
+        runner.progress.connect(lambda done, total, r=runner: self._on_progress(r, done, total))
+        runner.finished.connect(lambda result, r=runner: self._on_finished(r, result))
+        runner.failed.connect(lambda message, r=runner: self._on_failed(r, message))
+        runner.cancelled.connect(lambda r=runner: self._on_cancelled(r))
+        runner.done.connect(lambda r=runner: self._runners.discard(r))
+        self.status.setText("Computing agent states\u2026")
+        self._set_enabled(False)
+        runner.start()
+
+    def cancel(self) -> None:
+        """Stop the running computation (the shown results stay)."""
+        if self._runner is not None:
+            self._cancel_current()
+            self.status.setText("Computation cancelled.")
+            self._set_enabled(self.result is not None)
+
+    def shutdown(self, ms: int = 30_000) -> None:
+        """Cancel every computation and wait for their threads (before closing the window)."""
+        runners = list(self._runners)
+        self._runner = None
+        for r in runners:
+            r.cancel()
+        for r in runners:
+            r.wait(ms)
+
+    def _cancel_current(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            self._runner = None
+
+    @Slot()
+    def _cancel_all(self) -> None:
+        for r in list(self._runners):
+            r.cancel()
+
+    def _on_progress(self, runner: TaskRunner, done: object, total: object) -> None:
+        if runner is not self._runner:
+            return
+        if isinstance(done, int) and isinstance(total, int) and total > 0:
+            self.status.setText(f"Computing agent states\u2026 {done:,} of {total:,} bills read")
+
+    def _on_finished(self, runner: TaskRunner, result: Result) -> None:
+        if runner is not self._runner:
+            return
+        self._runner = None
+        try:
+            self._show(result)
+        except Exception as exc:  # noqa: BLE001 - shown as text, never a traceback dialog
+            self._on_failed(None, f"Could not show the results: {exc.__class__.__name__}: {exc}")
+            return
+        self.computed.emit(result.investigation)
+
+    def _on_failed(self, runner: TaskRunner | None, message: str) -> None:
+        if runner is not None and runner is not self._runner:
+            return
+        self._runner = None
+        self.status.setText(f"Could not compute agent states: {message}")
+        self._set_enabled(self.result is not None)
+        self.failed.emit(message)
+
+    def _on_cancelled(self, runner: TaskRunner) -> None:
+        if runner is self._runner:
+            self._runner = None
+            self.status.setText("Computation cancelled.")
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.tabs.setEnabled(enabled)
+
+    # ---------------------------------------------------------------- showing
+
+    def _show(self, result: Result) -> None:
+        inv = result.investigation
+        self.result = result
+        self.investigation = inv
+        self._bill_text_cache.clear()
+        self.timeline.set_states(inv.states, inv.start, inv.end)
+        self._fill_summary(result.summary)
+        self._fill_anomalies(result.anomalies)
+        lo, hi = self.timeline.data_range()
+        for edit in (self.moment_edit, self.moment2_edit):
+            edit.blockSignals(True)
+        self.moment_edit.setDateTimeRange(
+            QDateTime.fromSecsSinceEpoch(lo, QTimeZone.utc()),
+            QDateTime.fromSecsSinceEpoch(hi, QTimeZone.utc()),
+        )
+        self.moment2_edit.setDateTimeRange(
+            QDateTime.fromSecsSinceEpoch(lo, QTimeZone.utc()),
+            QDateTime.fromSecsSinceEpoch(hi, QTimeZone.utc()),
+        )
+        t = self.moment_edit.seconds()
+        if not lo <= t <= hi:
+            self.moment_edit.set_seconds((lo + hi) // 2)
+        t2 = self.moment2_edit.seconds()
+        if not lo <= t2 <= hi or t2 == self.moment_edit.seconds():
+            self.moment2_edit.set_seconds(min(hi, self.moment_edit.seconds() + 900))
+        for edit in (self.moment_edit, self.moment2_edit):
+            edit.blockSignals(False)
+        self.refresh_moment()
+        self.refresh_changes()
+        self._set_enabled(True)
+        first = from_epoch(inv.start) or "the first bill"
+        period = f"{first} to {from_epoch(inv.end) or 'the last bill'}"
+        self.status.setText(
+            f"{len(inv.states)} agents, {period}; {len(result.anomalies)} anomalies. "
+            "Click a bar or double-click a cell to show its bills."
+        )
+
+    def _fill_summary(self, summary: Summary) -> None:
+        cols = summary_columns(summary)
+        self._summary_cols = cols
+        rows: list[list[Any]] = []
+        raw: list[list[Any]] = []
+        for row in [*summary.rows, summary.total]:
+            r_raw: list[Any] = ["Total" if row.is_total else row.agent]
+            r_show: list[Any] = [r_raw[0]]
+            for _title, figure, reason in cols[1:]:
+                assert figure is not None
+                v = _summary_value(row, figure, reason)
+                r_raw.append(v)
+                r_show.append(format_duration(v) if figure in SUMMARY_DURATION_FIGURES else v)
+            rows.append(r_show)
+            raw.append(r_raw)
+        payloads = [r.agent for r in summary.rows] + [None]
+        self.summary_model.set_rows(rows, raw, payloads, header=[c[0] for c in cols])
+        self.summary_view.resizeColumnsToContents()
+
+    def _fill_anomalies(self, anomalies: Sequence[Anomaly]) -> None:
+        rows = [
+            [
+                a.agent,
+                a.kind.title,
+                a.message,
+                from_epoch(a.start),
+                from_epoch(a.end),
+                format_duration(a.end - a.start),
+            ]
+            for a in anomalies
+        ]
+        raw = [
+            [a.agent, a.kind.title, a.message, a.start, a.end, a.end - a.start] for a in anomalies
+        ]
+        self.anomalies_model.set_rows(
+            rows, raw, list(anomalies), tips=[a.message for a in anomalies]
+        )
+        self.anomalies_view.resizeColumnsToContents()
+
+    @Slot(int)
+    def set_moment(self, seconds: int) -> None:
+        """Show every agent's state at ``seconds`` (stored seconds, e.g. a bill's begin)."""
+        self.moment_edit.blockSignals(True)
+        self.moment_edit.set_seconds(seconds)
+        self.moment_edit.blockSignals(False)
+        self.refresh_moment()
+        self.refresh_changes()
+
+    def moment(self) -> int:
+        """The first moment (stored seconds)."""
+        return self.moment_edit.seconds()
+
+    def set_second_moment(self, seconds: int) -> None:
+        """Set the second moment of "changes between" and refresh that table."""
+        self.moment2_edit.blockSignals(True)
+        self.moment2_edit.set_seconds(seconds)
+        self.moment2_edit.blockSignals(False)
+        self.refresh_changes()
+
+    @Slot()
+    def refresh_moment(self) -> None:
+        """Recompute the "at a moment" table from the current investigation."""
+        self._moment_timer.stop()
+        if self.investigation is None:
+            self.moment_model.set_rows([])
+            return
+        moments = self.investigation.at(self.moment_edit.seconds())
+        shown, raw = _moment_rows(moments)
+        self.moment_model.set_rows(shown, raw, moments)
+
+    @Slot()
+    def refresh_changes(self) -> None:
+        """Recompute the "changes between" table from the current investigation."""
+        self._changes_timer.stop()
+        if self.investigation is None:
+            self.changes_model.set_rows([])
+            return
+        t1, t2 = self.moment_edit.seconds(), self.moment2_edit.seconds()
+        changes = self.investigation.changes(t1, t2)
+        shown: list[list[Any]] = []
+        for c in changes:
+            began = "; ".join(iv.label for iv in c.started[:5])
+            if len(c.started) > 5:
+                began += f"; and {len(c.started) - 5} more"
+            shown.append([c.agent, c.before.label, c.after.label, began])
+        raw = [[c.agent, c.before.label, c.after.label, len(c.started)] for c in changes]
+        self.changes_model.set_rows(shown, raw, changes)
+        self.changes_label.setText(f"{len(changes)} agent(s) changed")
+
+    def _update_range_label(self) -> None:
+        lo, hi = self.timeline.visible_range()
+        self.range_label.setText(
+            f"{from_epoch(int(lo))} to {from_epoch(int(hi))} ({format_duration(int(hi - lo))})"
+        )
+
+    # ---------------------------------------------------------------- drill-down
+
+    def _emit(self, pks: Sequence[int]) -> None:
+        if pks:
+            self.bills_selected.emit(tuple(pks))
+
+    def _on_interval(self, iv: Interval) -> None:
+        self._emit(iv.bill_pks)
+
+    def _on_anomaly(self, a: Anomaly) -> None:
+        self._emit(a.bill_pks)
+
+    def _on_summary_double(self, index: QModelIndex) -> None:
+        if self.result is None or not index.isValid():
+            return
+        col = index.column()
+        agent = self.summary_model.payloads[index.row()]
+        figure = self._summary_cols[col][1] if col < len(self._summary_cols) else None
+        if figure is None:
+            figure, reason = "signed_in", ALL_REASONS
+        else:
+            reason = self._summary_cols[col][2]
+        self._emit(self.result.summary.bill_pks(agent, figure, reason))
+
+    def _on_anomaly_double(self, index: QModelIndex) -> None:
+        a: Anomaly = self.anomalies_model.payloads[_source_row(self.anomalies_view, index)]
+        self._emit(a.bill_pks)
+
+    def _on_moment_double(self, index: QModelIndex) -> None:
+        m: AgentMoment = self.moment_model.payloads[_source_row(self.moment_table, index)]
+        self._emit(m.bill_pks)
+
+    def _on_change_double(self, index: QModelIndex) -> None:
+        c: AgentChange = self.changes_model.payloads[_source_row(self.changes_table, index)]
+        pks = [*c.before.bill_pks, *(pk for iv in c.started for pk in iv.bill_pks)]
+        pks.extend(c.after.bill_pks)
+        self._emit(list(dict.fromkeys(pks)))
+
+    # ---------------------------------------------------------------- tooltips
+
+    def _describe_bills(self, pks: Sequence[int]) -> list[str]:
+        """One decoded line per bill (a primary-key lookup; cached per computation)."""
+        missing = [pk for pk in pks if pk not in self._bill_text_cache]
+        if missing:
+            labels = self.investigation.labels if self.investigation is not None else None
+            with self.db.engine.connect() as conn:
+                rows = conn.exec_driver_sql(
+                    "SELECT pk, bill_id, op_type, op_cause, begin_time, end_time FROM bill "
+                    f"WHERE pk IN ({','.join('?' * len(missing))})",
+                    tuple(missing),
+                ).fetchall()
+            for pk, bill_id, op_type, cause, begin, end in rows:
+                what = op_type_name(op_type) if op_type is not None else "no operation type"
+                reason = ""
+                if op_type is not None:
+                    code = None if codes.is_not_used(cause) else codes.parse_code(cause)
+                    reason = ", reason " + reason_name(op_type, code, labels)
+                self._bill_text_cache[pk] = (
+                    f"{bill_id}: {what}{reason}, {from_epoch(begin)} - {from_epoch(end)}"
+                )
+        return [self._bill_text_cache[pk] for pk in pks if pk in self._bill_text_cache]

@@ -1,0 +1,701 @@
+"""The investigation timeline: one lane per agent, time along x, states as coloured bars.
+
+A ``QAbstractScrollArea`` that paints its viewport itself: the vertical scroll bar moves through
+the lanes, the horizontal one through time (one step per second). Only what is visible is painted:
+the lanes in view, and in each lane the intervals that ``AgentStates.overlapping`` finds for the
+visible time window. Sub-pixel intervals of one kind are merged into one bar, and bars are drawn
+in one ``drawRects`` call per colour, so a full day of 500 agents stays well under 50 ms a frame.
+
+Geometry of a lane (``LANE_HEIGHT`` pixels): the exclusive states (busy, rest, working, study,
+conversation) as the main bar; held, internal help, three-party, conference and listening as a
+thinner bar drawn over its middle; the signed-in session as a thin band under the main bar;
+forced events as a vertical tick; anomalies as a red triangle at the lane's top edge.
+
+Mouse and keys: Ctrl+wheel or ``+``/``-`` zoom in time (around the cursor or the centre); drag,
+Shift+wheel, a horizontal wheel or Left/Right pan in time; the wheel, Up/Down and Page keys scroll
+the lanes; ``0`` (or Home) shows everything. A click on a bar emits ``interval_clicked`` with it,
+a click on an anomaly's triangle ``anomaly_clicked``; hovering shows a tooltip.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygon,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+
+from viewer.core.states import AgentStates, Anomaly, Interval, StateKind
+from viewer.core.timefmt import format_duration, from_epoch
+
+LANE_HEIGHT = 22
+"""Pixels per agent lane."""
+
+AXIS_HEIGHT = 22
+"""Pixels of the time axis at the top."""
+
+LABEL_WIDTH = 90
+"""Pixels of the agent-name column at the left."""
+
+MIN_SPAN = 60
+"""The narrowest visible time span (seconds)."""
+
+ZOOM_STEP = 1.25
+"""Span factor per wheel notch or key press."""
+
+MAIN_KINDS: tuple[StateKind, ...] = (
+    StateKind.BUSY,
+    StateKind.REST,
+    StateKind.WORK,
+    StateKind.STUDY,
+    StateKind.CONVERSATION,
+    StateKind.OTHER,
+)
+"""Kinds drawn as the lane's main bar (``OTHER`` operations as short grey bars or ticks)."""
+
+NESTED_KINDS: tuple[StateKind, ...] = (
+    StateKind.HELD,
+    StateKind.INTERNAL_HELP,
+    StateKind.THREE_PARTY,
+    StateKind.CONFERENCE,
+    StateKind.LISTENING,
+)
+"""Kinds drawn as a thinner bar over the main bar."""
+
+KIND_COLORS: dict[StateKind, QColor] = {
+    StateKind.SIGNED_IN: QColor("#7cb342"),
+    StateKind.BUSY: QColor("#e53935"),
+    StateKind.REST: QColor("#fb8c00"),
+    StateKind.WORK: QColor("#8e24aa"),
+    StateKind.STUDY: QColor("#00897b"),
+    StateKind.CONVERSATION: QColor("#1e88e5"),
+    StateKind.HELD: QColor("#fdd835"),
+    StateKind.INTERNAL_HELP: QColor("#6d4c41"),
+    StateKind.THREE_PARTY: QColor("#00acc1"),
+    StateKind.CONFERENCE: QColor("#3949ab"),
+    StateKind.LISTENING: QColor("#d81b60"),
+    StateKind.FORCED: QColor("#212121"),
+    StateKind.OTHER: QColor("#9e9e9e"),
+}
+"""Colour of each drawn kind (the legend uses the same)."""
+
+ANOMALY_COLOR = QColor("#d50000")
+
+LEGEND_KINDS: tuple[StateKind, ...] = (
+    StateKind.SIGNED_IN,
+    StateKind.CONVERSATION,
+    StateKind.BUSY,
+    StateKind.REST,
+    StateKind.WORK,
+    StateKind.STUDY,
+    StateKind.HELD,
+    StateKind.INTERNAL_HELP,
+    StateKind.THREE_PARTY,
+    StateKind.CONFERENCE,
+    StateKind.LISTENING,
+    StateKind.FORCED,
+    StateKind.OTHER,
+)
+
+# Vertical layout inside a lane (offsets from the lane's top).
+_MAIN_TOP, _MAIN_H = 3, 13
+_NESTED_TOP, _NESTED_H = 7, 5
+_SIGNED_TOP, _SIGNED_H = 17, 3
+_TRI = 5  # anomaly triangle half-width / height
+
+_TICKS = (
+    1,
+    5,
+    10,
+    30,
+    60,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+    86400,
+    172800,
+    604800,
+)
+
+BillDescriber = Callable[[Sequence[int]], list[str]]
+"""Returns one decoded line per bill row key (for tooltips); may return fewer lines."""
+
+
+class TimelineView(QAbstractScrollArea):
+    """The lanes of the investigation's agents; see the module notes."""
+
+    interval_clicked = Signal(object)
+    """An ``Interval`` the user clicked."""
+    anomaly_clicked = Signal(object)
+    """An ``Anomaly`` whose marker the user clicked."""
+    view_changed = Signal()
+    """The visible time window changed (zoom or pan)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self._states: list[AgentStates] = []
+        self._t0 = 0
+        self._t1 = 3600
+        self._lo = 0.0
+        self._span = 3600.0
+        self._drag: tuple[QPoint, float, int] | None = None
+        self._dragged = False
+        self._syncing = False
+        self.paint_ms = 0.0
+        """Duration of the last paint (milliseconds), for the benchmark."""
+        self.describe_bills: BillDescriber | None = None
+        """Optional decoder of bill row keys for the tooltip (set by the panel)."""
+        self._brushes = {k: QBrush(c) for k, c in KIND_COLORS.items()}
+        self._anomaly_brush = QBrush(ANOMALY_COLOR)
+        self.horizontalScrollBar().valueChanged.connect(self._on_hscroll)
+        self.verticalScrollBar().valueChanged.connect(self.viewport().update)
+
+    # ---------------------------------------------------------------- data and view window
+
+    def set_states(
+        self, states: Sequence[AgentStates], start: int | None = None, end: int | None = None
+    ) -> None:
+        """Show these agents (one lane each) over ``[start, end)`` (None: their extent)."""
+        self._states = list(states)
+        lo = start
+        hi = end
+        if lo is None or hi is None:
+            firsts = [s.intervals[0].start for s in self._states if s.intervals]
+            lasts = [max(iv.end for iv in s.intervals) for s in self._states if s.intervals]
+            if lo is None:
+                lo = min(firsts, default=hi - 3600 if hi is not None else 0)
+            if hi is None:
+                hi = max(lasts, default=lo + 3600)
+        if hi <= lo:
+            hi = lo + 3600
+        self._t0, self._t1 = int(lo), int(hi)
+        self._lo, self._span = float(self._t0), float(self._t1 - self._t0)
+        self.verticalScrollBar().setValue(0)
+        self._sync_scrollbars()
+        self.viewport().update()
+        self.view_changed.emit()
+
+    def states(self) -> list[AgentStates]:
+        """The agents shown, one per lane in order."""
+        return list(self._states)
+
+    def lane_count(self) -> int:
+        """Number of lanes (agents)."""
+        return len(self._states)
+
+    def data_range(self) -> tuple[int, int]:
+        """The whole time range ``(start, end)`` the view can show."""
+        return self._t0, self._t1
+
+    def visible_range(self) -> tuple[float, float]:
+        """The visible time window ``(lo, hi)`` in stored seconds."""
+        return self._lo, self._lo + self._span
+
+    def visible_span(self) -> float:
+        """Seconds across the visible time window."""
+        return self._span
+
+    def set_view(self, lo: float, span: float) -> None:
+        """Show ``span`` seconds from ``lo`` (clamped to the data range and zoom limits)."""
+        full = float(self._t1 - self._t0)
+        span = max(float(MIN_SPAN), min(float(span), full)) if full > MIN_SPAN else full
+        lo = max(float(self._t0), min(float(lo), self._t1 - span))
+        if (lo, span) == (self._lo, self._span):
+            return
+        self._lo, self._span = lo, span
+        self._sync_scrollbars()
+        self.viewport().update()
+        self.view_changed.emit()
+
+    def show_all(self) -> None:
+        """Zoom out to the whole data range."""
+        self.set_view(self._t0, self._t1 - self._t0)
+
+    def zoom(self, factor: float, anchor_x: float | None = None) -> None:
+        """Divide the visible span by ``factor`` (>1 zooms in), keeping the time under x fixed."""
+        width = self._plot_width()
+        frac = 0.5 if anchor_x is None else min(1.0, max(0.0, (anchor_x - LABEL_WIDTH) / width))
+        anchor_t = self._lo + frac * self._span
+        span = self._span / factor
+        full = float(self._t1 - self._t0)
+        span = max(float(MIN_SPAN), min(span, full))
+        self.set_view(anchor_t - frac * span, span)
+
+    def pan(self, seconds: float) -> None:
+        """Move the visible window by ``seconds`` (positive: later)."""
+        self.set_view(self._lo + seconds, self._span)
+
+    def _sync_scrollbars(self) -> None:
+        self._syncing = True
+        try:
+            h = self.horizontalScrollBar()
+            full = self._t1 - self._t0
+            span = int(round(self._span))
+            h.setRange(0, max(0, full - span))
+            h.setPageStep(max(1, span))
+            h.setSingleStep(max(1, span // 10))
+            h.setValue(int(round(self._lo - self._t0)))
+            v = self.verticalScrollBar()
+            plot_h = max(1, self.viewport().height() - AXIS_HEIGHT)
+            v.setRange(0, max(0, len(self._states) * LANE_HEIGHT - plot_h))
+            v.setPageStep(plot_h)
+            v.setSingleStep(LANE_HEIGHT)
+        finally:
+            self._syncing = False
+
+    def _on_hscroll(self, value: int) -> None:
+        if self._syncing:
+            return
+        self.set_view(self._t0 + value, self._span)
+
+    # ---------------------------------------------------------------- geometry
+
+    def _plot_width(self) -> float:
+        return float(max(1, self.viewport().width() - LABEL_WIDTH))
+
+    def _scale(self) -> float:
+        """Pixels per second."""
+        return self._plot_width() / self._span if self._span > 0 else 1.0
+
+    def x_for(self, t: float) -> float:
+        """Viewport x of time ``t``."""
+        return LABEL_WIDTH + (t - self._lo) * self._scale()
+
+    def time_at(self, x: float) -> float:
+        """Time at viewport x."""
+        return self._lo + (x - LABEL_WIDTH) / self._scale()
+
+    def lane_top(self, index: int) -> int:
+        """Viewport y of the top of lane ``index`` (may lie outside the viewport)."""
+        return AXIS_HEIGHT + index * LANE_HEIGHT - self.verticalScrollBar().value()
+
+    def lane_at(self, y: float) -> int | None:
+        """The lane index at viewport y, or None."""
+        if y < AXIS_HEIGHT:
+            return None
+        i = int((y - AXIS_HEIGHT + self.verticalScrollBar().value()) // LANE_HEIGHT)
+        return i if 0 <= i < len(self._states) else None
+
+    def visible_lanes(self) -> range:
+        """Indexes of the lanes at least partly in view."""
+        top = self.verticalScrollBar().value()
+        plot_h = max(0, self.viewport().height() - AXIS_HEIGHT)
+        first = top // LANE_HEIGHT
+        last = min(len(self._states), (top + plot_h + LANE_HEIGHT - 1) // LANE_HEIGHT)
+        return range(first, max(first, last))
+
+    def scroll_to_lane(self, index: int) -> None:
+        """Scroll vertically so that lane ``index`` is in view."""
+        v = self.verticalScrollBar()
+        top = index * LANE_HEIGHT
+        plot_h = max(1, self.viewport().height() - AXIS_HEIGHT)
+        if top < v.value():
+            v.setValue(top)
+        elif top + LANE_HEIGHT > v.value() + plot_h:
+            v.setValue(top + LANE_HEIGHT - plot_h)
+
+    def position_of(self, agent: str, interval: Interval) -> QPoint | None:
+        """A viewport point on ``interval``'s bar in ``agent``'s lane (None when out of view)."""
+        index = next((i for i, s in enumerate(self._states) if s.agent == agent), None)
+        if index is None:
+            return None
+        lo, hi = self.visible_range()
+        a, b = max(interval.start, lo), min(max(interval.end, interval.start + 1), hi)
+        if b < a:
+            return None
+        x = int(self.x_for((a + b) / 2))
+        top = self.lane_top(index)
+        if interval.kind is StateKind.SIGNED_IN:
+            y = top + _SIGNED_TOP + 1
+        elif interval.kind in NESTED_KINDS:
+            y = top + _NESTED_TOP + 2
+        else:
+            y = top + _MAIN_TOP + 2
+        return QPoint(x, y)
+
+    # ---------------------------------------------------------------- painting
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._sync_scrollbars()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        started = time.perf_counter()
+        painter = QPainter(self.viewport())
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+        self.paint_ms = (time.perf_counter() - started) * 1000.0
+
+    def _paint(self, p: QPainter) -> None:
+        vp = self.viewport()
+        width, height = vp.width(), vp.height()
+        pal = self.palette()
+        p.fillRect(0, 0, width, height, pal.base())
+        lanes = self.visible_lanes()
+        lo, hi = self._lo, self._lo + self._span
+        scale = self._scale()
+        ilo, ihi = int(lo), int(hi) + 1
+        left = LABEL_WIDTH
+        right = width
+        text_pen = QPen(pal.text().color())
+        grid_pen = QPen(QColor(0, 0, 0, 28))
+
+        p.setClipRect(left, AXIS_HEIGHT, max(0, width - left), max(0, height - AXIS_HEIGHT))
+        # Alternate lane shading and the tick grid.
+        shade = QColor(0, 0, 0, 10)
+        for i in lanes:
+            if i % 2:
+                p.fillRect(left, self.lane_top(i), width - left, LANE_HEIGHT, shade)
+        ticks = self._ticks(lo, hi, scale)
+        p.setPen(grid_pen)
+        for t in ticks:
+            x = int(left + (t - lo) * scale)
+            p.drawLine(x, AXIS_HEIGHT, x, height)
+
+        p.setPen(Qt.PenStyle.NoPen)
+        by_kind: dict[StateKind, list[QRect]] = {}
+        nested: dict[StateKind, list[QRect]] = {}
+        ticks_forced: list[QRect] = []
+        tris: list[QPolygon] = []
+        main_set = frozenset(MAIN_KINDS)
+        nested_set = frozenset(NESTED_KINDS)
+        for i in lanes:
+            st = self._states[i]
+            top = self.lane_top(i)
+            # last drawn pixel column per kind in this lane, for merging sub-pixel bars
+            last: dict[StateKind, list[int]] = {}
+            for iv in st.overlapping(ilo, ihi):
+                kind = iv.kind
+                x1 = int(left + (iv.start - lo) * scale)
+                x2 = int(left + (iv.end - lo) * scale)
+                if x1 < left - 2:
+                    x1 = left - 2
+                if x2 > right + 2:
+                    x2 = right + 2
+                if kind is StateKind.FORCED:
+                    ticks_forced.append(QRect(x1, top + 1, 2, LANE_HEIGHT - 2))
+                    continue
+                if x2 <= x1:
+                    x2 = x1 + 1
+                prev = last.get(kind)
+                if prev is not None and x1 <= prev[1]:
+                    if x2 > prev[1]:
+                        prev[1] = x2
+                    continue
+                cell = [x1, x2]
+                last[kind] = cell
+                if kind in main_set:
+                    by_kind.setdefault(kind, []).append(cell)  # type: ignore[arg-type]
+                    cell.append(top + _MAIN_TOP)
+                    cell.append(_MAIN_H)
+                elif kind in nested_set:
+                    nested.setdefault(kind, []).append(cell)  # type: ignore[arg-type]
+                    cell.append(top + _NESTED_TOP)
+                    cell.append(_NESTED_H)
+                else:  # signed in
+                    by_kind.setdefault(kind, []).append(cell)  # type: ignore[arg-type]
+                    cell.append(top + _SIGNED_TOP)
+                    cell.append(_SIGNED_H)
+            for a in st.anomalies:
+                if a.start >= ihi:
+                    break
+                if a.end < ilo and a.start < ilo:
+                    continue
+                x = int(left + (max(a.start, lo) - lo) * scale)
+                tris.append(
+                    QPolygon([QPoint(x - _TRI, top), QPoint(x + _TRI, top), QPoint(x, top + _TRI)])
+                )
+
+        def draw(groups: dict[StateKind, list[QRect]]) -> None:
+            for kind, cells in groups.items():
+                p.setBrush(self._brushes[kind])
+                p.drawRects([QRect(c[0], c[2], c[1] - c[0], c[3]) for c in cells])  # type: ignore[index]
+
+        draw(by_kind)
+        draw(nested)
+        if ticks_forced:
+            p.setBrush(self._brushes[StateKind.FORCED])
+            p.drawRects(ticks_forced)
+        if tris:
+            p.setBrush(self._anomaly_brush)
+            for tri in tris:
+                p.drawPolygon(tri)
+
+        # Agent names and the time axis, outside the plot clip.
+        p.setClipping(False)
+        p.fillRect(0, AXIS_HEIGHT, left, height - AXIS_HEIGHT, pal.window())
+        p.fillRect(0, 0, width, AXIS_HEIGHT, pal.window())
+        p.setPen(text_pen)
+        fm = QFontMetrics(self.font())
+        p.setClipRect(0, AXIS_HEIGHT, left, max(0, height - AXIS_HEIGHT))
+        for i in lanes:
+            top = self.lane_top(i)
+            name = fm.elidedText(self._states[i].agent, Qt.TextElideMode.ElideRight, left - 8)
+            p.drawText(QRect(4, top, left - 8, LANE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, name)
+        p.setClipping(False)
+        p.setPen(grid_pen)
+        p.drawLine(left, 0, left, height)
+        p.drawLine(0, AXIS_HEIGHT - 1, width, AXIS_HEIGHT - 1)
+        p.setPen(text_pen)
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 3600
+        fmt = _tick_format(step, self._span)
+        for t in ticks:
+            x = int(left + (t - lo) * scale)
+            if x < left or x > width - 20:
+                continue
+            p.drawLine(x, AXIS_HEIGHT - 5, x, AXIS_HEIGHT - 1)
+            p.drawText(x + 3, AXIS_HEIGHT - 7, _tick_text(t, fmt))
+        p.drawText(
+            QRect(4, 0, left - 8, AXIS_HEIGHT),
+            Qt.AlignmentFlag.AlignVCenter,
+            f"{len(self._states)} agents",
+        )
+
+    @staticmethod
+    def _ticks(lo: float, hi: float, scale: float) -> list[int]:
+        step = next((s for s in _TICKS if s * scale >= 90), _TICKS[-1])
+        first = int(lo // step) * step
+        return list(range(first, int(hi) + step, step))
+
+    # ---------------------------------------------------------------- hit testing
+
+    def hit(self, pos: QPoint) -> Interval | Anomaly | None:
+        """The anomaly marker or the interval under a viewport point (None: nothing)."""
+        lane = self.lane_at(pos.y())
+        if lane is None or pos.x() < LABEL_WIDTH:
+            return None
+        st = self._states[lane]
+        top = self.lane_top(lane)
+        dy = pos.y() - top
+        scale = self._scale()
+        tol = 3.0 / scale
+        t = self.time_at(pos.x())
+        if dy <= _TRI + 1:
+            near = [a for a in st.anomalies if abs(max(a.start, self._lo) - t) <= 1.5 * tol + 2]
+            if near:
+                return min(near, key=lambda a: abs(a.start - t))
+        cands = st.overlapping(int(t - tol) - 1, int(t + tol) + 2)
+        if not cands:
+            return None
+        if dy >= _SIGNED_TOP - 1:
+            bands: tuple[frozenset[StateKind], ...] = (frozenset({StateKind.SIGNED_IN}),)
+        elif _NESTED_TOP <= dy < _NESTED_TOP + _NESTED_H:
+            bands = (
+                frozenset(NESTED_KINDS),
+                frozenset(MAIN_KINDS) | {StateKind.FORCED},
+                frozenset({StateKind.SIGNED_IN}),
+            )
+        else:
+            bands = (frozenset(MAIN_KINDS) | {StateKind.FORCED}, frozenset({StateKind.SIGNED_IN}))
+        for band in bands:
+            found = [iv for iv in cands if iv.kind in band]
+            if not found:
+                continue
+            inside = [iv for iv in found if iv.start <= t < iv.end]
+            if inside:
+                return min(inside, key=lambda iv: (iv.duration, -iv.start))
+            return min(found, key=lambda iv: min(abs(iv.start - t), abs(iv.end - t)))
+        return None
+
+    def tooltip_text(self, item: Interval | Anomaly) -> str:
+        """The tooltip for an interval or an anomaly (plain text lines)."""
+        if isinstance(item, Anomaly):
+            lines = [
+                f"Anomaly: {item.kind.title}",
+                f"Agent {item.agent}",
+                item.message,
+                f"{from_epoch(item.start)} - {from_epoch(item.end)}"
+                f" ({format_duration(item.end - item.start)})",
+            ]
+        else:
+            lines = [item.label, f"Agent {item.agent}"]
+            if item.reason is not None:
+                lines.append(f"Reason code {item.reason}")
+            lines.append(
+                f"{from_epoch(item.start)} - {from_epoch(item.end)}"
+                f" ({format_duration(item.duration)})"
+                + (" (open-ended)" if item.open_ended else "")
+            )
+        pks = item.bill_pks
+        lines.append(f"{len(pks)} bill(s); click to show them")
+        if self.describe_bills is not None and pks:
+            try:
+                decoded = self.describe_bills(pks[:5])
+            except Exception as exc:  # noqa: BLE001 - a tooltip never raises
+                decoded = [f"(bills not readable: {exc})"]
+            lines.extend("  " + d for d in decoded)
+            if len(pks) > 5:
+                lines.append(f"  ... and {len(pks) - 5} more")
+        return "\n".join(lines)
+
+    # ---------------------------------------------------------------- events
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip:
+            help_event: QHelpEvent = event  # type: ignore[assignment]
+            item = self.hit(help_event.pos())
+            if item is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(help_event.globalPos(), self.tooltip_text(item), self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        delta = event.angleDelta()
+        mods = event.modifiers()
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            notches = delta.y() / 120.0
+            if notches:
+                self.zoom(ZOOM_STEP**notches, event.position().x())
+            event.accept()
+            return
+        if mods & Qt.KeyboardModifier.ShiftModifier or (delta.x() and not delta.y()):
+            d = delta.x() or delta.y()
+            self.pan(-d / 120.0 * self._span / 10.0)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(ZOOM_STEP)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(1 / ZOOM_STEP)
+        elif key in (Qt.Key.Key_0, Qt.Key.Key_Home):
+            self.show_all()
+        elif key == Qt.Key.Key_Left:
+            self.pan(-self._span / 10.0)
+        elif key == Qt.Key.Key_Right:
+            self.pan(self._span / 10.0)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag = (event.position().toPoint(), self._lo, self.verticalScrollBar().value())
+            self._dragged = False
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._drag is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            start, lo, vtop = self._drag
+            d = event.position().toPoint() - start
+            if self._dragged or abs(d.x()) + abs(d.y()) > 4:
+                self._dragged = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+                self.set_view(lo - d.x() / self._scale(), self._span)
+                self.verticalScrollBar().setValue(vtop - d.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self._drag is not None:
+            dragged = self._dragged
+            self._drag = None
+            self._dragged = False
+            self.unsetCursor()
+            if not dragged:
+                item = self.hit(event.position().toPoint())
+                if isinstance(item, Anomaly):
+                    self.anomaly_clicked.emit(item)
+                elif item is not None:
+                    self.interval_clicked.emit(item)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+
+def _tick_format(step: int, span: float) -> str:
+    if step >= 86400:
+        return "%m-%d"
+    if step < 60:
+        return "%H:%M:%S"
+    return "%H:%M"
+
+
+def _tick_text(t: int, fmt: str) -> str:
+    text = from_epoch(t)  # YYYY-MM-DD hh:mm:ss
+    if fmt == "%m-%d":
+        return text[5:10]
+    if fmt == "%H:%M:%S":
+        return text[11:19]
+    if text[11:16] == "00:00":
+        return text[5:10]
+    return text[11:16]
+
+
+class TimelineLegend(QWidget):
+    """A one-line legend: a swatch and a title per drawn kind, and the anomaly marker."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        fm = QFontMetrics(self.font())
+        self._items = [(k.title, KIND_COLORS[k]) for k in LEGEND_KINDS]
+        self._items.append(("Anomaly", ANOMALY_COLOR))
+        self.setMinimumHeight(fm.height() + 8)
+        self.setToolTip(
+            "Main bar: busy, rest, working, study, conversation, other operations.\n"
+            "Thin bar on top: held, internal help, three-party, conference, listening.\n"
+            "Band underneath: signed in. Black tick: forced event. Red triangle: anomaly.\n"
+            "Ctrl+wheel or +/-: zoom; drag, Shift+wheel or Left/Right: pan; 0: show all."
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        try:
+            fm = QFontMetrics(self.font())
+            x = 4
+            h = self.height()
+            for title, color in self._items:
+                w = fm.horizontalAdvance(title)
+                if x + 16 + w > self.width():
+                    break
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(color)
+                if title == "Anomaly":
+                    cy = h // 2 - 4
+                    p.drawPolygon(
+                        QPolygon([QPoint(x, cy), QPoint(x + 10, cy), QPoint(x + 5, cy + 6)])
+                    )
+                else:
+                    p.drawRect(QRectF(x, h / 2 - 5, 10, 10))
+                p.setPen(self.palette().text().color())
+                p.drawText(x + 14, int(h / 2 + fm.ascent() / 2 - 1), title)
+                x += 14 + w + 12
+        finally:
+            p.end()
