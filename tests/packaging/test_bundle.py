@@ -158,3 +158,17 @@ def test_window_shows_rows(bundle: Bundle, demo_db: Path) -> None:
         f"\nwindow: {rows.group(1)} rows shown, startup "
         f"{startup.group(1) if startup else '?'} ms, process {wall:.2f} s"
     )
+
+
+def test_demo_window_finds_bundled_export(bundle: Bundle, tmp_path: Path) -> None:
+    """``--demo`` locates the demo export inside the bundle (``sys._MEIPASS/resources``)."""
+    if not GUI_APP.exists():
+        pytest.skip("viewer/gui/app.py (the window) does not exist yet")
+    proc = _run(
+        [str(bundle.exe), "--demo", "--smoke-test"],
+        cwd=tmp_path,  # not the source tree: resources must come from the bundle
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
+    rows = re.search(r"^rows shown:\s*(\d+)", proc.stdout, re.M)
+    assert rows and int(rows.group(1)) > 0, proc.stdout
