@@ -63,7 +63,7 @@ from viewer.core.states import (
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data.db import Database
 from viewer.data.investigate import Investigation, agent_states
-from viewer.gui.timeline import TimelineLegend, TimelineView
+from viewer.gui.timeline import TimelineLegend, TimelineView, keeps_none
 from viewer.gui.workers import TaskRunner
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
@@ -412,6 +412,7 @@ class InvestigationPanel(QWidget):
         """Whether a computation for the newest filter is running."""
         return self._runner is not None
 
+    @keeps_none
     def set_filter(self, f: BillFilter, labels: Labels | None = None) -> None:
         """Rebuild the agent states of ``f`` in the background (cancels an older computation)."""
         self._cancel_current()
@@ -436,6 +437,7 @@ class InvestigationPanel(QWidget):
         self._set_enabled(False)
         runner.start()
 
+    @keeps_none
     def cancel(self) -> None:
         """Stop the running computation (the shown results stay)."""
         if self._runner is not None:
@@ -462,12 +464,14 @@ class InvestigationPanel(QWidget):
         for r in list(self._runners):
             r.cancel()
 
+    @keeps_none
     def _on_progress(self, runner: TaskRunner, done: object, total: object) -> None:
         if runner is not self._runner:
             return
         if isinstance(done, int) and isinstance(total, int) and total > 0:
             self.status.setText(f"Computing agent states\u2026 {done:,} of {total:,} bills read")
 
+    @keeps_none
     def _on_finished(self, runner: TaskRunner, result: Result) -> None:
         if runner is not self._runner:
             return
@@ -479,6 +483,7 @@ class InvestigationPanel(QWidget):
             return
         self.computed.emit(result.investigation)
 
+    @keeps_none
     def _on_failed(self, runner: TaskRunner | None, message: str) -> None:
         if runner is not None and runner is not self._runner:
             return
@@ -487,6 +492,7 @@ class InvestigationPanel(QWidget):
         self._set_enabled(self.result is not None)
         self.failed.emit(message)
 
+    @keeps_none
     def _on_cancelled(self, runner: TaskRunner) -> None:
         if runner is self._runner:
             self._runner = None
@@ -497,6 +503,7 @@ class InvestigationPanel(QWidget):
 
     # ---------------------------------------------------------------- showing
 
+    @keeps_none
     def _show(self, result: Result) -> None:
         inv = result.investigation
         self.result = result
@@ -574,6 +581,7 @@ class InvestigationPanel(QWidget):
         self.anomalies_view.resizeColumnsToContents()
 
     @Slot(int)
+    @keeps_none
     def set_moment(self, seconds: int) -> None:
         """Show every agent's state at ``seconds`` (stored seconds, e.g. a bill's begin)."""
         self.moment_edit.blockSignals(True)
@@ -586,6 +594,7 @@ class InvestigationPanel(QWidget):
         """The first moment (stored seconds)."""
         return self.moment_edit.seconds()
 
+    @keeps_none
     def set_second_moment(self, seconds: int) -> None:
         """Set the second moment of "changes between" and refresh that table."""
         self.moment2_edit.blockSignals(True)
@@ -594,6 +603,7 @@ class InvestigationPanel(QWidget):
         self.refresh_changes()
 
     @Slot()
+    @keeps_none
     def refresh_moment(self) -> None:
         """Recompute the "at a moment" table from the current investigation."""
         self._moment_timer.stop()
@@ -605,6 +615,7 @@ class InvestigationPanel(QWidget):
         self.moment_model.set_rows(shown, raw, moments)
 
     @Slot()
+    @keeps_none
     def refresh_changes(self) -> None:
         """Recompute the "changes between" table from the current investigation."""
         self._changes_timer.stop()
@@ -623,6 +634,7 @@ class InvestigationPanel(QWidget):
         self.changes_model.set_rows(shown, raw, changes)
         self.changes_label.setText(f"{len(changes)} agent(s) changed")
 
+    @keeps_none
     def _update_range_label(self) -> None:
         lo, hi = self.timeline.visible_range()
         self.range_label.setText(
@@ -631,6 +643,7 @@ class InvestigationPanel(QWidget):
 
     # ---------------------------------------------------------------- drill-down
 
+    @keeps_none
     def _emit(self, pks: Sequence[int]) -> None:
         if pks:
             self.bills_selected.emit(tuple(pks))
@@ -641,6 +654,7 @@ class InvestigationPanel(QWidget):
     def _on_anomaly(self, a: Anomaly) -> None:
         self._emit(a.bill_pks)
 
+    @keeps_none
     def _on_summary_double(self, index: QModelIndex) -> None:
         if self.result is None or not index.isValid():
             return
@@ -653,14 +667,17 @@ class InvestigationPanel(QWidget):
             reason = self._summary_cols[col][2]
         self._emit(self.result.summary.bill_pks(agent, figure, reason))
 
+    @keeps_none
     def _on_anomaly_double(self, index: QModelIndex) -> None:
         a: Anomaly = self.anomalies_model.payloads[_source_row(self.anomalies_view, index)]
         self._emit(a.bill_pks)
 
+    @keeps_none
     def _on_moment_double(self, index: QModelIndex) -> None:
         m: AgentMoment = self.moment_model.payloads[_source_row(self.moment_table, index)]
         self._emit(m.bill_pks)
 
+    @keeps_none
     def _on_change_double(self, index: QModelIndex) -> None:
         c: AgentChange = self.changes_model.payloads[_source_row(self.changes_table, index)]
         pks = [*c.before.bill_pks, *(pk for iv in c.started for pk in iv.bill_pks)]

@@ -19,8 +19,13 @@ a click on an anomaly's triangle ``anomaly_clicked``; hovering shows a tooltip.
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import gc
+import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -137,6 +142,35 @@ _TICKS = (
     604800,
 )
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+_NONE = ctypes.py_object(None)
+
+
+def keeps_none(fn: _F) -> _F:
+    """Give back the references to ``None`` that PySide6's void methods drop (Python < 3.12).
+
+    PySide6/shiboken 6.12 on Python 3.11 decrements ``None``'s reference count once per call of
+    a Qt method returning void (``QPainter.drawRect``, ``QWidget.update`` ...) without having
+    incremented it. A paint makes hundreds of such calls, so after a few thousand the count
+    reaches zero and the interpreter aborts ("none_dealloc: deallocating None"). This decorator
+    measures what a call lost and gives it back (``Py_IncRef``; never released, so nothing is
+    dropped again at exit). From Python 3.12 on, ``None`` is immortal and this is a no-op.
+    """
+    if sys.version_info >= (3, 12):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        before = sys.getrefcount(None)
+        result = fn(*args, **kwargs)
+        lost = before - sys.getrefcount(None) + (1 if result is None else 0)
+        for _ in range(lost):
+            ctypes.pythonapi.Py_IncRef(_NONE)
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
 BillDescriber = Callable[[Sequence[int]], list[str]]
 """Returns one decoded line per bill row key (for tooltips); may return fewer lines."""
 
@@ -177,11 +211,14 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- data and view window
 
+    @keeps_none
     def set_states(
         self, states: Sequence[AgentStates], start: int | None = None, end: int | None = None
     ) -> None:
         """Show these agents (one lane each) over ``[start, end)`` (None: their extent)."""
         self._states = list(states)
+        for st in self._states:
+            st.sessions()  # builds the lookup index now rather than on the first paint
         lo = start
         hi = end
         if lo is None or hi is None:
@@ -220,6 +257,7 @@ class TimelineView(QAbstractScrollArea):
         """Seconds across the visible time window."""
         return self._span
 
+    @keeps_none
     def set_view(self, lo: float, span: float) -> None:
         """Show ``span`` seconds from ``lo`` (clamped to the data range and zoom limits)."""
         full = float(self._t1 - self._t0)
@@ -250,6 +288,7 @@ class TimelineView(QAbstractScrollArea):
         """Move the visible window by ``seconds`` (positive: later)."""
         self.set_view(self._lo + seconds, self._span)
 
+    @keeps_none
     def _sync_scrollbars(self) -> None:
         self._syncing = True
         try:
@@ -309,6 +348,7 @@ class TimelineView(QAbstractScrollArea):
         last = min(len(self._states), (top + plot_h + LANE_HEIGHT - 1) // LANE_HEIGHT)
         return range(first, max(first, last))
 
+    @keeps_none
     def scroll_to_lane(self, index: int) -> None:
         """Scroll vertically so that lane ``index`` is in view."""
         v = self.verticalScrollBar()
@@ -340,17 +380,26 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- painting
 
+    @keeps_none
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._sync_scrollbars()
 
+    @keeps_none
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         started = time.perf_counter()
+        # The paint allocates thousands of short-lived rectangles (freed by reference counting,
+        # no cycles): a full collection over the rebuilt states in the middle of it would cost
+        # more than the paint itself, so the collector waits until the frame is done.
+        collecting = gc.isenabled()
+        gc.disable()
         painter = QPainter(self.viewport())
         try:
             self._paint(painter)
         finally:
             painter.end()
+            if collecting:
+                gc.enable()
         self.paint_ms = (time.perf_counter() - started) * 1000.0
 
     def _paint(self, p: QPainter) -> None:
@@ -557,6 +606,7 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- events
 
+    @keeps_none
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip:
             help_event: QHelpEvent = event  # type: ignore[assignment]
@@ -569,6 +619,7 @@ class TimelineView(QAbstractScrollArea):
             return True
         return super().viewportEvent(event)
 
+    @keeps_none
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         delta = event.angleDelta()
         mods = event.modifiers()
@@ -585,6 +636,7 @@ class TimelineView(QAbstractScrollArea):
             return
         super().wheelEvent(event)
 
+    @keeps_none
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
@@ -602,6 +654,7 @@ class TimelineView(QAbstractScrollArea):
             return
         event.accept()
 
+    @keeps_none
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
             self._drag = (event.position().toPoint(), self._lo, self.verticalScrollBar().value())
@@ -610,6 +663,7 @@ class TimelineView(QAbstractScrollArea):
             return
         super().mousePressEvent(event)
 
+    @keeps_none
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._drag is not None and event.buttons() & Qt.MouseButton.LeftButton:
             start, lo, vtop = self._drag
@@ -623,6 +677,7 @@ class TimelineView(QAbstractScrollArea):
             return
         super().mouseMoveEvent(event)
 
+    @keeps_none
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self._drag is not None:
             dragged = self._dragged
@@ -675,6 +730,7 @@ class TimelineLegend(QWidget):
             "Ctrl+wheel or +/-: zoom; drag, Shift+wheel or Left/Right: pan; 0: show all."
         )
 
+    @keeps_none
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
         try:
