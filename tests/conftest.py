@@ -33,8 +33,9 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep tests away from the real user's data folder, default database and settings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("BILL_VIEWER_DB", str(home / "default.sqlite"))

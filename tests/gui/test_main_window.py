@@ -224,3 +224,20 @@ def test_two_windows_on_one_database(qtbot, tmp_path, settings, export_csv) -> N
     b.close()
     a_db.close()
     b_db.close()
+
+
+def test_switch_database_and_moment_at_bill(qtbot, filled_db, settings, tmp_path) -> None:
+    w = _window(qtbot, filled_db, settings)
+    w.table.selectRow(10)
+    w.table.setCurrentIndex(w.model.index(10, 0))
+    begin = w.model.row_tuple(10)[2 + 6]  # begin_time follows pk and six id columns
+    w.moment_at_selection()
+    assert w.tabs.currentWidget() is w.investigation
+    assert w.investigation.moment() == begin
+    old_panel = w.investigation
+    assert w.switch_database(tmp_path / "empty.sqlite") is True
+    assert w.investigation is not None and w.investigation is not old_panel
+    qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
+    assert w.model.rowCount() == 0
+    assert str(tmp_path / "empty.sqlite") in w.recent_databases()[0]
+    w.close()

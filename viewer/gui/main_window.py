@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self.investigation: Any = None
         self._add_investigation()
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.status_db = QLabel()
         self.status_count = QLabel()
@@ -164,7 +165,6 @@ class MainWindow(QMainWindow):
         self.investigation = InvestigationPanel(self._db)
         self.tabs.addTab(self.investigation, "Investigation")
         self.investigation.bills_selected.connect(self.show_bills)
-        self.tabs.currentChanged.connect(self._tab_changed)
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -201,6 +201,12 @@ class MainWindow(QMainWindow):
         self.act_clear = self._action("C&lear filters", self.filters.clear, "Ctrl+Shift+L")
         self.act_labels = self._action("&Site labels…", self.labels_dialog, "Ctrl+L")
         self.act_about = self._action("&About", self.about)
+        self.act_moment = self._action(
+            "State of all agents at this &bill",
+            self.moment_at_selection,
+            "Ctrl+T",
+            "Show every agent's state at the selected bill's begin time",
+        )
         self.act_last = self._action("Go to &last row", self.go_last, "Ctrl+End")
         self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
         self.recent_menu = QMenu("&Recent databases", self)
@@ -228,6 +234,7 @@ class MainWindow(QMainWindow):
         cols = m.addMenu("&Columns")
         cols.aboutToShow.connect(lambda: self._fill_column_menu(cols))
         m = mb.addMenu("&Tools")
+        m.addAction(self.act_moment)
         m.addAction(self.act_labels)
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
@@ -412,6 +419,15 @@ class MainWindow(QMainWindow):
             parts.append("</ul>")
         return "".join(parts)
 
+    def moment_at_selection(self) -> None:
+        """Open the investigation at the selected bill's begin time."""
+        row = self.model.row_tuple(self.table.currentIndex().row())
+        if row is None or self.investigation is None:
+            self.statusBar().showMessage("Select a bill first.", 5000)
+            return
+        self.tabs.setCurrentWidget(self.investigation)
+        self.investigation.set_moment(int(row[IDX["begin_time"]]))
+
     def copy_rows(self) -> None:
         """Copy the selected rows (visible columns, on-screen order) with a header."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -548,13 +564,15 @@ class MainWindow(QMainWindow):
         new_model.failed.connect(self._model_failed)
         new_model.loading_changed.connect(self._loading)
         self.filters.set_database(db)
-        if self.investigation is not None:
-            self.investigation.set_database(db) if hasattr(
-                self.investigation, "set_database"
-            ) else None
+        if self.investigation is not None:  # the panel is bound to its database: make a new one
+            self.investigation.shutdown()
+            self.tabs.removeTab(self.tabs.indexOf(self.investigation))
+            self.investigation.deleteLater()
+            self.investigation = None
+            self._add_investigation()
         new_model.set_filter(self.filters.current_filter())
         old.close()
-        self._remember_db(path)
+        self._remember_db(self._db.path)
         self._show_db()
         return True
 
@@ -643,6 +661,8 @@ class MainWindow(QMainWindow):
             if runner is not None and runner.running:
                 runner.cancel()
                 runner.wait()
+        if self.investigation is not None:
+            self.investigation.shutdown()
         self._save_settings()
         self.model.close()
         super().closeEvent(event)

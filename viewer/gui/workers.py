@@ -58,6 +58,12 @@ class _Worker(QObject):
                 self.cancelled.emit()
             else:
                 self.succeeded.emit(result)
+        finally:
+            # End the thread's event loop from here, so that a GUI thread blocked in wait()
+            # (shutdown) does not wait for the queued outcome it cannot process meanwhile.
+            thread = QThread.currentThread()
+            if thread is not None:
+                thread.quit()
 
 
 class TaskRunner(QObject):
