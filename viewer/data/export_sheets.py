@@ -1,23 +1,68 @@
-"""The investigation's "Summary" and "Anomalies" sheets as exporter ``SheetSpec``s.
+"""The investigation's "Summary" and "Anomalies" sheets as exporter ``SheetSpec``s, typed.
 
 Kept apart from both modules so the exporter does not depend on the investigation and the
-investigation does not depend on openpyxl; the window and the command line call this.
+investigation does not depend on openpyxl; the window and the command line call this. Durations
+become Excel durations (``[h]:mm:ss``, so they sum) and begin/end real date-times, as on the
+Bills sheet.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from viewer.core.filters import BillFilter
 from viewer.core.tasks import CancelToken
 from viewer.data.db import Database
-from viewer.data.exporter import SheetSpec
-from viewer.data.investigate import investigation_sheets
+from viewer.data.exporter import DATETIME_FORMAT, SheetSpec
+from viewer.data.investigate import agent_states, anomaly_sheet_rows, summary_sheet_rows
+
+DURATION_FORMAT = "[h]:mm:ss"
+_DAY = 86400
+
+
+def _duration_columns(text_rows: list[list[Any]]) -> set[int]:
+    """Columns whose text form is ``h:mm:ss`` in every row (durations, not counts)."""
+    cols: set[int] | None = None
+    for row in text_rows:
+        here = {i for i, v in enumerate(row) if isinstance(v, str) and v.count(":") == 2}
+        cols = here if cols is None else cols & here
+    return cols or set()
 
 
 def investigation_sheet_specs(
     db: Database, f: BillFilter, *, cancel: CancelToken | None = None
 ) -> list[SheetSpec]:
     """Summary and Anomalies of the filtered period, ready for ``export_xlsx(extra_sheets=...)``."""
-    return [
-        SheetSpec(title, header, rows)
-        for title, header, rows in investigation_sheets(db, f, cancel=cancel)
+    result = agent_states(db, f, cancel=cancel)
+    summary = result.summary()
+    title, header, text_rows = summary_sheet_rows(db, f, result.labels, result=summary)
+    _t, _h, second_rows = summary_sheet_rows(
+        db, f, result.labels, result=summary, durations_as_text=False
+    )
+    durations = _duration_columns(list(text_rows))
+    rows = [
+        [v / _DAY if i in durations and isinstance(v, int | float) else v for i, v in enumerate(r)]
+        for r in second_rows
     ]
+    specs = [SheetSpec(title, header, rows, {i: DURATION_FORMAT for i in durations})]
+
+    a_title, a_header, a_rows = anomaly_sheet_rows(db, f, result.labels, result=result.anomalies())
+    begin, end, span = (a_header.index(n) for n in ("Begin", "End", "Duration"))
+    typed = []
+    for r in a_rows:
+        r = list(r)
+        for i in (begin, end):
+            r[i] = datetime.strptime(r[i], "%Y-%m-%d %H:%M:%S") if r[i] else None
+        if r[begin] is not None and r[end] is not None:
+            r[span] = (r[end] - r[begin]).total_seconds() / _DAY
+        typed.append(r)
+    specs.append(
+        SheetSpec(
+            a_title,
+            a_header,
+            typed,
+            {begin: DATETIME_FORMAT, end: DATETIME_FORMAT, span: DURATION_FORMAT},
+        )
+    )
+    return specs
