@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from viewer.cli.common import UsageError, add_db_arg, open_db_from
+from viewer.cli.common import UsageError, add_db_arg, open_db_from, progress_printer
 from viewer.core import codes
 from viewer.core.records import FileReport, ImportStatus
 from viewer.data.importer import import_paths
@@ -36,19 +35,6 @@ def _file_line(f: FileReport) -> str:
     return f.message or f"{f.path}: {_STATUS_WORDS.get(f.status, f.status)}"
 
 
-def _progress_printer(stream: Any) -> Any:
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if total and now - last[0] > 0.5:
-            last[0] = now
-            stream.write(f"\r{100 * done / total:5.1f}% of {total / 2 / 1e6:,.1f} MB")
-            stream.flush()
-
-    return progress
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     """Import exports and print a per-file and total summary (or one JSON object)."""
     db = open_db_from(args)
@@ -58,7 +44,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             db,
             args.paths,
             force=args.force,
-            progress=_progress_printer(sys.stderr) if interactive else None,
+            progress=progress_printer(
+                sys.stderr, lambda d, t: f"{100 * d / t:5.1f}% of {t / 2 / 1e6:,.1f} MB"
+            )
+            if interactive
+            else None,
         )
     finally:
         db.close()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from viewer.core.filters import SORTABLE_COLUMNS, BillFilter, parse_reason, parse_user_time
 from viewer.data.db import Database, default_db_path, open_database
@@ -95,3 +98,19 @@ def filter_from_args(args: argparse.Namespace) -> BillFilter:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def progress_printer(
+    stream: IO[str], describe: Callable[[int, int], str], every: float = 0.5
+) -> Callable[[int, int], None]:
+    """A progress callback that rewrites one terminal line at most every ``every`` seconds."""
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total and (now - last[0] > every or done >= total):
+            last[0] = now
+            stream.write("\r" + describe(done, total))
+            stream.flush()
+
+    return progress

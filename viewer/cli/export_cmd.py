@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from viewer.cli.common import (
     add_filter_args,
     filter_from_args,
     open_db_from,
+    progress_printer,
 )
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
 from viewer.data.export_sheets import investigation_sheet_specs
@@ -35,19 +35,6 @@ def _columns(text: str | None) -> tuple[str, ...]:
     return keys
 
 
-def _progress_printer(stream: Any) -> Any:
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if total and (now - last[0] > 0.5 or done == total):
-            last[0] = now
-            stream.write(f"\r{100 * done / total:5.1f}% ({done:,} of {total:,} bills)")
-            stream.flush()
-
-    return progress
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the bills the filter options select to an .xlsx workbook."""
     f = filter_from_args(args)
@@ -64,7 +51,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             out,
             columns=keys,
             force=args.force,
-            progress=_progress_printer(sys.stderr) if interactive else None,
+            progress=progress_printer(
+                sys.stderr, lambda d, t: f"{100 * d / t:5.1f}% ({d:,} of {t:,} bills)"
+            )
+            if interactive
+            else None,
             extra_sheets=[] if args.no_investigation else investigation_sheet_specs(db, f),
         )
     finally:
