@@ -1,0 +1,547 @@
+"""Window benchmark: the real table model on a big database, each figure beside its bare SQL.
+
+Drives ``viewer.gui.bill_model.BillTableModel`` in a ``QTableView`` offscreen on a generated
+database (5,000,000 bills of 500 agents by default) and prints, for each figure, the time of the
+bare ``viewer.data.queries`` call behind it measured in the same run, so the overhead of the model,
+the signals and the view is the ratio between the two:
+
+a. launch to first rows shown: ``python -m viewer gui --db X --smoke-test`` in a subprocess (its
+   own ``startup ms`` and the wall time until it prints ``rows shown``), beside
+   ``first_rows(BillFilter(), 256)`` (and ``total_bills``, which the model runs before it);
+b. filter change -> first rows shown (the preview page is in the model and the viewport has been
+   painted; target 300 ms) and -> final count (``snapshot_ready``: the ordered id array is in
+   place), beside ``first_rows(f, 256)`` and ``ids_for(f)`` / ``count(f)``, for an agent, an
+   operation type, a type and reason, one hour, a text search and a sort by duration;
+c. jump to the last row of the unfiltered snapshot (``scrollToBottom`` + a synchronous paint of
+   the viewport, which reads the visible rows through ``data()``; target 200 ms), beside
+   ``rows_by_ids(ids[-256:])``;
+d. resident memory with the database open and the unfiltered snapshot loaded and painted
+   (target < 400 MB), measured in a fresh child process so the benchmark's own connection and
+   earlier snapshots do not count.
+
+The model keeps showing the previous filter's rows until the new preview arrives, so "first rows"
+is timed to the model reset of the new filter (``counts_changed(-1, total)``), not to
+``rowCount() > 0``.
+
+The database is built once and cached in ``--workdir`` (default ``./bench-out``):
+``python -m viewer.data.generator --bills N --agents 500 --out X.csv`` then
+``python -m viewer import --db X.sqlite X.csv``.
+
+Run: ``python benchmarks/bench_window.py`` (``--bills 200000`` for a quick run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
+PAGE = 256
+TIMEOUT_S = 600
+
+
+def guard_emit_refcount_bug() -> None:
+    """Keep a known PySide6 fault from aborting the benchmark before it has measured anything.
+
+    On PySide6 6.12.0 with CPython < 3.12 (where ``True`` is not immortal) every Python-side
+    ``Signal.emit()`` drops one reference to ``True``; after a few hundred emits the process
+    aborts with "bool_dealloc: deallocating True or False". A benchmark run emits thousands, so
+    it holds extra references here. The window itself is not protected by this: see the report.
+    """
+    import PySide6
+
+    if PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12):
+        globals()["_EXTRA_TRUE_REFS"] = [True] * 1_000_000  # 8 MB, negligible in the RSS figures
+
+
+# --- building the database -------------------------------------------------------------------
+
+
+def build_db(workdir: Path, bills: int, agents: int) -> Path:
+    """The cached ``window-N-aA.sqlite`` in ``workdir``, generated and imported if missing."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    stem = f"window-{bills}-a{agents}"
+    csv = workdir / f"{stem}.csv"
+    db = workdir / f"{stem}.sqlite"
+    done = workdir / f"{stem}.sqlite.done"
+    if db.exists() and done.exists():
+        return db
+    py = sys.executable
+    if not csv.exists():
+        part = workdir / f"{stem}.part.csv"  # the generator picks the format from the suffix
+        print(f"generating {bills:,} bills -> {csv}", flush=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                py,
+                "-m",
+                "viewer.data.generator",
+                "--bills",
+                str(bills),
+                "--agents",
+                str(agents),
+                "--out",
+                str(part),
+            ],
+            cwd=REPO,
+            check=True,
+        )
+        part.rename(csv)
+        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+    for leftover in workdir.glob(f"{stem}.sqlite*"):
+        leftover.unlink()  # a half-built database from an interrupted run
+    print(f"importing -> {db}", flush=True)
+    started = time.perf_counter()
+    subprocess.run([py, "-m", "viewer", "import", "--db", str(db), str(csv)], cwd=REPO, check=True)
+    print(f"  imported in {time.perf_counter() - started:.1f} s", flush=True)
+    done.write_text(f"{bills} bills, {agents} agents\n")
+    return db
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def rss_mb() -> tuple[float, float]:
+    """Resident and peak resident memory of this process, MB (psutil if present, else /proc)."""
+    try:
+        import psutil  # type: ignore[import-untyped]
+
+        info = psutil.Process().memory_info()
+        peak = getattr(info, "peak_wset", None) or 0
+        if not peak:
+            import resource
+
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        return info.rss / MB, peak / MB
+    except ImportError:
+        fields: dict[str, float] = {}
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    fields[key] = int(value.split()[0]) / 1024
+        return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds ``fn`` took and what it returned."""
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def med(values: list[float]) -> float:
+    """Median (NaN for no values)."""
+    return statistics.median(values) if values else float("nan")
+
+
+@dataclass
+class Figure:
+    """One row of the result table (times in seconds, memory in MB)."""
+
+    name: str
+    measured: float
+    bare: float | None
+    target: float | None
+    unit: str = "ms"
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        """The figure's cells in table order."""
+        scale = 1000.0 if self.unit == "ms" else 1.0
+
+        def fmt(v: float | None) -> str:
+            return "-" if v is None else f"{v * scale:,.0f} {self.unit}"
+
+        ratio = "-" if not self.bare else f"{self.measured / self.bare:.2f}x"
+        if self.target is None:
+            target = "report"
+        else:
+            ok = "ok" if self.measured <= self.target else "MISSED"
+            target = f"< {self.target * scale:,.0f} {self.unit} {ok}"
+        return [self.name, fmt(self.measured), fmt(self.bare), ratio, target, self.note]
+
+
+def print_table(figures: list[Figure]) -> None:
+    """Print the figures as an aligned table."""
+    head = ["figure", "measured", "bare SQL", "ratio", "target", "note"]
+    rows = [head] + [f.cells() for f in figures]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for n, r in enumerate(rows):
+        print(
+            "  ".join(
+                c.ljust(w) if i in (0, 4, 5) else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
+        )
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+# --- a. launch ---------------------------------------------------------------------------------
+
+
+def launch(db: Path) -> tuple[float, float, int, int]:
+    """Wall seconds to ``rows shown``, the window's own ``startup ms`` (s), rows shown, exit code.
+
+    A failing exit after ``rows shown`` is reported, not fatal (a shutdown fault is not a
+    startup-time figure).
+    """
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    cmd = [sys.executable, "-m", "viewer", "gui", "--db", str(db), "--smoke-test"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    first = None
+    out = []
+    for line in proc.stdout:
+        out.append(line)
+        if first is None and line.startswith("rows shown:"):
+            first = time.perf_counter() - started
+    _, err = proc.communicate(timeout=TIMEOUT_S)
+    text = "".join(out)
+    rows = re.search(r"^rows shown:\s*(\d+)", text, re.M)
+    ms = re.search(r"^startup ms:\s*([\d.]+)", text, re.M)
+    if first is None or not rows or not ms or int(rows.group(1)) == 0:
+        raise SystemExit(f"smoke test failed ({proc.returncode}):\n{text}\n{err}")
+    if proc.returncode:
+        tail = [ln for ln in err.splitlines() if "propagateSizeHints" not in ln][-2:]
+        print(f"  note: smoke test exited {proc.returncode} after rows shown: {tail}", flush=True)
+    return first, float(ms.group(1)) / 1000, int(rows.group(1)), proc.returncode
+
+
+# --- b-d. in process -------------------------------------------------------------------------
+
+
+class Harness:
+    """A ``BillTableModel`` in a ``QTableView`` set up like the main window's table."""
+
+    def __init__(self, db_path: Path) -> None:
+        from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
+
+        from viewer.core.columns import DEFAULT_KEYS
+        from viewer.data.db import open_database
+        from viewer.gui.bill_model import BillTableModel
+        from viewer.gui.main_window import ROW_HEIGHT
+
+        self.app = QApplication.instance() or QApplication([sys.argv[0]])
+        self.db = open_database(db_path)
+        self.model = BillTableModel(self.db)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        vh = self.view.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(ROW_HEIGHT)
+        for i, col in enumerate(self.model.columns):
+            self.view.setColumnHidden(i, col.key not in DEFAULT_KEYS)
+            self.view.setColumnWidth(i, 160 if col.kind in ("code", "time") else 110)
+        self.view.resize(1400, 900)
+        self.view.show()
+        self._preview_at: float | None = None
+        self._preview_rows = 0
+        self._ready_at: float | None = None
+        self._failed: str | None = None
+        self.model.counts_changed.connect(self._counts)
+        self.model.snapshot_ready.connect(self._ready)
+        self.model.failed.connect(self._fail)
+
+    def _counts(self, shown: int, _total: int) -> None:
+        if shown == -1 and self._preview_at is None:
+            # the preview page of the new filter is in the model: paint it now, as a user sees it
+            self.view.viewport().repaint()
+            self._preview_at = time.perf_counter()
+            self._preview_rows = self.model.rowCount()
+
+    def _ready(self) -> None:
+        self._ready_at = time.perf_counter()
+
+    def _fail(self, message: str) -> None:
+        self._failed = message
+
+    def apply(self, f: Any) -> tuple[float, float, int, int]:
+        """Set a filter; seconds to first rows painted and to the final snapshot, row counts."""
+        from PySide6.QtCore import QEventLoop
+
+        self._preview_at = self._ready_at = None
+        self._failed = None
+        started = time.perf_counter()
+        self.model.set_filter(f)
+        while self._ready_at is None and self._failed is None:
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+            if time.perf_counter() - started > TIMEOUT_S:
+                raise SystemExit(f"no snapshot after {TIMEOUT_S} s for {f}")
+        if self._failed is not None:
+            raise SystemExit(f"model failed for {f}: {self._failed}")
+        self.app.processEvents()
+        assert self._preview_at is not None
+        return (
+            self._preview_at - started,
+            self._ready_at - started,
+            self._preview_rows,
+            self.model.rowCount(),
+        )
+
+    def jump_to_last(self) -> tuple[float, int]:
+        """Seconds for scrollToBottom + a synchronous paint; the last row painted."""
+        self.view.scrollToTop()
+        self.app.processEvents()
+        self.model._pages.clear()  # noqa: SLF001 - every repeat reads the last page from SQLite
+        started = time.perf_counter()
+        self.view.scrollToBottom()
+        self.view.viewport().repaint()
+        elapsed = time.perf_counter() - started
+        last = self.view.rowAt(self.view.viewport().height() - 2)
+        return elapsed, last
+
+    def close(self) -> None:
+        """Stop the model and close the view and the database."""
+        self.model.close()
+        self.view.close()
+        self.db.close()
+
+
+def probe_memory(db_path: Path) -> dict[str, float]:
+    """In a fresh process: RSS before the model, with the unfiltered snapshot, after the jump."""
+    from viewer.core.filters import BillFilter
+
+    h = Harness(db_path)
+    h.app.processEvents()
+    # BillTableModel starts with no filter applied: the main window calls set_filter at startup
+    base = rss_mb()[0]
+    _, ready_s, _, rows = h.apply(BillFilter())
+    loaded = rss_mb()[0]
+    h.jump_to_last()
+    after, peak = rss_mb()
+    h.close()
+    return {
+        "base": base,
+        "loaded": loaded,
+        "after_jump": after,
+        "peak": peak,
+        "rows": rows,
+        "ready_s": ready_s,
+    }
+
+
+def pick_filters(conn: Any, text: str | None) -> list[tuple[str, Any]]:
+    """Realistic filters for this database: a mid-sized agent, type 3, 3/201, one hour, text."""
+    from viewer.core.filters import BillFilter
+    from viewer.core.timefmt import from_epoch
+    from viewer.data import queries
+
+    agents = queries.value_counts(conn, "agent_id")
+    agents.sort(key=lambda kv: kv[1])
+    agent = agents[len(agents) // 2][0]
+    lo, hi = conn.exec_driver_sql("SELECT min(begin_time), max(begin_time) FROM bill").one()
+    mid = (int(lo) + int(hi)) // 2
+    mid -= mid % 3600
+    if text is None:  # a digit string found in some but far from all bills
+        phone = conn.exec_driver_sql(
+            "SELECT phone_no FROM bill WHERE begin_time >= ? AND length(phone_no) >= 8 LIMIT 1",
+            (mid,),
+        ).scalar()
+        text = str(phone)[-6:] if phone else "1234"
+    return [
+        (f"agent {agent}", BillFilter(agents=(str(agent),))),
+        ("op type 3", BillFilter(op_types=(3,))),
+        ("type 3 + reason 201", BillFilter(op_types=(3,), reasons=((3, 201),))),
+        ("one hour", BillFilter(time_from=from_epoch(mid), time_to=from_epoch(mid + 3600))),
+        (f"text {text!r}", BillFilter(text=text)),
+        ("sort duration desc", BillFilter(sort="duration", descending=True)),
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build or reuse the database, measure everything, print the table."""
+    from viewer.core.filters import BillFilter
+    from viewer.data import queries
+    from viewer.data.db import open_database
+
+    db_path = build_db(args.workdir, args.bills, args.agents)
+    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+    print(f"database {db_path} ({size / MB:,.0f} MB), {args.repeat} repeat(s), median shown\n")
+    figures: list[Figure] = []
+    bare_db = open_database(db_path)
+
+    def bare(fn: Callable[[Any], Any]) -> tuple[float, Any]:
+        times = []
+        result = None
+        for _ in range(args.repeat):
+            with bare_db.engine.connect() as conn:
+                t, result = timed(lambda c=conn: fn(c))  # type: ignore[misc]
+                conn.rollback()
+            times.append(t)
+        return med(times), result
+
+    # a. launch (a separate process; the first launch warms the file cache)
+    walls, own = [], []
+    rows_shown = bad_exits = 0
+    for _ in range(args.runs):
+        w, s, rows_shown, code = launch(db_path)
+        walls.append(w)
+        own.append(s)
+        bad_exits += code != 0
+    t_total, total = bare(queries.total_bills)
+    t_first, _ = bare(lambda c: queries.first_rows(c, BillFilter(), PAGE))
+    figures.append(
+        Figure(
+            "launch -> rows shown, startup ms",
+            med(own),
+            t_total + t_first,
+            None,
+            note=f"{rows_shown} rows; bare = total_bills + first_rows",
+        )
+    )
+    figures.append(
+        Figure(
+            "launch -> rows shown, wall",
+            med(walls),
+            t_total + t_first,
+            None,
+            note=f"incl. interpreter start; {bad_exits}/{args.runs} bad exits",
+        )
+    )
+    figures.append(
+        Figure(
+            "  bare total_bills (count(*))",
+            t_total,
+            None,
+            None,
+            note=f"{total:,} bills; runs before the preview page",
+        )
+    )
+
+    # b. filter changes
+    h = Harness(db_path)
+    h.app.processEvents()
+    first_s, ready_s, _, n_all = h.apply(BillFilter())  # the window's startup filter
+    with bare_db.engine.connect() as conn:
+        filters = pick_filters(conn, args.text)
+        conn.rollback()
+    for name, f in filters:
+        firsts, readies = [], []
+        shown = final = 0
+        for _ in range(args.repeat):
+            a, b, shown, final = h.apply(f)
+            firsts.append(a)
+            readies.append(b)
+            h.apply(BillFilter())  # back to all bills, as between two user filters
+        t_rows, _ = bare(partial(queries.first_rows, f=f, limit=PAGE))
+        t_ids, _ = bare(partial(queries.ids_for, f=f))
+        t_count, n = bare(partial(queries.count, f=f))
+        assert n == final, (name, n, final)
+        figures.append(
+            Figure(
+                f"{name}: first rows", med(firsts), t_rows, 0.300, note=f"{shown} rows in preview"
+            )
+        )
+        figures.append(
+            Figure(
+                f"{name}: final count",
+                med(readies),
+                t_ids,
+                None,
+                note=f"{final:,} bills; bare count() {t_count * 1000:,.0f} ms",
+            )
+        )
+
+    # c. jump to the last row of the unfiltered snapshot
+    _, _, _, n_all = h.apply(BillFilter())
+    jumps = []
+    last = -1
+    for _ in range(args.repeat):
+        t, last = h.jump_to_last()
+        jumps.append(t)
+    tail = [int(h.model.pk_at(r) or 0) for r in range(max(0, n_all - PAGE), n_all)]
+    t_tail, got = bare(lambda c: queries.rows_by_ids(c, tail))
+    assert len(got) == len(tail)
+    figures.append(
+        Figure(
+            "jump to last row (scroll + paint)",
+            med(jumps),
+            t_tail,
+            0.200,
+            note=f"last row painted {last + 1:,} of {n_all:,}",
+        )
+    )
+    h.close()
+    bare_db.close()
+
+    # d. memory in a fresh process
+    out = subprocess.run(
+        [sys.executable, __file__, "--probe-memory", str(db_path)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    mem = json.loads(out.stdout.strip().splitlines()[-1])
+    figures.append(
+        Figure(
+            "RSS, unfiltered snapshot loaded",
+            mem["loaded"],
+            None,
+            400,
+            unit="MB",
+            note=f"{mem['rows']:,} rows; before model {mem['base']:,.0f} MB",
+        )
+    )
+    figures.append(
+        Figure(
+            "RSS after jump / peak",
+            mem["after_jump"],
+            None,
+            400,
+            unit="MB",
+            note=f"peak {mem['peak']:,.0f} MB",
+        )
+    )
+
+    print_table(figures)
+    if args.json:
+        args.json.write_text(json.dumps([f.__dict__ for f in figures], indent=1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bills", type=int, default=5_000_000, help="bills (default 5,000,000)")
+    parser.add_argument("--agents", type=int, default=500, help="agents (default 500)")
+    parser.add_argument("--workdir", type=Path, default=Path("bench-out"), help="database cache")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of each figure (median)")
+    parser.add_argument("--runs", type=int, default=3, help="launches of the smoke test")
+    parser.add_argument("--text", help="text to search (default: a phone number fragment)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--probe-memory", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    guard_emit_refcount_bug()
+    if args.probe_memory:
+        print(json.dumps(probe_memory(args.probe_memory)))
+        return 0
+    args.workdir = args.workdir.resolve()
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
