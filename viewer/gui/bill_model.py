@@ -14,7 +14,7 @@ import logging
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -268,13 +268,6 @@ class BillTableModel(QAbstractTableModel):
         r = self.row_tuple(row)
         return None if r is None else int(r[0])
 
-    def row_of_pk(self, pk: int) -> int | None:
-        """Position of a bill in the current order (linear in the snapshot; fine for clicks)."""
-        try:
-            return self._ids.index(pk) if self._preview is None else None  # type: ignore[union-attr]
-        except ValueError:
-            return None
-
     def source_name(self, source_id: int) -> str:
         """File name of a source in the ledger."""
         return self._sources.get(int(source_id), f"file #{source_id}")
@@ -435,6 +428,3 @@ def _missing_row(pk: int) -> tuple[Any, ...]:
     row[IDX["source_id"]] = 0
     row[IDX["line"]] = 0
     return tuple(row)
-
-
-ExplainFn = Callable[[tuple[Any, ...]], str]

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from viewer.core import codes
 from viewer.core.describe import describe_filter
 from viewer.core.filters import BillFilter, shift_time
-from viewer.core.timefmt import from_epoch, to_epoch
+from viewer.core.timefmt import from_epoch
 from viewer.data import queries
 from viewer.data.db import Database
 from viewer.data.saved import delete_filter, list_filters, save_filter
@@ -505,6 +505,3 @@ class FilterPanel(QWidget):
         saved = list_filters(self._db).get(name)
         if saved is not None:
             self.set_filter(saved)
-
-
-__all__ = ["CheckList", "FilterPanel", "to_epoch"]

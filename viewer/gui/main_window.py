@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -19,7 +19,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,7 +40,6 @@ from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
-from viewer.core.timefmt import from_epoch
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.data.exporter import export_xlsx
@@ -53,7 +52,6 @@ from viewer.gui.workers import TaskRunner
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
 ROW_HEIGHT = 22
-EXPORT_ROLE_COLUMNS = tuple(c.key for c in ALL_COLUMNS)
 
 
 def _esc(text: object) -> str:
@@ -103,8 +101,6 @@ class MainWindow(QMainWindow):
         self.sentence.setWordWrap(True)
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         central = QWidget()
-        from PySide6.QtWidgets import QVBoxLayout
-
         lay = QVBoxLayout(central)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.sentence)
@@ -288,10 +284,9 @@ class MainWindow(QMainWindow):
         recent = [p for p in self.recent_databases() if p != str(path)]
         recent.insert(0, str(path))
         self._settings.setValue("recent/databases", recent[:MAX_RECENT])
-        self.recent_menu.clear() if hasattr(self, "recent_menu") else None
-        if hasattr(self, "recent_menu"):
-            for p in recent[:MAX_RECENT]:
-                self.recent_menu.addAction(p, lambda p=p: self.switch_database(Path(p)))
+        self.recent_menu.clear()
+        for p in recent[:MAX_RECENT]:
+            self.recent_menu.addAction(p, lambda p=p: self.switch_database(Path(p), create=False))
 
     # -- columns -------------------------------------------------------------------------
 
@@ -666,11 +661,3 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.model.close()
         super().closeEvent(event)
-
-
-def first_rows_shown(window: MainWindow) -> bool:
-    """Whether the table has rows to show (used by the smoke test)."""
-    return window.model.rowCount() > 0
-
-
-__all__ = ["MainWindow", "first_rows_shown", "from_epoch", "QApplication", "QTimer"]
