@@ -82,8 +82,16 @@ class _Snapshot(QObject):
                     self._conn = conn
                 try:
                     total = queries.total_bills(conn)
-                    self.preview.emit(generation, queries.first_rows(conn, f, PAGE), total)
-                    self.ready.emit(generation, queries.ids_for(conn, f))
+                    rows = queries.first_rows(conn, f, PAGE)
+                    self.preview.emit(generation, rows, total)
+                    # A short first page is the whole result, in order: no second scan
+                    # (a rare text search on 5M bills: 5.1 s to the final count, 2.9 s without).
+                    ids = (
+                        array("q", (r[0] for r in rows))
+                        if len(rows) < PAGE
+                        else queries.ids_for(conn, f)
+                    )
+                    self.ready.emit(generation, ids)
                 finally:
                     with self._lock:
                         self._conn = None
