@@ -260,6 +260,7 @@ class Harness:
         self._preview_rows = 0
         self._ready_at: float | None = None
         self._failed: str | None = None
+        self._loop: Any = None
         self.model.counts_changed.connect(self._counts)
         self.model.snapshot_ready.connect(self._ready)
         self.model.failed.connect(self._fail)
@@ -273,22 +274,34 @@ class Harness:
 
     def _ready(self) -> None:
         self._ready_at = time.perf_counter()
+        if self._loop is not None:
+            self._loop.quit()
 
     def _fail(self, message: str) -> None:
         self._failed = message
+        if self._loop is not None:
+            self._loop.quit()
 
     def apply(self, f: Any) -> tuple[float, float, int, int]:
         """Set a filter; seconds to first rows painted and to the final snapshot, row counts."""
-        from PySide6.QtCore import QEventLoop
+        from PySide6.QtCore import QEventLoop, QTimer
 
         self._preview_at = self._ready_at = None
         self._failed = None
+        # Wait in a real event loop, as the window does: a processEvents(WaitForMoreEvents)
+        # polling loop holds the GIL while it waits and halved the snapshot thread's speed.
+        self._loop = QEventLoop()
+        guard = QTimer()
+        guard.setSingleShot(True)
+        guard.timeout.connect(self._loop.quit)
+        guard.start(TIMEOUT_S * 1000)
         started = time.perf_counter()
         self.model.set_filter(f)
-        while self._ready_at is None and self._failed is None:
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
-            if time.perf_counter() - started > TIMEOUT_S:
-                raise SystemExit(f"no snapshot after {TIMEOUT_S} s for {f}")
+        self._loop.exec()
+        guard.stop()
+        self._loop = None
+        if self._ready_at is None and self._failed is None:
+            raise SystemExit(f"no snapshot after {TIMEOUT_S} s for {f}")
         if self._failed is not None:
             raise SystemExit(f"model failed for {f}: {self._failed}")
         self.app.processEvents()
