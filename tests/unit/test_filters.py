@@ -57,9 +57,8 @@ def test_describe_names_every_restriction() -> None:
         "3 selected bill(s)",
         "agent 0107, 2231",
         "agent not 9999",
-        "operation 3, 60",
+        "operation 60 or reason 3:201, 0:not used",
         "operation not 27",
-        "reason 3:201, 0:not used",
         "reason not 60:1",
         "begin from 2026-11-02 08:00:00 to before 2026-11-03 00:00:00",
         TIME_LABEL,
@@ -74,11 +73,18 @@ def test_describe_names_every_restriction() -> None:
     assert text.endswith(".")
 
 
+def test_a_reason_narrows_its_own_type_only() -> None:
+    f = BillFilter(op_types=(3, 26, 27), reasons=((3, 201), (27, 0)))
+    assert f.whole_op_types() == (26,)
+    assert "operation 26 or reason 3:201, 27:0" in f.describe()
+    assert "reason 3:201" in BillFilter(reasons=((3, 201),)).describe()
+    assert "operation 3," not in BillFilter(op_types=(3,), reasons=((3, 201),)).describe()
+
+
 def test_describe_with_labels_and_one_sided_times() -> None:
-    f = BillFilter(op_types=(3,), reasons=((3, 201),), time_from="2026-11-02 08:00:00")
+    f = BillFilter(op_types=(3, 26), reasons=((3, 201),), time_from="2026-11-02 08:00:00")
     text = f.describe(op_label=lambda t: f"type-{t}", reason_label=lambda t, c: f"reason-{t}-{c}")
-    assert "operation type-3" in text
-    assert "reason reason-3-201" in text
+    assert "operation type-26 or reason reason-3-201" in text
     assert "begin at or after 2026-11-02 08:00:00" in text
     assert "begin before 2026-11-03" in BillFilter(time_to="2026-11-03 00:00:00").describe()
 

@@ -149,6 +149,19 @@ def test_reasons_including_not_used(conn: Connection, data: Data) -> None:
     )
 
 
+def test_a_reason_narrows_its_own_type_and_keeps_the_others(conn: Connection, data: Data) -> None:
+    busy_201 = reason_model(((3, 201),))
+    assert data.ids(busy_201), "the generator writes busy reason 201"
+    rest = data.ids(lambda r: field(r, "op_type") == 26)
+    assert rest
+    f = BillFilter(op_types=(3, 26), reasons=((3, 201),))
+    assert matched(conn, f) == rest | data.ids(busy_201)
+    # The same reason with its own type ticked, or alone, is the same selection.
+    assert matched(conn, BillFilter(op_types=(3,), reasons=((3, 201),))) == data.ids(busy_201)
+    assert matched(conn, BillFilter(reasons=((3, 201),))) == data.ids(busy_201)
+    assert queries.count(conn, f) == len(rest | data.ids(busy_201))
+
+
 def test_time_range_is_inclusive_then_exclusive(conn: Connection, data: Data) -> None:
     begins = sorted(field(r, "begin_time") for r in data.rows)
     lo, hi = begins[len(begins) // 3], begins[2 * len(begins) // 3]

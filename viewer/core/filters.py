@@ -83,8 +83,9 @@ class BillFilter:
     """Which bills to show and in which order. Empty fields do not restrict.
 
     Inclusion lists and exclusion lists combine: a bill must match every non-empty inclusion list
-    and no exclusion list. Times are stored-form strings; ``time_from`` is inclusive and
-    ``time_to`` exclusive, both compared with ``begin_time``.
+    and no exclusion list, except that operation types and reasons form one list: a chosen
+    reason narrows its own type (see ``whole_op_types``). Times are stored-form strings;
+    ``time_from`` is inclusive and ``time_to`` exclusive, both compared with ``begin_time``.
     """
 
     agents: tuple[str, ...] = ()
@@ -109,6 +110,15 @@ class BillFilter:
             raise ValueError(
                 f"cannot sort by {self.sort!r}; choose one of {', '.join(SORTABLE_COLUMNS)}"
             )
+
+    def whole_op_types(self) -> tuple[int, ...]:
+        """Included operation types with no chosen reason: every bill of these types matches.
+
+        A chosen reason narrows its own type only, so ``op_types=(3, 26)`` with
+        ``reasons=((3, 201),)`` selects rest bills and busy bills of reason 201.
+        """
+        narrowed = {t for t, _c in self.reasons}
+        return tuple(t for t in self.op_types if t not in narrowed)
 
     @property
     def is_empty(self) -> bool:
@@ -143,12 +153,20 @@ class BillFilter:
             parts.append("agent " + _fmt_list(self.agents))
         if self.exclude_agents:
             parts.append("agent not " + _fmt_list(self.exclude_agents))
-        if self.op_types:
-            parts.append("operation " + _fmt_list(op(t) for t in self.op_types))
+        whole = self.whole_op_types()
+        if whole and self.reasons:
+            parts.append(
+                "operation "
+                + _fmt_list(op(t) for t in whole)
+                + " or reason "
+                + _fmt_list(rs(t, c) for t, c in self.reasons)
+            )
+        elif whole:
+            parts.append("operation " + _fmt_list(op(t) for t in whole))
+        elif self.reasons:
+            parts.append("reason " + _fmt_list(rs(t, c) for t, c in self.reasons))
         if self.exclude_op_types:
             parts.append("operation not " + _fmt_list(op(t) for t in self.exclude_op_types))
-        if self.reasons:
-            parts.append("reason " + _fmt_list(rs(t, c) for t, c in self.reasons))
         if self.exclude_reasons:
             parts.append("reason not " + _fmt_list(rs(t, c) for t, c in self.exclude_reasons))
         if self.time_from and self.time_to:

@@ -81,14 +81,22 @@ def where_sql(f: BillFilter) -> tuple[str, list[Any]]:
     if f.exclude_agents:
         clauses.append(f"agent_id NOT IN ({_marks(len(f.exclude_agents))})")
         params.extend(f.exclude_agents)
-    if f.op_types:
-        clauses.append(f"op_type IN ({_marks(len(f.op_types))})")
-        params.extend(f.op_types)
+    if f.op_types or f.reasons:
+        # A reason narrows its own operation type; types without a chosen reason stay whole
+        # ("rest, or busy with reason 201"), so ticking a reason never hides another type.
+        whole = f.whole_op_types()
+        alternatives = []
+        if whole:
+            alternatives.append(f"op_type IN ({_marks(len(whole))})")
+            params.extend(whole)
+        if f.reasons:
+            alternatives.append(_reason_sql(f.reasons, params))
+        clauses.append(
+            alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+        )
     if f.exclude_op_types:
         clauses.append(f"op_type NOT IN ({_marks(len(f.exclude_op_types))})")
         params.extend(f.exclude_op_types)
-    if f.reasons:
-        clauses.append(_reason_sql(f.reasons, params))
     if f.exclude_reasons:
         clauses.append("NOT " + _reason_sql(f.exclude_reasons, params))
     if f.time_from:
