@@ -37,6 +37,13 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _switch(qtbot, w: MainWindow, path: Path, create: bool = True):
+    """Switch databases and wait for the outcome: the new path, or None on failure."""
+    with qtbot.waitSignal(w.database_switched, timeout=20_000) as blocker:
+        w.switch_database(path, create=create)
+    return blocker.args[0]
+
+
 def _window(qtbot, db, settings) -> MainWindow:
     w = MainWindow(db, settings)
     w.quiet_reports = True
@@ -201,11 +208,11 @@ def test_newer_or_corrupt_database_keeps_window_usable(
     other = open_database(newer)
     other.meta_set("schema_version", "99")
     other.close()
-    assert w.switch_database(newer, create=False) is False
+    assert _switch(qtbot, w, newer, create=False) is None
     assert "newer" in warnings[-1]
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"this is not a database" * 100)
-    assert w.switch_database(junk, create=False) is False
+    assert _switch(qtbot, w, junk, create=False) is None
     assert "not a bill database" in warnings[-1] or "damaged" in warnings[-1]
     assert w.model.rowCount() == 3000  # still showing the database it had
     w.close()
@@ -235,9 +242,309 @@ def test_switch_database_and_moment_at_bill(qtbot, filled_db, settings, tmp_path
     assert w.tabs.currentWidget() is w.investigation
     assert w.investigation.moment() == begin
     old_panel = w.investigation
-    assert w.switch_database(tmp_path / "empty.sqlite") is True
+    assert _switch(qtbot, w, tmp_path / "empty.sqlite") == tmp_path / "empty.sqlite"
     assert w.investigation is not None and w.investigation is not old_panel
     qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
     assert w.model.rowCount() == 0
     assert str(tmp_path / "empty.sqlite") in w.recent_databases()[0]
+    w.close()
+
+
+def test_a_locked_database_does_not_freeze_the_window(qtbot, filled_db, settings, tmp_path) -> None:
+    import sqlite3
+
+    locked = tmp_path / "locked.sqlite"
+    open_database(locked).close()
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO meta(key, value) VALUES ('held', 'yes')")
+    w = _window(qtbot, filled_db, settings)
+    with qtbot.waitSignal(w.database_switched, timeout=30_000) as blocker:
+        w.switch_database(locked, create=False)
+        # The call returned while the lock is held: the window still answers, on its database.
+        assert w.statusBar().currentMessage().startswith("Opening")
+        assert w.model.rowCount() == 3000
+        qtbot.wait(300)
+        assert w.model.rowCount() == 3000
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert blocker.args[0] == locked
+    qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
+    assert w.model.rowCount() == 0
+    w.close()
+
+
+# -- behaviours a team lead relies on ----------------------------------------------------------
+
+
+def _check(checklist, value) -> None:  # noqa: ANN001
+    """Tick one item of a filter checklist as a user would."""
+    lst = checklist.list
+    item = next(
+        lst.item(i)
+        for i in range(lst.count())
+        if lst.item(i).data(Qt.ItemDataRole.UserRole) == value
+    )
+    item.setCheckState(Qt.CheckState.Checked)
+
+
+def _uncheck(checklist, value) -> None:  # noqa: ANN001
+    lst = checklist.list
+    item = next(
+        lst.item(i)
+        for i in range(lst.count())
+        if lst.item(i).data(Qt.ItemDataRole.UserRole) == value
+    )
+    item.setCheckState(Qt.CheckState.Unchecked)
+
+
+def _settled(w: MainWindow) -> bool:
+    return w.model.has_snapshot and not w.model.is_loading
+
+
+def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
+    qtbot, tmp_path, settings, export_csv
+) -> None:
+    second = tmp_path / "20261103101530123456_agentOprInfo_1.csv"
+    from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
+
+    write_csv(second, generate_bills(GeneratorConfig(agents=5, seed=8, target_bills=2000)))
+    db = open_database(tmp_path / "c2.sqlite")
+    w = _window(qtbot, db, settings)
+    import viewer.gui.main_window as mw
+
+    real = mw.import_paths
+    first_share = 2 * export_csv.stat().st_size
+
+    def cancel_in_second(db_, paths, *, force, progress, cancel):  # noqa: ANN001
+        def progress_and_cancel(done: int, total: int) -> None:
+            progress(done, total)
+            if done > first_share:
+                w._runner.cancel()  # what the progress dialog's Cancel button calls
+
+        return real(db_, paths, force=force, progress=progress_and_cancel, cancel=cancel)
+
+    mw.import_paths = cancel_in_second
+    try:
+        with qtbot.waitSignal(w.import_finished, timeout=20_000) as blocker:
+            w.import_paths([export_csv, second])
+    finally:
+        mw.import_paths = real
+    report = blocker.args[0]
+    assert [f.status for f in report.files] == [ImportStatus.IMPORTED, ImportStatus.CANCELLED]
+    assert "rolled back" in w.statusBar().currentMessage()
+    # The table and the filter lists show the first file's bills.
+    qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == 3000, timeout=10_000)
+    qtbot.waitUntil(lambda: w.filters.agents.list.count() == 6, timeout=10_000)
+    assert w.filters.op_types.list.count() > 5
+    w.close()
+    db.close()
+
+
+def test_progress_dialog_cancel_sets_the_token(qtbot, tmp_path, settings, export_csv) -> None:
+    db = open_database(tmp_path / "p.sqlite")
+    w = _window(qtbot, db, settings)
+    w.import_paths([export_csv])
+    runner = w._runner
+    from PySide6.QtWidgets import QPushButton
+
+    w.progress_dialog.findChild(QPushButton).click()
+    assert runner.token.is_set()
+    qtbot.waitUntil(lambda: not runner.running, timeout=20_000)
+    w.close()
+    db.close()
+
+
+def test_saved_filter_comes_back_whole(qtbot, filled_db, settings, monkeypatch) -> None:
+    from viewer.data.saved import save_filter
+
+    saved = BillFilter(agents=("no-such-agent",), op_types=(26,), reasons=((3, 201),))
+    save_filter(filled_db, "lunch or rest", saved)
+    w = _window(qtbot, filled_db, settings)
+    w.filters.reload()
+    qtbot.waitUntil(lambda: w.filters.saved.count() == 1, timeout=10_000)
+    with qtbot.waitSignal(w.filters.filter_changed, timeout=5_000) as blocker:
+        w.filters.saved.activated.emit(0)
+    got = blocker.args[0]
+    assert (
+        got.restriction()
+        == BillFilter(
+            agents=("no-such-agent",), op_types=(26, 3), reasons=((3, 201),)
+        ).restriction()
+    )
+    # Once the reason list has loaded, nothing of it was dropped, and the absent agent shows.
+    qtbot.waitUntil(lambda: w.filters.reasons.list.count() > 0, timeout=10_000)
+    assert w.filters.current_filter().reasons == ((3, 201),)
+    texts = [w.filters.agents.list.item(i).text() for i in range(w.filters.agents.list.count())]
+    assert "no-such-agent  (not in the data)" in texts
+    assert "no-such-agent" in w.sentence.text() and "3:201" in w.sentence.text()
+    w.close()
+
+
+def test_a_reason_narrows_its_type_and_leaves_with_it(qtbot, filled_db, settings) -> None:
+    w = _window(qtbot, filled_db, settings)
+    qtbot.waitUntil(lambda: w.filters.op_types.list.count() > 0, timeout=10_000)
+    _check(w.filters.op_types, 3)
+    _check(w.filters.op_types, 26)
+    qtbot.waitUntil(lambda: w.filters.reasons.list.count() > 0, timeout=10_000)
+    reason = next(
+        w.filters.reasons.list.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(w.filters.reasons.list.count())
+        if w.filters.reasons.list.item(i).data(Qt.ItemDataRole.UserRole)[0] == 3
+    )
+    with qtbot.waitSignal(w.filters.filter_changed, timeout=5_000) as blocker:
+        _check(w.filters.reasons, reason)
+    f = blocker.args[0]
+    with filled_db.engine.connect() as conn:
+        rest = queries.count(conn, BillFilter(op_types=(26,)))
+        busy = queries.count(conn, BillFilter(reasons=(reason,)))
+    assert rest and busy
+    qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == rest + busy, timeout=10_000)
+    assert f.reasons == (reason,)
+    # Unticking the type drops its reason at once, before the reason list reloads.
+    _uncheck(w.filters.op_types, 3)
+    assert w.filters.current_filter().reasons == ()
+    assert w.filters.current_filter().op_types == (26,)
+    qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == rest, timeout=10_000)
+    assert "3:" not in w.sentence.text()
+    w.close()
+
+
+def test_startup_runs_one_snapshot_query(qtbot, filled_db, settings, monkeypatch) -> None:
+    from viewer.gui import bill_model
+
+    started: list[object] = []
+    real = bill_model._Snapshot.start
+
+    def counting(self, generation, f):  # noqa: ANN001
+        started.append(f)
+        return real(self, generation, f)
+
+    monkeypatch.setattr(bill_model._Snapshot, "start", counting)
+    w = _window(qtbot, filled_db, settings)
+    assert len(started) == 1
+    assert started[0].sort == "begin_time" and not started[0].descending
+    w.close()
+
+
+def test_label_change_keeps_the_selection_and_updates_details(
+    qtbot, filled_db, settings, monkeypatch
+) -> None:
+    from viewer.data.labels import set_label
+
+    w = _window(qtbot, filled_db, settings)
+    w.filters.set_filter(BillFilter(reasons=((3, 201),)))
+    qtbot.waitUntil(
+        lambda: _settled(w) and w.model.bill_filter.reasons == ((3, 201),), timeout=10_000
+    )
+    assert w.model.rowCount() > 1
+    w.table.setCurrentIndex(w.model.index(1, 0))
+    pk = w.model.pk_at(1)
+    assert "Coaching" not in w.details.toPlainText()
+    set_label(filled_db, 3, 201, "Coaching")
+    w._labels_changed()  # what the site labels dialog's signal calls
+    assert w.model.pk_at(w.table.currentIndex().row()) == pk
+    reason_col = next(i for i, c in enumerate(w.model.columns) if c.key == "op_cause")
+    assert "Coaching" in w.model.data(w.model.index(1, reason_col))
+    assert "Coaching" in w.details.toPlainText()
+    assert "Coaching" in w.sentence.text()
+    w.close()
+
+
+def test_refresh_keeps_the_selected_bill(qtbot, tmp_path, settings, export_csv) -> None:
+    a_db = open_database(tmp_path / "shared.sqlite")
+    b_db = open_database(tmp_path / "shared.sqlite")
+    a = _window(qtbot, a_db, settings)
+    b = _window(qtbot, b_db, settings)
+    with qtbot.waitSignal(a.import_finished, timeout=20_000):
+        a.import_paths([export_csv])
+    assert b.model.rowCount() == 0
+    b.act_refresh.trigger()  # F5
+    qtbot.waitUntil(lambda: _settled(b) and b.model.matching() == 3000, timeout=10_000)
+    b.table.setCurrentIndex(b.model.index(1234, 0))
+    pk = b.model.pk_at(1234)
+    b.act_refresh.trigger()
+    qtbot.waitUntil(lambda: _settled(b) and b.model.matching() == 3000, timeout=10_000)
+    qtbot.waitUntil(lambda: b.table.currentIndex().isValid(), timeout=5_000)
+    assert b.model.pk_at(b.table.currentIndex().row()) == pk
+    from viewer.core.columns import IDX
+
+    bill_id = str(b.model.row_tuple(b.table.currentIndex().row())[IDX["bill_id"]])
+    assert bill_id in b.details.toPlainText()
+    for w, d in ((a, a_db), (b, b_db)):
+        w.close()
+        d.close()
+
+
+def test_drill_down_does_not_shrink_the_investigation(qtbot, filled_db, settings) -> None:
+    w = _window(qtbot, filled_db, settings)
+    w.tabs.setCurrentWidget(w.investigation)
+    qtbot.waitUntil(lambda: w.investigation.investigation is not None, timeout=30_000)
+    lanes = len(w.investigation.investigation.states)
+    assert lanes == 6
+    iv = next(i for s in w.investigation.investigation.states for i in s.intervals if i.bill_pks)
+    w.investigation.bills_selected.emit(tuple(iv.bill_pks))
+    assert w.tabs.currentIndex() == 0
+    qtbot.waitUntil(
+        lambda: _settled(w) and w.model.matching() == len(set(iv.bill_pks)), timeout=10_000
+    )
+    assert w.model.pk_at(w.table.currentIndex().row()) == iv.bill_pks[0]
+    assert "selected bill" in w.sentence.text()
+    w.tabs.setCurrentWidget(w.investigation)
+    assert not w.investigation.is_computing  # the same scope: nothing to recompute
+    assert len(w.investigation.investigation.states) == lanes
+    w.close()
+
+
+def test_export_dialog_adds_the_suffix_and_asks_before_replacing(
+    qtbot, filled_db, settings, tmp_path, monkeypatch
+) -> None:
+    w = _window(qtbot, filled_db, settings)
+    answers: list[str] = []
+
+    def answer(_parent, _title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        answers.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    target = tmp_path / "Q3 v1.2.xlsx"
+    target.write_bytes(b"the auditor's copy")
+    w.export_to_chosen(tmp_path / "Q3 v1.2")  # typed without the suffix
+    assert answers and "already exists" in answers[0]
+    assert target.read_bytes() == b"the auditor's copy"
+    assert w._export_runner is None
+    fresh = tmp_path / "export.2026-11"
+    with qtbot.waitSignal(w.export_finished, timeout=60_000) as blocker:
+        w.export_to_chosen(fresh)
+    assert blocker.args[0] is not None
+    assert (tmp_path / "export.2026-11.xlsx").is_file()
+    assert len(answers) == 1
+    w.close()
+
+
+def test_demo_and_smoke_databases_are_not_remembered(qtbot, filled_db, settings) -> None:
+    w = MainWindow(filled_db, settings, remember_db=False)
+    qtbot.addWidget(w)
+    assert str(filled_db.path) not in w.recent_databases()
+    w.close()
+    w2 = MainWindow(filled_db, settings)
+    qtbot.addWidget(w2)
+    assert w2.recent_databases()[0] == str(filled_db.path)
+    w2.close()
+
+
+def test_new_database_never_empties_an_existing_file(
+    qtbot, filled_db, settings, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    w = _window(qtbot, filled_db, settings)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(filled_db.path), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(w.database_switched, timeout=20_000) as blocker:
+        w.new_db_dialog()
+    assert blocker.args[0] == filled_db.path
+    qtbot.waitUntil(lambda: _settled(w), timeout=10_000)
+    assert w.model.matching() == 3000
     w.close()

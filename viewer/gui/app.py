@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("Agent Bill Viewer")
     app.setOrganizationName("agent-bill-viewer")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("bill-viewer")  # matches packaging/bill-viewer.desktop (Wayland icon)
     if icon_path().exists():
         app.setWindowIcon(QIcon(str(icon_path())))
     demo = bool(getattr(args, "demo", False))
@@ -49,13 +50,18 @@ def run(args: argparse.Namespace) -> int:
             return 1
         QMessageBox.critical(None, "Agent Bill Viewer", str(exc))
         return 1
-    window = MainWindow(db, QSettings("agent-bill-viewer", "Agent Bill Viewer"))
-    window.transient = bool(getattr(args, "smoke_test", False))  # keep the user's layout
+    smoke = bool(getattr(args, "smoke_test", False))
+    window = MainWindow(
+        db,
+        QSettings("agent-bill-viewer", "Agent Bill Viewer"),
+        remember_db=not demo,  # a throwaway database has no place among the recent ones
+        transient=smoke,  # a smoke test leaves the user's layout alone
+    )
     window.show()
     if paths:
-        window.quiet_reports = demo or bool(getattr(args, "smoke_test", False))
+        window.quiet_reports = demo or smoke
         window.import_paths(paths)
-    if getattr(args, "smoke_test", False):
+    if smoke:
         return _smoke(app, window, started)
     try:
         return app.exec()

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -49,8 +50,17 @@ NOT_USED_FG = QBrush(QColor("#8a8a8a"))
 Index = QModelIndex | QPersistentModelIndex
 
 
+class _Superseded(Exception):
+    """A newer filter was asked for: the running snapshot stops without a word."""
+
+
 class _Snapshot(QObject):
-    """Runs the two queries of a filter change on a plain thread and reports by queued signals."""
+    """Runs the two queries of a filter change on a plain thread and reports by queued signals.
+
+    Each run has its own connection. A newer run interrupts the older ones' statements (SQLite's
+    interrupt) and makes them stop at their next check between statements and between chunks of
+    keys, so a superseded full scan never keeps a core busy.
+    """
 
     preview = Signal(int, object, object)  # generation, rows, total bills in the database
     ready = Signal(int, object)  # generation, array of row keys
@@ -60,44 +70,61 @@ class _Snapshot(QObject):
         super().__init__()
         self._db = db
         self._lock = threading.Lock()
-        self._conn: Connection | None = None
+        self._latest = 0
+        self._running: dict[int, Connection] = {}
 
     def start(self, generation: int, f: BillFilter) -> None:
-        self.interrupt()
+        with self._lock:
+            self._latest = generation
+        self.interrupt(before=generation)
         threading.Thread(
             target=self._run, args=(generation, f), name=f"snapshot-{generation}", daemon=True
         ).start()
 
-    def interrupt(self) -> None:
-        """Stop the query of a superseded filter (SQLite checks the flag between steps)."""
+    def interrupt(self, before: int | None = None) -> None:
+        """Stop the runs older than ``before`` (all runs when None)."""
         with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(Exception):  # the connection may be closing
-                    self._conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+            if before is None:
+                self._latest += 1
+            for generation, conn in self._running.items():
+                if before is None or generation < before:
+                    with contextlib.suppress(Exception):  # the connection may be closing
+                        conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+
+    def _check(self, generation: int) -> None:
+        if generation != self._latest:
+            raise _Superseded
 
     def _run(self, generation: int, f: BillFilter) -> None:
         try:
+            self._check(generation)
             with self._db.engine.connect() as conn:
                 with self._lock:
-                    self._conn = conn
+                    self._running[generation] = conn
                 try:
+                    self._check(generation)
                     total = queries.total_bills(conn)
+                    self._check(generation)
                     rows = queries.first_rows(conn, f, PAGE)
+                    self._check(generation)
                     self.preview.emit(generation, rows, total)
                     # A short first page is the whole result, in order: no second scan
                     # (a rare text search on 5M bills: 5.1 s to the final count, 2.9 s without).
                     ids = (
                         array("q", (r[0] for r in rows))
                         if len(rows) < PAGE
-                        else queries.ids_for(conn, f)
+                        else queries.ids_for(conn, f, cancel_check=lambda: self._check(generation))
                     )
+                    self._check(generation)
                     self.ready.emit(generation, ids)
                 finally:
                     with self._lock:
-                        self._conn = None
+                        self._running.pop(generation, None)
                     conn.rollback()
+        except _Superseded:
+            return
         except Exception as exc:  # noqa: BLE001 - reported to the window, never raised in a thread
-            if "interrupted" in str(exc):
+            if generation != self._latest or "interrupted" in str(exc):
                 return
             log.warning("snapshot query failed: %s", exc)
             self.failed.emit(generation, str(getattr(exc, "orig", exc)))
@@ -128,6 +155,8 @@ class BillTableModel(QAbstractTableModel):
         self._loading = False
         self._conn: Connection | None = None
         self._time_cache: dict[int, str] = {}
+        self._start_pending = False
+        self._closed = False
         self._snapshot = _Snapshot(db)
         self._snapshot.preview.connect(self._on_preview)
         self._snapshot.ready.connect(self._on_ready)
@@ -175,14 +204,44 @@ class BillTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read labels, sources and the current filter's rows (after an import, say)."""
+        """Re-read labels, sources and the current filter's rows (after an import, say).
+
+        The query starts when control returns to the event loop, so that the several changes
+        one user action makes (sort indicator, restored header, filter) cost one query.
+        """
         self._generation += 1
-        self._reload_side_tables()
         self._set_loading(True)
+        if not self._start_pending:
+            self._start_pending = True
+            QTimer.singleShot(0, self, self._start)
+
+    def _start(self) -> None:
+        self._start_pending = False
+        if self._closed:
+            return
+        self._reload_side_tables()
         self._snapshot.start(self._generation, self._filter)
+
+    def reload_labels(self) -> None:
+        """Re-read the site labels and repaint (a label changes no row: no query)."""
+        self._reload_side_tables()
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
+
+    def row_of(self, pk: int) -> int | None:
+        """The row showing the bill with row key ``pk`` (None when the filter hides it)."""
+        if self._preview is not None:
+            return next((i for i, r in enumerate(self._preview) if r[0] == pk), None)
+        try:
+            return self._ids.index(pk)
+        except ValueError:
+            return None
 
     def close(self) -> None:
         """Stop background work and release the read connection."""
+        self._closed = True
         self._generation += 1
         self._snapshot.interrupt()
         if self._conn is not None:

@@ -6,6 +6,7 @@ change emits ``filter_changed`` after a short pause so typing does not start a q
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -50,12 +51,20 @@ def _stored(edit: QDateTimeEdit) -> str:
 
 
 class CheckList(QWidget):
-    """A searchable checklist with an "exclude" switch; items carry a value and a count."""
+    """A searchable checklist with an "exclude" switch; items carry a value and a count.
+
+    The checked values are the list's own state, not the items': a value checked before its item
+    exists (a saved filter opened while the lists load, an agent absent from this database) stays
+    checked and is shown as an item marked "not in the data", so no restriction is ever dropped
+    without the user seeing it.
+    """
 
     changed = Signal()
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._checked: dict[Any, None] = {}  # ordered set
+        self._items: list[tuple[Any, str, str]] = []
         self.search = QLineEdit(placeholderText=f"Search {title.lower()}…")
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
@@ -75,51 +84,68 @@ class CheckList(QWidget):
         lay.addWidget(self.list)
         lay.addLayout(row)
         self.search.textChanged.connect(self._apply_search)
-        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        self.list.itemChanged.connect(self._item_changed)
         self.exclude.toggled.connect(lambda _on: self.changed.emit() if self.checked() else None)
         self.none_btn.clicked.connect(self.clear)
 
     def set_items(self, items: list[tuple[Any, str, str]]) -> None:
-        """Replace the items: ``(value, text, tooltip)``; checked values survive when present."""
-        keep = set(self.checked())
+        """Replace the items: ``(value, text, tooltip)``; checked values stay checked."""
+        self._items = list(items)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        present = {value for value, _text, _tip in self._items}
+        missing = [
+            (v, f"{v}  (not in the data)", "checked, but no bill in the database has it")
+            for v in self._checked
+            if v not in present
+        ]
         self.list.blockSignals(True)
         self.list.clear()
-        for value, text, tip in items:
+        for value, text, tip in [*missing, *self._items]:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setToolTip(tip)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if value in keep else Qt.CheckState.Unchecked)
+            on = value in self._checked
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.blockSignals(False)
         self._apply_search(self.search.text())
 
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        value = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked:
+            self._checked[value] = None
+        else:
+            self._checked.pop(value, None)
+        self.changed.emit()
+
     def checked(self) -> list[Any]:
-        """Values of the checked items."""
-        out = []
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(item.data(Qt.ItemDataRole.UserRole))
-        return out
+        """The checked values, in the order they were checked."""
+        return list(self._checked)
 
     def set_checked(self, values: list[Any], exclude: bool = False) -> None:
         """Check exactly these values (without emitting per item)."""
-        wanted = set(values)
-        self.list.blockSignals(True)
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            on = item.data(Qt.ItemDataRole.UserRole) in wanted
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-        self.list.blockSignals(False)
+        self._checked = dict.fromkeys(values)
+        self._rebuild()
         self.exclude.blockSignals(True)
         self.exclude.setChecked(exclude)
         self.exclude.blockSignals(False)
 
+    def retain(self, keep: Callable[[Any], bool]) -> bool:
+        """Uncheck the values ``keep`` rejects (without emitting); True if any was unchecked."""
+        dropped = [v for v in self._checked if not keep(v)]
+        if dropped:
+            for v in dropped:
+                del self._checked[v]
+            self._rebuild()
+        return bool(dropped)
+
     def clear(self) -> None:
         """Uncheck everything."""
         if self.checked():
-            self.set_checked([])
+            self.set_checked([], self.exclude.isChecked())
             self.changed.emit()
 
     def _apply_search(self, text: str) -> None:
@@ -303,13 +329,23 @@ class FilterPanel(QWidget):
                 self.time_to.blockSignals(False)
         self._load_reasons()
 
+    def _reason_types(self) -> set[int]:
+        """The operation types whose reasons are offered: the checked ones, when included."""
+        if self.op_types.exclude.isChecked():
+            return set()
+        return {int(t) for t in self.op_types.checked() if codes.parse_code(t) is not None}
+
     def _op_types_changed(self) -> None:
+        # Unchecking a type unchecks its reasons now, not when the reason list arrives, so the
+        # filter emitted meanwhile never keeps a reason the panel no longer offers.
+        types = self._reason_types()
+        self.reasons.retain(lambda value: value[0] in types)
         self._load_reasons()
         self._changed()
 
     def _load_reasons(self) -> None:
-        types = [int(t) for t in self.op_types.checked() if codes.parse_code(t) is not None]
-        if not types or self.op_types.exclude.isChecked():
+        types = sorted(self._reason_types())
+        if not types:
             self.reasons.set_items([])
             return
         db = self._db
@@ -346,7 +382,8 @@ class FilterPanel(QWidget):
         """The filter the widgets describe."""
         agents = tuple(str(a) for a in self.agents.checked())
         types = tuple(int(t) for t in self.op_types.checked() if codes.parse_code(t) is not None)
-        reasons = tuple(self.reasons.checked())
+        offered = self._reason_types()
+        reasons = tuple(r for r in self.reasons.checked() if r[0] in offered)
         call_id = self.call_id.text().strip() or None
         text = self.text.text().strip() or None
         skill = self.skill.text().strip() or None
@@ -392,9 +429,14 @@ class FilterPanel(QWidget):
         for w in widgets:
             w.blockSignals(True)
         self.agents.set_checked(list(f.agents or f.exclude_agents), bool(f.exclude_agents))
-        self.op_types.set_checked(list(f.op_types or f.exclude_op_types), bool(f.exclude_op_types))
+        reasons = list(f.reasons or f.exclude_reasons)
+        if f.exclude_op_types:
+            self.op_types.set_checked(list(f.exclude_op_types), True)
+        else:  # a reason is offered under its type: a filter of reasons alone ticks their types
+            types = dict.fromkeys([*f.op_types, *(t for t, _c in reasons)])
+            self.op_types.set_checked(list(types), False)
+        self.reasons.set_checked(reasons, bool(f.exclude_reasons))
         self._load_reasons()
-        self.reasons.set_checked(list(f.reasons or f.exclude_reasons), bool(f.exclude_reasons))
         self.use_from.setChecked(f.time_from is not None)
         self.use_to.setChecked(f.time_to is not None)
         if f.time_from:
@@ -497,11 +539,24 @@ class FilterPanel(QWidget):
         name = self.saved.currentText()
         if not name:
             return
-        delete_filter(self._db, name)
+        answer = QMessageBox.question(self, "Delete filter", f"Delete the saved filter “{name}”?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            delete_filter(self._db, name)
+        except Exception as exc:  # noqa: BLE001 - a read-only or locked database, say
+            QMessageBox.warning(self, "Delete filter", f"The filter could not be deleted:\n{exc}")
+            return
         self._refresh_saved()
+        self.message.emit(f"Deleted saved filter “{name}”.")
 
     def _open_saved(self, index: int) -> None:
         name = self.saved.itemText(index)
-        saved = list_filters(self._db).get(name)
+        try:
+            saved = list_filters(self._db).get(name)
+        except Exception as exc:  # noqa: BLE001 - shown, not raised
+            self.message.emit(f"Saved filter “{name}” could not be read: {exc}")
+            return
         if saved is not None:
             self.set_filter(saved)
+            self.message.emit(f"Opened saved filter “{name}”.")

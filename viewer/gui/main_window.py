@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
-from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
@@ -47,10 +46,11 @@ from viewer.data.importer import import_paths
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text, run_with_progress
 from viewer.gui.filter_panel import FilterPanel
-from viewer.gui.workers import TaskRunner
+from viewer.gui.workers import BackgroundCall, TaskRunner
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
+MAX_COPY_ROWS = 100_000
 ROW_HEIGHT = 22
 
 
@@ -65,12 +65,35 @@ class MainWindow(QMainWindow):
     """An ``ImportReport`` (for tests and scripts)."""
     export_finished = Signal(object)
 
-    def __init__(self, db: Database, settings: QSettings | None = None) -> None:
+    database_switched = Signal(object)
+    """The ``Path`` of the database now shown, or None when opening another one failed."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: QSettings | None = None,
+        *,
+        remember_db: bool = True,
+        transient: bool = False,
+    ) -> None:
+        """Show ``db``.
+
+        Args:
+            db: The database to show.
+            settings: Where layout and recent databases persist (the user's by default).
+            remember_db: Add ``db`` to the recent databases (not for a throwaway demo).
+            transient: Save no layout on close (smoke tests of the bundle).
+        """
         super().__init__()
         self._db = db
         self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
+        self.transient = transient
+        self._remember = remember_db
         self._runner: TaskRunner | None = None
         self._export_runner: TaskRunner | None = None
+        self._opener = BackgroundCall(self)
+        self._keep_pk: int | None = None
+        self.quiet_reports = False
         self.last_report: ImportReport | None = None
         self.setWindowTitle("Agent Bill Viewer")
         if icon_path().exists():
@@ -126,6 +149,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
 
         self.investigation: Any = None
+        self._investigated: BillFilter | None = None
         self._add_investigation()
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -140,10 +164,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.filters.filter_changed.connect(self._apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.model.counts_changed.connect(self._counts)
-        self.model.failed.connect(self._model_failed)
-        self.model.loading_changed.connect(self._loading)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._connect_model()
         self._restore_settings()
         self._show_db()
         self.filters.set_labels(self.model.labels)
@@ -152,6 +173,15 @@ class MainWindow(QMainWindow):
         self._update_sentence(self.model.bill_filter)
 
     # -- construction --------------------------------------------------------------------
+
+    def _connect_model(self) -> None:
+        m = self.model
+        m.counts_changed.connect(self._counts)
+        m.failed.connect(self._model_failed)
+        m.loading_changed.connect(self._loading)
+        m.modelAboutToBeReset.connect(self._remember_current)
+        m.snapshot_ready.connect(self._restore_current)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _add_investigation(self) -> None:
         try:
@@ -195,6 +225,12 @@ class MainWindow(QMainWindow):
             "&Copy rows", self.copy_rows, std.Copy, "Copy the selected rows as tab-separated text"
         )
         self.act_clear = self._action("C&lear filters", self.filters.clear, "Ctrl+Shift+L")
+        self.act_refresh = self._action(
+            "&Refresh",
+            self.refresh_data,
+            std.Refresh,
+            "Read the database again (bills imported by another window or program)",
+        )
         self.act_labels = self._action("&Site labels…", self.labels_dialog, "Ctrl+L")
         self.act_about = self._action("&About", self.about)
         self.act_moment = self._action(
@@ -222,6 +258,7 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&Edit")
         m.addAction(self.act_copy)
         m = mb.addMenu("&View")
+        m.addAction(self.act_refresh)
         m.addAction(self.act_clear)
         m.addAction(self.act_first)
         m.addAction(self.act_last)
@@ -264,8 +301,14 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self._remember_db(self._db.path)
 
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for p in self.recent_databases():
+            self.recent_menu.addAction(p, lambda p=p: self.switch_database(Path(p), create=False))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
     def _save_settings(self) -> None:
-        if getattr(self, "transient", False):
+        if self.transient:
             return
         s = self._settings
         s.setValue("window/geometry", self.saveGeometry())
@@ -281,12 +324,11 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def _remember_db(self, path: Path) -> None:
-        recent = [p for p in self.recent_databases() if p != str(path)]
-        recent.insert(0, str(path))
-        self._settings.setValue("recent/databases", recent[:MAX_RECENT])
-        self.recent_menu.clear()
-        for p in recent[:MAX_RECENT]:
-            self.recent_menu.addAction(p, lambda p=p: self.switch_database(Path(p), create=False))
+        if self._remember and not self.transient:
+            recent = [p for p in self.recent_databases() if p != str(path)]
+            recent.insert(0, str(path))
+            self._settings.setValue("recent/databases", recent[:MAX_RECENT])
+        self._fill_recent_menu()
 
     # -- columns -------------------------------------------------------------------------
 
@@ -326,19 +368,36 @@ class MainWindow(QMainWindow):
         )
         self.model.set_filter(f)
         self._update_sentence(f)
-        if self.investigation is not None and self.tabs.currentWidget() is self.investigation:
-            self.investigation.set_filter(f, self.model.labels)
+        self._investigate()
 
     def _tab_changed(self, _index: int) -> None:
-        if self.investigation is not None and self.tabs.currentWidget() is self.investigation:
-            self.investigation.set_filter(self.model.bill_filter, self.model.labels)
+        self._investigate()
+
+    def _investigate(self, force: bool = False) -> None:
+        """Show the investigation of the filter when its tab is open.
+
+        Its scope is the filter without the bills of a drill-down: picking the bills of one bar
+        must not shrink the timeline to that agent.
+        """
+        if self.investigation is None or self.tabs.currentWidget() is not self.investigation:
+            return
+        scope = replace(self.model.bill_filter, ids=())
+        if force or scope != self._investigated:
+            self._investigated = scope
+            self.investigation.set_filter(scope, self.model.labels)
 
     def _update_sentence(self, f: BillFilter) -> None:
         self.sentence.setText(self.filters.describe(f))
 
     def show_bills(self, pks: Any) -> None:
-        """Show exactly these bills in the table (drill-down from the investigation views)."""
-        self.filters.show_bills(tuple(int(p) for p in pks))
+        """Show exactly these bills in the table (drill-down from the investigation views).
+
+        The sentence above the table says "N selected bills" and Clear filters lifts it; the
+        first of them is selected so the details pane shows it.
+        """
+        keys = tuple(int(p) for p in pks)
+        self.filters.show_bills(keys)
+        self._keep_pk = keys[0] if keys else None
         self.tabs.setCurrentIndex(0)
 
     def _counts(self, shown: int, total: int) -> None:
@@ -348,6 +407,12 @@ class MainWindow(QMainWindow):
     def _loading(self, loading: bool) -> None:
         if loading:
             self.status_count.setText(self.status_count.text().split(" of ")[0] + " …")
+
+    def refresh_data(self) -> None:
+        """Read the database again: rows, counts, lists and the investigation."""
+        self.model.refresh()
+        self.filters.reload()
+        self._investigate(force=True)
 
     def _model_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Database problem: {message}", 15000)
@@ -359,9 +424,31 @@ class MainWindow(QMainWindow):
     # -- table ---------------------------------------------------------------------------
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = self.model.row_tuple(current.row()) if current.isValid() else None
+        self._show_details(current.row() if current.isValid() else None)
+
+    def _show_details(self, row_no: int | None) -> None:
+        row = None if row_no is None else self.model.row_tuple(row_no)
         self.filters.set_selected_begin(None if row is None else row[IDX["begin_time"]])
         self.details.setHtml(self.details_html(row) if row is not None else "")
+
+    def _remember_current(self) -> None:
+        """Before the rows change, note the selected bill (a reset drops the selection)."""
+        if self._keep_pk is None:
+            index = self.table.currentIndex()
+            self._keep_pk = self.model.pk_at(index.row()) if index.isValid() else None
+
+    def _restore_current(self) -> None:
+        """Select the noted bill again where the new rows hold it; else clear the details."""
+        pk, self._keep_pk = self._keep_pk, None
+        row = None if pk is None else self.model.row_of(pk)
+        if row is None:
+            self._show_details(None)
+            return
+        index = self.model.index(row, self.table.horizontalHeader().logicalIndex(0))
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(row)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self._show_details(row)
 
     def details_html(self, row: tuple[Any, ...]) -> str:
         """The details pane: every field, each code explained, provenance and conflicts."""
@@ -424,10 +511,24 @@ class MainWindow(QMainWindow):
         self.investigation.set_moment(int(row[IDX["begin_time"]]))
 
     def copy_rows(self) -> None:
-        """Copy the selected rows (visible columns, on-screen order) with a header."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        if not rows:
+        """Copy the selected rows (visible columns, on-screen order) with a header.
+
+        At most ``MAX_COPY_ROWS``: more would read and hold the whole selection on the GUI
+        thread; the Excel export is the way to take a large selection out.
+        """
+        selected = self.table.selectionModel().selection()
+        n = sum(r.height() for r in selected)
+        if not n:
             return
+        if n > MAX_COPY_ROWS:
+            QMessageBox.information(
+                self,
+                "Copy rows",
+                f"{n:,} rows are selected; copying is limited to {MAX_COPY_ROWS:,}. "
+                "Use File ▸ Export to Excel for more.",
+            )
+            return
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         keys = self.visible_column_keys()
         order = [next(i for i, c in enumerate(self.model.columns) if c.key == k) for k in keys]
         QGuiApplication.clipboard().setText(self.model.copy_text(rows, order))
@@ -486,27 +587,32 @@ class MainWindow(QMainWindow):
     def _import_ended(self) -> None:
         self.act_open.setEnabled(True)
         self.act_open_folder.setEnabled(True)
+        # Whatever the outcome, earlier files may have landed: show what the database holds.
+        self.refresh_data()
 
     def _import_done(self, report: ImportReport) -> None:
         self.last_report = report
-        self.model.refresh()
-        self.filters.reload()
         self.import_finished.emit(report)
         imported = report.total("imported")
         already = sum(1 for f in report.files if f.status == ImportStatus.ALREADY_IMPORTED)
+        cancelled = [f for f in report.files if f.status == ImportStatus.CANCELLED]
         msg = f"Imported {imported:,} bills from {len(report.files)} file(s)."
+        if cancelled:
+            msg = (
+                f"Import cancelled: {cancelled[0].path} was rolled back; "
+                f"{imported:,} bills from the files before it stay imported."
+            )
         if already:
             msg += f" {already} file(s) had been imported already."
         self.statusBar().showMessage(msg, 15000)
-        if not getattr(self, "quiet_reports", False):
+        if not self.quiet_reports:
             dialog = ImportReportDialog(report, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.show()
 
     def _import_failed(self, message: str) -> None:
-        self.model.refresh()
         self.statusBar().showMessage(message, 15000)
-        if not getattr(self, "quiet_reports", False):
+        if not self.quiet_reports:
             QMessageBox.warning(self, "Import", message)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -530,20 +636,52 @@ class MainWindow(QMainWindow):
             self.switch_database(Path(name), create=False)
 
     def new_db_dialog(self) -> None:
-        """Create a new, empty bill database."""
+        """Create a new, empty bill database (an existing file is never emptied)."""
         name, _ = QFileDialog.getSaveFileName(
-            self, "New database", "bills.sqlite", "Bill databases (*.sqlite)"
+            self,
+            "New database",
+            "bills.sqlite",
+            "Bill databases (*.sqlite)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
         )
-        if name:
-            self.switch_database(Path(name))
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix == "":
+            path = path.with_name(path.name + ".sqlite")
+        if path.exists():
+            answer = QMessageBox.question(
+                self,
+                "New database",
+                f"{path} already exists. Open it instead?\n\n"
+                "(A new database needs a new file name; existing bills are never deleted.)",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.switch_database(path, create=False)
+            return
+        self.switch_database(path)
 
-    def switch_database(self, path: Path, create: bool = True) -> bool:
-        """Show another database; a problem is reported and the current one stays open."""
-        try:
-            db = open_database(path, create=create)
-        except KnownError as exc:
-            QMessageBox.warning(self, "Open database", str(exc))
-            return False
+    def switch_database(self, path: Path, create: bool = True) -> None:
+        """Show another database, opened off the GUI thread (a locked file must not freeze).
+
+        A problem is reported and the current database stays open; ``database_switched`` tells
+        the outcome.
+        """
+        self.statusBar().showMessage(f"Opening {path}…")
+
+        def opened(db: Database) -> None:
+            self._adopt_database(db)
+            self.database_switched.emit(db.path)
+
+        def failed(message: str) -> None:
+            self.statusBar().showMessage(message, 15000)
+            QMessageBox.warning(self, "Open database", message)
+            self.database_switched.emit(None)
+
+        self._opener.run(lambda: open_database(path, create=create), opened, failed)
+
+    def _adopt_database(self, db: Database) -> None:
         if self._runner is not None and self._runner.running:
             self._runner.cancel()
             self._runner.wait()
@@ -554,22 +692,24 @@ class MainWindow(QMainWindow):
         self.model.deleteLater()
         self.model = new_model
         self.table.setModel(new_model)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        new_model.counts_changed.connect(self._counts)
-        new_model.failed.connect(self._model_failed)
-        new_model.loading_changed.connect(self._loading)
+        self._connect_model()
+        self._keep_pk = None
+        self.details.clear()
         self.filters.set_database(db)
+        self.filters.set_labels(new_model.labels)
         if self.investigation is not None:  # the panel is bound to its database: make a new one
             self.investigation.shutdown()
             self.tabs.removeTab(self.tabs.indexOf(self.investigation))
             self.investigation.deleteLater()
             self.investigation = None
+            self._investigated = None
             self._add_investigation()
         new_model.set_filter(self.filters.current_filter())
+        self._update_sentence(new_model.bill_filter)
         old.close()
         self._remember_db(self._db.path)
         self._show_db()
-        return True
+        self.statusBar().showMessage(f"Opened {db.path}", 8000)
 
     # -- labels, export, about -----------------------------------------------------------
 
@@ -580,22 +720,38 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def _labels_changed(self) -> None:
-        self.model.refresh()
+        self.model.reload_labels()
         self.filters.set_labels(self.model.labels)
         self._update_sentence(self.model.bill_filter)
+        index = self.table.currentIndex()
+        self._show_details(index.row() if index.isValid() else None)
+        self._investigate(force=True)
 
     def export_dialog(self) -> None:
         """Choose a file and export exactly what the table shows."""
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export to Excel", "bills.xlsx", "Excel workbook (*.xlsx)"
+            self,
+            "Export to Excel",
+            "bills.xlsx",
+            "Excel workbook (*.xlsx)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
         )
-        if not name:
-            return
-        path = Path(name)
+        if name:
+            self.export_to_chosen(Path(name))
+
+    def export_to_chosen(self, path: Path) -> None:
+        """Export to a file the user named: add ``.xlsx``, confirm before replacing a file."""
         if path.suffix.lower() != ".xlsx":
-            path = path.with_suffix(".xlsx")
-        # The file dialog has asked about overwriting already.
-        self.export_to(path, force=True)
+            path = path.with_name(path.name + ".xlsx")  # "Q3 v1.2" stays "Q3 v1.2.xlsx"
+        force = False
+        if path.exists():
+            answer = QMessageBox.question(
+                self, "Export to Excel", f"{path} already exists. Replace it?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            force = True
+        self.export_to(path, force=force)
 
     def export_to(self, path: Path, force: bool = False) -> None:
         """Export the current filter, sort and visible columns in the background."""
@@ -644,7 +800,7 @@ class MainWindow(QMainWindow):
     def _export_failed(self, message: str) -> None:
         self.export_finished.emit(None)
         self.statusBar().showMessage(message, 15000)
-        if not getattr(self, "quiet_reports", False):
+        if not self.quiet_reports:
             QMessageBox.warning(self, "Export", message)
 
     def about(self) -> None:

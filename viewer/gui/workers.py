@@ -54,10 +54,9 @@ class _Worker(QObject):
             log.error("background task failed:\n%s", traceback.format_exc())
             self.failed.emit(f"Unexpected error: {exc.__class__.__name__}: {exc}")
         else:
-            if self._token.is_set():
-                self.cancelled.emit()
-            else:
-                self.succeeded.emit(result)
+            # Work that returns has finished, even if Cancel came late: its result (an import
+            # report naming the cancelled file, a written export) is the truth to show.
+            self.succeeded.emit(result)
         finally:
             # End the thread's event loop from here, so that a GUI thread blocked in wait()
             # (shutdown) does not wait for the queued outcome it cannot process meanwhile.
@@ -69,8 +68,9 @@ class _Worker(QObject):
 class TaskRunner(QObject):
     """One background task: ``start()``, then ``progress``/``finished``/``failed``/``cancelled``.
 
-    Results arriving after ``cancel()`` are reported as ``cancelled``. The runner deletes its
-    thread when done; keep a reference to the runner until one of the outcome signals fires.
+    ``cancelled`` fires when the work stopped by raising ``Cancelled``; work that returns a
+    result reports ``finished`` even after ``cancel()`` (the result says what was done). The runner
+    deletes its thread when done; keep a reference to it until one of the outcome signals fires.
     """
 
     progress = Signal(object, object)
@@ -115,12 +115,8 @@ class TaskRunner(QObject):
         self.done.emit()
 
     def _on_succeeded(self, result: object) -> None:
-        was_cancelled = self.token.is_set()  # decide before cleanup: closing a dialog may cancel
         self._finish()
-        if was_cancelled:
-            self.cancelled.emit()
-        else:
-            self.finished.emit(result)
+        self.finished.emit(result)
 
     def _on_failed(self, message: str) -> None:
         self._finish()
