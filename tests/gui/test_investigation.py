@@ -249,3 +249,22 @@ def test_painting_does_not_drain_none_refcount(qtbot, panel: InvestigationPanel)
         tl.set_view(tl.data_range()[0] + i * 60, 3600 * (1 + i % 5))
         tl.viewport().render(image)  # one unguarded void call per frame, hundreds inside
     assert sys.getrefcount(None) >= before - 2 * 100
+
+
+@pytest.mark.parametrize("width", [600, 900, 1600])
+def test_legend_wraps_and_shows_every_entry(qtbot, panel: InvestigationPanel, width: int) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFontMetrics
+
+    panel.resize(width, 800)
+    qtbot.wait(50)
+    legend = panel.legend
+    placed = legend.layout_items(legend.width())
+    assert [t for t, *_ in placed] == legend.titles
+    assert "Anomaly" in legend.titles and len(legend.titles) >= 10
+    fm = QFontMetrics(legend.font())
+    for title, _color, x, _line in placed:
+        assert x + 14 + fm.horizontalAdvance(title) <= legend.width(), title
+    one_line = sum(14 + fm.horizontalAdvance(t) + 12 for t in legend.titles)
+    lines = 1 + max(line for *_rest, line in placed)
+    assert (lines > 1) == (one_line > legend.width())
+    qtbot.waitUntil(lambda: legend.height() >= legend.heightForWidth(legend.width()), timeout=5_000)

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -42,7 +42,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QToolTip, QWidget
 
 from viewer.core.states import AgentStates, Anomaly, Interval, StateKind
 from viewer.core.timefmt import format_duration, from_epoch
@@ -715,14 +715,23 @@ def _tick_text(t: int, fmt: str) -> str:
 
 
 class TimelineLegend(QWidget):
-    """A one-line legend: a swatch and a title per drawn kind, and the anomaly marker."""
+    """The legend: a swatch and a title per drawn kind and the anomaly marker, wrapped to fit.
+
+    Every entry is always shown: a narrow panel gets more lines (height for width), never a
+    legend that silently stops at the right edge.
+    """
+
+    _SWATCH = 14
+    _GAP = 12
+    _PAD = 4
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        fm = QFontMetrics(self.font())
         self._items = [(k.title, KIND_COLORS[k]) for k in LEGEND_KINDS]
         self._items.append(("Anomaly", ANOMALY_COLOR))
-        self.setMinimumHeight(fm.height() + 8)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setToolTip(
             "Main bar: busy, rest, working, study, conversation, other operations.\n"
             "Thin bar on top: held, internal help, three-party, conference, listening.\n"
@@ -730,28 +739,65 @@ class TimelineLegend(QWidget):
             "Ctrl+wheel or +/-: zoom; drag, Shift+wheel or Left/Right: pan; 0: show all."
         )
 
+    @property
+    def titles(self) -> list[str]:
+        """The entries, in order."""
+        return [title for title, _color in self._items]
+
+    def layout_items(self, width: int) -> list[tuple[str, QColor, int, int]]:
+        """``(title, colour, x, line)`` of every entry when the legend is ``width`` wide."""
+        fm = QFontMetrics(self.font())
+        out = []
+        x, line = self._PAD, 0
+        for title, color in self._items:
+            w = self._SWATCH + fm.horizontalAdvance(title)
+            if x > self._PAD and x + w > width - self._PAD:
+                x, line = self._PAD, line + 1
+            out.append((title, color, x, line))
+            x += w + self._GAP
+        return out
+
+    def _line_height(self) -> int:
+        return QFontMetrics(self.font()).height() + 6
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        lines = 1 + max((line for *_rest, line in self.layout_items(width)), default=0)
+        return lines * self._line_height() + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(100, self.heightForWidth(self.width() or 100))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        wanted = self.heightForWidth(event.size().width())
+        if wanted != self.minimumHeight():
+            self.setMinimumHeight(wanted)  # re-lay out the panel for the new line count
+
     @keeps_none
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
         try:
             fm = QFontMetrics(self.font())
-            x = 4
-            h = self.height()
-            for title, color in self._items:
-                w = fm.horizontalAdvance(title)
-                if x + 16 + w > self.width():
-                    break
+            lh = self._line_height()
+            for title, color, x, line in self.layout_items(self.width()):
+                mid = line * lh + lh / 2
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(color)
                 if title == "Anomaly":
-                    cy = h // 2 - 4
+                    cy = int(mid) - 4
                     p.drawPolygon(
                         QPolygon([QPoint(x, cy), QPoint(x + 10, cy), QPoint(x + 5, cy + 6)])
                     )
                 else:
-                    p.drawRect(QRectF(x, h / 2 - 5, 10, 10))
+                    p.drawRect(QRectF(x, mid - 5, 10, 10))
                 p.setPen(self.palette().text().color())
-                p.drawText(x + 14, int(h / 2 + fm.ascent() / 2 - 1), title)
-                x += 14 + w + 12
+                p.drawText(x + self._SWATCH, int(mid + fm.ascent() / 2 - 1), title)
         finally:
             p.end()
