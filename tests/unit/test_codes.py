@@ -26,6 +26,7 @@ from viewer.core.codes import (  # noqa: E402
     SITE_DEFINABLE,
     Explanation,
     ObjectKind,
+    describe_call_in_out,
     describe_codes,
     explain_agent_type,
     explain_call_in_out,
@@ -612,6 +613,16 @@ def test_call_in_out_is_shown_raw() -> None:
     assert explain_call_in_out(None).text == ""
 
 
+def test_call_in_out_described_for_a_sheet() -> None:
+    meanings = "inbound/outbound/IVR outbound/campaign outbound"
+    assert describe_call_in_out(0) == f"undocumented code 0 ({meanings})"
+    assert describe_call_in_out(" 2 ") == f"undocumented code 2 ({meanings})"
+    assert describe_call_in_out("x7") == f"undocumented code x7 ({meanings})"
+    assert describe_call_in_out(65535) == describe_call_in_out("-1") == "not used"
+    assert describe_call_in_out(None) == describe_call_in_out(" ") == ""
+    assert meanings in explain_call_in_out(1).generic  # the tooltip's text, in one place
+
+
 # --------------------------------------------------------------------------------------------
 # describe_codes
 # --------------------------------------------------------------------------------------------
@@ -666,6 +677,7 @@ def test_explain_functions_never_raise(value: object) -> None:
     assert isinstance(explain_media_type(value), Explanation)
     assert isinstance(explain_agent_type(value), Explanation)
     assert isinstance(explain_call_in_out(value), Explanation)
+    assert isinstance(describe_call_in_out(value), str)
     for op in (value, 0, 3, 20, 26, 27, 99):
         assert isinstance(explain_reason(op, value), Explanation)
         assert isinstance(explain_reason(op, value, {(3, 201): "x"}), Explanation)

@@ -7,8 +7,10 @@ The command's filter options must select exactly what the equivalent ``BillFilte
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from viewer.core.columns import ALL_COLUMNS, DEFAULT_KEYS, IDX
 from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import Database, open_database
-from viewer.data.exporter import export_header, recompute_sha256
+from viewer.data.exporter import export_header, export_xlsx, recompute_sha256
 from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.data.importer import import_paths
 
@@ -219,3 +221,64 @@ def test_real_command_exit_statuses(db: Database, tmp_path: Path) -> None:
     assert run("export", "--db", db.path, "--out", out).returncode == 1
     assert run("export", "--db", db.path, "--out", out, "--columns", "x").returncode == 2
     assert run("verify", out).returncode == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be caught on Windows")
+def test_sigterm_mid_export_leaves_nothing(tmp_path: Path) -> None:
+    """A real ``bill-viewer export`` terminated while writing: exit 143, no partial files."""
+    data = tmp_path / "data"
+    data.mkdir()
+    config = GeneratorConfig(agents=40, seed=2, target_bills=20_000)
+    write_csv(data / "big.csv", generate_bills(config))
+    database = open_database(data / "big.sqlite")
+    try:
+        assert import_paths(database, [data / "big.csv"]).ok
+    finally:
+        database.close()
+    target = tmp_path / "target"
+    target.mkdir()
+    out = target / "o.xlsx"
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)
+    command = ["export", "--db", data / "big.sqlite", "--out", out, "--columns", "all"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "viewer", *(str(a) for a in command), "--no-investigation"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            sheets = list(target.glob(".o.xlsx.*.part/sheet1.xml"))
+            if sheets and sheets[0].stat().st_size > 200_000:  # rows are being written
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the export ended before it could be terminated"
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 143, stderr
+    assert "bill-viewer: terminated" in stderr and stdout == ""
+    assert list(target.iterdir()) == []
+
+
+def test_verify_checks_the_filter_ids_sheet(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ids.xlsx"
+    f = BillFilter(ids=tuple(range(1, 8001)))
+    export_xlsx(db, f, out, columns=("id",))
+    code, stdout, _ = run_cli(capsys, "verify", out)
+    assert code == 0 and stdout.startswith("OK ")
+    wb = openpyxl.load_workbook(out)
+    wb["Filter ids"].delete_rows(3)
+    wb.save(out)
+    code, stdout, _ = run_cli(capsys, "verify", out)
+    assert code == 1 and stdout.startswith("MISMATCH ")
+    assert "the filter's ids: the Report states 8000 values, the sheet(s) hold 7,999" in stdout

@@ -44,3 +44,27 @@ def test_summary_and_anomalies_sheets_are_typed(db: Database, tmp_path: Path) ->
     if len(anomalies) > 1:
         begin = anomalies[0].index("Begin")
         assert isinstance(anomalies[1][begin], datetime)
+
+
+def test_investigation_phase_reports_progress(db: Database, tmp_path: Path) -> None:
+    csv = tmp_path / "x.csv"
+    write_csv(csv, generate_bills(GeneratorConfig(agents=8, seed=4, target_bills=45_000)))
+    import_paths(db, [csv])
+    f = BillFilter()
+    calls: list[tuple[int, int]] = []
+    specs = investigation_sheet_specs(db, f, progress=lambda d, t: calls.append((d, t)))
+    assert [s.title for s in specs] == ["Summary", "Anomalies"]
+    assert len(calls) >= 3  # 45,000 rows: once per 20,000 rows, then done
+    assert calls[-1] == (calls[-1][1], calls[-1][1]) and calls[-1][1] >= 45_000
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert all(t == calls[-1][1] for _, t in calls)
+    assert calls[0][0] < calls[-1][0]  # it moves before the sheets are ready
+    # the sheets are the same with or without a progress callback
+    plain = investigation_sheet_specs(db, f)
+    assert [list(s.rows) for s in plain] == [list(s.rows) for s in specs]
+    # nothing to read: no call (no 0-of-0 to divide by)
+    quiet: list[tuple[int, int]] = []
+    investigation_sheet_specs(
+        db, BillFilter(agents=("nobody",)), progress=lambda *a: quiet.append(a)
+    )
+    assert quiet == []

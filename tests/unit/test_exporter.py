@@ -11,6 +11,8 @@ import getpass
 import hashlib
 import json
 import os
+import re
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ import openpyxl
 import pytest
 
 import viewer
+from viewer.core import codes
 from viewer.core.columns import (
     ALL_COLUMNS,
     BY_KEY,
@@ -33,12 +36,13 @@ from viewer.core.columns import (
 from viewer.core.describe import describe_filter
 from viewer.core.errors import ExportError
 from viewer.core.filters import BillFilter
-from viewer.core.records import TIME_LABEL
+from viewer.core.records import COLUMNS, TIME_LABEL
 from viewer.core.tasks import Cancelled, CancelToken
 from viewer.core.timefmt import to_datetime
 from viewer.data import exporter, queries
 from viewer.data.db import Database, open_database
 from viewer.data.exporter import (
+    CUT_LABEL,
     DATETIME_FORMAT,
     EMPTY_NOTE,
     HASH_LABEL,
@@ -144,7 +148,11 @@ def expected_cells(data: Data, row: Sequence[Any], keys: Sequence[str]) -> list[
         elif col.kind == CODE:
             assert col.explain is not None
             out.append(expected_raw(col.raw(row)))
-            out.append(stored_text(col.explain(row, data.labels).text) or None)
+            if key == "callIn_out":  # a sheet has no tooltip: the meanings are spelled out
+                meaning = codes.describe_call_in_out(col.raw(row))
+            else:
+                meaning = col.explain(row, data.labels).text
+            out.append(stored_text(meaning) or None)
         elif col.kind == SOURCE:
             source_id, line = col.raw(row)
             out += [data.names[source_id], line]
@@ -154,17 +162,30 @@ def expected_cells(data: Data, row: Sequence[Any], keys: Sequence[str]) -> list[
     return out
 
 
-def canonical(value: Any) -> str:
+def decoded(text: str) -> str:
+    """A text cell as Excel shows it: its _xHHHH_ escapes decoded (openpyxl leaves them)."""
+    return re.sub("_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def canonical(value: Any, decode: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str) and decode:
+        return decoded(value)
     return str(value)
 
 
-def expected_sha(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    text = "".join("\t".join(canonical(v) for v in r) + "\n" for r in [header, *rows])
+def expected_sha(header: Sequence[str], rows: Sequence[Sequence[Any]], decode: bool = True) -> str:
+    """The row hash as HASH_METHOD words it, from the cells as openpyxl reads them."""
+    text = "".join("\t".join(canonical(v, decode) for v in r) + "\n" for r in [header, *rows])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def with_offset(stored: str) -> str:
+    """A naive import time with the UTC offset this computer's zone had then."""
+    return datetime.fromisoformat(stored).astimezone().isoformat(timespec="seconds")
 
 
 def sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
@@ -373,10 +394,17 @@ def test_report_contents(data: Data, tmp_path: Path) -> None:
     for r in rows:
         per_source[r[IDX["source_id"]]] = per_source.get(r[IDX["source_id"]], 0) + 1
     expected_files = [
-        (data.ledger[s][1], data.ledger[s][2], data.ledger[s][3], n, data.ledger[s][4])
+        (data.ledger[s][1], data.ledger[s][2], with_offset(data.ledger[s][3]), n, data.ledger[s][4])
         for s, n in sorted(per_source.items())
     ]
     assert [(r[0], r[2], r[3], r[4], r[5]) for r in files] == expected_files
+    # import times carry their UTC offset as "Generated at" does, and the Report says whose
+    for r in files:
+        assert datetime.fromisoformat(r[3]).utcoffset() is not None
+    assert "without a zone" in rep["Import times"]
+    # nothing was cut, and the Report says so; the filter fits its cell
+    assert rep[CUT_LABEL] == 0 and rep["About cut cells"].startswith("None")
+    assert "Filter lists on other sheets" not in rep
     assert len(expected_files) == 2
     # site labels in force
     start = next(i for i, r in enumerate(table) if r[0] == "Operation type")
@@ -633,8 +661,253 @@ def test_verify_rejects_other_files(tmp_path: Path) -> None:
 
 
 def test_describe_filter_names_codes_and_labels() -> None:
-    f = BillFilter(op_types=(3,), reasons=((3, 201), (3, 7), (0, None)), media_types=(5,))
+    f = BillFilter(op_types=(3, 26), reasons=((3, 201), (3, 7), (0, None)), media_types=(5,))
     text = describe_filter(f, {(3, 201): "Lunch"})
-    assert "operation 3 (Busy)" in text
+    assert "operation 26 (Rest) or reason" in text  # a chosen reason narrows its own type
     assert "3:201 (Lunch)" in text and "3:7 (Call rejected)" in text and "0:not used" in text
     assert describe_filter(BillFilter()) == "All bills, sorted by begin ascending."
+
+
+# --- review fixes: nothing cut silently, hash of what Excel shows, provenance --------------------
+
+
+def test_long_filter_keeps_valid_json_and_its_ids(data: Data, tmp_path: Path) -> None:
+    """A drill-down filter of 8,000 bill keys: the JSON stays whole, the ids go to a sheet."""
+    out = tmp_path / "ids.xlsx"
+    ids = tuple(range(1, 8001))
+    f = BillFilter(ids=ids, sort="agent_id")
+    assert len(f.to_json()) > 32_767  # the review's case: too long for one cell
+    result = export_xlsx(data.db, f, out, columns=("id",), max_rows_per_sheet=5000)
+    n = data.count(f)
+    assert result.rows == n
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[-3:] == ["Filter ids", "Filter ids (2)", "Report"]
+    rep = report(out)
+    text = rep["Filter (JSON)"]
+    assert len(text) <= 32_767
+    loaded = json.loads(text)  # valid JSON
+    ref = loaded["ids"]
+    assert ref["count"] == 8000 and ref["sheets"] == ["Filter ids", "Filter ids (2)"]
+    # the ids, recovered as an auditor would: the sheets' rows below the header, in order
+    got: list[Any] = []
+    for title in ref["sheets"]:
+        rows = sheet_rows(wb[title])
+        assert rows[0] == ("ids",)
+        got += [r[0] for r in rows[1:]]
+    assert got == list(ids) and all(isinstance(v, int) for v in got)
+    lines = "".join(f"{v}\n" for v in got)
+    assert hashlib.sha256(lines.encode("utf-8")).hexdigest() == ref["sha256"]
+    loaded["ids"] = got
+    assert BillFilter.from_dict(loaded) == f
+    # everything else of the filter stays in the JSON itself
+    assert loaded["sort"] == "agent_id"
+    # documented on the Report, readable by the application, checked by verify
+    note = rep["Filter lists on other sheets"]
+    assert "'Filter ids'" in note and "8,000 values" in note and "SHA-256" in note
+    assert "8000 selected bill(s)" in rep["Filter"]
+    assert exporter.read_export_filter(out) == f
+    assert verify_xlsx(out).ok
+    assert "Filter ids, Filter ids (2), Report" in rep["Sheets"]
+    # the filter sheets are no part of the row hash
+    assert recompute_sha256(out) == result.sha256
+
+
+def test_edited_filter_ids_fail_verify(data: Data, tmp_path: Path) -> None:
+    out = tmp_path / "ids-edit.xlsx"
+    export_xlsx(data.db, BillFilter(ids=tuple(range(1, 8001))), out, columns=("id",))
+    wb = openpyxl.load_workbook(out)
+    wb["Filter ids"]["A5"] = 999_999
+    wb.save(out)
+    check = verify_xlsx(out)
+    assert check.expected == check.actual  # the bills are untouched ...
+    assert not check.ok and any("SHA-256" in p for p in check.problems)  # ... the filter is not
+    with pytest.raises(ExportError, match="do not match their SHA-256"):
+        exporter.read_export_filter(out)
+
+
+def test_text_longer_than_a_cell_is_cut_visibly(db: Database, tmp_path: Path) -> None:
+    """A field of an imported line (up to 64 KiB) can exceed Excel's 32,767 characters."""
+    rows = list(generate_bills(GeneratorConfig(agents=2, seed=9, target_bills=40)))
+    phone, call = COLUMNS.index("phone_no"), COLUMNS.index("call_id")
+    long_phone = "+49" + "1" * 39_997  # formula-shaped too
+    long_call = "ab\x01" * 6_000  # 18,000 characters, 54,000 once escaped in the file
+    rows[3][phone] = long_phone
+    rows[5][call] = long_call
+    csv = tmp_path / "long.csv"
+    write_csv(csv, rows)
+    assert import_paths(db, [csv]).ok
+    emoji = "\U0001f600" * 20_000  # 20,000 characters but 40,000 UTF-16 units for Excel
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE bill SET logon_sn = ? WHERE line = 8", (emoji,))
+    out = tmp_path / "long.xlsx"
+    result = export_xlsx(db, BillFilter(sort="id"), out, columns=DEFAULT_KEYS)
+    assert result.cut_cells == 3
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Bills"]
+    header = [c.value for c in ws[1]]
+    cells = {c.value: c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+    mark = "\u2026 [truncated, {:,} characters]"
+    cut = {v: c for v, c in cells.items() if "[truncated," in v}
+    assert len(cut) == 3
+    for stored, cell in cut.items():
+        shown = decoded(stored)
+        assert len(stored) <= 32_767  # what openpyxl would otherwise cut silently
+        assert len(shown.encode("utf-16-le")) // 2 <= 32_767  # what Excel counts
+        if shown.startswith("+49"):
+            assert shown == long_phone[: len(shown) - len(mark.format(40_000))] + mark.format(
+                40_000
+            )
+            assert cell.quotePrefix and header[cell.column - 1] == "Phone/IP"
+        elif shown.startswith("ab"):
+            assert shown.endswith(mark.format(18_000)) and long_call.startswith(
+                shown[: -len(mark.format(18_000))]
+            )
+        else:
+            assert shown.endswith(mark.format(20_000)) and set(shown[:-40]) == {"\U0001f600"}
+    rep = report(out)
+    assert rep[CUT_LABEL] == 3
+    about = rep["About cut cells"]
+    assert "Bills: Phone/IP 1" in about and "Bills: Call ID 1" in about
+    assert "Bills: Logon session 1" in about
+    # the row hash covers the cells as written and shown, marks included
+    got = sheet_rows(ws)
+    assert result.sha256 == expected_sha(export_header(DEFAULT_KEYS), got[1:])
+    assert verify_xlsx(out).ok
+
+
+def test_row_hash_covers_text_as_excel_shows_it(data: Data, tmp_path: Path) -> None:
+    """Control characters travel as _xHHHH_ escapes; the hash is over the decoded text."""
+    out = tmp_path / "escapes.xlsx"
+    pks = [pk for pk, (field, _v) in data.risky_pks.items() if field == "call_id"]
+    f = BillFilter(ids=tuple(pks), sort="id")
+    keys = ("id", "call_id")
+    result = export_xlsx(data.db, f, out, columns=keys)
+    stored = sheet_rows(openpyxl.load_workbook(out)["Bills"])[1:]
+    assert ("_x000D_starts with CR" in {r[1] for r in stored}) and len(stored) == 4
+    # computed from the database values themselves: what a reader of the sheet sees
+    originals = [[r[IDX["bill_id"]], r[IDX["call_id"]]] for r in data.rows(f)]
+    assert {r[1] for r in originals} == set(RISKY["call_id"])
+    assert result.sha256 == expected_sha(export_header(keys), originals, decode=False)
+    assert result.sha256 == expected_sha(export_header(keys), stored)  # stored, then decoded
+    assert result.sha256 != expected_sha(export_header(keys), stored, decode=False)
+    assert recompute_sha256(out) == result.sha256
+    check = verify_xlsx(out)
+    assert check.ok and not check.legacy
+    assert "_xHHHH_" in report(out)["How to recompute the SHA-256"]
+
+
+def test_verify_accepts_the_first_versions_hash(data: Data, tmp_path: Path) -> None:
+    """Version 0.1.0 hashed text as stored (escapes undecoded): its files still verify."""
+    out = tmp_path / "old.xlsx"
+    pks = [pk for pk, (_f, v) in data.risky_pks.items() if v[:1] == "\r" or "\x01" in v]
+    keys = ("id", "call_id")
+    result = export_xlsx(data.db, BillFilter(ids=tuple(pks), sort="id"), out, columns=keys)
+    wb = openpyxl.load_workbook(out)
+    old_sha = expected_sha(export_header(keys), sheet_rows(wb["Bills"])[1:], decode=False)
+    assert old_sha != result.sha256
+    ws = wb["Report"]
+    row = next(r for r in ws.iter_rows() if r[0].value == HASH_LABEL)
+    row[1].value = old_sha
+    wb.save(out)
+    check = verify_xlsx(out)
+    assert check.ok and check.legacy and check.expected == old_sha
+
+
+def test_call_in_out_meaning_is_spelled_out(data: Data, tmp_path: Path) -> None:
+    out = tmp_path / "inout.xlsx"
+    export_xlsx(data.db, BillFilter(), out, columns=("callIn_out",))
+    rows = bill_rows(out)
+    assert {r[0] for r in rows} >= {0, 1}
+    for code, meaning in rows:
+        if code is None:
+            assert meaning is None
+        else:
+            assert meaning == (
+                f"undocumented code {code} (inbound/outbound/IVR outbound/campaign outbound)"
+            )
+
+
+def test_import_times_carry_an_offset(db: Database, tmp_path: Path) -> None:
+    """Naive stored import times get this computer's offset; stated offsets are kept."""
+    zoneinfo = pytest.importorskip("zoneinfo")
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is not available here")
+    try:
+        zone = zoneinfo.ZoneInfo("America/New_York")
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time-zone database")
+    for n in (1, 2):
+        csv = tmp_path / f"f{n}.csv"
+        write_csv(csv, generate_bills(GeneratorConfig(agents=2, seed=n, target_bills=30)))
+        assert import_paths(db, [csv]).ok
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE source_file SET imported_at = '2026-01-02T03:04:05+08:00' WHERE name = 'f2.csv'"
+        )
+        stored = conn.exec_driver_sql(
+            "SELECT imported_at FROM source_file WHERE name = 'f1.csv'"
+        ).scalar_one()
+    out = tmp_path / "zones.xlsx"
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        export_xlsx(db, BillFilter(), out, columns=("agent_id", "source"))
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+    table = sheet_rows(openpyxl.load_workbook(out)["Report"])
+    imported = {r[0]: r[3] for r in table if r[0] in ("f1.csv", "f2.csv")}
+    naive = datetime.fromisoformat(stored)
+    assert imported["f1.csv"] == naive.replace(tzinfo=zone).isoformat(timespec="seconds")
+    assert imported["f1.csv"].startswith(stored) and imported["f1.csv"][-6:] in ("-05:00", "-04:00")
+    assert imported["f2.csv"] == "2026-01-02T03:04:05+08:00"
+    rep = report(out)
+    assert "ISO 8601 with the UTC offset" in rep["Import times"]
+    assert naive.replace(tzinfo=zone).tzname() in rep["Import times"]
+
+
+def test_stale_leftovers_of_killed_exports_are_removed(data: Data, tmp_path: Path) -> None:
+    old = time.time() - exporter.STALE_AFTER_SECONDS - 60
+
+    def part(name: str, files: Sequence[str], when: float | None) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for f in files:
+            (folder / f).write_bytes(b"<sheetData>")
+            if when is not None:
+                os.utime(folder / f, (when, when))
+        if when is not None:
+            os.utime(folder, (when, when))
+        return folder
+
+    part(".o.xlsx.abcd1234.part", ["sheet1.xml", "sheet2.xml", "o.xlsx"], old)  # killed
+    part(".p.xlsx.k_9zz0aa.part", ["sheet1.xml"], old)  # killed, another target
+    part(".o.xlsx.empty000.part", [], old)  # killed before the first sheet
+    part(".o.xlsx.efgh5678.part", ["sheet1.xml"], None)  # another export, running now
+    part(".o.xlsx.ijkl9012.part", ["sheet1.xml", "notes.txt"], old)  # not only ours
+    part(".o.xlsx.part", ["sheet1.xml"], old)  # not our naming
+    part("o.xlsx.abcd1234.part", ["sheet1.xml"], old)  # not hidden: not ours
+    export_xlsx(data.db, BillFilter(op_types=(3,)), tmp_path / "o.xlsx")
+    assert leftovers(tmp_path) == [
+        ".o.xlsx.efgh5678.part",
+        ".o.xlsx.ijkl9012.part",
+        ".o.xlsx.part",
+        "o.xlsx",
+        "o.xlsx.abcd1234.part",
+    ]
+
+
+def test_filter_sheet_titles_are_reserved(data: Data, tmp_path: Path) -> None:
+    for title in ("Filter ids", "Filter agents (2)"):
+        with pytest.raises(ValueError, match="taken"):
+            export_xlsx(
+                data.db,
+                BillFilter(),
+                tmp_path / "x.xlsx",
+                extra_sheets=[SheetSpec(title, ["a"], [])],
+            )
+    assert leftovers(tmp_path) == []

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from types import FrameType
 
 from viewer.cli import commands
 from viewer.cli.common import UsageError
@@ -36,6 +40,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so that the same clean-up runs."""
+
+
+TERMINATED_STATUS = 128 + 15
+"""Exit status after SIGTERM (what a shell reports for a process the signal ended)."""
+
+
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
+    # A second SIGTERM (clean-up stuck?) ends the process the default way.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises ``Terminated`` (where signals can be handled: main thread)."""
+    term = getattr(signal, "SIGTERM", None)
+    if term is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.signal(term, _terminate)
+    except (ValueError, OSError):  # not the main interpreter, or unsupported here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(term, previous if previous is not None else signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``bill-viewer`` and ``python -m viewer``; returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -47,8 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         handler = commands.run_gui
+    # Headless commands clean up on SIGTERM as on Ctrl-C (temporary files of an export); the
+    # window keeps the default (Qt's event loop would only print a raised exception).
+    guard = contextlib.nullcontext() if handler is commands.run_gui else _sigterm_raises()
     try:
-        return handler(args)
+        with guard:
+            return handler(args)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         sys.stderr.write(f"bill-viewer: error: {exc}\n")
@@ -56,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as exc:
         sys.stderr.write(f"bill-viewer: {exc}\n")
         return 1
+    except Terminated:
+        sys.stderr.write("bill-viewer: terminated\n")
+        return TERMINATED_STATUS
     except KeyboardInterrupt:
         sys.stderr.write("bill-viewer: interrupted\n")
         return 130

@@ -45,6 +45,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     db = open_db_from(args, create=False)
     interactive = sys.stderr.isatty()
     try:
+        extra = (
+            []
+            if args.no_investigation
+            else investigation_sheet_specs(
+                db,
+                f,
+                progress=progress_printer(
+                    sys.stderr,
+                    lambda d, t: f"states {100 * d / t:5.1f}% ({d:,} of {t:,} bills read)",
+                )
+                if interactive
+                else None,
+            )
+        )
+        if interactive:
+            sys.stderr.write("\r" + " " * 60 + "\r")
         result = export_xlsx(
             db,
             f,
@@ -56,17 +72,23 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
             if interactive
             else None,
-            extra_sheets=[] if args.no_investigation else investigation_sheet_specs(db, f),
+            extra_sheets=extra,
         )
     finally:
         db.close()
         if interactive:
-            sys.stderr.write("\r" + " " * 50 + "\r")
+            sys.stderr.write("\r" + " " * 60 + "\r")
     sheets = len(result.bill_sheets)
     sys.stdout.write(
         f"exported {result.rows:,} bills in {sheets} sheet{'s' if sheets != 1 else ''} "
         f"to {result.path} (rows sha256 {result.sha256})\n"
     )
+    if result.cut_cells:
+        sys.stderr.write(
+            f"bill-viewer: note: {result.cut_cells:,} cell(s) longer than Excel's limit of 32,767 "
+            "characters were cut; each ends with '\u2026 [truncated, N characters]' (see the "
+            "Report sheet)\n"
+        )
     return 0
 
 
@@ -74,14 +96,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Recompute an export's row hash and compare it with its Report sheet."""
     result = verify_xlsx(args.file)
     if result.ok:
-        sys.stdout.write(f"OK {result.path}: {result.rows:,} rows, sha256 {result.actual}\n")
+        sha = result.expected if result.legacy else result.actual
+        how = " (hashed as version 0.1.0 did: _xHHHH_ escapes as stored)" if result.legacy else ""
+        sys.stdout.write(f"OK {result.path}: {result.rows:,} rows, sha256 {sha}{how}\n")
         return 0
-    detail = f"the Report states {result.expected}, the rows hash to {result.actual}"
+    details = []
+    if result.expected != result.actual and not result.legacy:
+        details.append(f"the Report states {result.expected}, the rows hash to {result.actual}")
     if result.stated_rows is not None and result.stated_rows != result.rows:
-        detail += (
-            f"; the Report states {result.stated_rows:,} rows, the sheets hold {result.rows:,}"
+        details.append(
+            f"the Report states {result.stated_rows:,} rows, the sheets hold {result.rows:,}"
         )
-    sys.stdout.write(f"MISMATCH {result.path}: {detail}\n")
+    details += result.problems
+    sys.stdout.write(f"MISMATCH {result.path}: {'; '.join(details)}\n")
     return 1
 
 
@@ -118,6 +145,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "verify",
         help="check an exported workbook's rows against the SHA-256 in its Report sheet",
+        description=(
+            "Recompute the SHA-256 of an export's Bills sheets as its Report sheet describes and "
+            "compare it with the value stated there; also check the filter lists kept on "
+            "'Filter ...' sheets against their count and SHA-256. Exit status 0 when all agree, "
+            "1 otherwise."
+        ),
     )
     p.add_argument("file", type=Path, metavar="FILE.xlsx")
     p.set_defaults(handler=cmd_verify)

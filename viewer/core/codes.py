@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = [
+    "CALL_IN_OUT_MEANINGS",
     "CONVERSATION_TYPES",
     "FORCED_LOGOUT_CAUSES",
     "MEDIA_TYPES",
@@ -52,6 +53,7 @@ __all__ = [
     "OpType",
     "ReasonRange",
     "SiteCode",
+    "describe_call_in_out",
     "describe_codes",
     "explain_agent_type",
     "explain_call_in_out",
@@ -693,7 +695,10 @@ AGENT_TYPE_GENERIC = (
 )
 """The tooltip text for agent_type."""
 
-CALL_IN_OUT_GENERIC = "inbound/outbound/IVR outbound/campaign outbound; numeric codes undocumented"
+CALL_IN_OUT_MEANINGS = "inbound/outbound/IVR outbound/campaign outbound"
+"""The documented meanings of callIn_out (which number means which is not documented)."""
+
+CALL_IN_OUT_GENERIC = f"{CALL_IN_OUT_MEANINGS}; numeric codes undocumented"
 """The tooltip text for callIn_out: the meanings are documented, the codes are not."""
 
 # --------------------------------------------------------------------------------------------
@@ -1043,6 +1048,20 @@ def explain_call_in_out(code: object) -> Explanation:
     """Show callIn_out raw: its meanings are documented but its numeric codes are not."""
     text = "" if code is None else _show(code)
     return Explanation(text, known=True, generic=CALL_IN_OUT_GENERIC)
+
+
+def describe_call_in_out(code: object) -> str:
+    """callIn_out in words where no tooltip carries its documented meanings (a sheet's cell).
+
+    Returns:
+        E.g. "undocumented code 2 (inbound/outbound/IVR outbound/campaign outbound)"; "not used"
+        for a "not used" marker; "" for an empty cell.
+    """
+    if code is None or (isinstance(code, str) and not code.strip()):
+        return ""
+    if is_not_used(code):
+        return NOT_USED_TEXT
+    return f"undocumented code {_show(code)} ({CALL_IN_OUT_MEANINGS})"
 
 
 # --------------------------------------------------------------------------------------------

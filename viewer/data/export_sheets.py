@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from viewer.core.filters import BillFilter
-from viewer.core.tasks import CancelToken
+from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.data.db import Database
 from viewer.data.exporter import DATETIME_FORMAT, SheetSpec
 from viewer.data.investigate import agent_states, anomaly_sheet_rows, summary_sheet_rows
@@ -31,10 +31,32 @@ def _duration_columns(text_rows: list[list[Any]]) -> set[int]:
 
 
 def investigation_sheet_specs(
-    db: Database, f: BillFilter, *, cancel: CancelToken | None = None
+    db: Database,
+    f: BillFilter,
+    *,
+    cancel: CancelToken | None = None,
+    progress: ProgressFn | None = None,
 ) -> list[SheetSpec]:
-    """Summary and Anomalies of the filtered period, ready for ``export_xlsx(extra_sheets=...)``."""
-    result = agent_states(db, f, cancel=cancel)
+    """Summary and Anomalies of the filtered period, ready for ``export_xlsx(extra_sheets=...)``.
+
+    Args:
+        db: The bill database.
+        f: The export's filter (its agents and period choose what is read).
+        cancel: Checked while reading (raises ``Cancelled``).
+        progress: ``progress(rows_read, rows_total)`` while the agents' bills are read to
+            rebuild their states (the long part, before any row is exported; the rows include the
+            look-back before the period, so the total differs from the export's), once per
+            20,000 rows, then ``(total, total)`` when the sheets are ready; never called when
+            nothing is read.
+    """
+    seen = [0]
+
+    def reading(done: int, total: int) -> None:
+        seen[0] = total
+        if progress is not None:
+            progress(done, total)
+
+    result = agent_states(db, f, cancel=cancel, progress=reading if progress else None)
     summary = result.summary()
     title, header, text_rows = summary_sheet_rows(db, f, result.labels, result=summary)
     _t, _h, second_rows = summary_sheet_rows(
@@ -65,4 +87,6 @@ def investigation_sheet_specs(
             {begin: DATETIME_FORMAT, end: DATETIME_FORMAT, span: DURATION_FORMAT},
         )
     )
+    if progress is not None and seen[0]:
+        progress(seen[0], seen[0])  # the summary and anomalies are made too
     return specs

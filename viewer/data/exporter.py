@@ -8,13 +8,19 @@ columns (``viewer.core.columns``), into an ``.xlsx`` workbook:
   its number beside a "(meaning)" column with its explanation (site labels included), the source
   as file name and line, everything else as text.
 * extra sheets given by the caller (``SheetSpec``; the investigation's "Summary", "Anomalies").
+* "Filter ids" (or "Filter agents", ...), only for a filter too long for one cell: its long
+  lists, one value per row, referred to from the Report's filter JSON by count and SHA-256.
 * "Report": who made the file, when, from which database and source files, with which filter,
   the counts and a SHA-256 over the exported rows (``recompute_sha256`` checks it again).
 
 Safety: text that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) or as an
 error code is written as a text cell with Excel's "quote prefix", so it shows as typed; the file is
 written into a hidden folder beside the target and renamed into place only when complete, so a
-cancel, an error or a full disk leaves neither a partial workbook nor temporary files.
+cancel, an error or a full disk leaves neither a partial workbook nor temporary files (and the
+folders of an export killed outright are removed by a later export to the same folder once they
+are ``STALE_AFTER_SECONDS`` old). Nothing is cut silently: a value longer than a cell holds ends
+with ``TRUNCATED_MARK`` and the Report counts such cells; a filter too long for one cell keeps its
+JSON valid by moving its long lists to "Filter <field>" sheets (``read_export_filter``).
 
 Speed: openpyxl's write-only mode, plain values for plain cells, explanations cached per distinct
 code, rows streamed from ``queries.iter_rows`` (memory stays flat however many rows).
@@ -31,6 +37,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,10 +76,18 @@ __all__ = [
     "ExportResult",
     "SheetSpec",
     "VerifyResult",
+    "CUT_LABEL",
+    "FILTER_JSON_LABEL",
+    "FILTER_SHEET_PREFIX",
+    "STALE_AFTER_SECONDS",
+    "TRUNCATED_MARK",
     "canonical_text",
+    "excel_text",
     "export_header",
     "export_xlsx",
+    "read_export_filter",
     "recompute_sha256",
+    "remove_stale_parts",
     "verify_xlsx",
 ]
 
@@ -94,25 +109,49 @@ EMPTY_NOTE = "No bill matches the filter of this export (see the Report sheet)."
 HASH_METHOD = (
     "Take the sheets Bills, Bills (2), ... in order: the header row once, then every row below "
     "the header of each sheet (an empty export's single note row excepted). Write each cell as "
-    "text: an empty cell as nothing, text as it is stored, a whole number in decimal digits, any "
-    "other number as Python's repr() of the float, a date-time as YYYY-MM-DD HH:MM:SS. Pad each "
-    "row with empty cells to the header's width, join its cells with a tab (U+0009) and end it "
-    "with a line feed (U+000A). The SHA-256 of that text encoded as UTF-8, in hex, must equal the "
-    "value above. 'bill-viewer verify FILE.xlsx' recomputes it."
+    "text: an empty cell as nothing; text as Excel shows it, which is not always as it is stored: "
+    "the file keeps a character XML cannot carry (a control character such as CR) as Excel's "
+    "escape _xHHHH_ and a literal '_xHHHH_' of the data as '_x005F_xHHHH_'; Excel decodes these, "
+    "openpyxl and some other readers return them as stored, so replace every _xHHHH_ (H a hex "
+    "digit) by the character U+HHHH in one left-to-right pass; a whole number in decimal digits, "
+    "any other number as Python's repr() of the float, a date-time as YYYY-MM-DD HH:MM:SS. A "
+    "cell cut to fit Excel's limit counts as it stands, its '\u2026 [truncated, N characters]' "
+    "included. Pad each row with empty cells to the header's width, join its cells with a tab "
+    "(U+0009) and end it with a line feed (U+000A). The SHA-256 of that text encoded as UTF-8, "
+    "in hex, must equal the value above. 'bill-viewer verify FILE.xlsx' recomputes it."
 )
+"""How to recompute the row hash (the Report sheet states it). Files made by version 0.1.0 hashed
+text as stored, escapes undecoded; ``verify_xlsx`` accepts that form too (``VerifyResult.legacy``).
+"""
+
+TRUNCATED_MARK = "\u2026 [truncated, {n:,} characters]"
+"""Ends a text cut to fit a cell; ``n`` is the value's full length (the database keeps it all)."""
+
+CUT_LABEL = "Cells cut to Excel's limit"
+"""Column A of the Report row whose column B counts the cells that end with ``TRUNCATED_MARK``."""
+
+FILTER_JSON_LABEL = "Filter (JSON)"
+FILTER_SHEET_PREFIX = "Filter "
+"""A filter list too long for the Report's JSON cell goes to the sheet "Filter <field>"."""
+
+STALE_AFTER_SECONDS = 6 * 3600
+"""A temporary export folder untouched this long is a leftover of a killed export (removed)."""
 
 _EXCEL_DAY0 = 25569
 """Excel's serial day number of 1970-01-01 (the 1900 date system)."""
 _MARCH_1900 = -2_203_891_200
 """Seconds of 1900-03-01: Excel's serials are only plain day counts from here on."""
 _MAX_TEXT = 32_767
-"""Longest text an Excel cell holds."""
+"""Longest text an Excel cell holds (UTF-16 units; openpyxl also cuts the stored text there)."""
+_PLAIN_MAX = _MAX_TEXT // 2
+"""Text of at most this many characters fits a cell whatever it holds (2 UTF-16 units each)."""
 _MAX_EXACT_INT = 10**15
 """Excel keeps 15 significant digits: longer numeric codes stay text."""
 _RISKY_FIRST = "=+-@#"
 _FORMULA_FIRST = frozenset("=+-@\t\r")
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 _INT_TEXT = re.compile(r"-?[0-9]{1,15}")
 _CHECK_EVERY = 1000
 _SAMPLE_ROWS = 1000
@@ -156,6 +195,8 @@ class ExportResult:
     """Bills matching the filter when the export started (equals ``rows``)."""
     total: int
     """Bills in the database."""
+    cut_cells: int = 0
+    """Cells cut to Excel's limit (each ends with ``TRUNCATED_MARK``; the Report counts them)."""
 
     @property
     def bill_sheets(self) -> tuple[str, ...]:
@@ -187,22 +228,69 @@ def canonical_text(value: object) -> str:
     return str(value)
 
 
+def excel_text(stored: str) -> str:
+    """Text as Excel shows it: every ``_xHHHH_`` escape of the file decoded, left to right.
+
+    openpyxl returns a text cell as stored, escapes included (``_x000D_bar`` for CR + "bar");
+    this is what Excel shows (and what the row hash covers, see ``HASH_METHOD``).
+    """
+    if "_x" not in stored:
+        return stored
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), stored)
+
+
 def _escape_xml_unsafe(match: re.Match[str]) -> str:
     return f"_x{ord(match.group()):04X}_"
 
 
-def _clean_text(value: str) -> tuple[str, bool]:
-    """The text to store and whether it must be a quote-prefixed text cell.
+def _escape(value: str) -> str:
+    """The text as the file stores it: Excel's ``_xHHHH_`` escapes where XML cannot carry it."""
+    if "_x" in value:
+        value = _LITERAL_ESCAPE.sub("_x005F_", value)
+    return _XML_UNSAFE.sub(_escape_xml_unsafe, value)
 
+
+def _units(text: str) -> int:
+    """Length as Excel counts it (UTF-16 units), computed only where it can matter."""
+    if len(text) <= _PLAIN_MAX:
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _fits(text: str) -> bool:
+    """Whether a text fits one cell once stored."""
+    return _units(_escape(text)) <= _MAX_TEXT
+
+
+def _forced(value: str) -> bool:
+    """Whether a text must be a quote-prefixed text cell (formula or error code shaped)."""
+    return value[:1] in _FORMULA_FIRST or value in ERROR_CODES
+
+
+def _clean_text(value: str) -> tuple[str, bool, str, bool]:
+    """``(stored, forced, shown, cut)`` of a text.
+
+    ``stored`` is what the file holds, ``forced`` whether it must be a quote-prefixed text cell,
+    ``shown`` what Excel shows (the row hash's form) and ``cut`` whether it had to be cut.
     Characters XML cannot carry (control characters, CR, lone surrogates) are written with
     Excel's ``_xHHHH_`` escape, which Excel turns back into the character (and a literal
-    ``_xHHHH_`` gets its underscore escaped, as Excel does); text longer than a cell holds is
-    cut at 32,767 characters, as Excel would.
+    ``_xHHHH_`` gets its underscore escaped, as Excel does). Text longer than a cell holds keeps
+    what fits and ends with ``TRUNCATED_MARK``: never cut silently.
     """
-    forced = value[:1] in _FORMULA_FIRST or value in ERROR_CODES
-    text = _LITERAL_ESCAPE.sub("_x005F_", value[:_MAX_TEXT])
-    text = _XML_UNSAFE.sub(_escape_xml_unsafe, text)
-    return text, forced
+    forced = _forced(value)
+    stored = _escape(value)
+    if _units(stored) <= _MAX_TEXT:
+        return stored, forced, value, False
+    mark = TRUNCATED_MARK.format(n=len(value))
+    budget = _MAX_TEXT - _units(mark)
+    keep = min(len(value), budget)
+    while True:  # escapes and astral characters take more room: shrink until it fits
+        stored = _escape(value[:keep])
+        over = _units(stored) - budget
+        if over <= 0:
+            break
+        keep -= over
+    return stored + mark, forced, value[:keep] + mark, True
 
 
 def _plain(value: str) -> bool:
@@ -211,12 +299,15 @@ def _plain(value: str) -> bool:
         value.isprintable()
         and value[0] not in _RISKY_FIRST
         and "_x" not in value
-        and len(value) <= _MAX_TEXT
+        and len(value) <= _PLAIN_MAX
     )
 
 
 class _Cells:
-    """Makes the few cells that need a style: times, quote-prefixed text, bold titles."""
+    """Makes the few cells that need a style: times, quote-prefixed text, bold titles.
+
+    It also counts the text cells cut to fit (``cut``, by sheet and column).
+    """
 
     def __init__(self, anchor: Any) -> None:
         self.anchor = anchor
@@ -227,6 +318,8 @@ class _Cells:
         self._quoted = template._style
         self.bold = Font(bold=True)
         self._wrap = Alignment(wrap_text=True, vertical="top")
+        self.cut: Counter[str] = Counter()
+        """Cells cut to fit, by "sheet: column"."""
 
     def style_for(self, number_format: str) -> Any:
         """The style array of a number format (made once per format)."""
@@ -244,12 +337,19 @@ class _Cells:
         cell.data_type = "s"
         return cell
 
-    def text(self, value: str) -> tuple[Any, str]:
-        """``(cell value, stored text)`` for any text."""
+    def prepare(self, value: str) -> tuple[Any, str, bool]:
+        """``(cell value, shown text, cut)`` for any text; counts nothing (for caches)."""
         if value and _plain(value):
-            return value, value
-        text, forced = _clean_text(value)
-        return (self.quoted(text) if forced else text), text
+            return value, value, False
+        stored, forced, shown, cut = _clean_text(value)
+        return (self.quoted(stored) if forced else stored), shown, cut
+
+    def text(self, value: str, where: str = "") -> tuple[Any, str]:
+        """``(cell value, shown text)`` for any text; a cut is counted under ``where``."""
+        cell, shown, cut = self.prepare(value)
+        if cut:
+            self.cut[where] += 1
+        return cell, shown
 
     def wrapped(self, value: Any) -> Cell:
         """The value (or text cell) wrapped within its column, aligned to the top."""
@@ -267,21 +367,19 @@ class _Cells:
         """Bold text cells for a header row."""
         cells = []
         for title in titles:
-            cell = (
-                self.quoted(title)
-                if _clean_text(title)[1]
-                else Cell(self.anchor, 1, 1, value=title)
-            )
+            cell = self.quoted(title) if _forced(title) else Cell(self.anchor, 1, 1, value=title)
             cell.font = self.bold
             cells.append(cell)
         return cells
 
-    def value(self, value: object, number_format: str | None = None) -> tuple[Any, str]:
+    def value(
+        self, value: object, number_format: str | None = None, where: str = ""
+    ) -> tuple[Any, str]:
         """``(cell value, canonical text)`` for a value of an extra or report sheet."""
         if value is None or value == "":
             return None, ""
         if isinstance(value, str):
-            return self.text(value)
+            return self.text(value, where)
         if isinstance(value, datetime | date):
             fmt = number_format or (
                 DATETIME_FORMAT if isinstance(value, datetime) else "yyyy-mm-dd"
@@ -296,7 +394,7 @@ class _Cells:
                 )
                 return cell, canonical_text(value)
             return value, canonical_text(value)
-        return self.text(str(value))
+        return self.text(str(value), where)
 
 
 # --------------------------------------------------------------------------------------------
@@ -356,19 +454,22 @@ class _BillRows:
             text = self._time_texts[seconds] = from_epoch(seconds)
         return text
 
-    def _code_value(self, raw: object) -> tuple[Any, str]:
-        """The raw code as written: a number where it is one, else text as stored."""
+    def _code_value(self, raw: object) -> tuple[Any, bool, str, bool]:
+        """``(value, forced, shown, cut)`` of a raw code: a number where it is one, else text."""
         if raw is None or raw == "":
-            return None, ""
+            return None, False, "", False
         if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < _MAX_EXACT_INT:
-            return raw, str(raw)
+            return raw, False, str(raw), False
         text = raw if isinstance(raw, str) else str(raw)
         if _INT_TEXT.fullmatch(text) and str(int(text)) == text:
-            return int(text), text
-        return self.cells.text(text)
+            return int(text), False, text, False
+        if _plain(text):
+            return text, False, text, False
+        return _clean_text(text)
 
     def _step(self, col: Column) -> Step:
         cells = self.cells
+        where = f"{BILLS_TITLE}: {col.title}"
         if col.kind == TIME:
             i = IDX[col.field or ""]
             style = self._time_style
@@ -397,13 +498,13 @@ class _BillRows:
             return self._code_step(col)
         if col.kind == SOURCE:
             sid, line = IDX["source_id"], IDX["line"]
-            names: dict[int, tuple[Any, str]] = {}
+            names: dict[int, tuple[Any, str]] = {}  # file names are short: never cut
 
             def source_step(row: Sequence[Any], out: list[Any], texts: list[str]) -> None:
                 name = names.get(row[sid])
                 if name is None:
                     text = self.source_names.get(row[sid], f"file #{row[sid]}")
-                    name = names[row[sid]] = cells.text(text)
+                    name = names[row[sid]] = cells.text(text, where)
                 out.append(name[0])
                 texts.append(name[1])
                 out.append(row[line])
@@ -422,7 +523,7 @@ class _BillRows:
                 out.append(value)
                 texts.append(value)
             else:
-                cell, text = text_cell(value if isinstance(value, str) else str(value))
+                cell, text = text_cell(value if isinstance(value, str) else str(value), where)
                 out.append(cell)
                 texts.append(text)
 
@@ -433,11 +534,12 @@ class _BillRows:
 
         The explanation of every code column depends on its own value and the operation type only.
         """
-        explain = col.explain
-        assert explain is not None
+        meaning_of = _sheet_meaning(col)
         op, raw = IDX["op_type"], col.raw
-        cache: dict[tuple[Any, Any], tuple[Any, str, str, bool]] = {}
+        cache: dict[tuple[Any, Any], tuple[Any, ...]] = {}
         labels, cells = self.labels, self.cells
+        quoted, cut = cells.quoted, cells.cut
+        where = (f"{BILLS_TITLE}: {col.title}", f"{BILLS_TITLE}: {col.title} (meaning)")
 
         def code_step(row: Sequence[Any], out: list[Any], texts: list[str]) -> None:
             value = raw(row)
@@ -446,16 +548,47 @@ class _BillRows:
             if entry is None:
                 if len(cache) > _CACHE_LIMIT:
                     cache.clear()
-                cell, text = self._code_value(value)
-                meaning, forced = _clean_text(explain(row, labels).text)
-                entry = cache[key] = (cell, text, meaning, forced)
-            cell, text, meaning, forced = entry
-            out.append(cells.quoted(text) if isinstance(cell, Cell) else cell)
-            out.append(cells.quoted(meaning) if forced else (meaning or None))
-            texts.append(text)
-            texts.append(meaning)
+                code, code_forced, code_text, code_cut = self._code_value(value)
+                meaning = meaning_of(row, labels)
+                if meaning and _plain(meaning):
+                    stored, forced, shown, meaning_cut = meaning, False, meaning, False
+                else:
+                    stored, forced, shown, meaning_cut = _clean_text(meaning)
+                cuts = tuple(w for w, c in zip(where, (code_cut, meaning_cut), strict=True) if c)
+                entry = cache[key] = (
+                    code,
+                    code_forced,
+                    code_text,
+                    stored or None,
+                    forced,
+                    shown,
+                    cuts,
+                )
+            code, code_forced, code_text, stored, forced, shown, cuts = entry
+            out.append(quoted(code) if code_forced else code)
+            out.append(quoted(stored) if forced else stored)
+            texts.append(code_text)
+            texts.append(shown)
+            if cuts:
+                for w in cuts:
+                    cut[w] += 1
 
         return code_step
+
+
+def _sheet_meaning(col: Column) -> Callable[[Sequence[Any], Labels], str]:
+    """The text of a code column's "(meaning)" cell.
+
+    The column's own explanation, except where the window shows the raw code and leaves its
+    documented meaning to a tooltip that a sheet does not have (callIn_out: meanings
+    documented, numeric codes not); there ``viewer.core.codes`` words it for a sheet.
+    """
+    if col.key == "callIn_out":
+        i = IDX["call_in_out"]
+        return lambda row, _labels: codes.describe_call_in_out(row[i])
+    explain = col.explain
+    assert explain is not None
+    return lambda row, labels: explain(row, labels).text
 
 
 # --------------------------------------------------------------------------------------------
@@ -695,6 +828,52 @@ def _os_message(exc: OSError, out: Path) -> str:
     return f"{out}: cannot write the file ({exc.strerror or exc}); nothing was written"
 
 
+_PART_FOLDER = re.compile(r"\.(.+\.xlsx)\.[a-z0-9_]{8}\.part", re.IGNORECASE)
+"""A temporary folder of ``export_xlsx`` (``tempfile.mkdtemp`` names: 8 of ``[a-z0-9_]``)."""
+_PART_SHEET = re.compile(r"sheet[0-9]+\.xml")
+
+
+def remove_stale_parts(folder: Path, max_age: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Remove what exports killed outright (SIGKILL, a crash, a power cut) left in ``folder``.
+
+    Only folders named as ``export_xlsx`` names its own (``.NAME.xlsx.XXXXXXXX.part``), holding
+    nothing but its own files (``sheetN.xml`` and ``NAME.xlsx``), none of them modified for
+    ``max_age`` seconds (a running export writes into its folder all the time). Errors are
+    ignored: this is housekeeping.
+
+    Returns:
+        The folders removed.
+    """
+    removed: list[Path] = []
+    cutoff = time.time() - max_age
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _PART_FOLDER.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat().st_mtime > cutoff:
+                continue
+            files = list(os.scandir(entry.path))
+            if not all(
+                f.is_file(follow_symlinks=False)
+                and (_PART_SHEET.fullmatch(f.name) or f.name == match.group(1))
+                and f.stat(follow_symlinks=False).st_mtime <= cutoff
+                for f in files
+            ):
+                continue
+            for f in files:
+                os.remove(f.path)
+            os.rmdir(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -756,14 +935,14 @@ def _write_bills(
         per_source[row[sid]] += 1
         done += 1
         if done % _CHECK_EVERY == 0:
-            digest.update(("\n".join(lines) + "\n").encode("utf-8"))
+            digest.update(("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
             lines.clear()
             if cancel is not None:
                 cancel.raise_if_set()
             if progress:
                 progress(done, total)
     if lines:
-        digest.update(("\n".join(lines) + "\n").encode("utf-8"))
+        digest.update(("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
     if done == 0:
         table.note(EMPTY_NOTE)
     table.close()
@@ -772,16 +951,20 @@ def _write_bills(
     return _Written(done, digest.hexdigest(), table.sheets, per_source)
 
 
-def _write_extra(book: _Book, spec: SheetSpec, cancel: CancelToken | None) -> list[str]:
+def _write_extra(
+    book: _Book, spec: SheetSpec, cancel: CancelToken | None, max_rows: int = MAX_DATA_ROWS
+) -> list[str]:
     """Write a caller's sheet (split like the bills if it is that long); returns its titles."""
     cells = book.cells
     formats = dict(spec.number_formats)
+    title = spec.title
+    where = [f"{title}: {h}" for h in spec.header]
 
     def convert(values: Sequence[Any]) -> tuple[list[Any], list[str]]:
         out: list[Any] = []
         texts: list[str] = []
         for j, value in enumerate(values):
-            cell, text = cells.value(value, formats.get(j))
+            cell, text = cells.value(value, formats.get(j), where[j] if j < len(where) else title)
             out.append(cell)
             texts.append(text)
         return out, texts
@@ -789,7 +972,7 @@ def _write_extra(book: _Book, spec: SheetSpec, cancel: CancelToken | None) -> li
     rows = iter(spec.rows)
     head = [convert(r) for r in islice(rows, _SAMPLE_ROWS)]
     widths = _widths(spec.header, (texts for _, texts in head))
-    table = _Table(book, spec.title, spec.header, widths, MAX_DATA_ROWS)
+    table = _Table(book, spec.title, spec.header, widths, max_rows)
 
     def everything() -> Iterator[tuple[list[Any], list[str]]]:
         yield from head
@@ -810,6 +993,94 @@ def _write_extra(book: _Book, spec: SheetSpec, cancel: CancelToken | None) -> li
 
 
 @dataclass(frozen=True)
+class _FilterList:
+    """A filter list too long for the Report's JSON cell, written to its own sheet(s)."""
+
+    key: str
+    values: list[Any]
+    sheets: tuple[str, ...]
+    sha256: str
+
+    @property
+    def reference(self) -> dict[str, Any]:
+        """What stands in the JSON in place of the list."""
+        return {"sheets": list(self.sheets), "count": len(self.values), "sha256": self.sha256}
+
+
+def _list_sha256(values: Iterable[Any]) -> str:
+    """SHA-256 of a filter list: one value per line as JSON, each line ending with LF."""
+    text = "".join(json.dumps(v, ensure_ascii=False) + "\n" for v in values)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _table_titles(title: str, rows: int, max_rows: int) -> tuple[str, ...]:
+    """The sheets a table of ``rows`` data rows takes ("T", "T (2)", ... as ``_Table`` names)."""
+    n = max(1, -(-rows // max_rows))
+    return tuple(title if i == 1 else f"{title} ({i})" for i in range(1, n + 1))
+
+
+def _filter_json(f: BillFilter, max_rows: int) -> tuple[str, list[_FilterList]]:
+    """The filter's JSON for one cell, and the lists moved out of it to keep it whole.
+
+    ``f.to_json()`` when it fits a cell (the usual case). Otherwise its longest lists, one by
+    one until the rest fits, are replaced by ``{"sheets": [...], "count": N, "sha256": H}`` and
+    written to the sheets "Filter <field>": the JSON stays valid and nothing is cut.
+    """
+    text = f.to_json()
+    if _fits(text):
+        return text, []
+    data = f.to_dict()
+    lists = sorted(
+        (k for k, v in data.items() if isinstance(v, list) and v),
+        key=lambda k: (-len(json.dumps(data[k], ensure_ascii=False)), k),
+    )
+    moved: list[_FilterList] = []
+    for key in lists:
+        values = list(data[key])
+        titles = _table_titles(FILTER_SHEET_PREFIX + key, len(values), max_rows)
+        item = _FilterList(key, values, titles, _list_sha256(values))
+        data[key] = item.reference
+        moved.append(item)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        if _fits(text):
+            break
+    return text, moved
+
+
+def _is_filter_sheet(title: str) -> bool:
+    m = re.fullmatch(rf"{FILTER_SHEET_PREFIX}(\w+)(?: \(\d+\))?", title)
+    return m is not None and m.group(1) in BillFilter.__dataclass_fields__
+
+
+def _write_filter_list(book: _Book, item: _FilterList, max_rows: int) -> list[str]:
+    """One moved filter list, one value per row (a reason as operation type and code)."""
+    pairs = any(isinstance(v, list) for v in item.values)
+    header = [f"{item.key}: operation type", f"{item.key}: code"] if pairs else [item.key]
+    rows = (list(v) if pairs else [v] for v in item.values)
+    written = _write_extra(book, SheetSpec(item.sheets[0], header, rows), None, max_rows)
+    assert tuple(written) == item.sheets
+    return written
+
+
+def _filter_lists_note(lists: Sequence[_FilterList]) -> str:
+    where = "; ".join(
+        f"{x.key} ({len(x.values):,} values, sheet {' + '.join(repr(t) for t in x.sheets)})"
+        for x in lists
+    )
+    return (
+        "The filter is too long for one cell, so the JSON above keeps these lists on their own "
+        f"sheets: {where}. In the JSON each stands replaced by "
+        '{"sheets": [...], "count": N, "sha256": H}. A sheet holds its list one value per row '
+        "below a header, in order, continued on the next sheet listed (a reason takes two "
+        "cells, operation type and code; an empty code is null); put the list back in place of "
+        "that object to get the complete filter. H is the SHA-256 (hex) of the list written one "
+        "value per line as JSON (a number in digits, text in double quotes, a reason as "
+        "[3, 201]), each line ending with a line feed (U+000A), encoded as UTF-8. "
+        "'bill-viewer verify FILE.xlsx' checks N and H."
+    )
+
+
+@dataclass(frozen=True)
 class _ReportFacts:
     db_path: Path
     f: BillFilter
@@ -821,12 +1092,59 @@ class _ReportFacts:
     sheets: tuple[str, ...]
     ledger: list[tuple[Any, ...]]
     labels: Labels
+    filter_json: str
+    filter_lists: list[_FilterList]
 
 
 TIMES_STATEMENT = (
     f"Begin and end are {TIME_LABEL}: the platform's bill export carries no time zone, so they "
     "are the wall-clock times it wrote, unconverted. Durations are end minus begin in seconds."
 )
+
+IMPORT_TIMES_NOTE = (
+    "The source files' 'Imported at': the database records each import in the local time of "
+    "the computer that ran it, without a zone. It is shown here in ISO 8601 with the UTC offset "
+    "that this computer's time zone ({zone}) had on that date, as 'Generated at' is; an import "
+    "run on a computer in another zone keeps its wall-clock time but not its offset."
+)
+
+
+def _imported_at(stored: object) -> tuple[str, bool]:
+    """An import time as ISO 8601 text with its UTC offset, and whether the offset was assumed.
+
+    The importer stores naive local time (``datetime.now()``); such a time gets the offset of
+    this computer's zone at that date. A time stored with an offset keeps it; anything
+    unreadable is shown as stored.
+    """
+    text = "" if stored is None else str(stored)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return text, False
+    if when.tzinfo is not None:
+        return when.isoformat(timespec="seconds"), False
+    try:
+        return when.astimezone().isoformat(timespec="seconds"), True
+    except (OverflowError, OSError, ValueError):
+        return text, False
+
+
+_CUT_COUNT = object()
+_CUT_NOTE = object()
+"""Report cells filled in last, when every other cell (the Report's own) has been counted."""
+
+
+def _cut_note(cut: Mapping[str, int]) -> str:
+    if not cut:
+        return f"None: every value fits its cell (Excel holds at most {_MAX_TEXT:,} characters)."
+    by_place = "; ".join(f"{where} {n:,}" for where, n in sorted(cut.items()))
+    return (
+        f"Excel holds at most {_MAX_TEXT:,} characters in a cell. These cells keep what fits and "
+        f"end with '{TRUNCATED_MARK.replace('{n:,}', 'N')}', N being the full length of "
+        "the value (the database keeps it whole: find the bill by its Bill ID or its source "
+        f"file and line). The row hash covers the cells as written. By sheet and column: "
+        f"{by_place}."
+    )
 
 
 def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
@@ -849,9 +1167,26 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
         ),
         (["Database", str(facts.db_path.resolve())], False),
         (["Filter", facts.sentence], False),
-        (["Filter (JSON)", facts.f.to_json()], False),
+        ([FILTER_JSON_LABEL, facts.filter_json], False),
+    ]
+    if facts.filter_lists:
+        rows.append(
+            (["Filter lists on other sheets", _filter_lists_note(facts.filter_lists)], False)
+        )
+    rows += [
         (["Columns (JSON)", json.dumps(list(facts.keys))], False),
         (["Times", TIMES_STATEMENT], False),
+    ]
+    ledger = []
+    assumed = False
+    for sid, name, path, sha, stored_at, imported in facts.ledger:
+        imported_at, local = _imported_at(stored_at)
+        assumed = assumed or local
+        ledger.append([name, path, sha, imported_at, w.per_source[sid], imported])
+    if assumed:
+        zone = datetime.now().astimezone().tzname() or "local time"
+        rows.append((["Import times", IMPORT_TIMES_NOTE.format(zone=zone)], False))
+    rows += [
         (["Bills in the database", facts.total], False),
         (["Bills matching the filter", facts.matching], False),
         ([EXPORTED_LABEL, w.rows], False),
@@ -859,6 +1194,8 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
         (["Sheets", ", ".join(facts.sheets)], False),
         ([HASH_LABEL, w.sha256], False),
         (["How to recompute the SHA-256", HASH_METHOD], False),
+        ([CUT_LABEL, _CUT_COUNT], False),
+        (["About cut cells", _CUT_NOTE], False),
         ([], False),
         (["Source files that contributed exported rows"], True),
         (
@@ -873,10 +1210,9 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
             True,
         ),
     ]
-    if not facts.ledger:
+    if not ledger:
         rows.append((["(none)"], False))
-    for sid, name, path, sha, imported_at, imported in facts.ledger:
-        rows.append(([name, path, sha, imported_at, w.per_source[sid], imported], False))
+    rows += [(entry, False) for entry in ledger]
     rows += [
         ([], False),
         (["Site labels in force (names this site gives its own codes)"], True),
@@ -900,16 +1236,29 @@ def _write_report(book: _Book, facts: _ReportFacts) -> None:
     ws = book.create(REPORT_TITLE)
     book.start(ws, [34, 90, 66, 22, 16, 16], freeze_header=False)
     cells = book.cells
+    table: list[list[Any]] = []
     for values, bold in _report_rows(facts):
         if bold:
-            ws.append(cells.header([str(v) for v in values]))
+            table.append(cells.header([str(v) for v in values]))
             continue
+        where = f"{REPORT_TITLE}: {values[0]}" if values else REPORT_TITLE
         out = []
         for value in values:
-            cell = cells.value(value)[0]
+            if value is _CUT_COUNT or value is _CUT_NOTE:
+                out.append(value)
+                continue
+            cell = cells.value(value, where=where)[0]
             if isinstance(value, str) and len(value) > _REPORT_WRAP:
                 cell = cells.wrapped(cell)
             out.append(cell)
+        table.append(out)
+    total, note = sum(cells.cut.values()), _cut_note(cells.cut)
+    for out in table:
+        for j, value in enumerate(out):
+            if value is _CUT_COUNT:
+                out[j] = total
+            elif value is _CUT_NOTE:
+                out[j] = cells.wrapped(cells.value(note)[0])
         ws.append(out)
     ws.close()
 
@@ -951,7 +1300,12 @@ def _validate(keys: tuple[str, ...], max_rows: int, extra_sheets: Sequence[Sheet
     seen: set[str] = set()
     for spec in extra_sheets:
         _check_title(spec.title)
-        if _is_bill_sheet(spec.title) or spec.title == REPORT_TITLE or spec.title in seen:
+        if (
+            _is_bill_sheet(spec.title)
+            or _is_filter_sheet(spec.title)
+            or spec.title == REPORT_TITLE
+            or spec.title in seen
+        ):
             raise ValueError(f"extra sheet title {spec.title!r} is taken")
         seen.add(spec.title)
 
@@ -973,7 +1327,9 @@ def export_xlsx(
 
     The workbook is written into a hidden folder beside ``out`` and renamed into place when
     complete: a cancel, an error or a full disk leaves no partial file and no temporary file.
-    Everything is read in one database snapshot, so the counts agree with the rows.
+    Such folders that a killed export left in ``out``'s folder are removed once they are
+    ``STALE_AFTER_SECONDS`` old. Everything is read in one database snapshot, so the counts
+    agree with the rows.
 
     Args:
         db: The bill database.
@@ -983,8 +1339,10 @@ def export_xlsx(
         force: Replace an existing ``out`` (the window asks first; the command line's --force).
         progress: ``progress(rows_done, rows_total)`` every 1,000 rows.
         cancel: Checked every 1,000 rows and while compressing; raises ``Cancelled``.
-        max_rows_per_sheet: Data rows per Bills sheet before "Bills (2)" begins.
-        extra_sheets: More sheets, written after the bills and before the Report.
+        max_rows_per_sheet: Data rows per sheet before "Bills (2)" (or "Summary (2)", ...)
+            begins.
+        extra_sheets: More sheets, written after the bills and before the Report (and before
+            the "Filter ..." sheets of a filter too long for one cell).
         filter_sentence: The filter as the window words it (default: ``describe_filter``).
 
     Returns:
@@ -1001,6 +1359,7 @@ def export_xlsx(
     keys = tuple(columns)
     _validate(keys, max_rows_per_sheet, extra_sheets)
     _check_target(out, force)
+    remove_stale_parts(out.parent)
     try:
         tmpdir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     except OSError as exc:
@@ -1036,7 +1395,10 @@ def export_xlsx(
             ledger = _ledger(conn, written.per_source)
         sheets = list(written.sheets)
         for spec in extra_sheets:
-            sheets += _write_extra(book, spec, cancel)
+            sheets += _write_extra(book, spec, cancel, max_rows_per_sheet)
+        filter_json, filter_lists = _filter_json(f, max_rows_per_sheet)
+        for item in filter_lists:
+            sheets += _write_filter_list(book, item, max_rows_per_sheet)
         sheets.append(REPORT_TITLE)
         facts = _ReportFacts(
             db.path,
@@ -1049,6 +1411,8 @@ def export_xlsx(
             tuple(sheets),
             ledger,
             labels,
+            filter_json,
+            filter_lists,
         )
         _write_report(book, facts)
         part = tmpdir / out.name
@@ -1076,7 +1440,8 @@ def export_xlsx(
         if not done:
             book.discard()
         shutil.rmtree(tmpdir, ignore_errors=True)
-    return ExportResult(out, written.rows, tuple(sheets), written.sha256, matching, total)
+    cut = sum(book.cells.cut.values())
+    return ExportResult(out, written.rows, tuple(sheets), written.sha256, matching, total, cut)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1091,24 +1456,34 @@ class VerifyResult:
     path: Path
     expected: str
     actual: str
+    """The row hash of the sheets now (``HASH_METHOD``: text as Excel shows it)."""
     rows: int
     """Data rows found in the Bills sheets."""
     stated_rows: int | None
     """The Report's "Bills exported"."""
+    legacy: bool = False
+    """The rows match the hash as version 0.1.0 computed it (text as stored, escapes undecoded)."""
+    problems: tuple[str, ...] = ()
+    """Other disagreements (a filter list sheet that no longer matches its count or SHA-256)."""
 
     @property
     def ok(self) -> bool:
-        """True when the rows hash to the stated value (and their count agrees)."""
-        return self.expected == self.actual and self.stated_rows in (None, self.rows)
+        """True when the rows hash to the stated value, their count agrees and nothing fails."""
+        return (
+            (self.expected == self.actual or self.legacy)
+            and self.stated_rows in (None, self.rows)
+            and not self.problems
+        )
 
 
 def _bill_sheet_order(title: str) -> int:
-    m = re.fullmatch(rf"{BILLS_TITLE} \((\d+)\)", title)
+    m = re.fullmatch(r".* \((\d+)\)", title)
     return int(m.group(1)) if m else 1
 
 
-def _hash_line(values: Sequence[Any]) -> bytes:
-    return ("\t".join(canonical_text(v) for v in values) + "\n").encode("utf-8")
+def _hash_line(values: Sequence[Any], decode: bool = True) -> bytes:
+    texts = (canonical_text(excel_text(v) if decode and isinstance(v, str) else v) for v in values)
+    return ("\t".join(texts) + "\n").encode("utf-8", "surrogatepass")
 
 
 def _fit(values: Sequence[Any], width: int) -> list[Any]:
@@ -1118,11 +1493,18 @@ def _fit(values: Sequence[Any], width: int) -> list[Any]:
     return row + [None] * (width - len(row))
 
 
-def _rehash(wb: Any) -> tuple[str, int]:
+def _rehash(wb: Any) -> tuple[str, int, str]:
+    """``(row hash, data rows, row hash as version 0.1.0 computed it)``."""
     digest = hashlib.sha256()
+    legacy = hashlib.sha256()
     width = -1
     rows = 0
     note_pending = False
+
+    def add(row: Sequence[Any]) -> None:
+        digest.update(_hash_line(row))
+        legacy.update(_hash_line(row, decode=False))
+
     titles = sorted((t for t in wb.sheetnames if _is_bill_sheet(t)), key=_bill_sheet_order)
     for title in titles:
         values_iter = wb[title].iter_rows(values_only=True)
@@ -1132,19 +1514,19 @@ def _rehash(wb: Any) -> tuple[str, int]:
         if width < 0:
             header_row = _fit(header, 0)
             width = len(header_row)
-            digest.update(_hash_line(header_row))
+            add(header_row)
         for values in values_iter:
             row = _fit(values, width)
             if rows == 0 and not note_pending and row[:1] == [EMPTY_NOTE] and not any(row[1:]):
                 note_pending = True  # the empty export's note: hashed only if rows follow it
                 continue
             if note_pending:
-                digest.update(_hash_line(_fit([EMPTY_NOTE], width)))
+                add(_fit([EMPTY_NOTE], width))
                 rows += 1
                 note_pending = False
-            digest.update(_hash_line(row))
+            add(row)
             rows += 1
-    return digest.hexdigest(), rows
+    return digest.hexdigest(), rows, legacy.hexdigest()
 
 
 def _open_workbook(path: Path) -> Any:
@@ -1154,6 +1536,90 @@ def _open_workbook(path: Path) -> Any:
         raise ExportError(f"{path}: no such file") from None
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike
         raise ExportError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+
+
+def _report_items(wb: Any) -> dict[str, Any]:
+    """Column B of the Report by column A (the first row of each label)."""
+    stated: dict[str, Any] = {}
+    for values in wb[REPORT_TITLE].iter_rows(max_col=2, values_only=True):
+        if values and isinstance(values[0], str) and len(values) > 1:
+            stated.setdefault(values[0], values[1])
+    return stated
+
+
+def _read_filter_list(wb: Any, key: str, ref: Mapping[str, Any]) -> tuple[list[Any], list[str]]:
+    """A filter list from its sheets, and what disagrees with its reference."""
+    sheets = ref.get("sheets")
+    if not isinstance(sheets, list) or not sheets:
+        return [], [f"the filter's {key} names no sheet"]
+    values: list[Any] = []
+    for title in sheets:
+        if not isinstance(title, str) or title not in wb.sheetnames:
+            return [], [f"the filter's {key}: sheet {title!r} is missing"]
+        rows = wb[title].iter_rows(values_only=True)
+        header = [h for h in next(rows, ()) if h is not None]
+        for row in rows:
+            cells = [excel_text(v) if isinstance(v, str) else v for v in row[: len(header)]]
+            if not any(c is not None for c in cells):
+                continue
+            values.append(cells if len(header) > 1 else cells[0])
+    problems = []
+    if ref.get("count") != len(values):
+        problems.append(
+            f"the filter's {key}: the Report states {ref.get('count')} values, "
+            f"the sheet(s) hold {len(values):,}"
+        )
+    if ref.get("sha256") != _list_sha256(values):
+        problems.append(f"the filter's {key}: the values do not match their SHA-256")
+    return values, problems
+
+
+def _filter_from_workbook(wb: Any, path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    """The Report's filter as a dict with its lists put back, and what disagrees (if anything).
+
+    None (and no problem) when the Report's filter is not valid JSON: files of version 0.1.0
+    cut a long filter at Excel's cell limit.
+    """
+    if REPORT_TITLE not in wb.sheetnames:
+        raise ExportError(f"{path}: not an Agent Bill Viewer export (no Report sheet)")
+    text = _report_items(wb).get(FILTER_JSON_LABEL)
+    if not isinstance(text, str):
+        return None, []
+    try:
+        data = json.loads(excel_text(text))
+    except ValueError:
+        return None, []
+    if not isinstance(data, dict):
+        return None, []
+    problems: list[str] = []
+    for key, value in list(data.items()):
+        if isinstance(value, dict):
+            data[key], trouble = _read_filter_list(wb, key, value)
+            problems += trouble
+    return data, problems
+
+
+def read_export_filter(path: Path | str) -> BillFilter:
+    """The filter an export was made with, from its Report (lists on "Filter ..." sheets included).
+
+    Raises:
+        ExportError: Not a readable export, no valid filter JSON, or a filter list sheet that
+            does not match the count and SHA-256 the Report states.
+    """
+    path = Path(path)
+    wb = _open_workbook(path)
+    try:
+        data, problems = _filter_from_workbook(wb, path)
+    finally:
+        wb.close()
+    if data is None:
+        raise ExportError(f"{path}: the Report's {FILTER_JSON_LABEL!r} is not valid JSON")
+    if problems:
+        raise ExportError(f"{path}: " + "; ".join(problems))
+    try:
+        return BillFilter.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise ExportError(f"{path}: the Report's filter is not a valid filter ({exc})") from None
 
 
 def recompute_sha256(path: Path | str) -> str:
@@ -1168,6 +1634,9 @@ def recompute_sha256(path: Path | str) -> str:
 def verify_xlsx(path: Path | str) -> VerifyResult:
     """Compare the Report's row hash with the rows now in the workbook.
 
+    Also checks the filter lists an export keeps on "Filter ..." sheets against the count and
+    SHA-256 the Report's filter JSON states for them.
+
     Raises:
         ExportError: The file is not a readable workbook or not an export of this application.
     """
@@ -1176,15 +1645,21 @@ def verify_xlsx(path: Path | str) -> VerifyResult:
     try:
         if REPORT_TITLE not in wb.sheetnames:
             raise ExportError(f"{path}: not an Agent Bill Viewer export (no Report sheet)")
-        stated: dict[str, Any] = {}
-        for values in wb[REPORT_TITLE].iter_rows(max_col=2, values_only=True):
-            if values and isinstance(values[0], str) and len(values) > 1:
-                stated.setdefault(values[0], values[1])
+        stated = _report_items(wb)
         expected = stated.get(HASH_LABEL)
         if not isinstance(expected, str):
             raise ExportError(f"{path}: the Report sheet states no {HASH_LABEL!r}")
         count = stated.get(EXPORTED_LABEL)
-        actual, rows = _rehash(wb)
+        actual, rows, legacy = _rehash(wb)
+        _data, problems = _filter_from_workbook(wb, path)
     finally:
         wb.close()
-    return VerifyResult(path, expected, actual, rows, count if isinstance(count, int) else None)
+    return VerifyResult(
+        path,
+        expected,
+        actual,
+        rows,
+        count if isinstance(count, int) else None,
+        legacy=expected != actual and expected == legacy,
+        problems=tuple(problems),
+    )
