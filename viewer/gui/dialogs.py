@@ -54,8 +54,10 @@ def run_with_progress(
     def progressed(done: int, total: int) -> None:
         if total:
             dialog.setValue(int(1000 * min(done, total) / total))
-            if unit == "bytes":
+            if unit == "bytes":  # the importer counts each byte twice: hashing, then reading
                 dialog.setLabelText(f"{title}: {done / 2 / 1e6:,.1f} of {total / 2 / 1e6:,.1f} MB")
+            elif runner.phase and runner.phase != unit:
+                dialog.setLabelText(f"{title}: {runner.phase}, {done:,} of {total:,} read")
             else:
                 dialog.setLabelText(f"{title}: {done:,} of {total:,} {unit}")
 

@@ -41,11 +41,13 @@ from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import queries
 from viewer.data.db import Database, open_database
+from viewer.data.export_sheets import investigation_sheet_specs
 from viewer.data.exporter import export_xlsx
 from viewer.data.importer import import_paths
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text, run_with_progress
 from viewer.gui.filter_panel import FilterPanel
+from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.workers import BackgroundCall, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -148,7 +150,7 @@ class MainWindow(QMainWindow):
         self.details_dock.setWidget(self.details)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
 
-        self.investigation: Any = None
+        self.investigation: InvestigationPanel | None = None
         self._investigated: BillFilter | None = None
         self._add_investigation()
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -184,10 +186,6 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _add_investigation(self) -> None:
-        try:
-            from viewer.gui.investigation import InvestigationPanel
-        except ImportError:  # the investigation views are optional in a trimmed build
-            return
         self.investigation = InvestigationPanel(self._db)
         self.tabs.addTab(self.investigation, "Investigation")
         self.investigation.bills_selected.connect(self.show_bills)
@@ -763,6 +761,9 @@ class MainWindow(QMainWindow):
         extra = self._extra_sheets
 
         def work(progress: Any, cancel: Any) -> Any:
+            runner.phase = "agent states for the Summary and Anomalies sheets"
+            sheets = extra(db, f, cancel, progress)
+            runner.phase = "bills"
             return export_xlsx(
                 db,
                 f,
@@ -772,7 +773,7 @@ class MainWindow(QMainWindow):
                 progress=progress,
                 cancel=cancel,
                 filter_sentence=sentence,
-                extra_sheets=extra(db, f, cancel),
+                extra_sheets=sheets,
             )
 
         runner = TaskRunner(work, self, "export")
@@ -786,16 +787,18 @@ class MainWindow(QMainWindow):
         runner.start()
 
     @staticmethod
-    def _extra_sheets(db: Database, f: BillFilter, cancel: Any) -> list[Any]:
-        try:
-            from viewer.data.export_sheets import investigation_sheet_specs
-        except ImportError:
-            return []
-        return investigation_sheet_specs(db, f, cancel=cancel)
+    def _extra_sheets(db: Database, f: BillFilter, cancel: Any, progress: Any) -> list[Any]:
+        return investigation_sheet_specs(db, f, cancel=cancel, progress=progress)
 
     def _export_done(self, result: Any) -> None:
         self.export_finished.emit(result)
-        self.statusBar().showMessage(f"Exported {result.rows:,} bills to {result.path}", 20000)
+        msg = f"Exported {result.rows:,} bills to {result.path}."
+        if result.cut_cells:
+            msg += (
+                f" {result.cut_cells:,} cell(s) longer than Excel allows were cut and marked "
+                "(counted on the Report sheet)."
+            )
+        self.statusBar().showMessage(msg, 20000)
 
     def _export_failed(self, message: str) -> None:
         self.export_finished.emit(None)

@@ -94,6 +94,8 @@ class TaskRunner(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.cancelled.connect(self._on_cancelled)
         self.running = False
+        self.phase = ""
+        """What the work is doing now, in words (set by the work; read with each progress)."""
 
     def start(self) -> None:
         """Start the work on its own thread."""
