@@ -7,12 +7,20 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from viewer.cli import main
 from viewer.core.filters import BillFilter
-from viewer.core.states import AnomalyKind, StateKind, summary_table
+from viewer.core.states import (
+    AgentChange,
+    AnomalyKind,
+    StateBill,
+    StateKind,
+    reconstruct,
+    summary_table,
+)
 from viewer.core.tasks import Cancelled, CancelToken
 from viewer.core.timefmt import to_epoch
 from viewer.data import investigate
@@ -202,8 +210,55 @@ def test_changes_between_two_moments(gen_db: Database) -> None:
     changes = investigate.changes_between(gen_db, BillFilter(), t1, t2)
     assert changes and all(c.changed or c.started for c in changes)
     assert all(t1 < iv.start <= t2 for c in changes for iv in c.started)
+    # what ended in between: active before, no longer active at the second moment
+    ended = [(c, iv) for c in changes for iv in c.ended]
+    assert ended
+    assert all(t1 < iv.end <= t2 and iv.start < iv.end for _, iv in ended)
+    assert all(not iv.contains(t2) for _, iv in ended)
+    assert all(c.eventful for c in changes)
     every = investigate.changes_between(gen_db, BillFilter(), t1, t2, only_changed=False)
     assert len(every) == sql(gen_db, "SELECT count(DISTINCT agent_id) FROM bill")[0][0]
+    assert [c for c in every if c.eventful] == changes
+
+    # the same answer as the states of a period holding both moments (what began may end
+    # later there: bills after the second moment are read too)
+    def key(c: AgentChange) -> tuple[Any, ...]:
+        return (
+            [(iv.kind, iv.start, iv.bill_pks[0]) for iv in c.started],
+            [(iv.kind, iv.end, iv.bill_pks) for iv in c.ended],
+        )
+
+    result = investigate.agent_states(gen_db, BillFilter(time_from=FROM, time_to=TO))
+    assert {c.agent: key(c) for c in result.changes(t1, t2)} == {
+        c.agent: key(c) for c in changes if c.agent in result.by_agent()
+    }
+
+
+def test_changes_list_an_agent_whose_only_change_is_an_ended_interval() -> None:
+    def bill(pk: int, agent: str, begin: str, end: str, op: int, cause: int, call: str = ""):
+        day = "2026-11-02 "
+        return StateBill(
+            pk, agent, to_epoch(day + begin), to_epoch(day + end), op, "65535", cause, call, "9", 5
+        )
+
+    rows = [
+        bill(1, "A1", "08:00:00", "08:00:00", 1, 65535),
+        bill(2, "A1", "09:20:00", "09:30:00", 60, 0, "c1"),
+        bill(3, "A1", "09:22:00", "09:24:00", 38, 65535, "c1"),
+        bill(4, "A1", "17:00:00", "17:00:00", 0, 258),
+        bill(5, "B2", "08:00:00", "08:00:00", 1, 65535),
+        bill(6, "B2", "09:00:00", "10:00:00", 3, 1),
+        bill(7, "B2", "17:00:00", "17:00:00", 0, 258),
+    ]
+    window = investigate.Window(None, None, None, None, None)
+    inv = investigate.Investigation(BillFilter(), None, None, window, list(reconstruct(rows)))
+    t1, t2 = to_epoch("2026-11-02 09:23:00"), to_epoch("2026-11-02 09:25:00")
+    (change,) = inv.changes(t1, t2)  # B2 stays busy: left out
+    assert change.agent == "A1"
+    assert not change.changed and change.started == ()
+    assert [(iv.kind, iv.bill_pks) for iv in change.ended] == [(StateKind.HELD, (3,))]
+    assert change.before.kind is change.after.kind is StateKind.CONVERSATION
+    assert len(inv.changes(t1, t2, only_changed=False)) == 2
 
 
 def test_progress_and_cancel(gen_db: Database) -> None:

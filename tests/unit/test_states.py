@@ -9,6 +9,9 @@ import pytest
 
 from viewer.core.states import (
     ALL_REASONS,
+    BUSY_REST_LABEL,
+    BUSY_REST_REASON,
+    PIECE_JOIN_SECONDS,
     AgentStates,
     AnomalyKind,
     Interval,
@@ -643,3 +646,316 @@ def test_overlapping_matches_a_plain_scan() -> None:
         StateKind.SIGNED_IN,
         StateKind.OTHER,
     ]
+
+
+# --- conversation pieces far apart -------------------------------------------------------------
+
+
+def test_pieces_of_one_call_far_apart_are_two_conversations() -> None:
+    # pieces 10-300 s (reason 1) and 2000-2100 s (reason 0) of one call, a busy at 500-900 s
+    b = Bills()
+    first = b.add(60, "00:00:10", "00:05:00", cause=1, call="c1", sn="")
+    busy = b.add(3, "00:08:20", "00:15:00", cause=1, sn="")
+    last = b.add(60, "00:33:20", "00:35:00", cause=0, call="c1", sn="")
+    st = b.rebuild()
+    one, two = kinds(st, StateKind.CONVERSATION)
+    assert (one.start, one.end, one.bill_pks, one.open_ended) == (
+        at("00:00:10"),
+        at("00:05:00"),
+        (first,),
+        True,
+    )
+    assert (two.start, two.end, two.bill_pks, two.open_ended) == (
+        at("00:33:20"),
+        at("00:35:00"),
+        (last,),
+        False,
+    )
+    a = only(st.anomalies)  # no overlap with the busy bill
+    assert (a.kind, a.bill_pks, a.start, a.end) == (
+        AnomalyKind.NO_FINAL_PIECE,
+        (first,),
+        at("00:00:10"),
+        at("00:05:00"),
+    )
+    assert only(kinds(st, StateKind.BUSY)).bill_pks == (busy,)
+    row = summarise([st]).rows[0]
+    assert (row.conversations, row.conversation) == (2, 290 + 100)
+    assert state_at(st, at("00:10")).kind is StateKind.BUSY
+
+
+@pytest.mark.parametrize(
+    ("second_begin", "joined"),
+    [
+        ("10:05:00", True),  # on the grid mark: contiguous
+        ("10:04:50", True),  # overlapping
+        ("10:05:05", True),  # PIECE_JOIN_SECONDS after the joined end
+        ("10:05:06", False),  # one second more
+        ("10:10:00", False),  # a whole five-minute piece missing
+    ],
+)
+def test_piece_joins_within_the_tolerance_only(second_begin: str, joined: bool) -> None:
+    assert PIECE_JOIN_SECONDS == 5
+    b = Bills()
+    p1 = b.add(60, "10:02", "10:05", cause=1, call="c1", sn="")
+    p2 = b.add(60, second_begin, "10:12", cause=0, call="c1", sn="")
+    st = b.rebuild()
+    convs = kinds(st, StateKind.CONVERSATION)
+    if joined:
+        conv = only(convs)
+        assert (conv.start, conv.end, conv.bill_pks) == (at("10:02"), at("10:12"), (p1, p2))
+        assert st.anomalies == []
+    else:
+        assert [c.bill_pks for c in convs] == [(p1,), (p2,)]
+        a = only(st.anomalies)
+        assert (a.kind, a.bill_pks) == (AnomalyKind.NO_FINAL_PIECE, (p1,))
+
+
+def test_pieces_with_no_call_id_join_only_when_contiguous() -> None:
+    b = Bills()
+    p1 = b.add(60, "10:00", "10:05", cause=1, sn="")
+    p2 = b.add(60, "10:16:40", "10:18", cause=1, sn="")  # 700 s later
+    p3 = b.add(60, "10:18", "10:20", cause=0, sn="")  # contiguous: joins
+    p4 = b.add(60, "10:30", "10:35", cause=1, sn="")
+    p5 = b.add(60, "10:35:02", "10:36", cause=0, sn="")  # 2 s later: no call ID, no join
+    st = b.rebuild()
+    convs = kinds(st, StateKind.CONVERSATION)
+    assert [c.bill_pks for c in convs] == [(p1,), (p2, p3), (p4,), (p5,)]
+    assert [(a.kind, a.bill_pks) for a in st.anomalies] == [
+        (AnomalyKind.NO_FINAL_PIECE, (p1,)),
+        (AnomalyKind.NO_FINAL_PIECE, (p4,)),
+    ]
+    assert "(no call ID)" in st.anomalies[0].message
+
+
+def test_piece_with_no_call_id_does_not_join_a_call() -> None:
+    b = Bills()
+    p1 = b.add(60, "10:00", "10:05", cause=1, call="c1", sn="")
+    p2 = b.add(60, "10:05", "10:06", cause=0, sn="")
+    st = b.rebuild()
+    assert [c.bill_pks for c in kinds(st, StateKind.CONVERSATION)] == [(p1,), (p2,)]
+    assert anomaly_kinds(st) == [AnomalyKind.NO_FINAL_PIECE]
+
+
+def test_last_piece_within_the_tolerance_of_the_end_read_is_not_an_anomaly() -> None:
+    b = Bills()
+    b.add(60, "10:00", "10:05", cause=1, call="c1", sn="")
+    # the next piece may begin up to PIECE_JOIN_SECONDS after 10:05, past what was read
+    assert b.rebuild(until=at("10:05:03")).anomalies == []
+    assert anomaly_kinds(b.rebuild(until=at("10:05:06"))) == [AnomalyKind.NO_FINAL_PIECE]
+
+
+# --- sessions re-paired ------------------------------------------------------------------------
+
+
+def test_sessions_with_no_logon_sn_are_paired_in_time_order() -> None:
+    # sessions 0-1000 s and 5000-9000 s with an empty logon_sn
+    b = Bills()
+    in1 = b.add(1, "00:00:00", sn="")
+    out1 = b.add(0, "00:16:40", cause=258, sn="")
+    in2 = b.add(1, "01:23:20", sn="")
+    out2 = b.add(0, "02:30:00", cause=258, sn="")
+    st = b.rebuild()
+    one, two = kinds(st, StateKind.SIGNED_IN)
+    assert (one.start, one.end, one.bill_pks, one.open_ended) == (
+        at("00:00"),
+        at("00:16:40"),
+        (in1, out1),
+        False,
+    )
+    assert (two.start, two.end, two.bill_pks, two.open_ended) == (
+        at("01:23:20"),
+        at("02:30"),
+        (in2, out2),
+        False,
+    )
+    assert st.anomalies == []
+    assert summarise([st]).rows[0].signed_in == 1000 + 4000
+    m = state_at(st, at("00:50"))
+    assert (m.kind, m.since) == (StateKind.SIGNED_OUT, at("00:16:40"))
+    m = state_at(st, at("01:40"))
+    assert (m.kind, m.since, m.session_start) == (StateKind.IDLE, at("01:23:20"), at("01:23:20"))
+
+
+def test_re_login_at_the_second_of_the_sign_out() -> None:
+    b = Bills()
+    b.add(1, "08:00", sn="")
+    b.add(0, "12:00", cause=259, sn="")  # logs out before re-login
+    b.add(1, "12:00", sn="")
+    b.add(0, "17:00", cause=258, sn="")
+    st = b.rebuild()
+    spans = [(s.start, s.end) for s in kinds(st, StateKind.SIGNED_IN)]
+    assert spans == [(at("08:00"), at("12:00")), (at("12:00"), at("17:00"))]
+    assert st.anomalies == []
+
+
+def test_a_logon_sn_used_again_after_its_sign_out_is_a_new_session() -> None:
+    b = Bills()
+    b.add(1, "08:00", sn="7")
+    b.add(0, "09:00", cause=258, sn="7")
+    b.add(1, "10:00", sn="7")
+    b.add(0, "11:00", cause=258, sn="7")
+    st = b.rebuild()
+    assert [(s.start, s.end) for s in kinds(st, StateKind.SIGNED_IN)] == [
+        (at("08:00"), at("09:00")),
+        (at("10:00"), at("11:00")),
+    ]
+    assert st.anomalies == []
+    assert summarise([st]).rows[0].signed_in == 7200
+
+
+def test_sign_out_before_its_sign_in() -> None:
+    b = Bills()
+    logout = b.add(0, "08:00", cause=258, sn="7")
+    login = b.add(1, "09:00", sn="7")
+    busy = b.add(3, "09:10", "09:20", cause=1, sn="7")
+    st = b.rebuild()
+    s = only(kinds(st, StateKind.SIGNED_IN))
+    # no usable end: up to the session's last bill, open-ended
+    assert (s.start, s.end, s.open_ended) == (at("09:00"), at("09:20"), True)
+    assert s.bill_pks == (login, logout)
+    a = only(st.anomalies)
+    assert a.kind is AnomalyKind.SIGN_OUT_BEFORE_SIGN_IN
+    assert (a.start, a.end, a.bill_pks) == (at("08:00"), at("09:00"), (logout, login))
+    assert "signed out at 2026-11-02 08:00:00, before its sign-in" in a.message
+    assert busy in summarise([st]).bill_pks("A1", "busy")
+
+
+def test_sign_out_and_sign_in_of_one_logon_sn_at_the_same_second() -> None:
+    b = Bills()
+    b.add(0, "08:00", cause=258, sn="7")
+    b.add(1, "08:00", sn="7")
+    st = b.rebuild()
+    s = only(kinds(st, StateKind.SIGNED_IN))
+    assert (s.start, s.end) == (at("08:00"), at("08:00"))
+    assert st.anomalies == []
+
+
+def test_bills_with_no_logon_sn_belong_to_the_open_session_with_none() -> None:
+    b = Bills()
+    login = b.add(1, "08:00", sn="")
+    busy = b.add(3, "09:00", "09:10", cause=1, sn="")
+    b.add(1, "10:00", sn="101")
+    b.add(0, "11:00", cause=258, sn="101")
+    st = b.rebuild()
+    first, _second = kinds(st, StateKind.SIGNED_IN)
+    assert (first.start, first.end, first.open_ended) == (at("08:00"), at("09:10"), True)
+    a = only(st.anomalies)
+    assert (a.kind, a.bill_pks, a.end) == (AnomalyKind.NO_SIGN_OUT, (login, busy), at("09:10"))
+
+
+# --- idle since with overlapping states --------------------------------------------------------
+
+
+def test_idle_since_the_latest_end_of_overlapping_states() -> None:
+    # busy 100-500 s with a work bill 200-300 s inside it: idle from 500 s, not 300 s
+    b = Bills()
+    b.add(1, "00:00:00")
+    busy = b.add(3, "00:01:40", "00:08:20", cause=1)
+    b.add(27, "00:03:20", "00:05:00", cause=0)
+    b.add(0, "01:00", cause=258)
+    st = b.rebuild()
+    assert anomaly_kinds(st) == [AnomalyKind.OVERLAP]
+    m = state_at(st, at("00:10"))
+    assert (m.kind, m.since) == (StateKind.IDLE, at("00:08:20"))
+    assert state_at(st, at("00:04")).bill_pks == (busy,)
+    m = state_at(st, at("00:06"))  # the work ended, the busy goes on
+    assert (m.kind, m.since) == (StateKind.BUSY, at("00:01:40"))
+
+
+def test_idle_since_ignores_states_ending_after_the_moment_or_before_the_session() -> None:
+    b = Bills()
+    b.add(1, "08:00", sn="1")
+    b.add(26, "08:10", "08:20", cause=0, sn="1")
+    b.add(0, "09:00", cause=258, sn="1")
+    b.add(1, "10:00", sn="2")
+    b.add(3, "10:05", "10:10", cause=1, sn="2")
+    b.add(27, "10:30", "10:40", cause=0, sn="2")
+    b.add(0, "12:00", cause=258, sn="2")
+    st = b.rebuild()
+    assert (state_at(st, at("10:02")).since) == at("10:00")  # the rest was in session 1
+    assert (state_at(st, at("10:20")).since) == at("10:10")
+    assert (state_at(st, at("11:00")).since) == at("10:40")
+
+
+# --- what ended between two moments ------------------------------------------------------------
+
+
+def test_changes_between_lists_what_ended() -> None:
+    b, pks = _day()
+    st = b.rebuild()
+    change = changes_between(st, at("09:05"), at("09:25"))
+    assert [iv.bill_pks for iv in change.ended] == [(pks["busy"],), (pks["held"],)]
+    assert [iv.kind for iv in change.started] == [StateKind.CONVERSATION, StateKind.HELD]
+    # the hold began and ended in between: in both lists
+    change = changes_between(st, at("09:21"), at("09:29"))
+    assert [iv.kind for iv in change.started] == [StateKind.HELD]
+    assert [iv.kind for iv in change.ended] == [StateKind.HELD]
+    assert not change.changed and change.eventful  # still in the same conversation
+    # by end time; ending exactly at the second moment counts, at the first does not
+    change = changes_between(st, at("09:10"), at("09:30"))
+    assert [iv.kind for iv in change.ended] == [StateKind.HELD, StateKind.CONVERSATION]
+    assert (change.before.kind, change.after.kind) == (StateKind.IDLE, StateKind.IDLE)
+    assert change.changed  # idle since 09:10, then idle since 09:30
+    # moments given in either order
+    assert changes_between(st, at("09:25"), at("09:05")).ended == (
+        changes_between(st, at("09:05"), at("09:25")).ended
+    )
+    quiet = changes_between(st, at("10:00"), at("11:00"))
+    assert quiet.started == quiet.ended == () and not quiet.eventful
+
+
+def test_instants_are_only_started() -> None:
+    b = Bills()
+    b.add(1, "08:00")
+    marker = b.add(30, "10:00", obj="9001")
+    b.add(0, "17:00", cause=258)
+    st = b.rebuild()
+    change = changes_between(st, at("09:00"), at("11:00"))
+    assert [iv.bill_pks for iv in change.started] == [(marker,)]
+    assert change.ended == ()
+    d = change.as_dict()
+    assert d["started"][0]["state"] == "forced" and d["ended"] == []
+    assert d["before"]["state"] == "idle" and d["changed"] is False
+
+
+# --- busy reason 4 ----------------------------------------------------------------------------
+
+
+def test_busy_reason_4_rest_stays_busy_labelled_as_rest() -> None:
+    b = Bills()
+    b.add(1, "08:00")
+    b.add(3, "09:00", "09:10", cause=4)
+    b.add(26, "10:00", "10:20", cause=4, obj="A1")  # a site's rest reason 4: not the same
+    b.add(0, "17:00", cause=258)
+    st = b.rebuild()
+    busy = only(kinds(st, StateKind.BUSY))
+    assert (busy.reason, busy.label) == (BUSY_REST_REASON, BUSY_REST_LABEL)
+    assert BUSY_REST_LABEL == "Busy 4 (rest)"
+    assert state_at(st, at("09:05")).label == "Busy 4 (rest)"
+    s = summarise([st])
+    row = s.rows[0]
+    assert (row.busy, row.rest) == ({4: 600}, {4: 1200})
+    assert s.reason_label(StateKind.BUSY, 4) == "Busy 4 (rest)"
+    assert s.reason_label(StateKind.REST, 4) == "Rest reason 4"
+    header, _ = summary_table(s)
+    assert "Busy 4 (rest)" in header
+    assert "Rest: Rest reason 4 [4]" in header
+
+
+# --- forced markers with no end time -----------------------------------------------------------
+
+
+def test_forced_markers_with_no_end_time_are_instants() -> None:
+    b = Bills()
+    b.add(1, "08:00", sn="1")
+    kick = b.add(29, "11:00", OPEN, obj="9001", sn="1")
+    out = b.add(0, "11:00", OPEN, cause=257, sn="1")
+    b.add(1, "+1 08:00", sn="2")  # the next bill, the next morning
+    b.add(0, "+1 17:00", cause=258, sn="2")
+    st = b.rebuild()
+    forced = only(kinds(st, StateKind.FORCED))
+    assert (forced.start, forced.end, forced.bill_pks) == (at("11:00"), at("11:00"), (kick, out))
+    a = only(st.anomalies)
+    assert (a.kind, a.start, a.end) == (AnomalyKind.FORCED_LOGOUT, at("11:00"), at("11:00"))
+    assert kinds(st, StateKind.SIGNED_IN)[0].end == at("11:00")

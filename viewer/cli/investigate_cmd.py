@@ -1,9 +1,14 @@
-"""``bill-viewer summary`` and ``bill-viewer at``: the investigation figures on the command line."""
+"""``bill-viewer summary`` and ``bill-viewer at``: the investigation figures on the command line.
+
+``bill-viewer at TIME --until TIME2`` prints what changed between two moments instead of the
+state at one.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +22,13 @@ from viewer.cli.common import (
 )
 from viewer.core.filters import BillFilter, parse_user_time
 from viewer.core.records import TIME_LABEL
-from viewer.core.states import DEFAULT_GAP_SECONDS, AgentMoment, StateKind, Summary
+from viewer.core.states import (
+    DEFAULT_GAP_SECONDS,
+    AgentChange,
+    AgentMoment,
+    StateKind,
+    Summary,
+)
 from viewer.core.timefmt import format_duration, from_epoch, to_epoch
 from viewer.data import investigate
 from viewer.data.labels import load_labels
@@ -168,9 +179,78 @@ def _moment_text(moments: list[AgentMoment], t: int) -> str:
     return f"{title}\n{_table(head, rows, {3})}\n"
 
 
+def _since_text(m: AgentMoment) -> str:
+    return from_epoch(m.since) if m.since is not None else "-"
+
+
+def _changes_text(changes: list[AgentChange], total: int, t1: int, t2: int) -> str:
+    """The agents whose state changed: a table of both states, then what began and ended."""
+    title = (
+        f"Changes between {from_epoch(t1)} and {from_epoch(t2)} ({TIME_LABEL}): "
+        f"{len(changes)} of {total} agent(s) changed."
+    )
+    head = ["Agent", "State at first moment", "Since", "State at second moment", "Since"]
+    rows = [
+        [c.agent, c.before.label, _since_text(c.before), c.after.label, _since_text(c.after)]
+        for c in changes
+    ]
+    parts = [title]
+    if changes:
+        parts.append(_table(head, rows, set()))
+    for c in changes:
+        events = [(iv.start, 0, "began", iv.label) for iv in c.started]
+        events.extend((iv.end, 1, "ended", iv.label) for iv in c.ended)
+        if not events:
+            continue
+        events.sort(key=lambda ev: (ev[0], ev[1]))
+        lines = [f"{c.agent}:"]
+        lines.extend(f"  {from_epoch(when)}  {verb}  {label}" for when, _, verb, label in events)
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
+    """``at TIME --until TIME2``: every agent whose state changed between the two moments."""
+    f = filter_from_args(args)
+    options = _options(args)
+    db = open_db_from(args, create=False)
+    try:
+        every = investigate.changes_between(
+            db, f, t1, t2, load_labels(db), only_changed=False, **options
+        )
+    finally:
+        db.close()
+    changes = [c for c in every if c.eventful]
+    if args.json:
+        data = {
+            "from": from_epoch(t1),
+            "to": from_epoch(t2),
+            "time_label": TIME_LABEL,
+            "filter": f.to_dict(),
+            "agents_total": len(every),
+            "agents_changed": len(changes),
+            "agents": [c.as_dict() for c in changes],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(_changes_text(changes, len(every), t1, t2))
+    return 0
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
+
+
 def cmd_at(args: argparse.Namespace) -> int:
-    """Print every agent's state at a moment and since when."""
+    """Print every agent's state at a moment and since when (or the changes up to ``--until``)."""
     t = _parse_time(args.time)
+    if args.moment_to:
+        words = list(args.moment_to)
+        if len(words) == 1 and _CLOCK.fullmatch(words[0]):
+            words.insert(0, from_epoch(t)[:10])  # a time of day: on TIME's day
+        t2 = _parse_time(words)
+        if t2 < t:
+            raise UsageError("--until must not be before TIME")
+        return _cmd_changes(args, t, t2)
     f = filter_from_args(args)
     options = _options(args)
     db = open_db_from(args, create=False)
@@ -226,10 +306,21 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "at",
-        help="every agent's state at a moment and since when",
+        help="every agent's state at a moment and since when, or what changed up to --until",
         description="Every agent of the filter and its state at TIME, since when, and what "
-        "else was going on (held call, internal help, ...).",
+        "else was going on (held call, internal help, ...). With --until TIME2: what changed "
+        "between TIME and TIME2: each agent whose state changed, its state at both moments "
+        "and what began or ended in between.",
     )
     p.add_argument("time", nargs="+", metavar="TIME", help="YYYY-MM-DD HH:MM[:SS]")
     _add_common(p)
+    p.add_argument(
+        "--until",
+        dest="moment_to",
+        nargs="+",
+        metavar="TIME2",
+        help="a second moment, YYYY-MM-DD HH:MM[:SS] (or HH:MM[:SS] on TIME's day): print "
+        "what changed between TIME and TIME2 (states at both moments, what began and what "
+        "ended in between)",
+    )
     p.set_defaults(handler=cmd_at)

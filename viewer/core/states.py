@@ -12,21 +12,33 @@ Input
 
 What each bill becomes (one :class:`Interval` per bill unless said otherwise)
     - type 1 (sign-in) and type 0 (sign-out) with the same ``logon_sn``: one ``SIGNED_IN``
-      interval from the sign-in's begin to the sign-out's begin;
-    - type 3: ``BUSY`` with its reason (reason 4 "the agent has a rest" stays busy: it is a busy
-      bill, shown under its own reason); type 26: ``REST`` with its reason; type 27: ``WORK``
-      (working/adjusting) with its reason; type 34: ``STUDY``;
+      interval from the sign-in's begin to the sign-out's begin. A sign-in that comes after the
+      sign-out of its ``logon_sn`` starts a new session (an empty ``logon_sn`` ties nothing: each
+      sign-in after a sign-out is a new login), except that a sign-in of a non-empty ``logon_sn``
+      whose only other login bill is an earlier sign-out is that sign-out's pair, recorded in the
+      wrong order: a ``SIGN_OUT_BEFORE_SIGN_IN`` anomaly pointing to both bills, and a session
+      from the sign-in to its last bill's end (``open_ended``). Bills with an empty ``logon_sn``
+      belong to the agent's open session of empty ``logon_sn``, if any (its last bill);
+    - type 3: ``BUSY`` with its reason. Reason 4 ("the agent has a rest") stays busy and is
+      labelled :data:`BUSY_REST_LABEL` ("Busy 4 (rest)"), see :data:`BUSY_REST_REASON` for why;
+      type 26: ``REST`` with its reason; type 27: ``WORK`` (working/adjusting) with its reason;
+      type 34: ``STUDY``;
     - types 4 and 60: conversation pieces. The pieces of one agent and one call join into one
-      ``CONVERSATION`` interval from the first piece's begin to the last piece's end: a piece joins
-      while no final piece (reason 0) has been seen, or when it begins before the joined end
-      (the type 4 and type 60 copies of one text chat). Pieces cut on the five-minute grid
-      (reason 1), across midnight too, therefore give one conversation;
+      ``CONVERSATION`` interval from the first piece's begin to the last piece's end. A piece
+      joins when it begins at or before the joined end (contiguous pieces; the type 4 and type 60
+      copies of one text chat), or, while no final piece (reason 0) has been seen and the call ID
+      is not empty, when it begins at most :data:`PIECE_JOIN_SECONDS` after the joined end.
+      Otherwise the piece starts a new conversation and the earlier one, if it has no final
+      piece, is closed with a ``NO_FINAL_PIECE`` anomaly. Pieces cut on the five-minute grid
+      (reason 1), across midnight too, therefore give one conversation; pieces with no call ID
+      join only when contiguous;
     - type 38: ``HELD``; type 40: ``INTERNAL_HELP``; type 10: ``THREE_PARTY``; types 58 and 59:
       ``CONFERENCE``; type 20: ``LISTENING`` (a QC inspector's bill; the object is the agent);
     - forced markers: types 29, 30, 31, sign-outs with cause 257 or 264 and busy bills with
       cause 2 or 3. Markers of one agent less than :data:`FORCED_MERGE_SECONDS` apart are one
       forced event (a type 31 bill and the busy bill it forces; a type 29 bill and the 257
-      sign-out): one ``FORCED`` interval (usually an instant) holding all their bills;
+      sign-out): one ``FORCED`` interval (usually an instant) holding all their bills. A marker
+      bill with no end time counts as an instant (it does not run on to the next bill);
     - any other type (transfers, media-server login, mute, ...): ``OTHER``, labelled with its
       operation type, so that every bill is reachable from some interval.
 
@@ -53,7 +65,8 @@ Edges of what was read
       sign-out runs on to ``until`` (``open_ended``, no anomaly) when ``until`` is given; with
       ``until=None`` it ends at its last bill's end with a ``NO_SIGN_OUT`` anomaly;
     - a conversation with no final piece ends at its last piece's end, ``open_ended``; it is a
-      ``NO_FINAL_PIECE`` anomaly unless its last piece reaches ``until`` (it goes on past it);
+      ``NO_FINAL_PIECE`` anomaly unless its last piece reaches ``until`` (within
+      :data:`PIECE_JOIN_SECONDS`: its next piece may lie past it);
     - a bill with no end time (an operation still open) ends where the agent's next bill begins,
       or at ``until``, or at its own begin, and is ``open_ended`` (no anomaly: the format allows
       it). An end before the begin is an ``END_BEFORE_BEGIN`` anomaly; the bill is taken as an
@@ -67,8 +80,15 @@ Gaps
 The state at a moment (:meth:`AgentStates.state_at`)
     An interval is active at ``t`` when ``start <= t < end`` (start inclusive, end exclusive).
     The main state is the active interval of the first kind in :data:`MAIN_KINDS`; otherwise
-    ``IDLE`` when a session is active (since the later of the session's start and the end of the
-    last main-state interval), else ``SIGNED_OUT`` (since the end of the last session).
+    ``IDLE`` when a session is active (since the later of the session's start and the latest end
+    among the main-state intervals that ended at or before ``t``; with overlapping states that is
+    the one that ended last, not the one that began last), else ``SIGNED_OUT`` (since the end of
+    the last session).
+
+What changed between two moments (:func:`changes_between`)
+    The states at both moments, the intervals that began in ``(t1, t2]`` (``started``) and those
+    that ended in ``(t1, t2]`` (``ended``: active at ``t1`` or begun after it, no longer active at
+    ``t2``; instants are only in ``started``).
 
 Summaries (:func:`summarise`)
     Intervals are clipped to the period ``[start, end)``. Signed-in time and conversation time
@@ -105,7 +125,10 @@ __all__ = [
     "AgentStates",
     "Anomaly",
     "AnomalyKind",
+    "BUSY_REST_LABEL",
+    "BUSY_REST_REASON",
     "Interval",
+    "PIECE_JOIN_SECONDS",
     "StateBill",
     "StateKind",
     "Summary",
@@ -126,6 +149,37 @@ DEFAULT_GAP_SECONDS = 1800
 
 FORCED_MERGE_SECONDS = 5
 """Forced markers of one agent at most this far apart are one forced event."""
+
+PIECE_JOIN_SECONDS = 5
+"""How far after the joined end a piece of a conversation with no final piece yet may begin and
+still join it (same agent, same non-empty call ID).
+
+The platform cuts a conversation into pieces on the five-minute grid (00:00, 00:05, ... 23:55):
+a reason-1 piece ends on a grid mark and the next piece begins on that same mark, so the pieces
+of one conversation are contiguous by construction. The tolerance only absorbs the platform
+stamping the end of one piece and the begin of the next a moment apart (sub-second times rounded
+to whole seconds, the two bills written one after the other): a few seconds. It is deliberately
+far below the 300 s grid step: a larger gap means a piece is missing or the call ID came back in
+a new conversation (transfer back, callback), and joining would invent talking time that no bill
+shows and hide the missing final piece. Such a gap closes the earlier conversation with a
+``NO_FINAL_PIECE`` anomaly instead, which points the user to the bills."""
+
+BUSY_REST_REASON = 4
+"""Busy reason 4, "The agent has a rest", stays a ``BUSY`` interval, labelled
+:data:`BUSY_REST_LABEL` ("Busy 4 (rest)") in intervals and in the summary's busy column.
+
+Why busy and not rest: the vendor table lists it as a reason of operation type 3 ("The agent
+indicates busy"), while rest proper is operation type 26 ("The agent rests", entered through
+CCC_REQUEST_REST_EX_Msg with the site's own rest reason; its object is a work ID). The platform
+recorded a busy operation, so the figures stay the sums of the bills: busy by reason is exactly
+the type 3 bills' time by reason code, which a user can check against the bills, and rest is
+exactly the type 26 bills' time. Folding it into the rest column would also collide with the
+site's own rest reason 4 (type 26 reason codes are site-defined, default 0) and would count a
+rest twice where a platform writes both bills for it. The label makes it plain that this busy
+time was a rest, so a reader can add it to rest where the site's practice wants that."""
+
+BUSY_REST_LABEL = "Busy 4 (rest)"
+"""The label of busy reason 4 (see :data:`BUSY_REST_REASON`)."""
 
 CONCURRENT_MEDIA = frozenset({1, 6, 17, 20, 50, 51, 52, 53, 54})
 """Text and chat media (text chat, email, message, leave-message, the chats): an agent may hold
@@ -219,6 +273,8 @@ MAIN_KINDS: tuple[StateKind, ...] = (
 )
 """Kinds that are "the" state at a moment, in priority order; the others are details."""
 
+_MAIN_SET = frozenset(MAIN_KINDS)
+
 
 class AnomalyKind(enum.StrEnum):
     """What is wrong or noteworthy in an agent's bills."""
@@ -232,6 +288,7 @@ class AnomalyKind(enum.StrEnum):
     FORCED_LOGOUT = "forced_logout"
     FORCED_STATE = "forced_state"
     END_BEFORE_BEGIN = "end_before_begin"
+    SIGN_OUT_BEFORE_SIGN_IN = "sign_out_before_sign_in"
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -249,6 +306,7 @@ _ANOMALY_TITLES: dict[AnomalyKind, str] = {
     AnomalyKind.FORCED_LOGOUT: "Forced logout",
     AnomalyKind.FORCED_STATE: "Forced state",
     AnomalyKind.END_BEFORE_BEGIN: "End before begin",
+    AnomalyKind.SIGN_OUT_BEFORE_SIGN_IN: "Sign-out before its sign-in",
 }
 
 
@@ -358,7 +416,9 @@ class _Namer:
         """The label of a simple interval (cached under ``(op_type, reason)``)."""
         title = codes.explain_op_type(op_type).text if kind is StateKind.OTHER else kind.title
         text = "" if op_type in _NO_REASON_TYPES else self.reason_text(op_type, reason)
-        if not text:
+        if op_type == 3 and reason == BUSY_REST_REASON:
+            out = BUSY_REST_LABEL
+        elif not text:
             out = title
         elif text.lower().startswith(title.lower()):
             out = text
@@ -439,9 +499,9 @@ def reconstruct_agent(
 def _open_end(rows: Sequence[Sequence[Any]], i: int, until: int | None) -> int:
     """Where a bill with no end time ends: the next later bill's begin, else ``until``."""
     begin = rows[i][2]
-    for row in rows[i + 1 :]:
-        if row[2] > begin:
-            return int(row[2])
+    for j in range(i + 1, len(rows)):
+        if rows[j][2] > begin:
+            return int(rows[j][2])
     return until if until is not None and until > begin else begin
 
 
@@ -464,7 +524,9 @@ def _rebuild(
     anomalies: list[Anomaly] = []
     convs: dict[Any, list[Any]] = {}
     conv_list: list[list[Any]] = []
-    sessions: dict[Any, list[Any]] = {}
+    tolerance = PIECE_JOIN_SECONDS
+    sessions: dict[Any, list[Any]] = {}  # the latest session of each logon_sn
+    session_list: list[list[Any]] = []
     forced: list[tuple[Any, ...]] = []
     gaps: list[tuple[Any, ...]] = []
     cur_sn: Any = None
@@ -513,18 +575,30 @@ def _rebuild(
                 cur_s = sessions.get(key)  # type: ignore[assignment]
                 if cur_s is None:
                     # login begin, login pks, logout begin, logout pk, first begin, last end,
-                    # first pk, last pk, key
-                    cur_s = [None, (), None, None, b, e, pk, pk, key]
+                    # first pk, last pk, key, sign-out before its sign-in
+                    cur_s = [None, (), None, None, b, e, pk, pk, key, False]
                     sessions[key] = cur_s
+                    session_list.append(cur_s)
                 cur_sn = sn
+            if t == 1 and cur_s[2] is not None and (cur_s[0] is not None or not cur_s[8]):
+                # a sign-in after the sign-out of its logon_sn: a new login
+                cur_s = [None, (), None, None, b, e, pk, pk, cur_s[8], False]
+                sessions[cur_s[8]] = cur_s
+                session_list.append(cur_s)
             if e >= cur_s[5]:
                 cur_s[5] = e
                 cur_s[7] = pk
+        elif sessions:
+            blank = sessions.get("")
+            if blank is not None and blank[2] is None and e >= blank[5]:
+                # no logon_sn: a bill of the open session with no logon_sn
+                blank[5] = e
+                blank[7] = pk
         # what the bill says
         if t == 60 or t == 4:
             key = call or ""
             cv = convs.get(key)
-            if cv is not None and (not cv[3] or b <= cv[1]):
+            if cv is not None and (b <= cv[1] or (call and not cv[3] and b - cv[1] <= tolerance)):
                 if e > cv[1]:
                     cv[1] = e
                 cv[2].append(pk)
@@ -553,6 +627,19 @@ def _rebuild(
             if cur_s[0] is None:
                 cur_s[0] = b
                 cur_s[1] = (pk,)
+                if cur_s[2] is not None and cur_s[2] < b:
+                    cur_s[9] = True
+                    anomalies.append(
+                        Anomaly(
+                            agent,
+                            AnomalyKind.SIGN_OUT_BEFORE_SIGN_IN,
+                            f"Session {cur_s[8]} signed out at {from_epoch(cur_s[2])}, before "
+                            f"its sign-in at {from_epoch(b)}.",
+                            cur_s[2],
+                            b,
+                            (cur_s[3], pk),
+                        )
+                    )
             else:
                 cur_s[1] += (pk,)
                 anomalies.append(
@@ -583,9 +670,9 @@ def _rebuild(
                     )
                 )
             if c == 257 or c == 264:
-                forced.append((b, e, pk, t, c, o))
+                forced.append((b, b if open_end else e, pk, t, c, o))
         elif t in _FORCED_TYPES:
-            forced.append((b, e, pk, t, c, o))
+            forced.append((b, b if open_end else e, pk, t, c, o))
         else:
             label = label_cache.get((t, c))
             if label is None:
@@ -597,7 +684,7 @@ def _rebuild(
         gaps.append((covered, until, prev_pk, None))
 
     _add_conversations(agent, conv_list, until, namer, intervals, exclusive, anomalies)
-    session_ivs = _add_sessions(agent, sessions, since, until, intervals, anomalies)
+    session_ivs = _add_sessions(agent, session_list, since, until, intervals, anomalies)
     _add_gaps(agent, session_ivs, gaps, anomalies)
     _add_forced(agent, forced, namer, intervals, anomalies)
     _add_overlaps(agent, exclusive, anomalies)
@@ -628,7 +715,7 @@ def _add_conversations(
             head = heads[media] = namer.conversation(media, None)[:-1]
         label = f"{head}, call {call})" if call else head + ")"
         cut = not final
-        if cut and (until is None or end < until):
+        if cut and (until is None or end + PIECE_JOIN_SECONDS < until):
             anomalies.append(
                 Anomaly(
                     agent,
@@ -648,7 +735,7 @@ def _add_conversations(
 
 def _add_sessions(
     agent: str,
-    sessions: dict[Any, list[Any]],
+    sessions: list[list[Any]],
     since: int | None,
     until: int | None,
     intervals: list[Interval],
@@ -657,13 +744,11 @@ def _add_sessions(
     """Signed-in intervals from sign-ins and sign-outs tied by logon_sn (see module notes)."""
     if not sessions:
         return []
-    items = sorted(
-        sessions.values(), key=lambda s: (s[0] if s[0] is not None else s[4], s[4], s[6])
-    )
+    items = sorted(sessions, key=lambda s: (s[0] if s[0] is not None else s[4], s[4], s[6]))
     first_seen = min(s[4] for s in items)
     out: list[Interval] = []
     for n, s in enumerate(items):
-        login_b, login_pks, logout_b, logout_pk, first_b, last_e, first_pk, last_pk, key = s
+        login_b, login_pks, logout_b, logout_pk, first_b, last_e, first_pk, last_pk, key, inv = s
         sn_text = key or "(none)"
         open_ended = False
         if login_b is not None:
@@ -687,7 +772,10 @@ def _add_sessions(
                     (logout_pk,) if logout_pk is not None else (first_pk,),
                 )
             )
-        if logout_b is not None:
+        if inv:
+            # the sign-out lies before the sign-in (anomaly already reported): no usable end
+            end, open_ended = max(last_e, start), True
+        elif logout_b is not None:
             end = max(logout_b, start)
         elif until is not None and n == len(items) - 1:
             end, open_ended = max(until, last_e), True
@@ -891,18 +979,51 @@ class AgentChange(NamedTuple):
         agent: The agent's work number.
         before: The state at the first moment.
         after: The state at the second moment.
-        started: Intervals that began after the first moment and up to the second.
+        started: Intervals that began after the first moment and up to the second, by start.
+        ended: Intervals that ended after the first moment and up to the second (no longer
+            active at the second moment), by end; instants are only in ``started``. An interval
+            that began and ended in between is in both.
     """
 
     agent: str
     before: AgentMoment
     after: AgentMoment
     started: tuple[Interval, ...]
+    ended: tuple[Interval, ...] = ()
 
     @property
     def changed(self) -> bool:
         """Whether the main state differs (or was left and entered again in between)."""
         return not self.before.same_state(self.after)
+
+    @property
+    def eventful(self) -> bool:
+        """Whether anything changed: the main state, or an interval began or ended in between."""
+        return bool(self.started or self.ended) or self.changed
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (times as exported text)."""
+        return {
+            "agent": self.agent,
+            "changed": self.changed,
+            "before": self.before.as_dict(),
+            "after": self.after.as_dict(),
+            "started": [_interval_dict(iv) for iv in self.started],
+            "ended": [_interval_dict(iv) for iv in self.ended],
+        }
+
+
+def _interval_dict(iv: Interval) -> dict[str, Any]:
+    """An interval in JSON-ready form (times as exported text)."""
+    return {
+        "state": str(iv.kind),
+        "label": iv.label,
+        "reason": iv.reason,
+        "since": from_epoch(iv.start),
+        "until": from_epoch(iv.end),
+        "open_ended": iv.open_ended,
+        "bill_pks": list(iv.bill_pks),
+    }
 
 
 @dataclass(eq=False)
@@ -1030,16 +1151,22 @@ class AgentStates:
         )
 
     def _idle_since(self, t: int, session: Interval) -> int:
-        """When an idle agent became idle: the end of the last main state, or the sign-in."""
-        _, others, starts, _ = self._idx()
-        main = frozenset(MAIN_KINDS)
+        """When an idle agent became idle: the sign-in, or the latest end of a main state.
+
+        The latest end among the main-state intervals that ended in the session at or before
+        ``t`` (with overlapping states, the one that ended last, whichever began last).
+        """
+        _, others, starts, longest = self._idx()
+        main = _MAIN_SET
+        best = session.start
         j = bisect_right(starts, t) - 1
-        while j >= 0 and starts[j] >= session.start:
+        # an interval that begins at or before ``best - longest`` ends at or before ``best``
+        while j >= 0 and starts[j] > best - longest:
             iv = others[j]
-            if iv.kind in main and iv.end <= t:
-                return max(iv.end, session.start)
+            if best < iv.end <= t and iv.kind in main:
+                best = iv.end
             j -= 1
-        return session.start
+        return best
 
 
 def _touches(start: int, end: int, lo: int | None, hi: int | None) -> bool:
@@ -1057,10 +1184,19 @@ def state_at(states: AgentStates, t: int) -> AgentMoment:
 
 
 def changes_between(states: AgentStates, t1: int, t2: int) -> AgentChange:
-    """The agent's states at ``t1`` and ``t2`` and the intervals that began in ``(t1, t2]``."""
+    """The agent's states at ``t1`` and ``t2`` and the intervals that began or ended between.
+
+    ``started``: intervals with ``lo < start <= hi``; ``ended``: intervals with
+    ``lo < end <= hi`` and ``end > start`` (by end), where ``lo, hi`` are the two moments in
+    time order.
+    """
     lo, hi = (t1, t2) if t1 <= t2 else (t2, t1)
-    started = tuple(iv for iv in states.intervals if lo < iv.start <= hi)
-    return AgentChange(states.agent, states.state_at(t1), states.state_at(t2), started)
+    ivs = states.intervals
+    started = tuple(iv for iv in ivs if lo < iv.start <= hi)
+    ended = sorted((iv for iv in ivs if lo < iv.end <= hi and iv.end > iv.start), key=itemgetter(3))
+    return AgentChange(
+        states.agent, states.state_at(t1), states.state_at(t2), started, tuple(ended)
+    )
 
 
 def anomalies_in(
@@ -1359,9 +1495,13 @@ def summarise(
         (StateKind.REST, 26, rest_reasons),
     ):
         for r in reasons:
-            reason_labels[(kind, r)] = (
-                codes.NOT_USED_TEXT if r is None else codes.explain_reason(op_type, r, labels).text
-            )
+            if r is None:
+                text = codes.NOT_USED_TEXT
+            elif op_type == 3 and r == BUSY_REST_REASON:
+                text = BUSY_REST_LABEL
+            else:
+                text = codes.explain_reason(op_type, r, labels).text
+            reason_labels[(kind, r)] = text
     return Summary(start, end, rows, total, busy_reasons, rest_reasons, reason_labels, kept)
 
 
@@ -1375,8 +1515,10 @@ def _duration_cell(seconds: int, as_text: bool) -> Any:
 
 
 def _reason_title(summary: Summary, kind: StateKind, reason: int | None) -> str:
-    """A reason column's title, e.g. "Busy: Set busy by the agent [1]"."""
+    """A reason column's title, e.g. "Busy: Set busy by the agent [1]", "Busy 4 (rest)"."""
     label = summary.reason_label(kind, reason)
+    if kind is StateKind.BUSY and reason == BUSY_REST_REASON:
+        return label
     code = "" if reason is None or label.endswith(f"(code {reason})") else f" [{reason}]"
     return f"{kind.title}: {label}{code}"
 

@@ -299,9 +299,13 @@ class Investigation:
         return [s.state_at(t) for s in self.states]
 
     def changes(self, t1: int, t2: int, *, only_changed: bool = True) -> list[AgentChange]:
-        """Every agent's state at ``t1`` and ``t2`` (only those whose state changed, by default)."""
+        """Every agent's state at ``t1`` and ``t2`` and the intervals that began or ended between.
+
+        By default only the agents with a change (``AgentChange.eventful``: the main state
+        differs, or an interval began or ended in between).
+        """
         out = [st.changes_between(s, t1, t2) for s in self.states]
-        return [c for c in out if c.changed or c.started] if only_changed else out
+        return [c for c in out if c.eventful] if only_changed else out
 
 
 def _labels(db: Database, labels: Labels | None) -> Labels:
@@ -410,7 +414,10 @@ def changes_between(
     gap_seconds: int = DEFAULT_GAP_SECONDS,
     cancel: CancelToken | None = None,
 ) -> list[AgentChange]:
-    """Every agent's state at ``t1`` and at ``t2`` and the intervals that began in between.
+    """Every agent's state at ``t1`` and ``t2`` and the intervals that began or ended between.
+
+    ``AgentChange.started`` holds the intervals that began in ``(t1, t2]``, ``ended`` those
+    that ended in ``(t1, t2]`` (see ``viewer.core.states.changes_between``).
 
     Args:
         db: The bill database.
@@ -418,7 +425,8 @@ def changes_between(
         t1: The first moment (stored seconds).
         t2: The second moment.
         labels: Site labels; None reads them from the database.
-        only_changed: Keep only agents whose state changed or that began something in between.
+        only_changed: Keep only agents whose state changed or with an interval that began or
+            ended in between.
         lookback_seconds: How far before the earlier moment to read.
         gap_seconds: Minimum length of a "no bill while signed in" anomaly.
         cancel: Checked while reading.
@@ -431,10 +439,10 @@ def changes_between(
     for a in agents:
         s = by_agent.get(a)
         if s is None:
-            change = AgentChange(a, _signed_out(a, t1), _signed_out(a, t2), ())
+            change = AgentChange(a, _signed_out(a, t1), _signed_out(a, t2), (), ())
         else:
             change = st.changes_between(s, t1, t2)
-        if not only_changed or change.changed or change.started:
+        if not only_changed or change.eventful:
             out.append(change)
     return out
 

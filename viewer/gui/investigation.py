@@ -256,7 +256,13 @@ def _moment_rows(moments: Sequence[AgentMoment]) -> tuple[list[list[Any]], list[
 
 
 MOMENT_HEADER = ("Agent", "State", "Since", "For", "Other active states", "Signed in")
-CHANGES_HEADER = ("Agent", "State at first moment", "State at second moment", "Began in between")
+CHANGES_HEADER = (
+    "Agent",
+    "State at first moment",
+    "State at second moment",
+    "Began in between",
+    "Ended in between",
+)
 ANOMALY_HEADER = ("Agent", "Anomaly", "Details", "Begin", "End", "Duration")
 
 
@@ -281,6 +287,14 @@ class _DateTimeEdit(QDateTimeEdit):
 # ------------------------------------------------------------------------------------------------
 # The panel
 # ------------------------------------------------------------------------------------------------
+
+
+def _labels(intervals: Sequence[Interval], shown: int = 5) -> str:
+    """The first intervals' labels, "; "-separated, with how many more there are."""
+    text = "; ".join(iv.label for iv in intervals[:shown])
+    if len(intervals) > shown:
+        text += f"; and {len(intervals) - shown} more"
+    return text
 
 
 class InvestigationPanel(QWidget):
@@ -624,13 +638,13 @@ class InvestigationPanel(QWidget):
             return
         t1, t2 = self.moment_edit.seconds(), self.moment2_edit.seconds()
         changes = self.investigation.changes(t1, t2)
-        shown: list[list[Any]] = []
-        for c in changes:
-            began = "; ".join(iv.label for iv in c.started[:5])
-            if len(c.started) > 5:
-                began += f"; and {len(c.started) - 5} more"
-            shown.append([c.agent, c.before.label, c.after.label, began])
-        raw = [[c.agent, c.before.label, c.after.label, len(c.started)] for c in changes]
+        shown = [
+            [c.agent, c.before.label, c.after.label, _labels(c.started), _labels(c.ended)]
+            for c in changes
+        ]
+        raw = [
+            [c.agent, c.before.label, c.after.label, len(c.started), len(c.ended)] for c in changes
+        ]
         self.changes_model.set_rows(shown, raw, changes)
         self.changes_label.setText(f"{len(changes)} agent(s) changed")
 
@@ -680,7 +694,7 @@ class InvestigationPanel(QWidget):
     @keeps_none
     def _on_change_double(self, index: QModelIndex) -> None:
         c: AgentChange = self.changes_model.payloads[_source_row(self.changes_table, index)]
-        pks = [*c.before.bill_pks, *(pk for iv in c.started for pk in iv.bill_pks)]
+        pks = [*c.before.bill_pks, *(pk for iv in (*c.started, *c.ended) for pk in iv.bill_pks)]
         pks.extend(c.after.bill_pks)
         self._emit(list(dict.fromkeys(pks)))
 
