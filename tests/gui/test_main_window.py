@@ -548,3 +548,24 @@ def test_new_database_never_empties_an_existing_file(
     qtbot.waitUntil(lambda: _settled(w), timeout=10_000)
     assert w.model.matching() == 3000
     w.close()
+
+
+def test_time_zone_is_stated_in_status_filter_and_export(
+    qtbot, filled_db, settings, tmp_path
+) -> None:
+    w = _window(qtbot, filled_db, settings)
+    assert w.status_tz.text() == "times as exported (tenant time)"
+    w.set_time_zone("Asia/Shanghai")
+    assert w.status_tz.text() == "times as exported (tenant time, Asia/Shanghai)"
+    w.filters.set_filter(BillFilter(time_from="2026-11-02 09:00:00"))
+    qtbot.waitUntil(lambda: w.model.bill_filter.time_from is not None, timeout=5_000)
+    assert "(as exported (tenant time, Asia/Shanghai))" in w.sentence.text()
+    assert "Asia/Shanghai" in w.filters.time_box.title()
+    out = tmp_path / "tz.xlsx"
+    with qtbot.waitSignal(w.export_finished, timeout=60_000):
+        w.export_to(out)
+    report = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["Report"].iter_rows()}
+    assert "Asia/Shanghai" in report["Times"] and "Asia/Shanghai" in report["Filter"]
+    w.set_time_zone("")
+    assert w.status_tz.text() == "times as exported (tenant time)"
+    w.close()

@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from viewer.cli import basic, export_cmd, investigate_cmd
+from viewer.cli import basic, export_cmd, investigate_cmd, zone_cmd
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -40,4 +40,5 @@ REGISTRY: list[Callable[[Any], None]] = [
     _register_gui,
     investigate_cmd.register,
     export_cmd.register,
+    zone_cmd.register,
 ]

@@ -21,7 +21,6 @@ from viewer.cli.common import (
     open_db_from,
 )
 from viewer.core.filters import BillFilter, parse_user_time
-from viewer.core.records import TIME_LABEL
 from viewer.core.states import (
     DEFAULT_GAP_SECONDS,
     AgentChange,
@@ -32,6 +31,7 @@ from viewer.core.states import (
 from viewer.core.timefmt import format_duration, from_epoch, to_epoch
 from viewer.data import investigate
 from viewer.data.labels import load_labels
+from viewer.data.zone import data_time_label
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]) -> str:
@@ -62,10 +62,10 @@ def _reason_key(reason: int | None) -> str:
     return "" if reason is None else str(reason)
 
 
-def _summary_json(s: Summary, f: BillFilter) -> dict[str, Any]:
+def _summary_json(s: Summary, f: BillFilter, label: str) -> dict[str, Any]:
     return {
         "period": {"from": f.time_from, "to": f.time_to},
-        "time_label": TIME_LABEL,
+        "time_label": label,
         "filter": f.to_dict(),
         "agents": [r.as_dict() for r in s.rows],
         "total": s.total.as_dict(),
@@ -93,7 +93,7 @@ def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> s
     return f"{kind.title} by reason:\n{_table(head, rows, set(range(1, len(head))))}\n{legend}"
 
 
-def _summary_text(s: Summary, f: BillFilter) -> str:
+def _summary_text(s: Summary, f: BillFilter, label: str) -> str:
     head = [
         "Agent",
         "Signed in",
@@ -121,7 +121,9 @@ def _summary_text(s: Summary, f: BillFilter) -> str:
         ]
         for r in [*s.rows, s.total]
     ]
-    scope = f.describe().removesuffix(", sorted by begin ascending.").removesuffix(".")
+    scope = (
+        f.describe(time_label=label).removesuffix(", sorted by begin ascending.").removesuffix(".")
+    )
     parts = [
         f"Time per state: {scope} ({len(s.rows)} agent(s)).",
         _table(head, rows, set(range(1, len(head)))),
@@ -141,12 +143,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     try:
         labels = load_labels(db)
         s = investigate.summary(db, f, labels, **options)
+        label = data_time_label(db)
     finally:
         db.close()
     if args.json:
-        sys.stdout.write(json.dumps(_summary_json(s, f), ensure_ascii=False, indent=2) + "\n")
+        data = _summary_json(s, f, label)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_summary_text(s, f))
+        sys.stdout.write(_summary_text(s, f, label))
     return 0
 
 
@@ -159,7 +163,7 @@ def _parse_time(words: Sequence[str]) -> int:
         raise UsageError(message) from None
 
 
-def _moment_text(moments: list[AgentMoment], t: int) -> str:
+def _moment_text(moments: list[AgentMoment], t: int, label: str) -> str:
     signed = sum(1 for m in moments if m.signed_in)
     head = ["Agent", "State", "Since", "For", "Signed in since", "Also"]
     rows = []
@@ -175,7 +179,7 @@ def _moment_text(moments: list[AgentMoment], t: int) -> str:
                 also,
             ]
         )
-    title = f"State at {from_epoch(t)} ({TIME_LABEL}): {len(moments)} agent(s), {signed} signed in."
+    title = f"State at {from_epoch(t)} ({label}): {len(moments)} agent(s), {signed} signed in."
     return f"{title}\n{_table(head, rows, {3})}\n"
 
 
@@ -183,10 +187,10 @@ def _since_text(m: AgentMoment) -> str:
     return from_epoch(m.since) if m.since is not None else "-"
 
 
-def _changes_text(changes: list[AgentChange], total: int, t1: int, t2: int) -> str:
+def _changes_text(changes: list[AgentChange], total: int, t1: int, t2: int, label: str) -> str:
     """The agents whose state changed: a table of both states, then what began and ended."""
     title = (
-        f"Changes between {from_epoch(t1)} and {from_epoch(t2)} ({TIME_LABEL}): "
+        f"Changes between {from_epoch(t1)} and {from_epoch(t2)} ({label}): "
         f"{len(changes)} of {total} agent(s) changed."
     )
     head = ["Agent", "State at first moment", "Since", "State at second moment", "Since"]
@@ -218,6 +222,7 @@ def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
         every = investigate.changes_between(
             db, f, t1, t2, load_labels(db), only_changed=False, **options
         )
+        label = data_time_label(db)
     finally:
         db.close()
     changes = [c for c in every if c.eventful]
@@ -225,7 +230,7 @@ def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
         data = {
             "from": from_epoch(t1),
             "to": from_epoch(t2),
-            "time_label": TIME_LABEL,
+            "time_label": label,
             "filter": f.to_dict(),
             "agents_total": len(every),
             "agents_changed": len(changes),
@@ -233,7 +238,7 @@ def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_changes_text(changes, len(every), t1, t2))
+        sys.stdout.write(_changes_text(changes, len(every), t1, t2, label))
     return 0
 
 
@@ -256,19 +261,20 @@ def cmd_at(args: argparse.Namespace) -> int:
     db = open_db_from(args, create=False)
     try:
         moments = investigate.at(db, f, t, load_labels(db), **options)
+        label = data_time_label(db)
     finally:
         db.close()
     if args.json:
         data = {
             "time": from_epoch(t),
-            "time_label": TIME_LABEL,
+            "time_label": label,
             "filter": f.to_dict(),
             "signed_in": sum(1 for m in moments if m.signed_in),
             "agents": [m.as_dict() for m in moments],
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_moment_text(moments, t))
+        sys.stdout.write(_moment_text(moments, t, label))
     return 0
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from viewer.core import codes
 from viewer.core.filters import BillFilter
+from viewer.core.records import TIME_LABEL
 
 Labels = Mapping[tuple[int, int], str]
 
@@ -31,12 +32,15 @@ def reason_name(op_type: int, cause: int | None, labels: Labels | None = None) -
     return f"{op_type}:{cause} ({explanation.text})"
 
 
-def describe_filter(f: BillFilter, labels: Labels | None = None) -> str:
+def describe_filter(
+    f: BillFilter, labels: Labels | None = None, time_label: str = TIME_LABEL
+) -> str:
     """The filter as one plain sentence with operation types and reasons named.
 
     Args:
         f: The filter.
         labels: Site labels by ``(op_type, code)`` (used for site-definable reasons only).
+        time_label: How times are qualified (``viewer.core.timefmt.time_label``).
 
     Returns:
         E.g. ``"Bills with agent 1001; reason 3:201 (Lunch), sorted by begin ascending."``.
@@ -44,4 +48,5 @@ def describe_filter(f: BillFilter, labels: Labels | None = None) -> str:
     return f.describe(
         op_label=op_type_name,
         reason_label=lambda t, c: reason_name(t, c, labels),
+        time_label=time_label,
     )

@@ -137,12 +137,14 @@ class BillFilter:
         self,
         op_label: Callable[[int], str] | None = None,
         reason_label: Callable[[int, int | None], str] | None = None,
+        time_label: str = TIME_LABEL,
     ) -> str:
         """The filter as one plain sentence, e.g. for the status bar and the export's report.
 
         Args:
             op_label: names an operation type (default: its number).
             reason_label: names a reason of a type (default: its number).
+            time_label: how the times are qualified (the data's zone where a user named it).
         """
         op = op_label or (lambda code: str(code))
         rs = reason_label or (lambda t, c: f"{t}:{'not used' if c is None else c}")
@@ -170,11 +172,11 @@ class BillFilter:
         if self.exclude_reasons:
             parts.append("reason not " + _fmt_list(rs(t, c) for t, c in self.exclude_reasons))
         if self.time_from and self.time_to:
-            parts.append(f"begin from {self.time_from} to before {self.time_to} ({TIME_LABEL})")
+            parts.append(f"begin from {self.time_from} to before {self.time_to} ({time_label})")
         elif self.time_from:
-            parts.append(f"begin at or after {self.time_from} ({TIME_LABEL})")
+            parts.append(f"begin at or after {self.time_from} ({time_label})")
         elif self.time_to:
-            parts.append(f"begin before {self.time_to} ({TIME_LABEL})")
+            parts.append(f"begin before {self.time_to} ({time_label})")
         if self.call_id:
             parts.append(f"call ID {self.call_id}")
         if self.skill:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from viewer.core.timefmt import time_label
+
 COLUMNS: tuple[str, ...] = (
     "id",
     "developer_id",
@@ -61,8 +63,9 @@ COLUMN_TITLES: dict[str, str] = {
 }
 """Human column titles shared by the table, the details pane and the spreadsheet."""
 
-TIME_LABEL = "as exported (tenant time)"
-"""The export carries no time zone; every view and export states this unless a user names one."""
+TIME_LABEL = time_label()
+"""The export carries no time zone; every view and export states this unless a user names one
+(``viewer.data.zone``)."""
 
 
 class ImportStatus:

@@ -73,3 +73,37 @@ def format_duration(seconds: int | None) -> str:
 def now_local_text() -> str:
     """The current local time with its UTC offset, for report headers."""
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+MAX_ZONE_NAME = 64
+
+
+def time_label(zone: str | None = None) -> str:
+    """How every view and export qualifies bill times.
+
+    The export carries no zone: times are shown as exported. Where a user has named the data's
+    zone (a per-database setting), the label says so; times are never converted.
+    """
+    if not zone:
+        return "as exported (tenant time)"
+    return f"as exported (tenant time, {zone})"
+
+
+def clean_zone_name(text: str) -> str | None:
+    """A user's name for the data's time zone, trimmed; None for an empty text (no zone).
+
+    Any short printable text is accepted ("Asia/Shanghai", "UTC+08:00", "Beijing time"):
+    it is a statement shown beside the times, never used to convert them.
+
+    Raises:
+        ValueError: the text is too long or holds control characters.
+    """
+    name = " ".join(text.split())
+    if not name:
+        return None
+    if len(name) > MAX_ZONE_NAME or not name.isprintable():
+        raise ValueError(
+            f"a time zone name is up to {MAX_ZONE_NAME} printable characters, "
+            "e.g. Asia/Shanghai or UTC+08:00"
+        )
+    return name

@@ -62,9 +62,10 @@ from viewer.core.errors import ExportError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL
 from viewer.core.tasks import CancelToken, ProgressFn
-from viewer.core.timefmt import from_epoch, now_local_text, to_datetime
+from viewer.core.timefmt import from_epoch, now_local_text, time_label, to_datetime
 from viewer.data import queries
 from viewer.data.db import Database, friendly_db_error
+from viewer.data.zone import ZONE_KEY
 
 __all__ = [
     "BILLS_TITLE",
@@ -1094,12 +1095,16 @@ class _ReportFacts:
     labels: Labels
     filter_json: str
     filter_lists: list[_FilterList]
+    time_label: str
 
 
-TIMES_STATEMENT = (
-    f"Begin and end are {TIME_LABEL}: the platform's bill export carries no time zone, so they "
-    "are the wall-clock times it wrote, unconverted. Durations are end minus begin in seconds."
-)
+def times_statement(label: str = TIME_LABEL) -> str:
+    """The Report's statement about the times (``label``: the data's time label)."""
+    return (
+        f"Begin and end are {label}: the platform's bill export carries no time zone, so they "
+        "are the wall-clock times it wrote, unconverted. Durations are end minus begin in seconds."
+    )
+
 
 IMPORT_TIMES_NOTE = (
     "The source files' 'Imported at': the database records each import in the local time of "
@@ -1175,7 +1180,7 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
         )
     rows += [
         (["Columns (JSON)", json.dumps(list(facts.keys))], False),
-        (["Times", TIMES_STATEMENT], False),
+        (["Times", times_statement(facts.time_label)], False),
     ]
     ledger = []
     assumed = False
@@ -1372,6 +1377,10 @@ def export_xlsx(
                 (int(t), int(c)): str(x)
                 for t, c, x in conn.exec_driver_sql("SELECT op_type, code, text FROM site_label")
             }
+            zone = conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = ?", (ZONE_KEY,)
+            ).scalar()
+            label = time_label(zone or None)
             total = queries.total_bills(conn)
             matching = queries.count(conn, f)
             names = {
@@ -1403,7 +1412,7 @@ def export_xlsx(
         facts = _ReportFacts(
             db.path,
             f,
-            filter_sentence or describe_filter(f, labels),
+            filter_sentence or describe_filter(f, labels, label),
             keys,
             total,
             matching,
@@ -1413,6 +1422,7 @@ def export_xlsx(
             labels,
             filter_json,
             filter_lists,
+            label,
         )
         _write_report(book, facts)
         part = tmpdir / out.name

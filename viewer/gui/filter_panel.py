@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from viewer.core import codes
 from viewer.core.describe import describe_filter
 from viewer.core.filters import BillFilter, shift_time
+from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import from_epoch
 from viewer.data import queries
 from viewer.data.db import Database
@@ -165,6 +166,7 @@ class FilterPanel(QWidget):
         super().__init__(parent)
         self._db = db
         self._labels: dict[tuple[int, int], str] = {}
+        self._time_label = TIME_LABEL
         self._sort = ("begin_time", False)
         self._ids: tuple[int, ...] = ()
         self._span: tuple[str, str] | None = None
@@ -206,7 +208,7 @@ class FilterPanel(QWidget):
         self.preset_btns["hour"].setToolTip("One hour from the 'From' time (or the data's start)")
         self.preset_btns["day"].setToolTip("One day from the 'From' time (or the data's start)")
         self.preset_btns["around"].setToolTip("15 minutes either side of the selected bill")
-        time_box = QGroupBox("Time (begin, as exported, tenant time)")
+        self.time_box = time_box = QGroupBox()
         tf = QFormLayout(time_box)
         tf.addRow(self.use_from, self.time_from)
         tf.addRow(self.use_to, self.time_to)
@@ -237,6 +239,7 @@ class FilterPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(saved_row)
         lay.addWidget(self.clear_btn)
+        self.set_time_label(TIME_LABEL)
         lay.addWidget(time_box)
         lay.addWidget(boxed("Agents", self.agents), 3)
         lay.addWidget(boxed("Operation types", self.op_types), 3)
@@ -267,6 +270,11 @@ class FilterPanel(QWidget):
         self._db = db
         self.clear(emit=False)
         self.reload()
+
+    def set_time_label(self, label: str) -> None:
+        """How times are qualified (the data's zone where a user named it)."""
+        self._time_label = label
+        self.time_box.setTitle(f"Time (begin, {label})")
 
     def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
         """Site labels to name reasons with."""
@@ -408,7 +416,7 @@ class FilterPanel(QWidget):
 
     def describe(self, f: BillFilter | None = None) -> str:
         """The plain sentence for a filter (the window's and the export's)."""
-        return describe_filter(f or self.current_filter(), self._labels)
+        return describe_filter(f or self.current_filter(), self._labels, self._time_label)
 
     def set_sort(self, key: str, descending: bool) -> None:
         """Remember the table's sort so that emitted filters keep it."""

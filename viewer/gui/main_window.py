@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -36,14 +37,16 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
+from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import queries
-from viewer.data.db import Database, open_database
+from viewer.data.db import Database, friendly_db_error, open_database
 from viewer.data.export_sheets import investigation_sheet_specs
 from viewer.data.exporter import export_xlsx
 from viewer.data.importer import import_paths
+from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text, run_with_progress
 from viewer.gui.filter_panel import FilterPanel
@@ -157,7 +160,7 @@ class MainWindow(QMainWindow):
 
         self.status_db = QLabel()
         self.status_count = QLabel()
-        self.status_tz = QLabel(f"times {TIME_LABEL}")
+        self.status_tz = QLabel()
         sb = self.statusBar()
         sb.addPermanentWidget(self.status_count)
         sb.addPermanentWidget(self.status_tz)
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         self._connect_model()
         self._restore_settings()
         self._show_db()
+        self._show_time_label()
         self.filters.set_labels(self.model.labels)
         self.filters.reload()
         self.model.set_filter(self.filters.current_filter())
@@ -230,6 +234,11 @@ class MainWindow(QMainWindow):
             "Read the database again (bills imported by another window or program)",
         )
         self.act_labels = self._action("&Site labels…", self.labels_dialog, "Ctrl+L")
+        self.act_zone = self._action(
+            "Time &zone of the data…",
+            self.time_zone_dialog,
+            tip="Name the tenant's time zone: shown beside every time and in every export",
+        )
         self.act_about = self._action("&About", self.about)
         self.act_moment = self._action(
             "State of all agents at this &bill",
@@ -267,6 +276,7 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&Tools")
         m.addAction(self.act_moment)
         m.addAction(self.act_labels)
+        m.addAction(self.act_zone)
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
 
@@ -707,6 +717,7 @@ class MainWindow(QMainWindow):
         old.close()
         self._remember_db(self._db.path)
         self._show_db()
+        self._show_time_label()
         self.statusBar().showMessage(f"Opened {db.path}", 8000)
 
     # -- labels, export, about -----------------------------------------------------------
@@ -724,6 +735,43 @@ class MainWindow(QMainWindow):
         index = self.table.currentIndex()
         self._show_details(index.row() if index.isValid() else None)
         self._investigate(force=True)
+
+    def _show_time_label(self) -> None:
+        try:
+            label = data_time_label(self._db)
+        except Exception as exc:  # noqa: BLE001 - a locked database: keep the generic label
+            log.warning("time zone unreadable: %s", exc)
+            label = TIME_LABEL
+        self.status_tz.setText(f"times {label}")
+        self.filters.set_time_label(label)
+        self._update_sentence(self.model.bill_filter)
+
+    def time_zone_dialog(self) -> None:
+        """Name the data's time zone (a statement beside every time; nothing is converted)."""
+        current = data_time_zone(self._db) or ""
+        text, ok = QInputDialog.getText(
+            self,
+            "Time zone of the data",
+            "Bill exports carry no time zone, so times are shown as exported.\n"
+            "Name the tenant's zone (e.g. Asia/Shanghai or UTC+08:00) to state it beside\n"
+            "every time and in every export; leave empty to remove it.",
+            text=current,
+        )
+        if ok:
+            self.set_time_zone(text)
+
+    def set_time_zone(self, text: str) -> None:
+        """Store the data's zone name (empty removes it) and show it everywhere."""
+        try:
+            set_data_time_zone(self._db, text)
+        except (ValueError, KnownError) as exc:
+            QMessageBox.warning(self, "Time zone of the data", str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a read-only or locked database
+            message = str(friendly_db_error(exc, self._db.path))
+            QMessageBox.warning(self, "Time zone of the data", message)
+            return
+        self._show_time_label()
 
     def export_dialog(self) -> None:
         """Choose a file and export exactly what the table shows."""

@@ -1,0 +1,46 @@
+"""``bill-viewer time-zone``: name the time zone of a database's bills (a label, no conversion)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from viewer.cli.common import UsageError, add_db_arg, open_db_from
+from viewer.core.timefmt import time_label
+from viewer.data.zone import data_time_zone, set_data_time_zone
+
+
+def cmd_time_zone(args: argparse.Namespace) -> int:
+    """Print, set or clear the data's time zone; prints the resulting time label."""
+    if args.clear and args.name:
+        raise UsageError("give a NAME or --clear, not both")
+    changing = args.clear or bool(args.name)
+    db = open_db_from(args, create=changing)
+    try:
+        if changing:
+            try:
+                zone = set_data_time_zone(db, None if args.clear else " ".join(args.name))
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            zone = data_time_zone(db)
+    finally:
+        db.close()
+    sys.stdout.write(f"times are shown {time_label(zone)}\n")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the ``time-zone`` subcommand."""
+    p = sub.add_parser(
+        "time-zone",
+        help="name the time zone of the bills (shown beside every time; nothing is converted)",
+        description="Bill exports carry no time zone: times are shown as exported. Name the "
+        "tenant's zone once per database (e.g. Asia/Shanghai or UTC+08:00) and every view, "
+        "summary and export states it. Without NAME: print the current statement.",
+    )
+    add_db_arg(p)
+    p.add_argument("name", nargs="*", metavar="NAME", help="the zone, e.g. Asia/Shanghai")
+    p.add_argument("--clear", action="store_true", help="remove the zone's name")
+    p.set_defaults(handler=cmd_time_zone)
