@@ -205,6 +205,8 @@ def test_excel_resaved_times(fixtures_dir: Path) -> None:
 FIXTURES_FOR_BLOCKS = (
     "bad_lines.csv",
     "quoted.csv",
+    "stray_quote.csv",
+    "excel_empty_rows.csv",
     "blank_lines.csv",
     "comma_header.csv",
     "gb18030.csv",
@@ -271,6 +273,229 @@ def test_stray_quote_does_not_make_reading_slow() -> None:
 
     reference = min(timed(clean) for _ in range(2))
     assert timed(stray) < 5 * reference + 0.5
+
+
+# --- stray quotes and records of several lines -----------------------------------------------
+
+
+def use_block_size(monkeypatch: pytest.MonkeyPatch, block: int | None) -> None:
+    if block is not None:
+        monkeypatch.setattr(csv_source._Blocks.__init__, "__defaults__", (block,))
+
+
+def test_stray_opening_quote_fixture(fixtures_dir: Path) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, "stray_quote.csv")
+    assert lines_of(rows) == [1, 3, 4, 5, 6]
+    assert [(i.line, i.reason) for i in issues] == [(2, csv_source.UNTERMINATED_QUOTE)]
+    assert issues[0].raw == (fixtures_dir / "stray_quote.csv").read_text().splitlines()[1]
+    assert [r[16] for r in rows] == ["10.12.3.45", "61234", "61234", "61234", "10.12.3.45"]
+
+
+@pytest.mark.parametrize("block", [None, 64, 333, 1000])
+def test_stray_opening_quote_does_not_swallow_the_bills_after_it(
+    monkeypatch: pytest.MonkeyPatch, block: int | None
+) -> None:
+    """Ten lines, ``"61234`` in line 2's phone_no: one reject and nine bills, not two bills."""
+    rows = sample_rows(10)
+    rows[1][16] = '"61234'
+    use_block_size(monkeypatch, block)
+    _, got, issues = read(b"".join(text_row(r) for r in rows))
+    assert lines_of(got) == [1, *range(3, 11)]
+    assert [r[0] for r in got] == [r[0] for k, r in enumerate(rows) if k != 1]
+    assert [r[16] for r in got] == [r[16] for k, r in enumerate(rows) if k != 1]
+    assert [(i.line, i.reason, i.raw) for i in issues] == [
+        (2, csv_source.UNTERMINATED_QUOTE, ",".join(rows[1]))
+    ]
+
+
+@pytest.mark.parametrize("final_newline", [True, False])
+@pytest.mark.parametrize("block", [None, 64])
+def test_stray_quote_on_the_last_line(
+    monkeypatch: pytest.MonkeyPatch, final_newline: bool, block: int | None
+) -> None:
+    rows = sample_rows(4)
+    rows[3][16] = '"61234'
+    data = b"".join(text_row(r) for r in rows)
+    use_block_size(monkeypatch, block)
+    _, got, issues = read(data if final_newline else data[:-1])
+    assert lines_of(got) == [1, 2, 3]
+    assert [(i.line, i.reason) for i in issues] == [(4, csv_source.UNTERMINATED_QUOTE)]
+
+
+@pytest.mark.parametrize("field", [3, 16])
+@pytest.mark.parametrize("delimiter", [",", "|"])
+def test_stray_quote_on_the_first_line_does_not_spoil_detection(field: int, delimiter: str) -> None:
+    """The layout is detected line by line: one stray quote cannot hide the bills after it."""
+    rows = sample_rows(6)
+    rows[0][field] = '"' + rows[0][field]
+    layout, got, issues = read(b"".join((delimiter.join(r) + "\n").encode() for r in rows))
+    assert (layout.delimiter, layout.header, layout.columns) == (delimiter, False, 21)
+    assert lines_of(got) == [2, 3, 4, 5, 6]
+    assert [(i.line, i.reason) for i in issues] == [(1, csv_source.UNTERMINATED_QUOTE)]
+
+
+def test_two_stray_quotes_do_not_pair_up() -> None:
+    """A second stray quote lines later would close the first one: both lines are rejected."""
+    rows = sample_rows(8)
+    rows[1][16] = '"61234'
+    rows[4][16] = '"61235'
+    _, got, issues = read(b"".join(text_row(r) for r in rows))
+    assert lines_of(got) == [1, 3, 4, 6, 7, 8]
+    assert [i.line for i in issues] == [2, 5]
+    assert {i.reason for i in issues} == {csv_source.UNTERMINATED_QUOTE}
+
+
+def test_stray_quote_in_a_field_before_the_times() -> None:
+    rows = sample_rows(5)
+    rows[2][3] = '"' + rows[2][3]  # agent_id
+    _, got, issues = read(b"".join(text_row(r) for r in rows))
+    assert lines_of(got) == [1, 2, 4, 5]
+    assert [(i.line, i.reason) for i in issues] == [(3, csv_source.UNTERMINATED_QUOTE)]
+
+
+@pytest.mark.parametrize("block", [None, 64, 200])
+def test_quoted_fields_over_several_lines_still_make_one_bill(
+    monkeypatch: pytest.MonkeyPatch, block: int | None
+) -> None:
+    rows = sample_rows(5)
+    lines = [text_row(r) for r in rows]
+    three = rows[1][:]
+    three[16] = '"room 3\nsecond floor\n, east wing"'  # two embedded newlines, a delimiter
+    lines[1] = text_row(three)
+    header = text_row(list(COLUMNS))
+    use_block_size(monkeypatch, block)
+    _, got, issues = read(header + b"".join(lines))
+    assert issues == []
+    assert lines_of(got) == [2, 3, 6, 7, 8]
+    assert got[1][16] == "room 3\nsecond floor\n, east wing"
+    assert got[2][0] == rows[2][0]
+
+
+def test_multi_line_field_in_a_header_file_of_another_order() -> None:
+    rows = sample_rows(3)
+    rows[1][16] = '"line one\nline two"'
+    order = list(reversed(range(21)))
+    data = text_row([COLUMNS[i] for i in order]) + b"".join(
+        text_row([r[i] for i in order]) for r in rows
+    )
+    layout, got, issues = read(data)
+    assert layout.mapping is not None
+    assert issues == []
+    assert lines_of(got) == [2, 3, 5]
+    assert got[1][16] == "line one\nline two"
+
+
+def test_a_multi_line_record_rejected_later_keeps_all_its_lines() -> None:
+    rows = sample_rows(3)
+    rows[1][16] = '"line one\nline two"'
+    rows[1][8] = "soon"  # end_time: rejected after the record was read
+    data = b"".join(text_row(r) for r in rows)
+    _, got, issues = read(data)
+    assert lines_of(got) == [1, 4]
+    assert [i.line for i in issues] == [2]
+    assert "end_time" in issues[0].reason
+    assert issues[0].raw == ",".join(rows[1])  # both physical lines, joined again
+
+
+def test_quoted_record_longer_than_a_line_may_be_is_not_one_bill() -> None:
+    """A quote closing far away would make a record over 64 KiB: the quote is a stray one."""
+    rows = sample_rows(4)
+    rows[1][16] = '"open'
+    filler = [f"note {k}".encode() + b"\n" for k in range(MAX_LINE_BYTES // 8)]
+    closing = b'close",0,0,1,\n'
+    data = text_row(rows[0]) + text_row(rows[1]) + b"".join(filler) + closing
+    data += text_row(rows[2]) + text_row(rows[3])
+    _, got, issues = read(data)
+    assert [r[0] for r in got] == [rows[0][0], rows[2][0], rows[3][0]]
+    assert issues[0].line == 2 and issues[0].reason == csv_source.UNTERMINATED_QUOTE
+    assert len(issues) == 2 + len(filler)  # the stray line, each note, the closing line
+    assert all("too few columns" in i.reason for i in issues[1:])
+
+
+def test_stray_quotes_keep_reading_linear() -> None:
+    """Many stray opening quotes, far apart or close together, cost no more than clean text."""
+    rows = sample_rows(15_000)
+    clean = b"".join(text_row(r) for r in rows)
+    for k in (1, *range(100, 15_000, 50), 14_998):
+        rows[k][16] = '"61234'
+    stray = b"".join(text_row(r) for r in rows)
+
+    def timed(data: bytes, bills: int) -> float:
+        started = time.perf_counter()
+        _, got, issues = read(data)
+        assert len(got) == bills and len(got) + len(issues) == len(rows)
+        return time.perf_counter() - started
+
+    reference = min(timed(clean, len(rows)) for _ in range(2))
+    assert timed(stray, len(rows) - 300) < 5 * reference + 0.5
+
+
+# --- rows Excel leaves behind ------------------------------------------------------------------
+
+
+def test_rows_of_only_delimiters_are_skipped_like_blank_lines(fixtures_dir: Path) -> None:
+    _, rows, issues = read_fixture(fixtures_dir, "excel_empty_rows.csv")
+    assert issues == []
+    assert lines_of(rows) == [1, 2, 4, 5, 7, 8]
+
+
+@pytest.mark.parametrize("delimiter", [",", "|", "\t", ";"])
+def test_delimiter_rows_in_every_delimiter(delimiter: str) -> None:
+    rows = sample_rows(4)
+    empty = [
+        delimiter * 20,
+        delimiter * 16,
+        delimiter.join([" "] * 21),
+        delimiter.join(['""'] * 21),
+    ]
+    lines = [delimiter.join(r) for r in rows]
+    text = "\n".join([delimiter.join(COLUMNS), lines[0], *empty, *lines[1:]])
+    _, got, issues = read((text + "\n").encode())
+    assert issues == []
+    assert lines_of(got) == [2, 7, 8, 9]
+
+
+def test_delimiter_rows_before_the_first_bill_do_not_spoil_detection() -> None:
+    rows = sample_rows(3)
+    data = ("," * 20 + "\r\n") * 200 + "".join(",".join(r) + "\r\n" for r in rows)
+    layout, got, issues = read(data.encode())
+    assert (layout.delimiter, layout.header) == (",", False)
+    assert issues == []
+    assert lines_of(got) == [201, 202, 203]
+    with pytest.raises(BadInputError, match="only blank lines"):
+        read(("|" * 20 + "\n").encode() * 5, "excel.csv")
+
+
+# --- handing on rejected lines -----------------------------------------------------------------
+
+
+def test_rejected_lines_are_handed_on_in_bounded_batches() -> None:
+    """A file of bad lines does not pile its rejects up to the end of the file."""
+    good = sample_rows(2)
+    bad = [f"junk line {k},with,too,few,columns\n".encode() for k in range(30_000)]
+    data = text_row(good[0]) + b"".join(bad) + text_row(good[1])
+    fp = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    _, batches = open_bill_stream(fp, "junk.csv")
+    sizes = []
+    lines: list[int] = []
+    for batch in batches:
+        sizes.append(len(batch.issues))
+        lines.extend(i.line for i in batch.issues)
+    assert sorted(lines) == list(range(2, 30_002))
+    assert len(sizes) >= 3
+    assert max(sizes) <= 2 * csv_source.REJECT_BATCH
+
+
+def test_long_rejected_lines_are_handed_on_by_size() -> None:
+    good = sample_rows(2)
+    bad = [b"x" * 30_000 + f",{k}\n".encode() for k in range(600)]  # 18 MB of raw text
+    data = text_row(good[0]) + b"".join(bad) + text_row(good[1])
+    fp = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    _, batches = open_bill_stream(fp, "long.csv")
+    held = [sum(len(i.raw) for i in b.issues) for b in batches]
+    assert sum(held) == sum(len(line) - 1 for line in bad)  # every line, once
+    assert len(held) >= 4
+    assert max(held) <= csv_source.REJECT_BATCH_CHARS + 2 * csv_source.BLOCK_BYTES
 
 
 # --- headers ----------------------------------------------------------------------------------

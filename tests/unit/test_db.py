@@ -100,6 +100,34 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     assert meta_version(path) == "99"  # left as it was
 
 
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("two", "'two' is not a number"),
+        ("", "'' is not a number"),
+        ("2.0", "'2.0' is not a number"),
+        ("0", "schema version 0 does not exist"),
+        ("-1", "schema version -1 does not exist"),
+    ],
+)
+@pytest.mark.parametrize("readonly", [False, True])
+def test_broken_schema_version_is_a_clear_error(
+    tmp_path: Path, value: str, words: str, readonly: bool
+) -> None:
+    """A version someone edited by hand gives the database error naming the file, no traceback."""
+    path = tmp_path / "edited.sqlite"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (value,))
+    with pytest.raises(DatabaseError) as info:
+        open_database(path, readonly=readonly)
+    message = str(info.value)
+    assert not isinstance(info.value, SchemaTooNewError)
+    assert message.startswith(f"{path}: damaged bill database")
+    assert words in message
+    assert meta_version(path) == value  # left as it was
+
+
 def test_not_a_database_file(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_bytes(b"these are my notes, not a database\n" * 200)

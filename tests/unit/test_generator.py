@@ -260,6 +260,68 @@ def test_bad_config_is_refused() -> None:
         GeneratorConfig(target_bills=-1)
     with pytest.raises(ValueError):
         GeneratorConfig(unused_minus_one=0.8, unused_empty=0.3)
+    with pytest.raises(ValueError):
+        GeneratorConfig(agents=5, forced_logouts=-1)
+    with pytest.raises(ValueError):
+        GeneratorConfig(agents=5, forced_logouts=6)
+
+
+# --- forced logouts for sure -----------------------------------------------------------------
+
+
+def forced_logouts(rows: list[list[str]]) -> dict[str, list[str]]:
+    """Day -> the logout causes 257 (by a QC inspector) and 264 (a login elsewhere)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row[TYPE] == "0" and row[CAUSE] in ("257", "264"):
+            out[row[BEGIN][:10]].append(row[CAUSE])
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_forced_logouts_happen_every_day(seed: int) -> None:
+    config = GeneratorConfig(agents=13, days=3, seed=seed, shift_hours=4.0, forced_logouts=4)
+    rows = list(generate_bills(config))
+    by_day = forced_logouts(rows)
+    assert sorted(by_day) == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    for day, causes in by_day.items():
+        assert len(causes) >= 4, day
+        assert "264" in causes, day
+    # a forced logout by a QC inspector is written as a type 29 bill beside the logout
+    assert sum(row[TYPE] == "29" for row in rows) == sum(
+        c == "257" for causes in by_day.values() for c in causes
+    )
+    assert any("257" in causes for causes in by_day.values())
+    # still coherent: each session one sign-in, one logout; an agent's sessions in turn
+    for sn, session in sessions(rows).items():
+        types = [row[TYPE] for row in session]
+        assert types[0] == "1" and types.count("1") == 1, sn
+        assert types[-1] == "0" and types.count("0") == 1, sn
+    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for session in sessions(rows).values():
+        spans[session[0][AGENT]].append((ts(session[0][BEGIN]), ts(session[-1][END])))
+    for agent, intervals in spans.items():
+        intervals.sort()
+        for (_, stop), (start, _) in zip(intervals, intervals[1:], strict=False):
+            assert stop <= start, agent
+
+
+def test_forced_logouts_leave_the_other_agents_as_they_were() -> None:
+    plain = list(generate_bills(GeneratorConfig(agents=13, days=2, seed=8)))
+    forced = list(generate_bills(GeneratorConfig(agents=13, days=2, seed=8, forced_logouts=4)))
+    changed = {row[AGENT] for row in forced if row not in plain}
+    assert 1 <= len(changed) <= 2 * 4  # four agents a day, two days
+    assert [r for r in plain if r[AGENT] not in changed] == [
+        r for r in forced if r[AGENT] not in changed
+    ]
+
+
+def test_demo_export_shows_forced_logouts() -> None:
+    rows = list(generate_bills(DEMO_CONFIG))
+    [causes] = forced_logouts(rows).values()
+    assert causes.count("257") >= 1 and causes.count("264") >= 1
+    assert len(causes) >= DEMO_CONFIG.forced_logouts
+    assert any(row[TYPE] == "29" for row in rows)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -402,6 +464,21 @@ def test_main_writes_csv_zip_and_directory(tmp_path: Path) -> None:
 def test_main_rejects_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["--agents", "0", "--out", str(tmp_path / "x.csv")])
+    with pytest.raises(SystemExit):
+        main(["--demo", "--out", str(tmp_path / "x.zip")])
+
+
+def test_main_demo_writes_the_bundled_demo(tmp_path: Path) -> None:
+    """``--demo`` is the command that made resources/demo: it writes the same zip members."""
+    assert main(["--demo", "--out", str(tmp_path / "demo")]) == 0
+    [made] = (tmp_path / "demo").iterdir()
+    [bundled] = (REPO / "resources" / "demo").glob("*.zip")
+    assert made.name == bundled.name and ZIP_NAME.match(made.name)
+    with zipfile.ZipFile(made) as a, zipfile.ZipFile(bundled) as b:
+        assert a.namelist() == b.namelist()
+        assert len(a.namelist()) == DEMO_FILES
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import logging
+import os
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from viewer.data import importer
 from viewer.data.db import Database, open_database
 from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.data.importer import Source, expand_paths, import_paths, import_source
-from viewer.data.queries import conflicts_for
+from viewer.data.queries import conflicts_for, stats
 from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
 
 # The standard six-bill day of most fixtures (README: "Most files hold the same six bills").
@@ -72,6 +73,7 @@ SIX_DAY_FILES: dict[str, tuple[int, ...]] = {
     "quoted.csv": (1, 2, 3, 4, 6, 7),
     "excel_resaved.csv": (1, 2, 3, 4, 5, 6),
     "upper_header.csv": (2, 3, 4, 5, 6, 7),
+    "excel_empty_rows.csv": (1, 2, 4, 5, 7, 8),
 }
 
 REJECT_KINDS = {
@@ -80,6 +82,7 @@ REJECT_KINDS = {
     "id": "empty bill id",
     "too_long": "oversized line",
     "encoding": "undecodable",
+    "quote": "unterminated quote",
 }
 """README reject kinds -> words of the importer's reason text."""
 
@@ -264,6 +267,43 @@ def test_bad_lines_rejects_listed_in_line_order(db: Database, fixtures_dir: Path
     assert lines == sorted(lines)
 
 
+def test_stray_quote_rejects_one_line_and_keeps_the_bills_after_it(
+    db: Database, fixtures_dir: Path
+) -> None:
+    path = fixtures_dir / "stray_quote.csv"
+    report = run(db, path)
+    assert_counts_consistent(report)
+    [f] = report.files
+    assert (f.rows_read, f.imported, f.duplicates, f.rejected) == (6, 5, 0, 1)
+    rows = sorted(bills(db), key=lambda r: r["line"])
+    assert [r["line"] for r in rows] == [1, 3, 4, 5, 6]
+    assert [id_prefix_and_row(r["bill_id"])[1] for r in rows] == [1, 3, 4, 5, 6]
+    assert all("\n" not in r["phone_no"] for r in rows)
+    [(line, reason, raw)] = sql_rows(db, "SELECT line, reason, raw FROM reject")
+    assert (line, reason) == (2, f.rejects[0].reason)
+    assert REJECT_KINDS["quote"] in reason
+    assert raw == path.read_text().splitlines()[1]
+
+
+def test_many_rejected_lines_are_stored_batch_by_batch(db: Database, tmp_path: Path) -> None:
+    """Rejects go to the database as they come (several reader batches), counted once each."""
+    good = list(generate_bills(GeneratorConfig(agents=3, seed=4, target_bills=2)))
+    path = tmp_path / "junk.csv"
+    with path.open("w", encoding="utf-8") as fp:
+        fp.write(",".join(good[0]) + "\n")
+        for k in range(12_000):
+            fp.write(f"junk {k},too,few,columns\n")
+        fp.write(",".join(good[1]) + "\n")
+    report = run(db, path)
+    assert_counts_consistent(report)
+    [f] = report.files
+    assert (f.rows_read, f.imported, f.rejected) == (12_002, 2, 12_000)
+    assert [i.line for i in f.rejects] == list(range(2, 1002))  # the first 1,000, in order
+    assert scalar(db, "SELECT count(*) FROM reject") == 12_000
+    assert scalar(db, "SELECT count(DISTINCT line) FROM reject") == 12_000
+    assert scalar(db, "SELECT min(line) || '-' || max(line) FROM reject") == "2-12001"
+
+
 def test_unknown_codes_imported_and_flagged(db: Database, fixtures_dir: Path) -> None:
     [f] = run(db, fixtures_dir / "unknown_codes.csv").files
     assert (f.rows_read, f.imported, f.rejected) == (4, 4, 0)
@@ -382,13 +422,14 @@ def test_all_fixtures_into_one_database(db: Database, fixtures_dir: Path) -> Non
     assert statuses["empty.csv"] == ImportStatus.FAILED
     assert statuses["20261102_fedcba9876543210fedcba9876543210.zip"] == ImportStatus.FAILED
     assert statuses["20261102101530123456_call_1.csv"] == ImportStatus.NOT_A_BILL_EXPORT
-    good = 6 * len(SIX_DAY_FILES) + 4 + 4 + 3 + 6  # + bad_lines, unknown, duplicate_ids, zip
+    # + bad_lines, unknown, duplicate_ids, zip, stray_quote
+    good = 6 * len(SIX_DAY_FILES) + 4 + 4 + 3 + 6 + 5
     assert report.total("imported") == good
     assert scalar(db, "SELECT count(*) FROM bill") == good
     assert scalar(db, "SELECT count(DISTINCT bill_id) FROM bill") == good
     assert report.total("duplicates") == 2
     assert report.total("conflicts") == 1
-    assert report.total("rejected") == 5
+    assert report.total("rejected") == 5 + 1
     imported = [f for f in report.files if f.status == ImportStatus.IMPORTED]
     assert scalar(db, "SELECT count(*) FROM source_file") == len(imported)
 
@@ -462,6 +503,52 @@ def test_already_imported_and_force(db: Database, fixtures_dir: Path, tmp_path: 
     assert scalar(db, "SELECT count(*) FROM source_file") == 2
 
 
+def test_forced_reimport_replaces_its_rejects_and_conflicts(
+    db: Database, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    """Reading the same content again does not count its bad lines and conflicts twice."""
+    bad, dup = fixtures_dir / "bad_lines.csv", fixtures_dir / "duplicate_ids.csv"
+    changed = read_rows(fixtures_dir / "no_header.csv")[:2]
+    changed[0][16] = "10.99.99.99"
+    other = write_rows(tmp_path / "changed.csv", changed)
+    run(db, fixtures_dir / "no_header.csv", bad, dup, other)
+    before = stats(db)
+    assert (before.rejects, before.conflicts) == (5, 2)
+    for _ in range(2):
+        report = run(db, bad, dup, other, force=True)
+        assert [f.status for f in report.files] == [ImportStatus.IMPORTED] * 3
+        assert [f.rejected for f in report.files] == [5, 0, 0]
+        assert [f.conflicts for f in report.files] == [0, 1, 1]
+    after = stats(db)
+    assert (after.bills, after.rejects, after.conflicts) == (before.bills, 5, 2)
+    assert after.files == before.files + 6  # the ledger keeps every import
+    # the rejects now belong to the latest import of bad_lines.csv
+    latest = scalar(
+        db, "SELECT max(id) FROM source_file WHERE sha256 = ?", (report.files[0].sha256,)
+    )
+    assert {r[0] for r in sql_rows(db, "SELECT source_id FROM reject")} == {latest}
+    # a renamed copy is the same content: forced, it replaces them too
+    copy = tmp_path / "copy.csv"
+    shutil.copy(bad, copy)
+    run(db, copy, force=True)
+    assert stats(db).rejects == 5
+
+
+def test_failed_forced_reimport_keeps_the_earlier_rejects(db: Database, fixtures_dir: Path) -> None:
+    """The earlier rejects are dropped inside the file's transaction: a failure keeps them."""
+    bad = fixtures_dir / "bad_lines.csv"
+    run(db, bad)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER poison BEFORE INSERT ON reject "
+            "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+        )
+    [f] = run(db, bad, force=True).files
+    assert f.status == ImportStatus.FAILED and "disk on fire" in f.message
+    assert stats(db).rejects == 5
+    assert scalar(db, "SELECT count(*) FROM source_file") == 1
+
+
 def test_failed_file_is_not_in_the_ledger(db: Database, fixtures_dir: Path) -> None:
     run(db, fixtures_dir / "empty.csv")
     [f] = run(db, fixtures_dir / "empty.csv").files
@@ -482,7 +569,7 @@ def test_provenance(db: Database, fixtures_dir: Path) -> None:
     assert len(ledger) == 2
     for entry, path, f in zip(ledger, paths, report.files, strict=True):
         sid, spath, name, size, sha, imported_at, *counts, message = entry
-        assert (spath, name, size) == (str(path), path.name, path.stat().st_size)
+        assert (spath, name, size) == (str(path.resolve()), path.name, path.stat().st_size)
         assert sha == hashlib.sha256(path.read_bytes()).hexdigest() == f.sha256
         assert imported_at[:4].isdigit() and "T" in imported_at
         assert counts == [f.rows_read, f.imported, f.duplicates, f.conflicts, f.rejected]
@@ -563,6 +650,225 @@ def test_zip_with_folders_and_non_csv_members(
     assert by_path[f"{path}!day/bills.csv"].imported == 6
     assert by_path[f"{path}!readme.pdf"].status == ImportStatus.NOT_A_BILL_EXPORT
     assert "readme.pdf" in by_path[f"{path}!readme.pdf"].message
+
+
+def test_ledger_records_the_resolved_path(
+    db: Database, fixtures_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger names the file wherever the import ran from, not the path as typed."""
+    folder = tmp_path / "fx"
+    folder.mkdir()
+    shutil.copy(fixtures_dir / "cols21.csv", folder / "cols21.csv")
+    shutil.copy(fixtures_dir / "20261102_0123456789abcdef0123456789abcdef.zip", folder / "e.zip")
+    monkeypatch.chdir(tmp_path)
+    report = run(db, Path("fx/cols21.csv"), Path("fx") / ".." / "fx" / "e.zip")
+    assert [f.path for f in report.files][:2] == [
+        "fx/cols21.csv",
+        "fx/../fx/e.zip!20261103021530123456_agentOprInfo_1.csv",
+    ]  # messages keep the path as typed
+    ledger = [r[0] for r in sql_rows(db, "SELECT path FROM source_file ORDER BY id")]
+    resolved = (folder / "e.zip").resolve()
+    assert ledger == [
+        str((folder / "cols21.csv").resolve()),
+        f"{resolved}!20261103021530123456_agentOprInfo_1.csv",
+        f"{resolved}!20261103021530987654_agentOprInfo_2.csv",
+    ]
+    [again] = run(db, Path("fx/cols21.csv")).files
+    assert again.status == ImportStatus.ALREADY_IMPORTED
+    assert f"(as {ledger[0]})" in again.message
+
+
+def test_folders_take_csv_and_zip_files_only(
+    db: Database, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    top = tmp_path / "exports"
+    (top / "old").mkdir(parents=True)
+    shutil.copy(fixtures_dir / "no_header.csv", top / "day1.csv")
+    shutil.copy(fixtures_dir / "pipe.csv", top / "old" / "day2.txt")
+    (top / "readme.txt").write_text("Exports of November, see the ticket\n")
+    report = run(db, top)
+    assert report.ok
+    assert [f.path for f in report.files] == [str(top / "day1.csv")]
+    # a .txt named on its own is still read as a CSV
+    [f] = run(db, top / "old" / "day2.txt").files
+    assert (f.status, f.imported) == (ImportStatus.IMPORTED, 6)
+    # a folder with nothing to import says so, and means what it says
+    (top / "old" / "day2.txt").rename(top / "old" / "day2.text")
+    [f] = run(db, top / "old").files
+    assert f.status == ImportStatus.FAILED
+    assert f.message == f"{top / 'old'}: folder holds no .csv or .zip files"
+
+
+def make_unreachable_folder(parent: Path) -> Path:
+    """A folder so deep that its path is longer than the system allows: it cannot be listed.
+
+    Made with paths relative to open folders (``dir_fd``), the only way to build it; root,
+    who reads any folder whatever its permissions, cannot list this one either.
+    """
+    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    deepest = parent
+    try:
+        while len(str(deepest)) <= 4200:
+            name = "d" * 200
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            deepest = deepest / name
+        made = os.open("bills.csv", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.close(made)
+    finally:
+        os.close(fd)
+    return deepest
+
+
+@pytest.mark.skipif(os.mkdir not in os.supports_dir_fd, reason="needs mkdir relative to a folder")
+def test_a_subfolder_that_cannot_be_read_is_named(
+    db: Database, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    top = tmp_path / "exports"
+    top.mkdir()
+    shutil.copy(fixtures_dir / "no_header.csv", top / "day1.csv")
+    make_unreachable_folder(top)
+    report = run(db, top)
+    assert not report.ok
+    assert [f.status for f in report.files] == [ImportStatus.IMPORTED, ImportStatus.FAILED]
+    failed = report.files[1]
+    assert failed.path.startswith(str(top / ("d" * 200)))
+    assert failed.message.startswith(f"{failed.path}: cannot read this folder (")
+    assert "its files were not imported" in failed.message
+
+
+def test_excel_workbook_is_one_line(db: Database, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "bills.xlsx"
+    book = Workbook()
+    book.active.append(["id", "agent_id", "begin_time"])
+    book.save(path)
+    with zipfile.ZipFile(path) as zf:
+        assert len(zf.namelist()) > 3  # a workbook is a zip of many parts
+    report = run(db, path)
+    [f] = report.files
+    assert f.path == str(path)
+    assert f.status == ImportStatus.NOT_A_BILL_EXPORT
+    assert f.message.startswith(f"{path}: an Excel workbook")
+    assert "save it as CSV" in f.message
+    # renamed .zip, the same
+    shutil.copy(path, tmp_path / "bills.zip")
+    [f] = run(db, tmp_path / "bills.zip").files
+    assert "Excel workbook" in f.message
+
+
+def test_zip_without_csv_is_one_line(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "scans.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a.pdf", b"%PDF-1.4")
+        zf.writestr("b/c.png", b"\x89PNG")
+    [f] = run(db, path).files
+    assert f.status == ImportStatus.NOT_A_BILL_EXPORT
+    assert f.message.startswith(f"{path}: not an agent operation bill export")
+    assert "no CSV" in f.message and "2 other file(s)" in f.message
+
+
+def zip_of(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def patch_zip_entry(path: Path, member: str, *, flags: int = 0, method: int | None = None) -> None:
+    """Rewrite one entry's flag bits or compression method in its local and central headers.
+
+    Python's zipfile writes neither encrypted entries nor unknown methods: this makes the real
+    bytes of such a zip (as written by tools that do) from an ordinary one.
+    """
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    with zipfile.ZipFile(path) as zf:
+        local = zf.getinfo(member).header_offset
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    for at, flags_at in ((local, 6), (central, 8)):
+        data[at + flags_at] |= flags
+        if method is not None:
+            data[at + flags_at + 2 : at + flags_at + 4] = method.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+
+
+def corrupt_member(path: Path, member: str, at: float = 0.5) -> None:
+    """Overwrite compressed bytes in the middle of a member: decompressing it fails there."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    k = start + int(info.compress_size * at)
+    data[k : k + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        ("corrupt", "damaged, it cannot be decompressed (Error -3"),
+        ("encrypted", "encrypted (password-protected)"),
+        ("method", "compressed with a method this program cannot read"),
+    ],
+)
+def test_unreadable_zip_member_fails_alone(
+    db: Database, fixtures_dir: Path, tmp_path: Path, damage: str, words: str
+) -> None:
+    """A member that cannot be decompressed fails with one line; the other files go on."""
+    good = (fixtures_dir / "no_header.csv").read_bytes()
+    rows = list(generate_bills(GeneratorConfig(agents=15, seed=5, target_bills=20_000)))
+    bad = "".join(",".join(r) + "\n" for r in rows).encode()
+    path = zip_of(tmp_path / "export.zip", {"a_agentOprInfo_1.csv": bad, "b.csv": good})
+    if damage == "corrupt":
+        corrupt_member(path, "a_agentOprInfo_1.csv")
+    elif damage == "encrypted":
+        patch_zip_entry(path, "a_agentOprInfo_1.csv", flags=0x1)
+    else:
+        patch_zip_entry(path, "a_agentOprInfo_1.csv", method=99)  # AES, as WinZip writes
+    report = run(db, path, fixtures_dir / "pipe.csv")
+    assert [f.status for f in report.files] == [
+        ImportStatus.FAILED,
+        ImportStatus.IMPORTED,
+        ImportStatus.IMPORTED,
+    ]
+    failed = report.files[0]
+    assert failed.message.startswith(f"{path}!a_agentOprInfo_1.csv: ")
+    assert words in failed.message
+    assert "\n" not in failed.message
+    assert (failed.rows_read, failed.imported, failed.rejected) == (0, 0, 0)
+    assert scalar(db, "SELECT count(*) FROM bill") == 12
+    assert scalar(db, "SELECT count(*) FROM source_file") == 2
+
+
+def test_corrupt_member_found_mid_import_is_rolled_back(
+    db: Database, tmp_path: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Damage met after batches were written (hashing skipped) leaves nothing of the member."""
+    rows = list(generate_bills(GeneratorConfig(agents=15, seed=5, target_bills=20_000)))
+    bad = "".join(",".join(r) + "\n" for r in rows).encode()
+    good = (fixtures_dir / "no_header.csv").read_bytes()
+    path = zip_of(tmp_path / "export.zip", {"a_agentOprInfo_1.csv": bad, "b.csv": good})
+    corrupt_member(path, "a_agentOprInfo_1.csv")
+    names = iter(["0" * 64, "1" * 64])
+    monkeypatch.setattr(importer, "sha256_of", lambda *_a, **_k: next(names))
+    done: list[int] = []
+    report = run(db, path, progress=lambda d, _t: done.append(d))
+    failed, ok = report.files
+    assert failed.status == ImportStatus.FAILED
+    assert "damaged" in failed.message and failed.message.startswith(str(path))
+    assert ok.status == ImportStatus.IMPORTED and ok.imported == 6
+    assert max(done) > 1_000_000  # the member was read well into it before the damage
+    assert scalar(db, "SELECT count(*) FROM bill") == 6
+    assert scalar(db, "SELECT count(*) FROM reject") == 0
+    assert [r[0] for r in sql_rows(db, "SELECT path FROM source_file")] == [
+        f"{path.resolve()}!b.csv"
+    ]
 
 
 def test_expand_paths_is_stable(fixtures_dir: Path) -> None:

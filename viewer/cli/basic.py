@@ -10,9 +10,11 @@ from typing import Any
 
 from viewer.cli.common import UsageError, add_db_arg, open_db_from, progress_printer
 from viewer.core import codes
+from viewer.core.errors import KnownError
 from viewer.core.records import FileReport, ImportStatus
+from viewer.data.db import default_db_path
 from viewer.data.importer import import_paths
-from viewer.data.labels import load_labels, set_label, unset_label
+from viewer.data.labels import label_problem, load_labels, set_label, unset_label
 from viewer.data.queries import stats
 
 _STATUS_WORDS = {
@@ -84,50 +86,79 @@ def _int_arg(value: str, what: str) -> int:
 
 
 def cmd_decode(args: argparse.Namespace) -> int:
-    """Print what an operation type, reason and object mean."""
-    labels: dict[tuple[int, int], str] = {}
-    if args.db is not None:
-        db = open_db_from(args, create=False)
-        try:
-            labels = load_labels(db)
-        finally:
-            db.close()
+    """Print what an operation type, reason and object mean, with the site's own labels."""
     op_type = _int_arg(args.op_type, "OP_TYPE")
+    labels = _decode_labels(args)
     sys.stdout.write(codes.describe_codes(op_type, args.cause, args.object, labels) + "\n")
     return 0
 
 
+def _decode_labels(args: argparse.Namespace) -> dict[tuple[int, int], str]:
+    """Site labels from ``--db``, else from the default database if that file exists.
+
+    ``decode`` is the quick answer about a pasted bill line: it never creates a database, and
+    a default database that cannot be opened only costs the labels (with a warning), since the
+    user did not name it.
+    """
+    if args.db is None and not default_db_path().is_file():
+        return {}
+    try:
+        db = open_db_from(args, create=False)
+    except KnownError as exc:
+        if args.db is not None:
+            raise
+        sys.stderr.write(f"bill-viewer: warning: site labels not loaded: {exc}\n")
+        return {}
+    try:
+        return load_labels(db)
+    finally:
+        db.close()
+
+
 def cmd_labels(args: argparse.Namespace) -> int:
-    """List, set or remove site labels."""
+    """List, set or remove site labels (arguments are checked before the database is opened)."""
+    if args.action == "list":
+        return _list_labels(args)
+    if len(args.values) < 2:
+        raise UsageError(f"labels {args.action} needs TYPE CODE")
+    op_type = _int_arg(args.values[0], "TYPE")
+    code = _int_arg(args.values[1], "CODE")
+    text = " ".join(args.values[2:])
+    if args.action == "set":
+        if len(args.values) < 3:
+            raise UsageError("labels set needs TYPE CODE TEXT")
+        problem = label_problem(op_type, code, text)
+        if problem is not None:
+            raise UsageError(problem)
     db = open_db_from(args)
     try:
-        if args.action == "list":
-            labels = load_labels(db)
-            for site in codes.SITE_DEFINABLE:
-                info = codes.op_type_info(site.op_type)
-                head = info.short if info else str(site.op_type)
-                sys.stdout.write(
-                    f"type {site.op_type} ({head}), codes {site.low}-{site.high}: {site.generic}\n"
-                )
-                for (t, c), text in sorted(labels.items()):
-                    if t == site.op_type and site.low <= c <= site.high:
-                        sys.stdout.write(f"  {t}:{c} = {text}\n")
-            return 0
-        if len(args.values) < 2:
-            raise UsageError(f"labels {args.action} needs TYPE CODE")
-        op_type = _int_arg(args.values[0], "TYPE")
-        code = _int_arg(args.values[1], "CODE")
         if args.action == "set":
-            if len(args.values) < 3:
-                raise UsageError("labels set needs TYPE CODE TEXT")
-            set_label(db, op_type, code, " ".join(args.values[2:]))
-            sys.stdout.write(f"{op_type}:{code} = {' '.join(args.values[2:])}\n")
-            return 0
-        if not unset_label(db, op_type, code):
+            set_label(db, op_type, code, text)
+            sys.stdout.write(f"{op_type}:{code} = {text}\n")
+        elif not unset_label(db, op_type, code):
             sys.stdout.write(f"{op_type}:{code} had no label\n")
         return 0
     finally:
         db.close()
+
+
+def _list_labels(args: argparse.Namespace) -> int:
+    """Print every site-definable code range with the labels the database holds in it."""
+    db = open_db_from(args)
+    try:
+        labels = load_labels(db)
+    finally:
+        db.close()
+    for site in codes.SITE_DEFINABLE:
+        info = codes.op_type_info(site.op_type)
+        head = info.short if info else str(site.op_type)
+        sys.stdout.write(
+            f"type {site.op_type} ({head}), codes {site.low}-{site.high}: {site.generic}\n"
+        )
+        for (t, c), label in sorted(labels.items()):
+            if t == site.op_type and site.low <= c <= site.high:
+                sys.stdout.write(f"  {t}:{c} = {label}\n")
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -149,6 +180,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_codes_text() -> str:
+    """The site-definable code ranges, one line each, made from ``codes.SITE_DEFINABLE``."""
+    lines = []
+    for site in codes.SITE_DEFINABLE:
+        info = codes.op_type_info(site.op_type)
+        head = info.short if info else str(site.op_type)
+        lines.append(
+            f"  type {site.op_type:<2} ({head}), codes {site.low}-{site.high}: {site.generic}"
+        )
+    return "\n".join(lines)
+
+
+_LABELS_DESCRIPTION = (
+    "Name your site's own codes; the names live in the database and win over the generic\n"
+    "text in the window, 'decode' and exports. Only these codes can be labelled (the others\n"
+    "have fixed vendor meanings; setting one is a usage error):\n\n"
+    + _site_codes_text()
+    + "\n\nRest reasons (type 26) have no documented range: the bill table says only that the\n"
+    "client sets them, default 0; 0-255 is what the platform's rest-reason configuration\n"
+    "accepts. Other rest codes still decode, with the generic text.\n\n"
+    "  labels list | labels set TYPE CODE TEXT | labels unset TYPE CODE"
+)
+
+
 def register(sub: Any) -> None:
     """Add import, decode, labels and stats to the subcommand parser."""
     p = sub.add_parser("import", help="import exports (CSV, zip, folder) into the database")
@@ -158,14 +213,24 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("decode", help="explain an operation type, reason and object")
+    p = sub.add_parser(
+        "decode",
+        help="explain an operation type, reason and object",
+        description="Explain an operation type, reason and object. Site labels come from "
+        "--db, else from the default database if it exists (none is created).",
+    )
     p.add_argument("op_type", metavar="OP_TYPE")
     p.add_argument("--cause", help="operation reason code (op_cause)")
     p.add_argument("--object", help="operation object (op_object)")
     add_db_arg(p)
     p.set_defaults(handler=cmd_decode)
 
-    p = sub.add_parser("labels", help="list, set or remove site labels of site-defined codes")
+    p = sub.add_parser(
+        "labels",
+        help="list, set or remove site labels of site-defined codes",
+        description=_LABELS_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("action", choices=("list", "set", "unset"))
     p.add_argument("values", nargs="*", metavar="TYPE CODE [TEXT]")
     add_db_arg(p)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from typing import IO, Any
 
@@ -75,8 +75,10 @@ class _Blocks:
     """Whole-line blocks of a binary stream, decoded, with line numbers and byte counts.
 
     Decoding a megabyte at a time (instead of line by line) keeps the per-line cost in C. A block
-    never ends inside a quoted field. Undecodable and oversized lines become issues and are
-    replaced by empty lines, so line numbers stay right.
+    ends at the last line end in it, whatever the quotes say: a quoted field that runs on past a
+    block's end is the parser's business (``_batches`` carries its lines into the next block), so
+    a stray quote can neither make blocks grow nor make cutting them slow. Undecodable and
+    oversized lines become issues and are replaced by empty lines, so line numbers stay right.
     """
 
     def __init__(self, fp: IO[bytes], block_size: int = BLOCK_BYTES) -> None:
@@ -111,16 +113,9 @@ class _Blocks:
                 data = data[cut + 1 :]
             buf = carry + data if carry else data
             cut = buf.rfind(b"\n")
-            quotes = buf.count(b'"', 0, cut) if cut >= 0 else 0
-            while cut >= 0 and quotes % 2:  # keep quoted fields whole
-                prev = buf.rfind(b"\n", 0, cut)
-                quotes -= buf.count(b'"', prev + 1, cut)  # one pass over buf, not one per line
-                cut = prev
-            if cut < 0 and len(buf) > 16 * self._block_size:
-                cut = buf.rfind(b"\n")  # an unbalanced quote: do not hold the whole file
             if cut < 0:
                 carry = buf
-                if len(carry) > MAX_LINE_BYTES and b"\n" not in carry:
+                if len(carry) > MAX_LINE_BYTES:
                     skipping = True
                     carry = carry[:500]
                 continue
@@ -215,12 +210,25 @@ class Layout:
     mapping: tuple[int, ...] | None  # header order differs: source index per stored field
     columns: int
 
+    def looks_like_bill(self, fields: list[str]) -> bool:
+        """Whether a record has a bill's shape here: enough fields, an id and a begin time."""
+        if self.mapping is None:
+            return _looks_like_bill(fields)
+        return _looks_like_bill(
+            fields, self.mapping[0], self.mapping[7], min(self.columns, MIN_COLUMNS)
+        )
 
-def _looks_like_bill(fields: list[str]) -> bool:
+
+def _looks_like_bill(
+    fields: list[str], id_at: int = 0, begin_at: int = 7, min_fields: int = MIN_COLUMNS
+) -> bool:
+    """Enough fields, a non-blank id at ``id_at`` and a readable time at ``begin_at``."""
     return (
-        len(fields) >= MIN_COLUMNS
-        and bool(fields[0].strip())
-        and (normalise_time(fields[7]) is not None)
+        len(fields) >= min_fields
+        and 0 <= id_at < len(fields)
+        and 0 <= begin_at < len(fields)
+        and bool(fields[id_at].strip())
+        and (normalise_time(fields[begin_at]) is not None)
     )
 
 
@@ -229,11 +237,21 @@ def _is_header(fields: list[str]) -> bool:
     return "agent_id" in names and "begin_time" in names and "op_type" in names
 
 
+def _sample_rows(sample: list[str], delim: str) -> list[list[str]]:
+    """The sample's non-blank lines split one by one: a stray quote spoils only its own line."""
+    return [
+        row
+        for line in sample
+        for row in csv.reader([line], delimiter=delim)
+        if row and any(f.strip() for f in row)
+    ]
+
+
 def _detect(sample: list[str], name: str) -> Layout:
     best: tuple[int, int, str] | None = None
     header_delim: str | None = None
     for delim in DELIMITERS:
-        rows = [r for r in csv.reader(sample, delimiter=delim) if r and any(f.strip() for f in r)]
+        rows = _sample_rows(sample, delim)
         if not rows:
             continue
         if _is_header(rows[0]):
@@ -244,7 +262,7 @@ def _detect(sample: list[str], name: str) -> Layout:
         if good and (best is None or (good, widest) > best[:2]):
             best = (good, widest, delim)
     if header_delim is not None:
-        head = next(r for r in csv.reader(sample, delimiter=header_delim) if r)
+        head = _sample_rows(sample, header_delim)[0]
         names = [h.strip().lower() for h in head]
         mapping: tuple[int, ...] | None = tuple(
             names.index(col.lower()) if col.lower() in names else -1 for col in COLUMNS
@@ -279,7 +297,8 @@ def open_bill_stream(fp: IO[bytes], name: str) -> tuple[Layout, Iterator[Batch]]
     first = next(it, None)
     if first is None or blocks.bytes_read == 0:
         raise BadInputError(f"{name}: empty file, no bills in it")
-    sample = [line for line in first[1][: SNIFF_LINES * 4] if line.strip()][:SNIFF_LINES]
+    blankish = "".join(DELIMITERS) + ' "'  # rows of only delimiters count as blank lines
+    sample = list(islice((line for line in first[1] if line.strip(blankish)), SNIFF_LINES))
     if not sample:
         if blocks.issues:
             issue = blocks.issues[0]
@@ -289,41 +308,127 @@ def open_bill_stream(fp: IO[bytes], name: str) -> tuple[Layout, Iterator[Batch]]
     return layout, _batches(blocks, chain([first], it), layout)
 
 
-def _parse_block(base: int, lines: list[str], delim: str) -> tuple[list[list[str]], list[int]]:
-    """Split a block into field lists and the line number where each record starts."""
+UNTERMINATED_QUOTE = "unterminated quote (a quoted field runs on past the end of this line)"
+"""Reject reason of a line whose opening quote would swallow the lines after it."""
+
+
+@dataclass
+class _Parsed:
+    """A block split into records (see ``_parse_block``)."""
+
+    rows: list[list[str]]
+    starts: list[int]  # physical line number where each record starts
+    spans: dict[int, int]  # start line -> line count, for the rare records of several lines
+    used: int  # lines used; the rest is a quoted record left open at the end of the block
+
+
+def _parse_block(
+    base: int, lines: list[str], layout: Layout, issues: list[RowIssue], *, final: bool
+) -> _Parsed:
+    """Split a block into field lists, with the line where each record starts.
+
+    A quoted field may carry a record over several lines (RFC 4180), but only when the record
+    then still has a bill's shape, holds at most ``MAX_LINE_BYTES`` characters, and none of the
+    lines it took in looks like a bill of its own. Otherwise the quote is a stray one (free text
+    such as ``phone_no`` may start with ``"``) that would swallow the bills after it: its line is
+    rejected as an unterminated quote and reading goes on with the next line. The lines a
+    rejected span took in are read once more, so the work stays linear in the block.
+
+    A quoted record still open at the end of a block that is not the file's last is left
+    unparsed (``used`` stops before it) for the caller to join to the next block; one too long
+    to be a bill is judged here.
+    """
+    n = len(lines)
+    delim = layout.delimiter
     if not any('"' in line for line in lines):
-        return [line.split(delim) for line in lines], list(range(base, base + len(lines)))
-    rows: list[list[str]] = []
-    starts: list[int] = []
-    reader = csv.reader([line + "\n" for line in lines], delimiter=delim, strict=False)
-    prev = 0
-    while True:
+        return _Parsed([line.split(delim) for line in lines], list(range(base, base + n)), {}, n)
+    fed = [line + "\n" for line in lines]
+    # A closing quote after the last line: a record still inside quotes at the end of the
+    # block ends on this extra line, one that ended on its own leaves it to a record of its own.
+    fed.append('"\n')
+    out = _Parsed([], [], {}, n)
+    pos = 0  # index of the line where the next record starts
+    origin = 0  # index of the reader's first line
+    reader = csv.reader(fed, delimiter=delim, strict=False)
+    while pos < n:
         try:
             fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows.append(["\x00csv", str(exc)])
-            starts.append(base + prev)
-            prev = reader.line_num
-            continue
-        rows.append(fields)
-        starts.append(base + prev)
-        prev = reader.line_num
-    return rows, starts
+        except csv.Error as exc:  # a field over the csv module's limit, a lone CR
+            end = origin + reader.line_num
+            reason = UNTERMINATED_QUOTE if end - pos > 1 else f"malformed CSV ({exc})"
+        else:
+            end = origin + reader.line_num
+            if end == pos + 1:  # a record of one line: the common case
+                out.rows.append(fields)
+                out.starts.append(base + pos)
+                pos = end
+                continue
+            if end > n:  # still inside quotes at the end of the block
+                if not final and sum(map(len, lines[pos:])) <= MAX_LINE_BYTES:
+                    out.used = pos
+                    return out
+            elif _plausible_span(fields, lines[pos:end], layout):
+                out.rows.append(fields)
+                out.starts.append(base + pos)
+                out.spans[base + pos] = end - pos
+                pos = end
+                continue
+            reason = UNTERMINATED_QUOTE
+        issues.append(RowIssue(base + pos, reason, lines[pos]))
+        pos += 1
+        origin = pos
+        reader = csv.reader(map(fed.__getitem__, range(pos, n + 1)), delimiter=delim, strict=False)
+    return out
+
+
+def _plausible_span(fields: list[str], span: list[str], layout: Layout) -> bool:
+    """Whether a record read over the lines ``span`` is one bill with a multi-line field."""
+    if sum(map(len, span)) > MAX_LINE_BYTES or not layout.looks_like_bill(fields):
+        return False
+    delim = layout.delimiter
+    return not any(layout.looks_like_bill(line.split(delim)) for line in span[1:])
+
+
+REJECT_BATCH = 5000
+"""Rejected lines waiting to be handed on that make a batch of their own (flat memory)."""
+
+REJECT_BATCH_CHARS = 4 << 20
+"""Raw text of rejected lines waiting to be handed on that makes a batch of its own."""
+
+
+def _rejects_pending(issues: list[RowIssue]) -> bool:
+    """Whether enough rejected lines wait to hand them on without waiting for more bills."""
+    return len(issues) >= REJECT_BATCH or (
+        bool(issues) and sum(len(i.raw) for i in issues) >= REJECT_BATCH_CHARS
+    )
+
+
+def _records(
+    source: Iterator[tuple[int, list[str]]], layout: Layout, issues: list[RowIssue]
+) -> Iterator[tuple[int, list[str], _Parsed]]:
+    """Parse block after block, joining a quoted record open at a block's end to the next."""
+    held: list[str] = []
+    held_base = 0
+    for base, lines in source:
+        if held:
+            base, lines = held_base, held + lines
+        parsed = _parse_block(base, lines, layout, issues, final=False)
+        held, held_base = lines[parsed.used :], base + parsed.used
+        yield base, lines, parsed
+    if held:
+        yield held_base, held, _parse_block(held_base, held, layout, issues, final=True)
 
 
 def _batches(
     blocks: _Blocks, source: Iterator[tuple[int, list[str]]], layout: Layout, batch_size: int = 5000
 ) -> Iterator[Batch]:
-    delim = layout.delimiter
     mapping = layout.mapping
     skip_header = layout.header
     issues = blocks.issues
     epoch = EpochCache()
     batch = Batch()
-    for base, lines in source:
-        rows, starts = _parse_block(base, lines, delim)
+    for base, lines, parsed in _records(source, layout, issues):
+        rows, starts = parsed.rows, parsed.starts
         if skip_header:
             while rows and not any(f.strip() for f in rows[0]):
                 del rows[0], starts[0]
@@ -348,8 +453,8 @@ def _batches(
                     row.append(num)  # type: ignore[arg-type]
                 batch.rows.extend(chunk)
             else:
-                _check_rows(chunk, nums, lines, base, mapping, epoch, batch, issues)
-            if batch.size >= batch_size:
+                _check_rows(chunk, nums, lines, base, parsed.spans, mapping, epoch, batch, issues)
+            if batch.size >= batch_size or _rejects_pending(issues):
                 batch.issues = issues[:]
                 issues.clear()
                 batch.bytes_read = blocks.bytes_read
@@ -387,6 +492,7 @@ def _check_rows(
     nums: list[int],
     lines: list[str],
     base: int,
+    spans: dict[int, int],
     mapping: tuple[int, ...] | None,
     epoch: EpochCache,
     batch: Batch,
@@ -397,15 +503,12 @@ def _check_rows(
 
     def raw(num: int) -> str:
         k = num - base
-        return lines[k] if 0 <= k < len(lines) else ""
+        return "\n".join(lines[k : k + spans.get(num, 1)]) if 0 <= k < len(lines) else ""
 
     for fields, line in zip(rows, nums, strict=True):
+        if (not fields or not fields[0].strip()) and not "".join(fields).strip():
+            continue  # a blank line, or one of only delimiters (rows Excel leaves behind)
         n = len(fields)
-        if n <= 1 and (n == 0 or not fields[0].strip()):
-            continue  # blank line
-        if n == 2 and fields[0] == "\x00csv":
-            issues.append(RowIssue(line, f"malformed CSV ({fields[1]})", raw(line)))
-            continue
         extra: str | None = None
         if mapping is not None:
             extra_idx = [i for i in range(n) if i not in mapping]

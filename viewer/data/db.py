@@ -138,7 +138,26 @@ def _stored_version(conn: Connection) -> int | None:
     row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").first()
     if row is None:
         raise DatabaseError("not a bill database: no schema version recorded")
-    return int(row[0])
+    return _parse_version(row[0])
+
+
+def _parse_version(value: object) -> int:
+    """The recorded schema version as a number, or a ``DatabaseError`` saying what is wrong.
+
+    The value is text that anyone with a SQLite tool can change; a broken one must give a
+    message, not a traceback (``int`` failing, or no upgrade step for version 0).
+    """
+    try:
+        version = int(str(value).strip())
+    except ValueError:
+        raise DatabaseError(
+            f"damaged bill database: its schema version {value!r} is not a number"
+        ) from None
+    if version < 1:
+        raise DatabaseError(
+            f"damaged bill database: schema version {version} does not exist (versions start at 1)"
+        )
+    return version
 
 
 def open_database(path: Path | str, *, readonly: bool = False, create: bool = True) -> Database:
@@ -176,7 +195,10 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
                 if readonly:
                     raise DatabaseError(f"{path}: old schema {version}; open it writable once")
                 while version < schema.SCHEMA_VERSION:
-                    MIGRATIONS[version](conn)
+                    step = MIGRATIONS.get(version)
+                    if step is None:
+                        raise DatabaseError(f"no upgrade known from schema {version}")
+                    step(conn)
                     version += 1
                 conn.execute(
                     text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),

@@ -99,6 +99,10 @@ class GeneratorConfig:
         multimedia_share: Fraction of agents who also take text (1) and social (53) chats.
         unused_minus_one: Fraction of bills writing ``-1`` instead of 65535 for "not used".
         unused_empty: Fraction of bills leaving "not used" fields empty.
+        forced_logouts: Agents forced out on every day for sure, on top of the few that chance
+            picks: the first half by their QC inspector (type 29, logout cause 257), the rest
+            by a login of their work ID elsewhere (cause 264). Capped at the number of agents
+            who are not QC inspectors. The demo export sets it so that it always shows them.
     """
 
     agents: int = 20
@@ -120,6 +124,7 @@ class GeneratorConfig:
     multimedia_share: float = 0.3
     unused_minus_one: float = 0.01
     unused_empty: float = 0.005
+    forced_logouts: int = 0
 
     def __post_init__(self) -> None:
         """Reject settings the simulation cannot honour.
@@ -142,12 +147,23 @@ class GeneratorConfig:
         markers = (self.unused_minus_one, self.unused_empty)
         if min(markers) < 0.0 or sum(markers) > 1.0:
             raise ValueError("unused_minus_one and unused_empty must be fractions summing to <= 1")
+        if not 0 <= self.forced_logouts <= self.agents:
+            raise ValueError(f"forced_logouts must be 0..agents, not {self.forced_logouts}")
 
 
 DEMO_CONFIG = GeneratorConfig(
-    agents=30, seed=20261102, shift_hours=12.0, mean_talk_seconds=90.0, mean_idle_seconds=10.0
+    agents=30,
+    seed=20261102,
+    shift_hours=12.0,
+    mean_talk_seconds=90.0,
+    mean_idle_seconds=10.0,
+    forced_logouts=4,
 )
-"""The bundled demo export ``resources/demo/*.zip`` (written with ``files=DEMO_FILES``)."""
+"""The bundled demo export ``resources/demo/*.zip`` (written with ``files=DEMO_FILES``).
+
+It always shows forced logouts (``forced_logouts``), whatever the seed's luck. Regenerate it
+with ``python -m viewer.data.generator --demo --out resources/demo``.
+"""
 
 DEMO_FILES = 2
 """CSV members in the bundled demo export."""
@@ -253,6 +269,7 @@ class _Context:
         self.p_marker = config.unused_minus_one + config.unused_empty
         self._clock = _clock()
         self._dates: dict[int, str] = {}
+        self._forced: dict[int, dict[int, bool]] = {}
 
     def ts(self, sec: int) -> str:
         """Format seconds since the first day's midnight as ``YYYY-MM-DD hh:mm:ss``."""
@@ -267,6 +284,21 @@ class _Context:
         """The sign-in sequence number of an agent's ``session``-th login on ``day``."""
         slot = (day * self.config.agents + agent.index) * _MAX_SESSIONS_PER_DAY + session
         return str(self.config.logon_sn_base + slot)
+
+    def forced_out(self, day: int) -> dict[int, bool]:
+        """The agents sure to be forced out on ``day`` (``forced_logouts``).
+
+        Maps each one's index to whether their QC inspector does it (else a login elsewhere).
+        Drawn from a stream of its own, so the other agents' days stay as they were.
+        """
+        chosen = self._forced.get(day)
+        if chosen is None:
+            k = min(self.config.forced_logouts, len(self.regular))
+            rng = random.Random(f"forced:{self.config.seed}:{day}")
+            picked = rng.sample([a.index for a in self.regular], k) if k else []
+            chosen = {index: n < (k + 1) // 2 for n, index in enumerate(picked)}
+            self._forced[day] = chosen
+        return chosen
 
     def qc_window(self, day: int) -> tuple[int, int]:
         """When the QC inspectors are signed in on ``day``.
@@ -412,6 +444,21 @@ class _AgentDay:
         out.append(self.bill(t, t, "0", None, cause))
         return out
 
+    def forced_logout(self, t: int, by_qc: bool) -> tuple[list[list[str]], int]:
+        """Force the agent out at ``t``; return the bills and when they can sign in again.
+
+        By the QC inspector (type 29, cause 257) if ``by_qc`` and the inspector is signed in,
+        else by the work ID signing in on another client (cause 264).
+        """
+        qc = self.inspector(t, t) if by_qc else None
+        if qc is not None:
+            out = [self.bill(t, t, "29", qc.work_id, None)]
+            out += self.sign_out(t, "257")
+            t += self.rng.randint(60, 900)
+        else:  # the work ID signs in on another client
+            out = self.sign_out(t, "264")
+        return out, t
+
     def busy(self, t: int, cause: str, duration: int) -> tuple[list[list[str]], int]:
         """Busy (type 3); the inspector sometimes forces the agent idle (type 30) early."""
         end = t + duration
@@ -525,6 +572,10 @@ class _AgentDay:
         forced_by_qc = rng.random() < 0.5
         if rng.random() < 0.04:
             forced = rng.randint(t + 600, shift_end - 600)
+        sure = self.ctx.forced_out(self.day).get(a.index)
+        if sure is not None:  # before lunch, so that the day has room for it
+            forced_by_qc = sure
+            forced = rng.randint(t + 600, max(t + 600, lunch - 600))
         idle_rate = 1.0 / cfg.mean_idle_seconds
         yield from self.sign_in(t)
         t += rng.randint(2, 20)
@@ -543,13 +594,7 @@ class _AgentDay:
                     t = end
             elif forced is not None and t >= forced:
                 forced = None
-                qc = self.inspector(t, t) if forced_by_qc else None
-                if qc is not None:
-                    out = [self.bill(t, t, "29", qc.work_id, None)]
-                    out += self.sign_out(t, "257")
-                    t += rng.randint(60, 900)
-                else:  # the work ID signs in on another client
-                    out = self.sign_out(t, "264")
+                out, t = self.forced_logout(t, forced_by_qc)
                 out += self.sign_in(t)
             else:
                 r = rng.random()
@@ -585,6 +630,9 @@ class _AgentDay:
                 else:
                     out, t = self.call(t)
             yield from out
+        if forced is not None and sure is not None:  # a long activity ran past it: end the day
+            yield from self.forced_logout(t, forced_by_qc)[0]
+            return
         cause = "258" if rng.random() < 0.9 else rng.choice(_CLIENT_LOGOUT_CAUSES)
         yield from self.sign_out(t, cause)
 
@@ -875,12 +923,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=1, help="CSV members of a zip (default 1)")
     parser.add_argument("--header", action="store_true", help="CSV output: write a header row")
     parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="write the bundled demo export (DEMO_CONFIG, DEMO_FILES members) into --out, "
+        "a directory (resources/demo); the other options do not apply",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         required=True,
         help="a .csv file, a .zip file, or a directory for a platform-named zip",
     )
     args = parser.parse_args(argv)
+    if args.demo:
+        if args.out.suffix.lower() in (".csv", ".zip"):
+            parser.error("--demo writes a platform-named zip: --out must be a directory")
+        return _write_demo(args.out)
     try:
         config = GeneratorConfig(
             agents=args.agents,
@@ -907,6 +965,20 @@ def main(argv: list[str] | None = None) -> int:
         out, count = _export_zip(out, config, args.files)
     elapsed = time.perf_counter() - started
     _log.info("wrote %d bills to %s in %.1f s", count, out, elapsed)
+    return 0
+
+
+def _write_demo(directory: Path) -> int:
+    """Write the bundled demo export into ``directory`` (its name depends only on the seed).
+
+    A zip of the same name is replaced; one of an older seed is left for the user to remove.
+    """
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    directory.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    path, count = _export_zip(directory, DEMO_CONFIG, DEMO_FILES)
+    _log.info("wrote %d bills to %s in %.1f s", count, path, time.perf_counter() - started)
     return 0
 
 

@@ -11,8 +11,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,9 +22,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from viewer.core.errors import KnownError, NotABillExportError
+from viewer.core.errors import BadInputError, KnownError, NotABillExportError
 from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
@@ -35,8 +38,12 @@ log = logging.getLogger(__name__)
 MAX_REPORTED_REJECTS = 1000
 """Rejects kept in memory per file for the report; all of them are stored in the database."""
 
+FOLDER_SUFFIXES = (".csv", ".zip")
+"""What a folder import takes; a file named on its own may be any CSV (a ``.txt`` too)."""
+
 _HASH_CHUNK = 1 << 20
 _INSERT_COLUMNS = ", ".join((*BILL_FIELDS, "source_id", "line", "extra"))
+_ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0 of a zip entry
 
 
 @dataclass(frozen=True)
@@ -49,15 +56,54 @@ class Source:
     path: Path
     member: str | None = None
 
+    @property
+    def ledger_path(self) -> str:
+        """The absolute path the ledger records (``zip!member`` for a zip member).
+
+        ``display`` is the path as the user typed it, which means nothing once the working
+        folder changes; the ledger keeps the resolved one so that it always names the file.
+        """
+        where = str(self.path.resolve())
+        return where if self.member is None else f"{where}!{self.member}"
+
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
-        """Open the content as a binary stream (a zip member is decompressed on the fly)."""
+        """Open the content as a binary stream (a zip member is decompressed on the fly).
+
+        Raises:
+            BadInputError: a zip member that cannot be read: encrypted, compressed with a
+                method Python cannot decompress, or damaged (bad data, bad CRC, cut short).
+                Raised while opening or, for damage, from the reads of the ``with`` body.
+        """
         if self.member is None:
             with self.path.open("rb") as fp:
                 yield fp
-        else:
-            with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as raw:
-                yield io.BufferedReader(raw, buffer_size=1 << 16)  # type: ignore[arg-type]
+            return
+        with zipfile.ZipFile(self.path) as zf:
+            try:
+                info = zf.getinfo(self.member)
+            except KeyError:
+                raise BadInputError(f"{self.display}: no longer in the zip archive") from None
+            if info.flag_bits & _ZIP_ENCRYPTED:
+                raise BadInputError(
+                    f"{self.display}: the zip member is encrypted (password-protected); "
+                    "extract it with its password and import the CSV"
+                )
+            try:
+                raw = zf.open(info)
+            except (NotImplementedError, RuntimeError) as exc:  # what zipfile raises for these
+                raise BadInputError(
+                    f"{self.display}: the zip member is compressed with a method this program "
+                    f"cannot read ({exc}); extract it with an archive tool and import the CSV"
+                ) from None
+            with raw:
+                try:
+                    yield io.BufferedReader(raw, buffer_size=1 << 16)  # type: ignore[arg-type]
+                except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
+                    raise BadInputError(
+                        f"{self.display}: the zip member is damaged, it cannot be decompressed "
+                        f"({exc})"
+                    ) from exc
 
 
 @dataclass(frozen=True)
@@ -70,17 +116,18 @@ class Unusable:
 
 
 def expand_paths(paths: Iterable[Path | str]) -> list[Source | Unusable]:
-    """Turn files, zips and folders into the list of CSV sources to import, in a stable order."""
+    """Turn files, zips and folders into the list of CSV sources to import, in a stable order.
+
+    Folders are searched recursively for ``.csv`` and ``.zip`` files only (a ``readme.txt``
+    beside the exports is not one); a subfolder that cannot be read is listed as failed, so
+    that nothing in a folder is left out without a word.
+    """
     out: list[Source | Unusable] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found = sorted(
-                q
-                for q in path.rglob("*")
-                if q.is_file() and q.suffix.lower() in (".csv", ".zip", ".txt")
-            )
-            if not found:
+            found, unreadable = _folder_files(path)
+            if not found and not unreadable:
                 out.append(
                     Unusable(
                         str(path),
@@ -90,9 +137,40 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Source | Unusable]:
                 )
             for q in found:
                 out.extend(_expand_file_all(q))
+            out.extend(unreadable)
             continue
         out.extend(_expand_file_all(path))
     return out
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Unusable]]:
+    """The ``.csv`` and ``.zip`` files under ``folder``, sorted, and the parts it cannot read."""
+    found: list[Path] = []
+    unreadable: list[Unusable] = []
+
+    def cannot_read(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else folder
+        unreadable.append(
+            Unusable(
+                str(where),
+                ImportStatus.FAILED,
+                f"{where}: cannot read this folder ({exc.strerror}); its files were not imported",
+            )
+        )
+
+    for top, _dirs, names in os.walk(folder, onerror=cannot_read):
+        for name in names:
+            if not name.lower().endswith(FOLDER_SUFFIXES):
+                continue
+            q = Path(top, name)
+            try:
+                if q.is_file():
+                    found.append(q)
+            except OSError as exc:
+                unreadable.append(
+                    Unusable(str(q), ImportStatus.FAILED, f"{q}: cannot read ({exc.strerror})")
+                )
+    return sorted(found), unreadable
 
 
 def _expand_file_all(path: Path) -> list[Source | Unusable]:
@@ -126,6 +204,11 @@ def _expand_zip(path: Path) -> list[Source | Unusable]:
         return [
             Unusable(str(path), ImportStatus.FAILED, f"{path}: not a readable zip archive ({exc})")
         ]
+    if not infos:
+        return [Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, f"{path}: empty zip archive")]
+    names = [i.filename.rsplit("/", 1)[-1] for i in infos]
+    if not any(_csv_name(n) or sibling_export_kind(n) for n in names):
+        return [Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, _no_csv_message(path, infos))]
     out: list[Source | Unusable] = []
     for info in sorted(infos, key=lambda i: i.filename):
         display = f"{path}!{info.filename}"
@@ -139,17 +222,32 @@ def _expand_zip(path: Path) -> list[Source | Unusable]:
                     f"{display}: not an agent operation bill export ({kind})",
                 )
             )
-        elif not base.lower().endswith((".csv", ".txt")):
+        elif not _csv_name(base):
             out.append(
                 Unusable(display, ImportStatus.NOT_A_BILL_EXPORT, f"{display}: not a CSV file")
             )
         else:
             out.append(Source(display, base, info.file_size, path, info.filename))
-    if not out:
-        out.append(
-            Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, f"{path}: empty zip archive")
-        )
     return out
+
+
+def _csv_name(name: str) -> bool:
+    """Whether a zip member's name is that of a CSV (the platform's, or a renamed ``.txt``)."""
+    return name.lower().endswith((".csv", ".txt"))
+
+
+def _no_csv_message(path: Path, infos: list[zipfile.ZipInfo]) -> str:
+    """One line for a zip without a single CSV in it (an Excel workbook is such a zip)."""
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return (
+            f"{path}: an Excel workbook, not a CSV export; open it in Excel and save it as "
+            "CSV (File > Save As > CSV), then import the CSV"
+        )
+    return (
+        f"{path}: not an agent operation bill export: the zip archive holds no CSV file "
+        f"({len(infos)} other file(s), e.g. {infos[0].filename})"
+    )
 
 
 def sha256_of(
@@ -289,6 +387,27 @@ class _FileImport:
         )
 
 
+def _forget_earlier_reading(conn: Connection, sha: str, sid: int) -> None:
+    """Drop the rejects and conflicts stored by earlier imports of the same content.
+
+    Only a forced re-import reads a content the ledger holds already; it finds the same bad
+    lines and the same conflicts again, and those replace the earlier ones instead of being
+    counted twice. The earlier ledger rows stay as the history of the imports. Inside the
+    file's transaction, so a re-import that fails or is cancelled leaves them as they were.
+    """
+    earlier = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT id FROM source_file WHERE sha256 = ? AND id != ?", (sha, sid)
+        )
+    ]
+    if not earlier:
+        return
+    marks = ", ".join("?" * len(earlier))
+    conn.exec_driver_sql(f"DELETE FROM reject WHERE source_id IN ({marks})", tuple(earlier))
+    conn.exec_driver_sql(f"DELETE FROM conflict WHERE source_id IN ({marks})", tuple(earlier))
+
+
 def _already_imported(db: Database, sha: str) -> tuple[str, str] | None:
     with db.engine.connect() as conn:
         row = conn.exec_driver_sql(
@@ -345,8 +464,9 @@ def _load(
             sid = conn.exec_driver_sql(
                 "INSERT INTO source_file (path, name, size, sha256, imported_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (source.display, source.name, source.size, report.sha256, now),
+                (source.ledger_path, source.name, source.size, report.sha256, now),
             ).lastrowid
+            _forget_earlier_reading(conn, report.sha256, int(sid or 0))
             if bulk:
                 for index in BILL_INDEXES:
                     conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
@@ -419,6 +539,10 @@ def import_source(
         report.status = ImportStatus.CANCELLED
         report.message = f"{source.display}: cancelled, nothing of this file was kept"
         raise _CancelledWith(report) from None
+    except KnownError as exc:
+        report.status = ImportStatus.FAILED
+        report.message = str(exc)
+        return report
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
         report.message = f"{source.display}: cannot read ({exc})"

@@ -17,16 +17,28 @@ def load_labels(db: Database) -> dict[tuple[int, int], str]:
     return {(int(t), int(c)): str(x) for t, c, x in rows}
 
 
-def set_label(db: Database, op_type: int, code: int, text: str) -> None:
-    """Name a site-definable code; raises ``KnownError`` for codes the vendor defines."""
-    text = text.strip()
-    if not text:
-        raise KnownError("a label needs some text; use 'labels unset' to remove one")
+def label_problem(op_type: int, code: int, text: str) -> str | None:
+    """Why a label cannot be set (no text, a code the vendor defines), or None if it can.
+
+    Callers that take the values from a user (the command line) check first, so that a wrong
+    code is reported as a usage error rather than a failure.
+    """
+    if not text.strip():
+        return "a label needs some text; use 'labels unset' to remove one"
     if not is_site_definable(op_type, code):
-        raise KnownError(
+        return (
             f"operation type {op_type} reason {code} is defined by the vendor, not by the site; "
             "only site-defined codes can be labelled (see 'bill-viewer labels list')"
         )
+    return None
+
+
+def set_label(db: Database, op_type: int, code: int, text: str) -> None:
+    """Name a site-definable code; raises ``KnownError`` for codes the vendor defines."""
+    problem = label_problem(op_type, code, text)
+    if problem is not None:
+        raise KnownError(problem)
+    text = text.strip()
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO site_label (op_type, code, text) VALUES (?, ?, ?) "
