@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,27 @@ def test_unusable_files_give_one_line_naming_the_file(
     assert line.startswith(str(path))
     assert words in line
     assert "Traceback" not in err
+
+
+def test_corrupt_zip_member_is_one_line_not_a_traceback(tmp_path: Path, fixtures_dir: Path) -> None:
+    """A real process: the damaged member fails with one line, the next file is imported."""
+    data = b"".join(
+        (fixtures_dir / n).read_bytes() for n in ("no_header.csv", "pipe.csv", "tab.csv")
+    )
+    path = tmp_path / "20261102_00112233445566778899aabbccddeeff.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("20261103021530123456_agentOprInfo_1.csv", data * 200)
+    raw = bytearray(path.read_bytes())
+    raw[200:260] = b"\xff" * 60  # inside the deflated data
+    path.write_bytes(bytes(raw))
+    proc = run_module("import", "--db", tmp_path / "b.sqlite", path, fixtures_dir / "tab.csv")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    failed = [line for line in lines if line.startswith(f"{path}!")]
+    assert len(failed) == 1
+    assert "agentOprInfo_1.csv: the zip member is damaged" in failed[0]
+    assert any(line.startswith(f"{fixtures_dir / 'tab.csv'}: 6 lines read") for line in lines)
 
 
 def test_unreadable_file(
@@ -257,14 +279,85 @@ def test_labels_refuse_vendor_codes_and_bad_usage(
 ) -> None:
     db = tmp_path / "labels.sqlite"
     code, _, err = run_cli(capsys, "labels", "set", "0", "257", "Kicked", "--db", db)
-    assert code == 1
+    assert code == 2
     assert "defined by the vendor" in err
+    code, _, err = run_cli(capsys, "labels", "set", "3", "7", "Foo", "--db", db)
+    assert code == 2
+    assert "operation type 3 reason 7 is defined by the vendor" in err
+    assert "Traceback" not in err
+    assert not db.exists()  # a usage error does not create the database
+    code, _, err = run_cli(capsys, "labels", "set", "3", "201", " ", "--db", db)
+    assert code == 2 and "needs some text" in err
     code, _, err = run_cli(capsys, "labels", "set", "3", "--db", db)
     assert code == 2 and "needs TYPE CODE" in err
     code, _, err = run_cli(capsys, "labels", "set", "3", "201", "--db", db)
     assert code == 2 and "TEXT" in err
     code, _, err = run_cli(capsys, "labels", "set", "3", "two", "x", "--db", db)
     assert code == 2 and "CODE must be a whole number" in err
+
+
+def test_labels_help_lists_the_site_definable_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["labels", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for line in (
+        "type 0  (Logout), codes 1-255",
+        "type 3  (Busy), codes 200-250",
+        "type 26 (Rest), codes 0-255",
+        "type 27 (Work), codes 0-255",
+        "type 56 (Agent status set), codes 0-65534",
+    ):
+        assert line in out
+    assert "Rest reasons (type 26) have no documented range" in out
+
+
+def test_rest_reasons_can_be_labelled_within_their_bounds(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "labels.sqlite"
+    for code, status in (("0", 0), ("255", 0), ("256", 2), ("-1", 2)):
+        got, _, _ = run_cli(capsys, "labels", "set", "26", code, "Prayer", "--db", db)
+        assert got == status, code
+
+
+def test_decode_uses_the_default_database_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    default = Path(os.environ["BILL_VIEWER_DB"])
+    code, out, _ = run_cli(capsys, "decode", "3", "--cause", "201")
+    assert code == 0 and "[site label]" not in out
+    assert not default.exists()  # decode never creates a database
+    code, _, _ = run_cli(capsys, "labels", "set", "3", "201", "Coaching")
+    assert code == 0 and default.exists()
+    code, out, _ = run_cli(capsys, "decode", "3", "--cause", "201")
+    assert code == 0
+    assert "Coaching" in out and "[site label]" in out
+
+
+def test_decode_with_a_broken_default_database_still_decodes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    default = Path(os.environ["BILL_VIEWER_DB"])
+    default.write_bytes(b"not a database at all\n" * 100)
+    code, out, err = run_cli(capsys, "decode", "0", "--cause", "257")
+    assert code == 0
+    assert "QC inspector" in out
+    assert "warning: site labels not loaded" in err and str(default) in err
+    # a database named with --db is what the user asked for: its failure is the answer
+    code, out, err = run_cli(capsys, "decode", "0", "--cause", "257", "--db", default)
+    assert code == 1 and out == "" and str(default) in err
+
+
+def test_broken_schema_version_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "edited.sqlite"
+    open_database(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    code, out, err = run_cli(capsys, "stats", "--db", db)
+    assert code == 1 and out == ""
+    assert err.startswith(f"bill-viewer: {db}: damaged bill database")
+    assert "Traceback" not in err
 
 
 def test_stats(capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures_dir: Path) -> None:
@@ -335,3 +428,50 @@ def test_subprocess_exit_statuses_and_json(tmp_path: Path, fixtures_dir: Path) -
     assert missing.returncode == 1
     assert f"{tmp_path / 'nope.csv'}: no such file" in missing.stdout
     assert "Traceback" not in missing.stderr
+
+
+# --- at TIME --to TIME2 ------------------------------------------------------------------------
+
+
+def test_at_until_prints_what_changed_between_two_moments(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # agent 0107: busy (reason 201) 08:01:00-08:04:30, call 1793577688-34 08:05:10-08:12:41
+    db = tmp_path / "bills.sqlite"
+    run_cli(capsys, "import", "--db", db, fixtures_dir / "no_header.csv")
+    code, out, _ = run_cli(
+        capsys, "at", "2026-11-02", "08:02", "--until", "2026-11-02", "08:06", "--db", db, "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert (data["from"], data["to"]) == ("2026-11-02 08:02:00", "2026-11-02 08:06:00")
+    assert (data["agents_total"], data["agents_changed"]) == (1, 1)
+    [agent] = data["agents"]
+    assert agent["agent"] == "0107" and agent["changed"] is True
+    assert (agent["before"]["state"], agent["before"]["since"]) == ("busy", "2026-11-02 08:01:00")
+    assert agent["after"]["state"] == "conversation"
+    assert agent["after"]["since"] == "2026-11-02 08:05:10"
+    assert [(iv["state"], iv["since"]) for iv in agent["started"]] == [
+        ("conversation", "2026-11-02 08:05:10")
+    ]
+    assert [(iv["state"], iv["until"]) for iv in agent["ended"]] == [
+        ("busy", "2026-11-02 08:04:30")
+    ]
+    # only bills up to the second moment are read: the call goes on past it
+    assert agent["started"][0]["open_ended"] is True
+
+    # text; a time of day alone is on TIME's day
+    code, out, _ = run_cli(capsys, "at", "2026-11-02 08:02", "--until", "08:06", "--db", db)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Changes between 2026-11-02 08:02:00 and 2026-11-02 08:06:00")
+    assert "1 of 1 agent(s) changed" in lines[0]
+    assert "2026-11-02 08:04:30  ended  Busy" in out
+    assert "2026-11-02 08:05:10  began  In conversation" in out
+    assert out.index("08:04:30  ended") < out.index("08:05:10  began")
+
+    # nothing changes while signed out; --until before TIME is a usage error
+    code, out, _ = run_cli(capsys, "at", "2026-11-02 18:00", "--until", "19:00", "--db", db)
+    assert code == 0 and "0 of 1 agent(s) changed" in out
+    code, _, err = run_cli(capsys, "at", "2026-11-02 08:06", "--until", "08:02", "--db", db)
+    assert code == 2 and "--until" in err
