@@ -218,21 +218,6 @@ def test_newer_or_corrupt_database_keeps_window_usable(
     w.close()
 
 
-def test_two_windows_on_one_database(qtbot, tmp_path, settings, export_csv) -> None:
-    a_db = open_database(tmp_path / "shared.sqlite")
-    b_db = open_database(tmp_path / "shared.sqlite")
-    a = _window(qtbot, a_db, settings)
-    b = _window(qtbot, b_db, settings)
-    with qtbot.waitSignal(a.import_finished, timeout=20_000):
-        a.import_paths([export_csv])
-    b.model.refresh()
-    qtbot.waitUntil(lambda: b.model.matching() == 3000, timeout=10_000)
-    a.close()
-    b.close()
-    a_db.close()
-    b_db.close()
-
-
 def test_switch_database_and_moment_at_bill(qtbot, filled_db, settings, tmp_path) -> None:
     w = _window(qtbot, filled_db, settings)
     w.table.selectRow(10)
@@ -452,7 +437,9 @@ def test_label_change_keeps_the_selection_and_updates_details(
     w.close()
 
 
-def test_refresh_keeps_the_selected_bill(qtbot, tmp_path, settings, export_csv) -> None:
+def test_two_windows_refresh_and_keep_the_selected_bill(
+    qtbot, tmp_path, settings, export_csv
+) -> None:
     a_db = open_database(tmp_path / "shared.sqlite")
     b_db = open_database(tmp_path / "shared.sqlite")
     a = _window(qtbot, a_db, settings)
