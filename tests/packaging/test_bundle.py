@@ -172,3 +172,39 @@ def test_demo_window_finds_bundled_export(bundle: Bundle, tmp_path: Path) -> Non
     assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
     rows = re.search(r"^rows shown:\s*(\d+)", proc.stdout, re.M)
     assert rows and int(rows.group(1)) > 0, proc.stdout
+
+
+def test_big_file_is_read_with_a_second_process(bundle: Bundle, tmp_path: Path) -> None:
+    """A file above the threshold is imported with a child process: in a frozen build the child
+    starts through ``multiprocessing.freeze_support()`` and must do its part (no warning that
+    the file was read again in one part), with its staging folder in the temporary folder."""
+    from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
+    from viewer.data.importer import PARALLEL_MIN_BYTES
+    from viewer.data.parallel_import import STAGING_PREFIX
+
+    path = tmp_path / "big.csv"
+    config = GeneratorConfig(agents=300, seed=3, target_bills=220_000)
+    bills = write_csv(path, generate_bills(config))
+    assert path.stat().st_size > PARALLEL_MIN_BYTES
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    cmd = [str(bundle.exe), "import", "--db", str(tmp_path / "big.sqlite"), str(path), "--json"]
+    staged = False
+    with subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    ) as proc:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while proc.poll() is None and time.monotonic() < deadline:
+            staged = staged or any(p.name.startswith(STAGING_PREFIX) for p in tmp.iterdir())
+            time.sleep(0.01)
+        out, err = proc.communicate(timeout=RUN_TIMEOUT)
+    assert proc.returncode == 0, f"{out}\n{err}"
+    report = json.loads(out)
+    assert (report["imported"], report["rejected"]) == (bills, 0), report
+    assert staged, "no staging folder appeared: the file was not read with a second process"
+    assert "WARNING" not in err and "Traceback" not in err, err
+    assert list(tmp.iterdir()) == []

@@ -612,3 +612,157 @@ def test_blank_bill_id_is_rejected_whatever_the_shape() -> None:
         _, got, issues = read(data)
         assert lines_of(got) == [1, 3, 4]
         assert [(i.line, "empty bill id" in i.reason) for i in issues] == [(2, True)]
+
+
+# --- a file read in two parts (the importer's second process) --------------------------------
+
+SPLIT_FIXTURES = sorted(
+    p.name
+    for p in Path(__file__).resolve().parents[1].joinpath("fixtures").glob("*.csv")
+    if p.name not in ("empty.csv", "binary.csv") and "_call_" not in p.name
+)
+
+
+def read_in_two(
+    data: bytes, at: int
+) -> tuple[list[list[Any]], list[RowIssue], csv_source.Edges, csv_source.Edges]:
+    """Rows and issues of ``data`` read as the parallel importer does, split at byte ``at``."""
+    head, tail = csv_source.Edges(), csv_source.Edges()
+    fp = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    layout, batches = open_bill_stream(fp, "two.csv", limit=at, edges=head)
+    parts = list(batches)
+    fp2 = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    fp2.seek(at)
+    first_line = data[:at].count(b"\n") + 1
+    parts += list(csv_source.open_bill_part(fp2, layout, first_line, edges=tail))
+    rows = sorted((r for b in parts for r in (*b.rows, *b.extra_rows)), key=lambda r: r[21])
+    issues = sorted((i for b in parts for i in b.issues), key=lambda i: i.line)
+    return rows, issues, head, tail
+
+
+def line_starts(data: bytes) -> list[int]:
+    return [i + 1 for i, byte in enumerate(data[:-1]) if byte == 0x0A]
+
+
+@pytest.mark.parametrize("block", [None, 64])
+@pytest.mark.parametrize("name", SPLIT_FIXTURES)
+def test_two_parts_with_plain_edges_read_as_the_whole(
+    fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch, name: str, block: int | None
+) -> None:
+    """At every line start: where both edges are plain, the parts give exactly the whole."""
+    data = (fixtures_dir / name).read_bytes()
+    _, want_rows, want_issues = read(data, name)
+    use_block_size(monkeypatch, block)
+    plain = 0
+    for at in line_starts(data):
+        rows, issues, head, tail = read_in_two(data, at)
+        assert head.last_line == tail.first_line - 1 == data[:at].count(b"\n"), (name, at)
+        if head.tail_plain and tail.head_plain:
+            plain += 1
+            assert rows == want_rows, (name, at)
+            assert issues == want_issues, (name, at)
+    assert plain > 0 or name == "bad_lines.csv", name  # there every other line is a reject
+
+
+@pytest.mark.parametrize("name", SPLIT_FIXTURES)
+def test_find_split_finds_plain_edges(fixtures_dir: Path, name: str) -> None:
+    data = (fixtures_dir / name).read_bytes()
+    layout, _, _ = read(data, name)
+    for wish in range(0, len(data), max(1, len(data) // 7)):
+        fp = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+        at = csv_source.find_split(fp, layout, wish)
+        if at is None:
+            continue
+        assert at >= wish and data[at - 1 : at] == b"\n", (name, wish, at)
+        _, _, head, tail = read_in_two(data, at)
+        assert head.tail_plain and tail.head_plain, (name, wish, at)
+
+
+def test_split_inside_a_record_of_two_lines_is_not_plain(fixtures_dir: Path) -> None:
+    """quoted.csv: the record of line 4 runs on to line 5; a split before line 5 is refused."""
+    data = (fixtures_dir / "quoted.csv").read_bytes()
+    at = line_starts(data)[3]  # the start of line 5
+    _, _, head, tail = read_in_two(data, at)
+    assert not head.tail_plain
+    at = line_starts(data)[2]  # the start of line 4: the record starts in the second part
+    _, _, head, tail = read_in_two(data, at)
+    assert head.tail_plain and not tail.head_plain
+
+
+def test_split_after_a_rejected_line_is_not_plain(fixtures_dir: Path) -> None:
+    data = (fixtures_dir / "bad_lines.csv").read_bytes()
+    starts = line_starts(data)
+    _, _, head, _ = read_in_two(data, starts[1])  # line 2 (too few columns) ends the first part
+    assert not head.tail_plain
+    _, _, _, tail = read_in_two(data, starts[0])  # line 2 starts the second part
+    assert not tail.head_plain
+
+
+def test_find_split_gives_up_in_a_region_without_plain_lines() -> None:
+    rows = sample_rows(40)
+    for r in rows[5:]:
+        r[16] = 'say "hi"'  # a quote on every line from line 6 on: no plain line there
+    data = b"".join(text_row(r) for r in rows)
+    layout, _, _ = read(data)
+    fp = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    assert csv_source.find_split(fp, layout, len(data) // 2) is None
+    assert csv_source.find_split(fp, layout, 0) is not None
+
+
+def messy_rows(n: int, seed: int = 3) -> bytes:
+    """``n`` bills with stray quotes, fields of two lines, lone CRs and rejects among them."""
+    rows = sample_rows(n)
+    out = io.StringIO()
+    import csv as csv_module
+
+    writer = csv_module.writer(out, lineterminator="\n")
+    for k, r in enumerate(rows):
+        kind = (k * 7 + seed) % 23
+        if kind == 1:
+            r[16] = '"61234'  # a stray quote that never closes
+            out.write(",".join(r) + "\n")
+        elif kind == 2:
+            r[16] = "room 3\nsecond floor"  # a field of two lines, properly quoted
+            writer.writerow(r)
+        elif kind == 3:
+            r[16] = "desk\r12"  # a lone CR inside a field
+            out.write(",".join(r) + "\n")
+        elif kind == 4:
+            out.write(",".join(r[:9]) + "\n")  # too few columns
+        elif kind == 5:
+            r[16] = 'say "hi" twice'  # quotes in the middle of a field
+            out.write(",".join(r) + "\n")
+        else:
+            out.write(",".join(r) + "\n")
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("block", [None, 200, 1000])
+def test_messy_file_reads_the_same_in_any_blocks_and_any_two_parts(
+    monkeypatch: pytest.MonkeyPatch, block: int | None
+) -> None:
+    data = messy_rows(300)
+    _, want_rows, want_issues = read(data)
+    assert {i.reason for i in want_issues} >= {csv_source.UNTERMINATED_QUOTE}
+    assert any("\r" in r[16] for r in want_rows) and any("\n" in r[16] for r in want_rows)
+    use_block_size(monkeypatch, block)
+    _, rows, issues = read(data)
+    assert rows == want_rows and issues == want_issues
+    plain = 0
+    starts = line_starts(data)
+    for at in starts[:: 1 if block == 1000 else 7]:
+        rows, issues, head, tail = read_in_two(data, at)
+        if head.tail_plain and tail.head_plain:
+            plain += 1
+            assert rows == want_rows, at
+            assert issues == want_issues, at
+    assert plain > len(starts[:: 1 if block == 1000 else 7]) // 2
+
+
+def test_lone_cr_in_the_first_lines_does_not_stop_detection() -> None:
+    rows = sample_rows(6)
+    rows[0][16] = "desk\r12"
+    layout, got, issues = read(b"".join(text_row(r) for r in rows))
+    assert (layout.delimiter, layout.columns) == (",", 21)
+    assert issues == [] and lines_of(got) == [1, 2, 3, 4, 5, 6]
+    assert got[0][16] == "desk\r12"

@@ -1122,3 +1122,50 @@ def test_same_codes_written_with_leading_zeros_are_not_conflicts(
         "media_type",
         "agent_id",
     ]
+
+
+def test_reported_rejects_are_the_first_by_line(db: Database, tmp_path: Path) -> None:
+    """Undecodable lines are found before the rest of their block: the report still lists the
+    first 1,000 rejected lines by line, whatever order they were found in."""
+    good = list(generate_bills(GeneratorConfig(agents=3, seed=4, target_bills=2)))
+    path = tmp_path / "junk.csv"
+    with path.open("wb") as fp:
+        fp.write((",".join(good[0]) + "\n").encode())
+        for k in range(3000):
+            if k % 2:
+                fp.write(f"junk {k},too,few,columns\n".encode())
+            else:
+                fp.write(b"\xff\xfe not text at all\n")
+        fp.write((",".join(good[1]) + "\n").encode())
+    [f] = run(db, path).files
+    assert f.rejected == 3000
+    stored = sql_rows(db, "SELECT line, reason, raw FROM reject ORDER BY line LIMIT 1000")
+    assert [(i.line, i.reason, i.raw) for i in f.rejects] == stored
+
+
+def test_bills_are_stored_in_file_order_with_and_without_extra_columns(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = list(generate_bills(GeneratorConfig(agents=5, seed=8, target_bills=12_000)))
+    for k in range(0, len(rows), 3):
+        rows[k] = [*rows[k], "extra1", "extra2"]  # every third line has extra columns
+    path = write_rows(tmp_path / "mixed.csv", rows)
+    [f] = run(db, path).files
+    assert f.imported == len(rows)
+    stored = bills(db)  # in pk order
+    assert [r["line"] for r in stored] == list(range(1, len(rows) + 1))
+    assert [r["extra"] is not None for r in stored[:6]] == [True, False, False] * 2
+
+
+def test_index_build_settings_are_put_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch, big_rows: tuple[Path, list[list[str]]]
+) -> None:
+    """The small cache and the sorter threads of a bulk load's index builds do not stay."""
+    path, rows = big_rows
+    monkeypatch.setattr(importer, "BULK_MIN_BYTES", 1000)
+    [f] = run(db, path).files
+    assert f.imported == len(rows)
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536
+        assert raw.execute("PRAGMA threads").fetchone()[0] == 0

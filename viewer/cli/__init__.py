@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import multiprocessing
 import signal
 import sys
 import threading
@@ -74,6 +75,9 @@ def _sigterm_raises() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``bill-viewer`` and ``python -m viewer``; returns the exit status."""
+    # In a frozen build, a child process of the import (see viewer.data.parallel_import) does
+    # its work here and exits; elsewhere this does nothing.
+    multiprocessing.freeze_support()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)

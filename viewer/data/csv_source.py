@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import IO, Any
 
@@ -81,21 +81,34 @@ class _Blocks:
     oversized lines become issues and are replaced by empty lines, so line numbers stay right.
     """
 
-    def __init__(self, fp: IO[bytes], block_size: int = BLOCK_BYTES) -> None:
+    def __init__(
+        self,
+        fp: IO[bytes],
+        block_size: int = BLOCK_BYTES,
+        *,
+        first_line: int = 1,
+        limit: int | None = None,
+        bom: bool = True,
+    ) -> None:
         self._fp = fp
         self._block_size = block_size
+        self._limit = limit  # bytes to read at most (a part of a file), None: to the end
+        self._bom = bom  # whether the first block may start with a byte order mark
         self.bytes_read = 0
         self.issues: list[RowIssue] = []
-        self.next_line = 1  # number of the first line of the next block
+        self.next_line = first_line  # number of the first line of the next block
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         """Yield ``(first_line_number, lines)``; lines have no line terminators."""
         read = self._fp.read
         carry = b""
-        first = True
+        first = self._bom
         skipping = False
         while True:
-            data = read(self._block_size)
+            if self._limit is None:
+                data = read(self._block_size)
+            else:
+                data = read(min(self._block_size, self._limit - self.bytes_read))
             self.bytes_read += len(data)
             if not data:
                 if skipping:
@@ -240,11 +253,16 @@ def _is_header(fields: list[str]) -> bool:
 def _sample_rows(sample: list[str], delim: str) -> list[list[str]]:
     """The sample's non-blank lines split one by one: a stray quote spoils only its own line."""
     return [
-        row
-        for line in sample
-        for row in csv.reader([line], delimiter=delim)
-        if row and any(f.strip() for f in row)
+        row for row in map(_sample_row, sample, repeat(delim)) if row and any(map(str.strip, row))
     ]
+
+
+def _sample_row(line: str, delim: str) -> list[str]:
+    """One line as the csv module reads it, or split at the delimiters where it refuses it."""
+    try:
+        return next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:  # a lone CR in the line
+        return line.split(delim)
 
 
 def _detect(sample: list[str], name: str) -> Layout:
@@ -282,8 +300,13 @@ def _detect(sample: list[str], name: str) -> Layout:
     return Layout(best[2], False, None, best[1])
 
 
-def open_bill_stream(fp: IO[bytes], name: str) -> tuple[Layout, Iterator[Batch]]:
+def open_bill_stream(
+    fp: IO[bytes], name: str, *, limit: int | None = None, edges: Edges | None = None
+) -> tuple[Layout, Iterator[Batch]]:
     """Detect the layout of a bill CSV and return it with a batch iterator over the file.
+
+    ``limit`` reads only the first ``limit`` bytes (the first part of a file read in two parts,
+    ending at a line start); ``edges`` is filled in with how that part ended.
 
     Raises:
         BadInputError: the file is empty.
@@ -292,7 +315,7 @@ def open_bill_stream(fp: IO[bytes], name: str) -> tuple[Layout, Iterator[Batch]]
     head = fp.peek(8192)[:8192] if hasattr(fp, "peek") else b""
     if b"\x00" in head:
         raise NotABillExportError(f"{name}: binary data, not a CSV bill export")
-    blocks = _Blocks(fp)
+    blocks = _Blocks(fp, limit=limit)
     it = iter(blocks)
     first = next(it, None)
     if first is None or blocks.bytes_read == 0:
@@ -305,7 +328,99 @@ def open_bill_stream(fp: IO[bytes], name: str) -> tuple[Layout, Iterator[Batch]]
             raise NotABillExportError(f"{name}: line {issue.line}: {issue.reason}")
         raise BadInputError(f"{name}: only blank lines, no bills in it")
     layout = _detect(sample, name)
-    return layout, _batches(blocks, chain([first], it), layout)
+    return layout, _batches(blocks, chain([first], it), layout, edges=edges)
+
+
+def open_bill_part(
+    fp: IO[bytes], layout: Layout, first_line: int, *, edges: Edges | None = None
+) -> Iterator[Batch]:
+    """Batches of the rest of a file from a line start on, read as ``open_bill_stream`` would.
+
+    For the second part of a file read in two parts: ``fp`` is positioned at the start of line
+    ``first_line`` (see ``find_split``), ``layout`` is the one detected at the file's start, and
+    there is no byte order mark or header row to skip here. ``edges`` tells how the part began.
+    """
+    blocks = _Blocks(fp, first_line=first_line, bom=False)
+    return _batches(blocks, iter(blocks), layout, skip_header=False, edges=edges)
+
+
+@dataclass
+class Edges:
+    """How a part of a file began and ended, filled in while its batches are read.
+
+    A file read in two parts gives the same bills and rejects as one read whole when the
+    second part starts with a plain line (``_plain_line``: no record can run on into it, so a
+    record starts there in the whole file too; and the reader's result for a line does not
+    depend on where its block starts). ``head_plain`` says the second part did, and that the
+    line became a bill. The importer also wants the first part to end with a line that became
+    a bill on its own (``tail_plain``: not a reject, not the end of a record of several lines),
+    so that nothing unusual at all happens where the parts meet.
+    """
+
+    first_line: int = 0
+    last_line: int = 0
+    head_plain: bool = False
+    tail_plain: bool = False
+    last_reject: int = 0  # line of the last rejected line seen
+
+
+def _plain_line(raw: bytes, layout: Layout) -> bool:
+    """Whether a physical line (bytes, no line end) reads as a bill whatever surrounds it.
+
+    See ``_plain_text``. Only UTF-8 lines are taken (the usual export is ASCII).
+    """
+    if len(raw) > MAX_LINE_BYTES // 2:
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _plain_text(text.removesuffix("\r"), layout)
+
+
+def _plain_text(text: str, layout: Layout) -> bool:
+    """Whether a decoded line is one bill of one line, whatever surrounds it.
+
+    No quote in it, so no record can start in it and run on; and a bill's shape, so no quoted
+    field opened before it can take it in (``_plausible_span``): a record starts at such a line
+    however the file is cut into blocks or parts. And it reads as a bill, not a reject.
+    """
+    if '"' in text or "\r" in text or len(text) > MAX_LINE_BYTES // 4:
+        return False
+    fields = text.split(layout.delimiter)
+    if not layout.looks_like_bill(fields):
+        return False
+    batch = Batch()
+    issues: list[RowIssue] = []
+    _check_rows([fields], [1], [text], 1, {}, layout.mapping, EpochCache(), batch, issues)
+    return batch.size == 1 and not issues
+
+
+SPLIT_WINDOW = 1 << 20
+"""How far past the wished-for point ``find_split`` looks for a place to split a file."""
+
+
+def find_split(fp: IO[bytes], layout: Layout, at: int, window: int = SPLIT_WINDOW) -> int | None:
+    """A byte offset at or after ``at`` where a file can be read in two parts, or None.
+
+    The offset is a line start between two plain bills (``_plain_line``), so that the record
+    before it ends there and the one after it starts there however the file is read. None when
+    no such place is within ``window`` bytes (a region of rejects, quoted text, another encoding).
+    """
+    fp.seek(max(at - 1, 0))
+    data = fp.read(window + MAX_LINE_BYTES)
+    start = data.find(b"\n")
+    if start < 0:
+        return None
+    lines = data[start + 1 :].split(b"\n")[:-1]  # whole lines only
+    offset = max(at - 1, 0) + start + 1
+    for before, after in zip(lines, lines[1:], strict=False):
+        offset += len(before) + 1
+        if offset - at > window:
+            return None
+        if _plain_line(after, layout) and _plain_line(before, layout):
+            return offset
+    return None
 
 
 UNTERMINATED_QUOTE = "unterminated quote (a quoted field runs on past the end of this line)"
@@ -337,6 +452,10 @@ def _parse_block(
     A quoted record still open at the end of a block that is not the file's last is left
     unparsed (``used`` stops before it) for the caller to join to the next block; one too long
     to be a bill is judged here.
+
+    A record that starts on a line without a quote is that line, split at the delimiters, as in
+    a block without quotes: so a line reads the same whatever block it is in (the csv module
+    would refuse a lone CR in it), and a file read in parts reads as one read whole.
     """
     n = len(lines)
     delim = layout.delimiter
@@ -349,8 +468,20 @@ def _parse_block(
     out = _Parsed([], [], {}, n)
     pos = 0  # index of the line where the next record starts
     origin = 0  # index of the reader's first line
-    reader = csv.reader(fed, delimiter=delim, strict=False)
+    reader = None  # a csv reader whose next line is ``pos``, while records start with quotes
     while pos < n:
+        line = lines[pos]
+        if '"' not in line:
+            out.rows.append(line.split(delim))
+            out.starts.append(base + pos)
+            pos += 1
+            reader = None
+            continue
+        if reader is None:
+            origin = pos
+            reader = csv.reader(
+                map(fed.__getitem__, range(pos, n + 1)), delimiter=delim, strict=False
+            )
         try:
             fields = next(reader)
         except csv.Error as exc:  # a field over the csv module's limit, a lone CR
@@ -374,10 +505,9 @@ def _parse_block(
                 pos = end
                 continue
             reason = UNTERMINATED_QUOTE
-        issues.append(RowIssue(base + pos, reason, lines[pos]))
+        issues.append(RowIssue(base + pos, reason, line))
         pos += 1
-        origin = pos
-        reader = csv.reader(map(fed.__getitem__, range(pos, n + 1)), delimiter=delim, strict=False)
+        reader = None
     return out
 
 
@@ -404,30 +534,64 @@ def _rejects_pending(issues: list[RowIssue]) -> bool:
 
 
 def _records(
-    source: Iterator[tuple[int, list[str]]], layout: Layout, issues: list[RowIssue]
+    source: Iterator[tuple[int, list[str]]],
+    layout: Layout,
+    issues: list[RowIssue],
+    edges: Edges | None = None,
 ) -> Iterator[tuple[int, list[str], _Parsed]]:
-    """Parse block after block, joining a quoted record open at a block's end to the next."""
+    """Parse block after block, joining a quoted record open at a block's end to the next.
+
+    ``edges`` learns whether the part starts with a plain line read as a record of its own and
+    whether it ends with a record of one line (before the rows are checked: ``_batches`` adds
+    what it learns of rejects).
+    """
     held: list[str] = []
     held_base = 0
+    last: tuple[int, int, _Parsed] | None = None  # base and line count of the last parse
     for base, lines in source:
         if held:
             base, lines = held_base, held + lines
         parsed = _parse_block(base, lines, layout, issues, final=False)
+        if edges is not None and last is None:
+            edges.head_plain = _plain_text(lines[0], layout) and _one_line_record(parsed, 0, base)
+        last = (base, len(lines), parsed)
         held, held_base = lines[parsed.used :], base + parsed.used
         yield base, lines, parsed
     if held:
-        yield held_base, held, _parse_block(held_base, held, layout, issues, final=True)
+        parsed = _parse_block(held_base, held, layout, issues, final=True)
+        last = (held_base, len(held), parsed)
+        yield held_base, held, parsed
+    if edges is not None and last is not None:
+        base, n, parsed = last
+        edges.tail_plain = _one_line_record(parsed, -1, base + n - 1)
+
+
+def _one_line_record(parsed: _Parsed, index: int, line: int) -> bool:
+    """Whether record ``index`` of a parsed block starts at ``line`` and takes that line only.
+
+    Read before ``_batches`` drops a header row from the lists (a part has none but the first).
+    """
+    return bool(parsed.starts) and parsed.starts[index] == line and line not in parsed.spans
 
 
 def _batches(
-    blocks: _Blocks, source: Iterator[tuple[int, list[str]]], layout: Layout, batch_size: int = 5000
+    blocks: _Blocks,
+    source: Iterator[tuple[int, list[str]]],
+    layout: Layout,
+    batch_size: int = 5000,
+    *,
+    skip_header: bool | None = None,
+    edges: Edges | None = None,
 ) -> Iterator[Batch]:
     mapping = layout.mapping
-    skip_header = layout.header
+    if skip_header is None:
+        skip_header = layout.header
     issues = blocks.issues
     epoch = EpochCache()
     batch = Batch()
-    for base, lines, parsed in _records(source, layout, issues):
+    if edges is not None:
+        edges.first_line = blocks.next_line
+    for base, lines, parsed in _records(source, layout, issues, edges):
         rows, starts = parsed.rows, parsed.starts
         if skip_header:
             while rows and not any(f.strip() for f in rows[0]):
@@ -455,15 +619,28 @@ def _batches(
             else:
                 _check_rows(chunk, nums, lines, base, parsed.spans, mapping, epoch, batch, issues)
             if batch.size >= batch_size or _rejects_pending(issues):
-                batch.issues = issues[:]
-                issues.clear()
+                batch.issues = _hand_on(issues, edges)
                 batch.bytes_read = blocks.bytes_read
                 yield batch
                 batch = Batch()
-    batch.issues = issues[:]
-    issues.clear()
+    batch.issues = _hand_on(issues, edges)
     batch.bytes_read = blocks.bytes_read
+    if edges is not None:
+        edges.last_line = blocks.next_line - 1
+        if edges.last_reject == edges.last_line:
+            edges.tail_plain = False
     yield batch
+
+
+def _hand_on(issues: list[RowIssue], edges: Edges | None) -> list[RowIssue]:
+    """Take the pending issues for a batch, noting in ``edges`` a reject of a part's first line."""
+    taken = issues[:]
+    issues.clear()
+    if edges is not None and taken:
+        if any(issue.line == edges.first_line for issue in taken):
+            edges.head_plain = False
+        edges.last_reject = max(edges.last_reject, max(issue.line for issue in taken))
+    return taken
 
 
 _BULK_BEGIN = re.compile(f"(?:{_TIME_PATTERN}\n)*").fullmatch
