@@ -261,6 +261,28 @@ def test_changes_list_an_agent_whose_only_change_is_an_ended_interval() -> None:
     assert len(inv.changes(t1, t2, only_changed=False)) == 2
 
 
+@pytest.mark.parametrize(
+    "f",
+    [
+        BillFilter(),
+        BillFilter(time_from="2026-11-02 12:00:00", time_to="2026-11-03 09:00:00"),
+        BillFilter(op_types=(3,), time_from="2026-11-03 00:00:00"),
+    ],
+)
+def test_one_agent_at_a_time_gives_the_same_summary_and_anomalies(
+    gen_db: Database, f: BillFilter
+) -> None:
+    whole = investigate.agent_states(gen_db, f)
+    summary, anomalies, _labels = investigate.summary_and_anomalies(gen_db, f)
+    expected = whole.summary()
+    assert summary.rows == expected.rows and summary.total == expected.total
+    assert summary.busy_reasons == expected.busy_reasons
+    assert summary.reason_labels == expected.reason_labels
+    assert summary.states == {}  # nothing of the states is kept
+    assert anomalies == whole.anomalies()
+    assert expected.rows and anomalies
+
+
 def test_progress_and_cancel(gen_db: Database) -> None:
     seen: list[tuple[int, int]] = []
     investigate.agent_states(gen_db, BillFilter(), progress=lambda d, t: seen.append((d, t)))

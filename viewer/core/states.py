@@ -1450,14 +1450,18 @@ def summarise(
     start: int | None = None,
     end: int | None = None,
     labels: Mapping[tuple[int, int], str] | None = None,
+    keep_states: bool = True,
 ) -> Summary:
     """Time per state per agent over ``[start, end)``, with a total row (see module notes).
 
     Args:
-        states: The agents' rebuilt states (e.g. from :func:`reconstruct`).
+        states: The agents' rebuilt states (e.g. from :func:`reconstruct`), read once.
         start: The period's start (inclusive); None: open.
         end: The period's end (exclusive); None: open.
         labels: Site labels for the busy and rest reason columns.
+        keep_states: Keep the states for drill-down (``Summary.bill_pks``). Without them the
+            summary holds only its figures, so a generator of states is summed one agent at a
+            time (the export's Summary sheet on a million bills).
 
     Returns:
         The summary; rows are sorted by agent.
@@ -1465,7 +1469,8 @@ def summarise(
     kept: dict[str, AgentStates] = {}
     rows: list[SummaryRow] = []
     for st in states:
-        kept[st.agent] = st
+        if keep_states:
+            kept[st.agent] = st
         rows.append(_summarise_agent(st, start, end))
     rows.sort(key=lambda r: r.agent)
     busy: dict[int | None, int] = {}

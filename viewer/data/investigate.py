@@ -347,6 +347,51 @@ def agent_states(
     return Investigation(f, lo, hi, window, rebuilt, labels)
 
 
+def summary_and_anomalies(
+    db: Database,
+    f: BillFilter,
+    *,
+    labels: Labels | None = None,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> tuple[Summary, list[Anomaly], Labels]:
+    """The period's summary and anomalies, rebuilt one agent at a time.
+
+    The same figures as ``agent_states(...).summary()`` and ``.anomalies()``, but only one
+    agent's states are held at a time, so memory does not grow with the bills (the export's
+    sheets); the summary cannot drill down. Arguments as for :func:`agent_states`.
+
+    Returns:
+        The summary, the anomalies by time then agent, and the labels used.
+    """
+    labels = _labels(db, labels)
+    lo, hi = _period(f)
+    window = window_for(db, f, lookback_seconds=lookback_seconds)
+    sql, params = state_query(f, window)
+    total = _count(db, sql, params) if progress is not None else 0
+    rows = _iter_rows(db, sql, params, progress, total, cancel)
+    found: list[Anomaly] = []
+
+    def agents() -> Iterator[AgentStates]:
+        for s in st.reconstruct(
+            rows, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
+        ):
+            if (
+                lo is not None
+                and window.agents is None
+                and (s.last_begin is None or s.last_begin < lo)
+            ):
+                continue  # only in the look-back, as agent_states leaves it out
+            found.extend(a for a in s.anomalies if a.touches(lo, hi))
+            yield s
+
+    result = st.summarise(agents(), start=lo, end=hi, labels=labels, keep_states=False)
+    found.sort(key=lambda a: (a.start, a.agent, a.kind))
+    return result, found, labels
+
+
 def summary(db: Database, f: BillFilter, labels: Labels | None = None, **options: Any) -> Summary:
     """Time per state per agent over the filter's period (``agent_states`` options apply)."""
     return agent_states(db, f, labels=labels, **options).summary()
