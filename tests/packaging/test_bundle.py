@@ -183,7 +183,8 @@ def test_big_file_is_read_with_a_second_process(bundle: Bundle, tmp_path: Path) 
     from viewer.data.parallel_import import STAGING_PREFIX
 
     path = tmp_path / "big.csv"
-    config = GeneratorConfig(agents=300, seed=3, target_bills=220_000)
+    target = PARALLEL_MIN_BYTES // 160 + 20_000  # about 166 bytes a bill
+    config = GeneratorConfig(agents=300, seed=3, target_bills=target)
     bills = write_csv(path, generate_bills(config))
     assert path.stat().st_size > PARALLEL_MIN_BYTES
     tmp = tmp_path / "tmp"

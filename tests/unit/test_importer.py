@@ -1167,5 +1167,35 @@ def test_index_build_settings_are_put_back(
     assert f.imported == len(rows)
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection
-        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -importer.CACHE_KIB
         assert raw.execute("PRAGMA threads").fetchone()[0] == 0
+
+
+def test_index_builds_sort_in_memory_when_the_temporary_folder_is_short(
+    db: Database, monkeypatch: pytest.MonkeyPatch, big_rows: tuple[Path, list[list[str]]]
+) -> None:
+    """Small sort runs spill to the temporary folder: only where it has room for them."""
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    size = 100 << 20
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(1 << 40, 0, 1 << 40))
+    assert importer._index_build_cache_kib(size) == importer.INDEX_BUILD_CACHE_KIB
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(1 << 30, 0, 10 << 20))
+    assert importer._index_build_cache_kib(size) == importer.CACHE_KIB
+    # ... and the import still works with the big cache.
+    path, rows = big_rows
+    monkeypatch.setattr(importer, "BULK_MIN_BYTES", 1000)
+    [f] = run(db, path).files
+    assert f.imported == len(rows)
+
+
+def test_a_full_disk_message_names_the_temporary_folder(tmp_path: Path) -> None:
+    import sqlite3
+    import tempfile
+
+    from viewer.data.db import friendly_db_error
+
+    err = friendly_db_error(sqlite3.OperationalError("database or disk is full"), tmp_path / "x")
+    assert "disk is full" in str(err) and tempfile.gettempdir() in str(err)

@@ -659,3 +659,43 @@ def test_child_module_needs_neither_sqlalchemy_nor_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+UNGUARDED_SCRIPT = r"""
+import sys
+from viewer.data import importer, parallel_import
+from viewer.data.db import open_database
+importer.PARALLEL_MIN_BYTES = importer.BULK_MIN_BYTES = 0
+parallel_import.usable_cores = lambda: 2
+db = open_database(sys.argv[1])
+report = importer.import_paths(db, [sys.argv[2]])
+print("imported", report.files[0].imported, flush=True)
+"""
+
+
+def test_a_script_without_main_guard_imports_the_file_once(
+    tmp_path: Path, staging_dir: Path
+) -> None:
+    """Spawn re-runs an unguarded script in the child: that child must not import the file."""
+    path = messy_export(tmp_path / "big.csv", 5_000)
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT)
+    db_path = tmp_path / "db" / "bills.sqlite"
+    env = {**os.environ, "TMPDIR": str(staging_dir), "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, str(script), str(db_path), str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    printed = [line for line in proc.stdout.splitlines() if line.startswith("imported")]
+    assert len(printed) == 1, proc.stdout  # the parent only: the child stopped at its start
+    db = open_database(db_path)
+    try:
+        state = snapshot(db)
+        assert len(state["source_file"]) == 1
+        assert len(state["bill"]) == int(printed[0].split()[1]) > 4_000
+    finally:
+        db.close()

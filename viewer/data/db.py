@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from viewer.core.errors import DatabaseError, SchemaTooNewError
 from viewer.data import schema
 
 ENV_DB = "BILL_VIEWER_DB"
+CACHE_KIB = 65536
+"""SQLite's page cache per connection, in KiB."""
 APP_NAME = "agent-bill-viewer"
 
 
@@ -59,7 +62,10 @@ def _explain(exc: BaseException, path: Path) -> str:
     if "unable to open" in low:
         return f"{path}: the database cannot be opened (missing folder or no permission)"
     if "disk" in low and "full" in low:
-        return f"{path}: the disk is full"
+        return (
+            f"{path}: the disk is full (the database's disk, or the temporary folder "
+            f"{tempfile.gettempdir()} that SQLite sorts in)"
+        )
     return f"{path}: database error: {msg}"
 
 
@@ -83,7 +89,7 @@ def _make_engine(path: Path, readonly: bool) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 10000")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA cache_size = -65536")
+        cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not readonly:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
