@@ -263,25 +263,15 @@ def test_a_locked_database_does_not_freeze_the_window(qtbot, filled_db, settings
 # -- behaviours a team lead relies on ----------------------------------------------------------
 
 
-def _check(checklist, value) -> None:  # noqa: ANN001
-    """Tick one item of a filter checklist as a user would."""
+def _check(checklist, value, on: bool = True) -> None:  # noqa: ANN001
+    """Tick (or untick) one item of a filter checklist as a user would."""
     lst = checklist.list
     item = next(
         lst.item(i)
         for i in range(lst.count())
         if lst.item(i).data(Qt.ItemDataRole.UserRole) == value
     )
-    item.setCheckState(Qt.CheckState.Checked)
-
-
-def _uncheck(checklist, value) -> None:  # noqa: ANN001
-    lst = checklist.list
-    item = next(
-        lst.item(i)
-        for i in range(lst.count())
-        if lst.item(i).data(Qt.ItemDataRole.UserRole) == value
-    )
-    item.setCheckState(Qt.CheckState.Unchecked)
+    item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
 def _settled(w: MainWindow) -> bool:
@@ -388,7 +378,7 @@ def test_a_reason_narrows_its_type_and_leaves_with_it(qtbot, filled_db, settings
     qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == rest + busy, timeout=10_000)
     assert f.reasons == (reason,)
     # Unticking the type drops its reason at once, before the reason list reloads.
-    _uncheck(w.filters.op_types, 3)
+    _check(w.filters.op_types, 3, on=False)
     assert w.filters.current_filter().reasons == ()
     assert w.filters.current_filter().op_types == (26,)
     qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == rest, timeout=10_000)

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from viewer.core.records import FileReport, ImportStatus
+from viewer.core.records import COLUMNS, FileReport, ImportStatus
 from viewer.core.tasks import CancelToken
 from viewer.data import importer, parallel_import
 from viewer.data.db import Database, open_database
@@ -170,29 +170,7 @@ def line_start(path: Path, line: int) -> int:
     return offset
 
 
-HEADER = [
-    "id",
-    "developer_id",
-    "account_id",
-    "agent_id",
-    "service_no",
-    "skill_id",
-    "call_id",
-    "begin_time",
-    "end_time",
-    "op_type",
-    "op_object",
-    "op_cause",
-    "media_type",
-    "vdn_id",
-    "cc_id",
-    "agent_type",
-    "phone_no",
-    "callIn_out",
-    "location_id",
-    "logon_sn",
-    "skillInfo_sn",
-]
+HEADER = list(COLUMNS)
 
 
 def messy_export(path: Path, n: int = 4000, *, crlf: bool = True) -> Path:

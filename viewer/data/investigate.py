@@ -25,7 +25,7 @@ Which bills
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -243,19 +243,27 @@ def _rebuild(
     gap_seconds: int,
     progress: ProgressFn | None,
     cancel: CancelToken | None,
-) -> list[AgentStates]:
+) -> Iterator[AgentStates]:
+    """The states of the window's agents, rebuilt one agent at a time as the rows stream in."""
     sql, params = state_query(f, window)
     total = _count(db, sql, params) if progress is not None else 0
     rows = _iter_rows(db, sql, params, progress, total, cancel)
-    return list(
-        st.reconstruct(
-            rows,
-            since=window.since,
-            until=window.until,
-            gap_seconds=gap_seconds,
-            labels=labels,
-        )
+    return st.reconstruct(
+        rows, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
     )
+
+
+def _in_period(
+    states: Iterable[AgentStates], lo: int | None, window: Window
+) -> Iterator[AgentStates]:
+    """Leave out the agents whose bills all lie in the look-back before the period."""
+    for s in states:
+        if (
+            lo is None
+            or window.agents is not None
+            or (s.last_begin is not None and s.last_begin >= lo)
+        ):
+            yield s
 
 
 @dataclass
@@ -342,9 +350,7 @@ def agent_states(
     lo, hi = _period(f)
     window = window_for(db, f, lookback_seconds=lookback_seconds)
     rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
-    if lo is not None and window.agents is None:
-        rebuilt = [s for s in rebuilt if s.last_begin is not None and s.last_begin >= lo]
-    return Investigation(f, lo, hi, window, rebuilt, labels)
+    return Investigation(f, lo, hi, window, list(_in_period(rebuilt, lo, window)), labels)
 
 
 def summary_and_anomalies(
@@ -369,21 +375,11 @@ def summary_and_anomalies(
     labels = _labels(db, labels)
     lo, hi = _period(f)
     window = window_for(db, f, lookback_seconds=lookback_seconds)
-    sql, params = state_query(f, window)
-    total = _count(db, sql, params) if progress is not None else 0
-    rows = _iter_rows(db, sql, params, progress, total, cancel)
+    rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
     found: list[Anomaly] = []
 
     def agents() -> Iterator[AgentStates]:
-        for s in st.reconstruct(
-            rows, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
-        ):
-            if (
-                lo is not None
-                and window.agents is None
-                and (s.last_begin is None or s.last_begin < lo)
-            ):
-                continue  # only in the look-back, as agent_states leaves it out
+        for s in _in_period(rebuilt, lo, window):
             found.extend(a for a in s.anomalies if a.touches(lo, hi))
             yield s
 
