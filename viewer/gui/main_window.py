@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
         self.table.setCurrentIndex(index)
         self.table.selectRow(row)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
-        self._show_details(row)
+        # The reset cleared the current index, so setCurrentIndex has shown the details.
 
     def details_html(self, row: tuple[Any, ...]) -> str:
         """The details pane: every field, each code explained, provenance and conflicts."""
