@@ -536,7 +536,7 @@ def test_time_zone_is_stated_in_status_filter_and_export(
     assert w.status_tz.text() == "times as exported (tenant time, Asia/Shanghai)"
     w.filters.set_filter(BillFilter(time_from="2026-11-02 09:00:00"))
     qtbot.waitUntil(lambda: w.model.bill_filter.time_from is not None, timeout=5_000)
-    assert "(as exported (tenant time, Asia/Shanghai))" in w.sentence.text()
+    assert ", times as exported (tenant time, Asia/Shanghai)" in w.sentence.text()
     assert "Asia/Shanghai" in w.filters.time_box.title()
     out = tmp_path / "tz.xlsx"
     with qtbot.waitSignal(w.export_finished, timeout=60_000):

@@ -161,8 +161,8 @@ def test_usage_errors_exit_2(
 def test_out_must_be_xlsx_and_is_required(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run_cli(capsys, "export", "--db", db.path, "--out", tmp_path / "x.csv")
-    assert code == 2 and ".xlsx" in err
+    code, _, err = run_cli(capsys, "export", "--db", db.path, "--out", "")
+    assert code == 2 and "bills.xlsx" in err
     with pytest.raises(SystemExit) as exc:
         main(["export", "--db", str(db.path)])
     assert exc.value.code == 2

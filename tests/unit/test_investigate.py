@@ -362,7 +362,7 @@ def test_cli_summary_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_cli_summary_text(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "summary", "--db", str(db_path), "--agent", "0000000")
-    assert code == 0 and "(0 agent(s))" in out
+    assert code == 0 and "(0 agents)" in out
     code, out, _ = run(
         capsys,
         "summary",

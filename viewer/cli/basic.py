@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from viewer.cli.common import UsageError, add_db_arg, open_db_from, progress_printer
+from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, progress_printer
 from viewer.core import codes
 from viewer.core.errors import KnownError
 from viewer.core.records import FileReport, ImportStatus
@@ -70,7 +72,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                     "(all are stored; see the window's import report)\n"
                 )
         out.write(
-            f"total: {len(report.files)} file(s), {report.total('rows_read'):,} lines read, "
+            f"total: {plural(len(report.files), 'file')}, "
+            f"{report.total('rows_read'):,} lines read, "
             f"{report.total('imported'):,} imported, {report.total('duplicates'):,} duplicates "
             f"({report.total('conflicts'):,} conflicting), {report.total('rejected'):,} rejected "
             f"-> {db.path}\n"
@@ -85,9 +88,53 @@ def _int_arg(value: str, what: str) -> int:
         raise UsageError(f"{what} must be a whole number, not {value!r}") from None
 
 
+def _words(text: str) -> str:
+    """A name as compared: lower case, every run of other characters one space."""
+    return " ".join(re.findall(r"[0-9a-z]+", text.lower()))
+
+
+def op_type_arg(text: str) -> int:
+    """``OP_TYPE`` of ``decode``: a number, or an operation type's name.
+
+    Names are those of the code tables (``busy``, ``Forcible logout``), in any case, or an
+    unambiguous start of one. An exact name wins over longer names it starts; a name matching
+    several types, or none, is a usage error listing the candidates.
+    """
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    wanted = _words(text)
+    if not wanted:
+        raise UsageError(f"OP_TYPE must be a number or an operation type's name, not {text!r}")
+    names = {code: _words(info.short) for code, info in codes.OP_TYPES.items()}
+    exact = [code for code, name in names.items() if name == wanted]
+    found = exact or [code for code, name in names.items() if name.startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+
+    def listing(found: list[int]) -> str:
+        return "; ".join(f"{c} {codes.OP_TYPES[c].short}" for c in found)
+
+    if found:
+        raise UsageError(
+            f"OP_TYPE {text!r} could be any of {len(found)} operation types: {listing(found)}"
+        )
+    near = [c for c, name in names.items() if any(w in name.split() for w in wanted.split())]
+    if not near:
+        near = [
+            c
+            for c, name in names.items()
+            if difflib.get_close_matches(wanted, [name, *name.split()], n=1, cutoff=0.75)
+        ]
+    if near:
+        raise UsageError(f"no operation type is named {text!r}; did you mean: {listing(near)}")
+    raise UsageError(f"no operation type is named {text!r}; the types are: {listing(list(names))}")
+
+
 def cmd_decode(args: argparse.Namespace) -> int:
     """Print what an operation type, reason and object mean, with the site's own labels."""
-    op_type = _int_arg(args.op_type, "OP_TYPE")
+    op_type = op_type_arg(args.op_type)
     labels = _decode_labels(args)
     sys.stdout.write(codes.describe_codes(op_type, args.cause, args.object, labels) + "\n")
     return 0
@@ -219,7 +266,12 @@ def register(sub: Any) -> None:
         description="Explain an operation type, reason and object. Site labels come from "
         "--db, else from the default database if it exists (none is created).",
     )
-    p.add_argument("op_type", metavar="OP_TYPE")
+    p.add_argument(
+        "op_type",
+        metavar="OP_TYPE",
+        help="a type number, or its name as the code tables write it (busy, 'forcible "
+        "logout'), any case; an unambiguous start will do (forcible-l)",
+    )
     p.add_argument("--cause", help="operation reason code (op_cause)")
     p.add_argument("--object", help="operation object (op_object)")
     add_db_arg(p)

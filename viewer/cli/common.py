@@ -58,6 +58,12 @@ def add_filter_args(parser: argparse.ArgumentParser, *, sort: bool = True) -> No
         metavar="TIME",
         help="begin before YYYY-MM-DD[ HH:MM[:SS]] (exclusive)",
     )
+    g.add_argument(
+        "--overlapping",
+        action="store_true",
+        help="--from/--to select the bills going on in the window instead of those beginning "
+        "in it: begun before --to and ended after --from (a bill with no end counts as open)",
+    )
     g.add_argument("--call-id")
     g.add_argument("--skill")
     g.add_argument("--media-type", action="append", default=[], type=int, metavar="N")
@@ -93,6 +99,7 @@ def filter_from_args(args: argparse.Namespace) -> BillFilter:
             skill=args.skill or None,
             media_types=tuple(args.media_type),
             text=args.text or None,
+            overlapping=bool(getattr(args, "overlapping", False)),
             sort=sort,
             descending=descending,
         )
@@ -100,17 +107,60 @@ def filter_from_args(args: argparse.Namespace) -> BillFilter:
         raise UsageError(str(exc)) from None
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 bill"``, ``"2 bills"``, ``"1,000 bills"``: a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+class ProgressLine:
+    """One terminal line rewritten in place, or nothing at all when the stream is not a terminal.
+
+    Whether to show progress is decided here, once, from the stream itself: a piped or
+    redirected stream (a script, a log file) never receives carriage returns or percentages.
+    """
+
+    def __init__(self, stream: IO[str], every: float = 0.5) -> None:
+        self.stream = stream
+        self.every = every
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+        self._width = 0
+        self._last = 0.0
+
+    def show(self, text: str) -> None:
+        """Replace the line with ``text`` (padded over a longer previous text)."""
+        if not self.live:
+            return
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+        self._width = len(text)
+        self._last = time.monotonic()
+
+    def counter(self, describe: Callable[[int, int], str]) -> Callable[[int, int], None]:
+        """A ``progress(done, total)`` callback showing ``describe(done, total)``.
+
+        At most every ``every`` seconds, and always at the end.
+        """
+
+        def progress(done: int, total: int) -> None:
+            if total and (time.monotonic() - self._last > self.every or done >= total):
+                self.show(describe(done, total))
+
+        return progress
+
+    def clear(self) -> None:
+        """Blank the line (before the command's own output)."""
+        if self.live and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+
 def progress_printer(
     stream: IO[str], describe: Callable[[int, int], str], every: float = 0.5
 ) -> Callable[[int, int], None]:
-    """A progress callback that rewrites one terminal line at most every ``every`` seconds."""
-    last = [0.0]
+    """A progress callback that rewrites one terminal line at most every ``every`` seconds.
 
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if total and (now - last[0] > every or done >= total):
-            last[0] = now
-            stream.write("\r" + describe(done, total))
-            stream.flush()
-
-    return progress
+    Silent when ``stream`` is not a terminal (see ``ProgressLine``).
+    """
+    return ProgressLine(stream, every).counter(describe)

@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from viewer.cli.common import (
+    ProgressLine,
     UsageError,
     add_db_arg,
     add_filter_args,
     filter_from_args,
     open_db_from,
-    progress_printer,
+    plural,
 )
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
+from viewer.core.paths import xlsx_target
 from viewer.data.export_sheets import investigation_sheet_specs
 from viewer.data.exporter import export_xlsx, verify_xlsx
 
@@ -39,55 +41,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export the bills the filter options select to an .xlsx workbook."""
     f = filter_from_args(args)
     keys = _columns(args.columns)
-    out: Path = args.out
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"--out must name an .xlsx file, not {str(out)!r}")
-    db = open_db_from(args, create=False)
-    interactive = sys.stderr.isatty()
     try:
-        extra = (
-            []
-            if args.no_investigation
-            else investigation_sheet_specs(
+        out = xlsx_target(args.out)  # the window's rule: "Q3 v1.2" -> "Q3 v1.2.xlsx"
+    except ValueError as exc:
+        raise UsageError(f"--out: {exc}") from None
+    db = open_db_from(args, create=False)
+    line = ProgressLine(sys.stderr)  # silent unless stderr is a terminal
+    try:
+        extra: list[Any] = []
+        if not args.no_investigation:
+            line.show("reading the bills for the Summary and Anomalies sheets…")
+            extra = investigation_sheet_specs(
                 db,
                 f,
-                progress=progress_printer(
-                    sys.stderr,
-                    lambda d, t: f"states {100 * d / t:5.1f}% ({d:,} of {t:,} bills read)",
+                progress=line.counter(
+                    lambda d, t: f"states {100 * d / t:5.1f}% ({d:,} of {t:,} bills read)"
                 )
-                if interactive
+                if line.live
                 else None,
             )
-        )
-        if interactive:
-            sys.stderr.write("\r" + " " * 60 + "\r")
+        line.show("selecting and sorting the bills…")
+
+        def bills(d: int, t: int) -> str:
+            if d >= t:
+                return f"{plural(d, 'bill')} written; saving the workbook (compressing)…"
+            return f"{100 * d / t:5.1f}% ({d:,} of {t:,} bills)"
+
         result = export_xlsx(
             db,
             f,
             out,
             columns=keys,
             force=args.force,
-            progress=progress_printer(
-                sys.stderr, lambda d, t: f"{100 * d / t:5.1f}% ({d:,} of {t:,} bills)"
-            )
-            if interactive
-            else None,
+            progress=line.counter(bills) if line.live else None,
             extra_sheets=extra,
         )
     finally:
         db.close()
-        if interactive:
-            sys.stderr.write("\r" + " " * 60 + "\r")
+        line.clear()
     sheets = len(result.bill_sheets)
     sys.stdout.write(
-        f"exported {result.rows:,} bills in {sheets} sheet{'s' if sheets != 1 else ''} "
+        f"exported {plural(result.rows, 'bill')} in {plural(sheets, 'sheet')} "
         f"to {result.path} (rows sha256 {result.sha256})\n"
     )
     if result.cut_cells:
         sys.stderr.write(
-            f"bill-viewer: note: {result.cut_cells:,} cell(s) longer than Excel's limit of 32,767 "
-            "characters were cut; each ends with '\u2026 [truncated, N characters]' (see the "
-            "Report sheet)\n"
+            f"bill-viewer: note: {plural(result.cut_cells, 'cell')} longer than Excel's limit "
+            f"of 32,767 characters {'was' if result.cut_cells == 1 else 'were'} cut; each ends "
+            "with '\u2026 [truncated, N characters]' (see the Report sheet)\n"
         )
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from viewer.cli.common import (
     add_filter_args,
     filter_from_args,
     open_db_from,
+    plural,
 )
 from viewer.core.filters import BillFilter, parse_user_time
 from viewer.core.states import (
@@ -33,13 +35,52 @@ from viewer.data import investigate
 from viewer.data.labels import load_labels
 from viewer.data.zone import data_time_label
 
+ELLIPSIS = "\u2026"
+MIN_ELIDED = 8
+"""An elided column keeps at least this many characters (its last one the ellipsis)."""
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]) -> str:
-    """An aligned plain-text table; columns in ``right`` are right-aligned."""
+
+def _fit(widths: list[int], elidable: Sequence[int], limit: int) -> list[int]:
+    """Column widths narrowed to ``limit`` characters in all (2 between columns).
+
+    Only the ``elidable`` columns shrink, the widest first, down to ``MIN_ELIDED``; a table
+    that cannot fit keeps those minimum widths.
+    """
+    widths = list(widths)
+    excess = sum(widths) + 2 * (len(widths) - 1) - limit
+    while excess > 0:
+        i = max(elidable, key=lambda k: widths[k], default=None)
+        if i is None or widths[i] <= MIN_ELIDED:
+            break
+        widths[i] -= 1
+        excess -= 1
+    return widths
+
+
+def _elide(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+
+
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    right: set[int],
+    *,
+    width: int | None = None,
+    elidable: Sequence[int] = (),
+) -> str:
+    """An aligned plain-text table; columns in ``right`` are right-aligned.
+
+    With ``width``, the ``elidable`` columns are cut (ending with an ellipsis) so that every
+    line fits in ``width`` characters.
+    """
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    if width is not None:
+        widths = _fit(widths, elidable, width)
     lines = []
     for n, row in enumerate(cells):
+        row = [_elide(c, widths[i]) for i, c in enumerate(row)]
         parts = [
             c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)
         ]
@@ -47,6 +88,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _width(args: argparse.Namespace) -> int | None:
+    """The width a table must fit: the terminal's (``$COLUMNS`` first); None with ``--wide``."""
+    if getattr(args, "wide", False):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _options(args: argparse.Namespace) -> dict[str, int]:
@@ -125,7 +173,7 @@ def _summary_text(s: Summary, f: BillFilter, label: str) -> str:
         f.describe(time_label=label).removesuffix(", sorted by begin ascending.").removesuffix(".")
     )
     parts = [
-        f"Time per state: {scope} ({len(s.rows)} agent(s)).",
+        f"Time per state: {scope} ({plural(len(s.rows), 'agent')}).",
         _table(head, rows, set(range(1, len(head)))),
     ]
     if s.busy_reasons:
@@ -163,8 +211,22 @@ def _parse_time(words: Sequence[str]) -> int:
         raise UsageError(message) from None
 
 
-def _moment_text(moments: list[AgentMoment], t: int, label: str) -> str:
+def _clock(seconds: int | None, day: str | None) -> str:
+    """A time as exported; only ``hh:mm:ss`` when it falls on ``day`` (a narrow table)."""
+    if seconds is None:
+        return "-"
+    text = from_epoch(seconds)
+    return text[11:] if day is not None and text[:10] == day else text
+
+
+def _moment_text(moments: list[AgentMoment], t: int, label: str, width: int | None = None) -> str:
+    """The state table of every agent at ``t``.
+
+    With ``width``, times on TIME's day lose their date and the state and "also" texts are cut
+    to fit.
+    """
     signed = sum(1 for m in moments if m.signed_in)
+    day = from_epoch(t)[:10] if width is not None else None
     head = ["Agent", "State", "Since", "For", "Signed in since", "Also"]
     rows = []
     for m in moments:
@@ -173,34 +235,51 @@ def _moment_text(moments: list[AgentMoment], t: int, label: str) -> str:
             [
                 m.agent,
                 m.label,
-                from_epoch(m.since) if m.since is not None else "-",
+                _clock(m.since, day),
                 format_duration(t - m.since) if m.since is not None else "-",
-                from_epoch(m.session_start) if m.session_start is not None else "-",
+                _clock(m.session_start, day),
                 also,
             ]
         )
-    title = f"State at {from_epoch(t)} ({label}): {len(moments)} agent(s), {signed} signed in."
-    return f"{title}\n{_table(head, rows, {3})}\n"
-
-
-def _since_text(m: AgentMoment) -> str:
-    return from_epoch(m.since) if m.since is not None else "-"
-
-
-def _changes_text(changes: list[AgentChange], total: int, t1: int, t2: int, label: str) -> str:
-    """The agents whose state changed: a table of both states, then what began and ended."""
     title = (
-        f"Changes between {from_epoch(t1)} and {from_epoch(t2)} ({label}): "
-        f"{len(changes)} of {total} agent(s) changed."
+        f"State at {from_epoch(t)}, times {label}: {plural(len(moments), 'agent')}, "
+        f"{signed:,} signed in."
     )
+    table = _table(head, rows, {3}, width=width, elidable=(1, 5))
+    return f"{title}\n{table}\n"
+
+
+def _changes_text(
+    changes: list[AgentChange],
+    total: int,
+    t1: int,
+    t2: int,
+    label: str,
+    width: int | None = None,
+) -> str:
+    """The agents whose state changed: a table of both states, then what began and ended.
+
+    With ``width``, times on the first moment's day lose their date and states are cut to fit.
+    """
+    title = (
+        f"Changes between {from_epoch(t1)} and {from_epoch(t2)}, times {label}: "
+        f"{len(changes):,} of {plural(total, 'agent')} changed."
+    )
+    day = from_epoch(t1)[:10] if width is not None else None
     head = ["Agent", "State at first moment", "Since", "State at second moment", "Since"]
     rows = [
-        [c.agent, c.before.label, _since_text(c.before), c.after.label, _since_text(c.after)]
+        [
+            c.agent,
+            c.before.label,
+            _clock(c.before.since, day),
+            c.after.label,
+            _clock(c.after.since, day),
+        ]
         for c in changes
     ]
     parts = [title]
     if changes:
-        parts.append(_table(head, rows, set()))
+        parts.append(_table(head, rows, set(), width=width, elidable=(1, 3)))
     for c in changes:
         events = [(iv.start, 0, "began", iv.label) for iv in c.started]
         events.extend((iv.end, 1, "ended", iv.label) for iv in c.ended)
@@ -208,7 +287,9 @@ def _changes_text(changes: list[AgentChange], total: int, t1: int, t2: int, labe
             continue
         events.sort(key=lambda ev: (ev[0], ev[1]))
         lines = [f"{c.agent}:"]
-        lines.extend(f"  {from_epoch(when)}  {verb}  {label}" for when, _, verb, label in events)
+        for when, _, verb, text in events:
+            line = f"  {from_epoch(when)}  {verb}  {text}"
+            lines.append(line if width is None else _elide(line, max(width, 40)))
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
@@ -238,7 +319,7 @@ def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_changes_text(changes, len(every), t1, t2, label))
+        sys.stdout.write(_changes_text(changes, len(every), t1, t2, label, _width(args)))
     return 0
 
 
@@ -274,7 +355,7 @@ def cmd_at(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_moment_text(moments, t, label))
+        sys.stdout.write(_moment_text(moments, t, label, _width(args)))
     return 0
 
 
@@ -320,6 +401,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("time", nargs="+", metavar="TIME", help="YYYY-MM-DD HH:MM[:SS]")
     _add_common(p)
+    p.add_argument(
+        "--wide",
+        action="store_true",
+        help="print the full table (every text whole, times with their date) instead of "
+        "fitting it to the terminal's width",
+    )
     p.add_argument(
         "--until",
         dest="moment_to",

@@ -104,6 +104,8 @@ class BillFilter:
     descending: bool = False
     ids: tuple[int, ...] = field(default=(), compare=True)
     """Explicit bill row keys (a drill-down from a timeline or a summary cell); empty: all."""
+    overlapping: bool = False
+    """Times select the bills going on in the window, not those beginning in it (see above)."""
 
     def __post_init__(self) -> None:
         if self.sort not in SORTABLE_COLUMNS:
@@ -126,8 +128,12 @@ class BillFilter:
         return self.restriction() == BillFilter().restriction()
 
     def restriction(self) -> BillFilter:
-        """The same filter with the default sort: what is selected, regardless of order."""
-        return replace(self, sort="begin_time", descending=False)
+        """The same filter with the default sort: what is selected, regardless of order.
+
+        ``overlapping`` without a time restricts nothing, so it is dropped then.
+        """
+        overlapping = self.overlapping and bool(self.time_from or self.time_to)
+        return replace(self, sort="begin_time", descending=False, overlapping=overlapping)
 
     def cleared(self) -> BillFilter:
         """A filter that restricts nothing but keeps this sort order."""
@@ -171,12 +177,20 @@ class BillFilter:
             parts.append("operation not " + _fmt_list(op(t) for t in self.exclude_op_types))
         if self.exclude_reasons:
             parts.append("reason not " + _fmt_list(rs(t, c) for t, c in self.exclude_reasons))
-        if self.time_from and self.time_to:
-            parts.append(f"begin from {self.time_from} to before {self.time_to} ({time_label})")
+        times = f"times {time_label}"
+        if self.overlapping and self.time_from and self.time_to:
+            parts.append(
+                f"going on between {self.time_from} and {self.time_to} (began before "
+                f"{self.time_to}, ended after {self.time_from} or not ended), {times}"
+            )
+        elif self.overlapping and self.time_from:
+            parts.append(f"going on after {self.time_from} (ended after it or not ended), {times}")
+        elif self.time_from and self.time_to:
+            parts.append(f"begin from {self.time_from} to before {self.time_to}, {times}")
         elif self.time_from:
-            parts.append(f"begin at or after {self.time_from} ({time_label})")
-        elif self.time_to:
-            parts.append(f"begin before {self.time_to} ({time_label})")
+            parts.append(f"begin at or after {self.time_from}, {times}")
+        elif self.time_to:  # overlapping or not: a bill going on before the end began before it
+            parts.append(f"begin before {self.time_to}, {times}")
         if self.call_id:
             parts.append(f"call ID {self.call_id}")
         if self.skill:
@@ -215,6 +229,8 @@ class BillFilter:
                 kwargs[key] = tuple(int(v) for v in value)  # type: ignore[union-attr]
             elif key in ("agents", "exclude_agents"):
                 kwargs[key] = tuple(str(v) for v in value)  # type: ignore[union-attr]
+            elif key in ("descending", "overlapping"):
+                kwargs[key] = bool(value)
             else:
                 kwargs[key] = value
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -99,7 +99,13 @@ def where_sql(f: BillFilter) -> tuple[str, list[Any]]:
         params.extend(f.exclude_op_types)
     if f.exclude_reasons:
         clauses.append("NOT " + _reason_sql(f.exclude_reasons, params))
-    if f.time_from:
+    if f.time_from and f.overlapping:
+        # Going on after the start: ended after it, or not ended (open). No lower bound on
+        # begin_time: a bill may last any time, so none can be derived from the filter alone;
+        # the index on begin_time still serves the upper bound below.
+        clauses.append("(end_time > ? OR end_time IS NULL)")
+        params.append(to_epoch(f.time_from))
+    elif f.time_from:
         clauses.append("begin_time >= ?")
         params.append(to_epoch(f.time_from))
     if f.time_to:

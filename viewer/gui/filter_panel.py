@@ -6,6 +6,7 @@ change emits ``filter_changed`` after a short pause so typing does not start a q
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -62,9 +64,11 @@ class CheckList(QWidget):
 
     changed = Signal()
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, *, paste: str = "") -> None:
+        """``paste``: what the pasted values are (e.g. "agent IDs"); empty: no Paste button."""
         super().__init__(parent)
         self._checked: dict[Any, None] = {}  # ordered set
+        self._paste_what = paste
         self._items: list[tuple[Any, str, str]] = []
         self.search = QLineEdit(placeholderText=f"Search {title.lower()}…")
         self.search.setClearButtonEnabled(True)
@@ -73,17 +77,34 @@ class CheckList(QWidget):
         self.list.setMinimumHeight(150)
         self.exclude = QCheckBox("Exclude checked")
         self.exclude.setToolTip("Show every bill except those of the checked items")
+        self.only_checked = QCheckBox("Checked only")
+        self.only_checked.setToolTip("List only the checked items")
         self.none_btn = QPushButton("None")
         self.none_btn.setToolTip("Uncheck all")
+        self.paste_btn = QPushButton("Paste…")
+        self.paste_btn.setToolTip(
+            f"Check a list of {paste} pasted from elsewhere (one per line, or separated by "
+            "commas or spaces)"
+        )
+        self.paste_btn.setVisible(bool(paste))
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
         row = QHBoxLayout()
         row.addWidget(self.exclude)
+        row.addWidget(self.only_checked)
         row.addStretch(1)
+        row.addWidget(self.paste_btn)
         row.addWidget(self.none_btn)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.search)
         lay.addWidget(self.list)
+        lay.addWidget(self.note)
         lay.addLayout(row)
+        self.only_checked.toggled.connect(lambda _on: self._apply_search(self.search.text()))
+        self.paste_btn.clicked.connect(self._paste_dialog)
         self.search.textChanged.connect(self._apply_search)
         self.list.itemChanged.connect(self._item_changed)
         self.exclude.toggled.connect(lambda _on: self.changed.emit() if self.checked() else None)
@@ -120,6 +141,8 @@ class CheckList(QWidget):
             self._checked[value] = None
         else:
             self._checked.pop(value, None)
+            if self.only_checked.isChecked():
+                item.setHidden(True)
         self.changed.emit()
 
     def checked(self) -> list[Any]:
@@ -145,15 +168,67 @@ class CheckList(QWidget):
 
     def clear(self) -> None:
         """Uncheck everything."""
+        self.note.hide()
         if self.checked():
             self.set_checked([], self.exclude.isChecked())
             self.changed.emit()
 
+    def check_pasted(self, text: str) -> tuple[list[str], list[str]]:
+        """Check the values listed in ``text`` (newline, comma, semicolon or space separated).
+
+        Values already checked stay checked. A value no item has is checked all the same and
+        listed as "not in the data" (as a saved filter's would be), and the note under the list
+        names it. Emits ``changed`` once.
+
+        Returns:
+            ``(found, missing)``: the distinct pasted values with an item, and without one.
+        """
+        pasted = list(dict.fromkeys(v for v in re.split(r"[\s,;]+", text) if v))
+        present = {str(value) for value, _text, _tip in self._items}
+        found = [v for v in pasted if v in present]
+        missing = [v for v in pasted if v not in present]
+        if not pasted:
+            self.note.setText(f"No {self._paste_what or 'values'} found in the pasted text.")
+            self.note.show()
+            return found, missing
+        self.set_checked([*self._checked, *pasted], self.exclude.isChecked())
+        message = (
+            f"Checked {len(found):,} of {len(pasted):,} pasted {self._paste_what or 'values'}."
+        )
+        if missing:
+            shown = ", ".join(missing[:20]) + (
+                f" and {len(missing) - 20:,} more" if len(missing) > 20 else ""
+            )
+            message += (
+                f" {len(missing):,} not in the data: {shown} (kept checked, listed as "
+                "“not in the data”)."
+            )
+            self.note.setStyleSheet("color: #a05a00;")
+        else:
+            self.note.setStyleSheet("")
+        self.note.setText(message)
+        self.note.show()
+        self.changed.emit()
+        return found, missing
+
+    def _paste_dialog(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            f"Check {self._paste_what}",
+            f"Paste {self._paste_what}: one per line, or separated by commas or spaces.",
+        )
+        if ok:
+            self.check_pasted(text)
+
     def _apply_search(self, text: str) -> None:
         needle = text.strip().lower()
+        only = self.only_checked.isChecked()
         for i in range(self.list.count()):
             item = self.list.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().lower())
+            item.setHidden(
+                (bool(needle) and needle not in item.text().lower())
+                or (only and item.checkState() != Qt.CheckState.Checked)
+            )
 
 
 class FilterPanel(QWidget):
@@ -192,6 +267,20 @@ class FilterPanel(QWidget):
         self.use_to = QCheckBox("To (before)")
         self.time_from = QDateTimeEdit(displayFormat=TIME_FMT, calendarPopup=True)
         self.time_to = QDateTimeEdit(displayFormat=TIME_FMT, calendarPopup=True)
+        for edit in (self.time_from, self.time_to):
+            # A typed time applies when complete (Enter, leaving the field, the arrows, the
+            # calendar), not per keystroke: a half-typed year selects nothing.
+            edit.setKeyboardTracking(False)
+        self.overlapping = QCheckBox("Overlapping: bills going on in the range")
+        self.overlapping.setToolTip(
+            "Off: bills that begin in the range.\n"
+            "On: bills that were going on in it: begun before 'To' and ended after 'From'\n"
+            "(a bill with no end time counts as still open). For an incident window."
+        )
+        self.time_note = QLabel()
+        self.time_note.setWordWrap(True)
+        self.time_note.hide()
+        self._valid_time: tuple[str | None, str | None] = (None, None)
         presets = QHBoxLayout()
         self.preset_btns: dict[str, QPushButton] = {}
         for key, text in (
@@ -212,9 +301,11 @@ class FilterPanel(QWidget):
         tf = QFormLayout(time_box)
         tf.addRow(self.use_from, self.time_from)
         tf.addRow(self.use_to, self.time_to)
+        tf.addRow(self.time_note)
+        tf.addRow(self.overlapping)
         tf.addRow(presets)
 
-        self.agents = CheckList("Agents")
+        self.agents = CheckList("Agents", paste="agent IDs")
         self.op_types = CheckList("Operation types")
         self.reasons = CheckList("Reasons")
         self.call_id = QLineEdit(placeholderText="exact call ID")
@@ -248,6 +339,9 @@ class FilterPanel(QWidget):
 
         self.use_from.toggled.connect(self._changed)
         self.use_to.toggled.connect(self._changed)
+        self.overlapping.toggled.connect(
+            lambda _on: (self.use_from.isChecked() or self.use_to.isChecked()) and self._changed()
+        )
         self.time_from.dateTimeChanged.connect(
             lambda _d: self.use_from.isChecked() and self._changed()
         )
@@ -274,7 +368,7 @@ class FilterPanel(QWidget):
     def set_time_label(self, label: str) -> None:
         """How times are qualified (the data's zone where a user named it)."""
         self._time_label = label
-        self.time_box.setTitle(f"Time (begin, {label})")
+        self.time_box.setTitle(f"Time, {label}")
 
     def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
         """Site labels to name reasons with."""
@@ -396,6 +490,9 @@ class FilterPanel(QWidget):
         text = self.text.text().strip() or None
         skill = self.skill.text().strip() or None
         media = self.media.currentData()
+        time_from, time_to = self._typed_time()
+        if self._time_problem(time_from, time_to) == "inverted":
+            time_from, time_to = self._valid_time  # not applied: the last valid range stays
         return BillFilter(
             agents=() if self.agents.exclude.isChecked() else agents,
             exclude_agents=agents if self.agents.exclude.isChecked() else (),
@@ -403,8 +500,9 @@ class FilterPanel(QWidget):
             exclude_op_types=types if self.op_types.exclude.isChecked() else (),
             reasons=() if self.reasons.exclude.isChecked() else reasons,
             exclude_reasons=reasons if self.reasons.exclude.isChecked() else (),
-            time_from=_stored(self.time_from) if self.use_from.isChecked() else None,
-            time_to=_stored(self.time_to) if self.use_to.isChecked() else None,
+            time_from=time_from,
+            time_to=time_to,
+            overlapping=self.overlapping.isChecked(),
             call_id=call_id,
             skill=skill,
             media_types=() if media is None else (int(media),),
@@ -429,6 +527,7 @@ class FilterPanel(QWidget):
             self.use_to,
             self.time_from,
             self.time_to,
+            self.overlapping,
             self.call_id,
             self.skill,
             self.text,
@@ -451,6 +550,9 @@ class FilterPanel(QWidget):
             self.time_from.setDateTime(_qdt(f.time_from))
         if f.time_to:
             self.time_to.setDateTime(_qdt(f.time_to))
+        self.overlapping.setChecked(f.overlapping)
+        self._valid_time = (f.time_from, f.time_to)
+        self._check_time()
         self.call_id.setText(f.call_id or "")
         self.skill.setText(f.skill or "")
         self.text.setText(f.text or "")
@@ -510,7 +612,70 @@ class FilterPanel(QWidget):
             w.blockSignals(False)
         self._changed()
 
+    def _typed_time(self) -> tuple[str | None, str | None]:
+        """The time range the fields show (None for an unticked side)."""
+        return (
+            _stored(self.time_from) if self.use_from.isChecked() else None,
+            _stored(self.time_to) if self.use_to.isChecked() else None,
+        )
+
+    def _time_problem(self, time_from: str | None, time_to: str | None) -> str | None:
+        """What is wrong with a time range, or None.
+
+        ``"inverted"``: From after To; ``"empty"``: no bill can begin in it; ``"outside"``: the
+        data's bills all begin outside it.
+        """
+        overlapping = self.overlapping.isChecked()
+        if time_from is not None and time_to is not None:
+            if time_from > time_to:
+                return "inverted"
+            if time_from == time_to and not overlapping:
+                return "empty"
+        if self._span is not None:
+            first, after_last = self._span
+            if (time_to is not None and time_to <= first) or (
+                not overlapping and time_from is not None and time_from >= after_last
+            ):
+                return "outside"
+        return None
+
+    def _check_time(self) -> None:
+        """Say by the fields when the range is inverted or empty; remember a valid range."""
+        time_from, time_to = self._typed_time()
+        problem = self._time_problem(time_from, time_to)
+        if problem != "inverted":
+            self._valid_time = (time_from, time_to)
+        if problem is None:
+            self.time_note.hide()
+            return
+        if problem == "inverted":
+            applied = self._valid_time
+            kept = (
+                "the table keeps the time range it had"
+                if applied[0] or applied[1]
+                else "the table is not limited by time"
+            )
+            text = f"From is after To: no time can match, so this range is not applied ({kept})."
+            colour = "#b00020"
+        elif problem == "empty":
+            text = (
+                "From equals To: the range is empty, no bill begins in it. "
+                "Tick Overlapping for the bills going on at that moment."
+            )
+            colour = "#a05a00"
+        else:
+            first, after_last = self._span or ("", "")
+            text = (
+                f"No bill begins in this range: the data's bills begin from {first} to "
+                f"before {after_last}."
+            )
+            colour = "#a05a00"
+        self.time_note.setStyleSheet(f"color: {colour};")
+        self.time_note.setText(text)
+        self.time_note.show()
+
     def _changed(self, *_args: Any) -> None:
+        self._check_time()
         self._timer.start()
 
     def _emit(self) -> None:

@@ -39,6 +39,7 @@ from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
 from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
+from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import queries
@@ -788,7 +789,7 @@ class MainWindow(QMainWindow):
     def export_to_chosen(self, path: Path) -> None:
         """Export to a file the user named: add ``.xlsx``, confirm before replacing a file."""
         if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")  # "Q3 v1.2" stays "Q3 v1.2.xlsx"
+            path = xlsx_target(path)  # "Q3 v1.2" stays "Q3 v1.2.xlsx"
         force = False
         if path.exists():
             answer = QMessageBox.question(
