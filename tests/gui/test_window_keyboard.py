@@ -152,6 +152,12 @@ def _menu_actions(menu: QMenu) -> list[QAction]:
     return found
 
 
+def mnemonic(text: str) -> str:
+    """The accelerator letter of a menu text ("Go to las&t row" -> "t")."""
+    plain = text.replace("&&", "")
+    return plain[plain.index("&") + 1].lower()
+
+
 def test_every_action_is_in_a_menu_with_an_accelerator(window) -> None:
     in_menus: list[QAction] = []
     for top in window.menuBar().actions():
@@ -165,6 +171,14 @@ def test_every_action_is_in_a_menu_with_an_accelerator(window) -> None:
         if action in dynamic:
             continue  # column titles and file paths: reached with the arrow keys
         assert "&" in action.text().replace("&&", ""), action.text()
+    menus = [window.menuBar()] + [a.menu() for a in in_menus if a.menu() is not None]
+    for menu in menus:  # a letter shared by two entries only moves between them
+        letters = [
+            mnemonic(a.text())
+            for a in menu.actions()
+            if not a.isSeparator() and a not in dynamic and a.isVisible()
+        ]
+        assert len(letters) == len(set(letters)), [a.text() for a in menu.actions()]
     own = [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
     toolbar = [a for tb in window.findChildren(QToolBar) for a in tb.actions()]
     for action in own + toolbar:

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
             "Ctrl+T",
             "Show every agent's state at the selected bill's begin time",
         )
-        self.act_last = self._action("Go to &last row", self.go_last, "Ctrl+End")
+        self.act_last = self._action("Go to las&t row", self.go_last, "Ctrl+End")
         self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
         self.act_find = self._action(
             "&Find (text filter)",
@@ -333,8 +333,8 @@ class MainWindow(QMainWindow):
             self.open_demo,
             tip="Sample bills in a throwaway database, in a second window",
         )
-        self.filter_dock.toggleViewAction().setText("&Filters pane")
-        self.details_dock.toggleViewAction().setText("Bill &details pane")
+        self.filter_dock.toggleViewAction().setText("F&ilters pane")
+        self.details_dock.toggleViewAction().setText("Bill detail&s pane")
         self.recent_menu = QMenu("&Recent databases", self)
 
         mb = self.menuBar()
