@@ -140,3 +140,78 @@ def test_demo_command_opens_the_demo(tmp_path) -> None:
     assert "rows shown: " in result.stdout
     assert int(result.stdout.split("rows shown: ")[1].split()[0]) > 0
     assert program == sys.executable
+
+
+SCREEN_SCRIPT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from viewer.data.db import open_database
+from viewer.data.importer import import_paths
+from viewer.gui.main_window import MainWindow
+
+app = QApplication([])
+db = open_database(Path(sys.argv[1]))
+import_paths(db, [Path(sys.argv[2])])
+w = MainWindow(db, QSettings(sys.argv[3], QSettings.Format.IniFormat))
+w.show()
+for _ in range(200):
+    app.processEvents()
+    if w.model.has_snapshot and not w.model.is_loading and w.filters.agents.list.count():
+        break
+    import time; time.sleep(0.02)
+app.processEvents()
+area = w.screen().availableGeometry()
+frame = w.frameGeometry()
+print(json.dumps({
+    "inside": area.contains(frame) or w.isMaximized(),
+    "filters_scroll_sideways": w.filter_dock.widget().horizontalScrollBar().isVisible(),
+    "filters_width": w.filter_dock.width(),
+    "table_width": w.table.viewport().width(),
+    "details_width": w.details.width(),
+    "tabified": bool(w.tabifiedDockWidgets(w.filter_dock)),
+}))
+w.close()
+db.close()
+"""
+
+
+@pytest.mark.parametrize(("dpr", "name"), [(1, "1366x768"), (2, "1366x768 at scale 2")])
+def test_docks_are_usable_on_a_small_screen(tmp_path, export_csv, dpr, name) -> None:
+    config = tmp_path / "screen.json"
+    config.write_text(
+        '{"screens": [{"name": "s", "x": 0, "y": 0, "width": 1366, "height": 768, '
+        '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+    )
+    env = dict(
+        os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR=str(dpr)
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SCREEN_SCRIPT,
+            str(tmp_path / "w.sqlite"),
+            str(export_csv),
+            str(tmp_path / "settings.ini"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    assert got["inside"], (name, got)
+    if dpr == 1:  # three columns: filters without sideways scrolling, the table, details
+        assert not got["filters_scroll_sideways"], (name, got)
+        assert got["table_width"] >= 450, (name, got)
+        assert got["details_width"] >= 200, (name, got)
+    else:  # 683 device-independent pixels: details share the filters' column
+        assert got["tabified"], (name, got)
+        assert got["table_width"] >= 300, (name, got)
+        assert got["filters_width"] >= 200, (name, got)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def demo_command() -> tuple[str, list[str]]:
@@ -33,29 +33,43 @@ class EmptyState(QWidget):
         )
         text.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for key, label, tip, signal in (
-            ("exports", "&Open exports…", "Import CSV files or zips of exports", self.open_exports),
-            ("folder", "Open export fo&lder…", "Import every export in a folder", self.open_folder),
+        grid = QGridLayout()  # two by two: narrow enough for 1366 pixels at scale 2
+        for n, (key, label, tip, signal) in enumerate(
             (
-                "database",
-                "Open &database…",
-                "Show a bill database imported earlier",
-                self.open_database,
-            ),
-            (
-                "demo",
-                "Try the de&mo",
-                "Open a window on sample bills (a throwaway database; this one stays empty)",
-                self.open_demo,
-            ),
+                (
+                    "exports",
+                    "&Open exports…",
+                    "Import CSV files or zips of exports",
+                    self.open_exports,
+                ),
+                (
+                    "folder",
+                    "Open export fo&lder…",
+                    "Import every export in a folder",
+                    self.open_folder,
+                ),
+                (
+                    "database",
+                    "Open &database…",
+                    "Show a bill database imported earlier",
+                    self.open_database,
+                ),
+                (
+                    "demo",
+                    "Try the de&mo",
+                    "Open a window on sample bills (a throwaway database; this one stays empty)",
+                    self.open_demo,
+                ),
+            )
         ):
             button = QPushButton(label)
             button.setToolTip(tip)
             button.clicked.connect(signal.emit)
-            row.addWidget(button)
+            grid.addWidget(button, n // 2, n % 2)
             self.buttons[key] = button
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(grid)
         row.addStretch(1)
         self.buttons["exports"].setDefault(True)
         box = QWidget()  # a column of readable width, centred

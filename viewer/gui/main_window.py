@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.quiet_reports = False
         self.last_report: ImportReport | None = None
         self._refit_when_shown = False
+        self._dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
         self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
         """Starts a program on its own (the demo window); tests put a recorder here."""
         self.setWindowTitle("Agent Bill Viewer")
@@ -439,16 +440,20 @@ class MainWindow(QMainWindow):
         area = self._available()
         bar = self.filter_scroll.verticalScrollBar().sizeHint().width()
         filters = self.filters.minimumSizeHint().width() + bar + 2 * self.filter_scroll.frameWidth()
-        horizontal = Qt.Orientation.Horizontal
         if area.width() < NARROW_SCREEN:
             self.tabifyDockWidget(self.filter_dock, self.details_dock)
             self.filter_dock.raise_()
-            self.resizeDocks(
-                [self.filter_dock], [min(filters, int(area.width() * 0.45))], horizontal
-            )
+            self._dock_sizes = ([self.filter_dock], [min(filters, int(area.width() * 0.45))])
         else:
-            details = max(220, min(360, area.width() // 5))
-            self.resizeDocks([self.filter_dock, self.details_dock], [filters, details], horizontal)
+            details = max(220, min(360, area.width() // 6))
+            self._dock_sizes = ([self.filter_dock, self.details_dock], [filters, details])
+
+    def _size_docks(self) -> None:
+        """Give the docks the widths ``_first_layout`` chose (resizeDocks needs a shown window)."""
+        if self._dock_sizes is not None:
+            docks, widths = self._dock_sizes
+            self._dock_sizes = None
+            self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
     def _fit_on_screen(self) -> None:
         """Bring a restored window that no longer fits (another screen, a scale) back on screen."""
@@ -1099,6 +1104,8 @@ class MainWindow(QMainWindow):
         if self._refit_when_shown:
             self._refit_when_shown = False
             QTimer.singleShot(0, self, self._fit_on_screen)
+        if self._dock_sizes is not None:
+            QTimer.singleShot(0, self, self._size_docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for runner in (self._runner, self._export_runner):
