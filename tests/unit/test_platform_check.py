@@ -105,3 +105,32 @@ def test_no_display_in_a_real_process_is_one_line_not_an_abort() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("bill-viewer: no display")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_library_the_loader_cannot_load_is_named_by_a_real_process(tmp_path: Path) -> None:
+    """An unloadable libxcb-cursor.so.0 first on the library path: one line, not Qt's abort."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("sonames are Linux's")
+    (tmp_path / "libxcb-cursor.so.0").write_bytes(b"")  # found first, and not a library
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DISPLAY": ":99",
+        "QT_QPA_PLATFORM": "xcb",
+        "LD_LIBRARY_PATH": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "BILL_VIEWER_DB": str(tmp_path / "x.sqlite"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "viewer", "--demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        "bill-viewer: Qt cannot open a window: libxcb-cursor.so.0 missing; "
+        "install with: sudo apt install libxcb-cursor0\n"
+    )
