@@ -6,6 +6,7 @@ Each feature module contributes a ``register(subparsers)``; adding a command is 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,17 @@ from viewer.cli import basic, export_cmd, investigate_cmd, zone_cmd
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    """Open the main window (imported lazily so headless commands never load Qt)."""
+    """Open the main window (imported lazily so headless commands never load Qt).
+
+    First checks that Qt can open a window here: without a display or the X11 libraries Qt
+    aborts with a page of text, so one line naming the packages to install is said instead.
+    """
+    from viewer.gui.platform_check import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        sys.stderr.write(f"bill-viewer: {problem}\n")
+        return 1
     from viewer.gui.app import run
 
     return run(args)

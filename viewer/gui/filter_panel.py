@@ -733,3 +733,48 @@ class FilterPanel(QWidget):
         if saved is not None:
             self.set_filter(saved)
             self.message.emit(f"Opened saved filter “{name}”.")
+
+    # -- keyboard and empty state (used by the window) ---------------------------------------
+
+    def focus_text(self, append: str = "") -> QWidget:
+        """Put the cursor in the free-text filter; ``append`` adds typed text, else select all."""
+        self.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if append:
+            self.text.deselect()
+            self.text.setText(self.text.text() + append)
+            self.text.end(False)
+        else:
+            self.text.selectAll()
+        return self.text
+
+    def focus_agents(self) -> QWidget:
+        """Put the cursor in the agents' search field."""
+        self.agents.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.agents.search.selectAll()
+        return self.agents.search
+
+    def focus_op_types(self) -> QWidget:
+        """Put the cursor in the operation types' search field."""
+        self.op_types.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.op_types.search.selectAll()
+        return self.op_types.search
+
+    def focus_time(self) -> QWidget:
+        """Put the focus on the time range's "From" switch."""
+        self.use_from.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.use_from
+
+    def show_no_data(self, empty: bool) -> None:
+        """With no bills, the time fields show a dash (no invented 2000-01-01) and are disabled."""
+        self.time_box.setEnabled(not empty)
+        for use, edit in ((self.use_from, self.time_from), (self.use_to, self.time_to)):
+            edit.blockSignals(True)
+            if empty and not use.isChecked():  # a time the user chose stays
+                edit.setSpecialValueText("—")
+                edit.setDateTime(edit.minimumDateTime())
+            elif not empty:
+                edit.setSpecialValueText("")
+                if self._span is not None and edit.dateTime() == edit.minimumDateTime():
+                    start, end = self._span
+                    edit.setDateTime(_qdt(start if edit is self.time_from else end))
+            edit.blockSignals(False)

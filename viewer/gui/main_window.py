@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QPoint,
+    QProcess,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -16,9 +28,11 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -28,7 +42,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
-    QTableView,
+    QStackedWidget,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -49,15 +63,38 @@ from viewer.data.exporter import export_xlsx
 from viewer.data.importer import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
+from viewer.gui.bill_table import BillTableView
 from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text, run_with_progress
+from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
+from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall, TaskRunner
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
 MAX_COPY_ROWS = 100_000
 ROW_HEIGHT = 22
+FIRST_SIZE = QSize(1500, 900)
+NARROW_SCREEN = 1100
+"""Below this available width (device-independent pixels) the details dock shares a column."""
+
+
+def _first_focusable(container: QWidget) -> QWidget:
+    """The first widget inside ``container`` that Tab would stop at (else the container)."""
+    if container.focusPolicy() & Qt.FocusPolicy.TabFocus and container.isEnabled():
+        return container
+    widget = container.nextInFocusChain()
+    while widget is not None and widget is not container:
+        if (
+            container.isAncestorOf(widget)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isVisibleTo(container)
+            and widget.isEnabled()
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return container
 
 
 def _esc(text: object) -> str:
@@ -101,13 +138,18 @@ class MainWindow(QMainWindow):
         self._keep_pk: int | None = None
         self.quiet_reports = False
         self.last_report: ImportReport | None = None
+        self._refit_when_shown = False
+        self._dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
+        self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
+        """Starts a program on its own (the demo window); tests put a recorder here."""
         self.setWindowTitle("Agent Bill Viewer")
         if icon_path().exists():
             self.setWindowIcon(QIcon(str(icon_path())))
         self.setAcceptDrops(True)
 
         self.model = BillTableModel(db, self)
-        self.table = QTableView()
+        self.table = BillTableView()
+        self.table.text_typed.connect(self._typed_in_table)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -133,13 +175,17 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(central)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.sentence)
-        lay.addWidget(self.table, 1)
+        self.empty_state = EmptyState()
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty_state)
+        lay.addWidget(self.table_stack, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(central, "Bills")
         self.setCentralWidget(self.tabs)
 
         self.filters = FilterPanel(db)
-        scroll = QScrollArea()
+        self.filter_scroll = scroll = QScrollArea()
         scroll.setWidget(self.filters)
         scroll.setWidgetResizable(True)
         self.filter_dock = QDockWidget("Filters", self)
@@ -159,15 +205,20 @@ class MainWindow(QMainWindow):
         self._add_investigation()
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.status_db = QLabel()
+        self.status_db = ElidedLabel(Qt.TextElideMode.ElideMiddle)
         self.status_count = QLabel()
         self.status_tz = QLabel()
-        sb = self.statusBar()
-        sb.addPermanentWidget(self.status_count)
-        sb.addPermanentWidget(self.status_tz)
-        sb.addPermanentWidget(self.status_db)
+        sb = StatusBar(self)
+        self.setStatusBar(sb)
+        sb.add_permanent(self.status_count)
+        sb.add_permanent(self.status_tz)
+        sb.add_permanent(self.status_db, share=0.2)
 
         self._build_actions()
+        self.empty_state.open_exports.connect(self.open_exports)
+        self.empty_state.open_folder.connect(self.open_folder)
+        self.empty_state.open_database.connect(self.open_db_dialog)
+        self.empty_state.open_demo.connect(self.open_demo)
         self.filters.filter_changed.connect(self._apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._connect_model()
@@ -247,8 +298,45 @@ class MainWindow(QMainWindow):
             "Ctrl+T",
             "Show every agent's state at the selected bill's begin time",
         )
-        self.act_last = self._action("Go to &last row", self.go_last, "Ctrl+End")
+        self.act_last = self._action("Go to las&t row", self.go_last, "Ctrl+End")
         self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
+        self.act_find = self._action(
+            "&Find (text filter)",
+            self.focus_text_filter,
+            std.Find,
+            "Type text to show only the bills containing it (searched in the database)",
+        )
+        self.act_go_agents = self._action(
+            "&Agents filter", lambda: self._reveal_filter(self.filters.focus_agents()), "Alt+1"
+        )
+        self.act_go_types = self._action(
+            "&Operation types filter",
+            lambda: self._reveal_filter(self.filters.focus_op_types()),
+            "Alt+2",
+        )
+        self.act_go_time = self._action(
+            "T&ime filter", lambda: self._reveal_filter(self.filters.focus_time()), "Alt+3"
+        )
+        self.act_go_table = self._action("Bill &table", self.focus_table, "Alt+0")
+        self.act_next_pane = self._action(
+            "&Next pane", lambda: self.cycle_pane(1), "F6", "Filters, table, details in turn"
+        )
+        self.act_prev_pane = self._action("&Previous pane", lambda: self.cycle_pane(-1), "Shift+F6")
+        self.act_sort_asc = self._action(
+            "Sort &ascending by this column",
+            lambda: self.sort_current_column(Qt.SortOrder.AscendingOrder),
+        )
+        self.act_sort_desc = self._action(
+            "Sort &descending by this column",
+            lambda: self.sort_current_column(Qt.SortOrder.DescendingOrder),
+        )
+        self.act_demo = self._action(
+            "Open the &demo in a new window",
+            self.open_demo,
+            tip="Sample bills in a throwaway database, in a second window",
+        )
+        self.filter_dock.toggleViewAction().setText("F&ilters pane")
+        self.details_dock.toggleViewAction().setText("Bill detail&s pane")
         self.recent_menu = QMenu("&Recent databases", self)
 
         mb = self.menuBar()
@@ -265,11 +353,24 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
         m.addAction(self.act_copy)
+        m.addAction(self.act_find)
         m = mb.addMenu("&View")
         m.addAction(self.act_refresh)
         m.addAction(self.act_clear)
         m.addAction(self.act_first)
         m.addAction(self.act_last)
+        m.addAction(self.act_sort_asc)
+        m.addAction(self.act_sort_desc)
+        go = m.addMenu("&Go to")
+        for a in (
+            self.act_go_table,
+            self.act_go_agents,
+            self.act_go_types,
+            self.act_go_time,
+            self.act_next_pane,
+            self.act_prev_pane,
+        ):
+            go.addAction(a)
         m.addAction(self.filter_dock.toggleViewAction())
         m.addAction(self.details_dock.toggleViewAction())
         cols = m.addMenu("&Columns")
@@ -279,6 +380,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_labels)
         m.addAction(self.act_zone)
         m = mb.addMenu("&Help")
+        m.addAction(self.act_demo)
         m.addAction(self.act_about)
 
         tb = self.addToolBar("Main")
@@ -297,23 +399,84 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         s = self._settings
         geometry = s.value("window/geometry")
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)) or (
-            self.width() < 900 or self.height() < 600
-        ):
-            self.resize(1500, 900)
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            self._fit_on_screen()
+            self._refit_when_shown = True  # the frame's size is known once shown
+        else:
+            self._first_size()
         state = s.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if not (isinstance(state, QByteArray) and self.restoreState(state)):
+            self._first_layout()
         header = s.value("table/header")
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
             self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self._remember_db(self._db.path)
 
+    def _available(self) -> QRect:
+        """The available area of the screen the window is (mostly) on, else the primary one."""
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        screen = screen or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
+
+    def _first_size(self) -> None:
+        """No saved layout: 1500x900 centred where it fits, else maximised (1366x768, scale 2)."""
+        area = self._available()
+        if area.width() >= FIRST_SIZE.width() + 60 and area.height() >= FIRST_SIZE.height() + 60:
+            self.resize(FIRST_SIZE)
+            self.move(area.center() - self.rect().center())
+            return
+        # the normal size (after un-maximising) still fits the screen
+        self.resize(int(area.width() * 0.9), int(area.height() * 0.9))
+        self.move(area.topLeft())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _first_layout(self) -> None:
+        """No saved layout: docks sized to their content and the screen.
+
+        The filters get the width their widgets need (no sideways scrolling); on a narrow screen
+        (1366 pixels at scale 2 leaves 683) the details share the filters' column as a tab, so
+        that the table keeps room.
+        """
+        area = self._available()
+        bar = self.filter_scroll.verticalScrollBar().sizeHint().width()
+        filters = self.filters.minimumSizeHint().width() + bar + 2 * self.filter_scroll.frameWidth()
+        if area.width() < NARROW_SCREEN:
+            self.tabifyDockWidget(self.filter_dock, self.details_dock)
+            self.filter_dock.raise_()
+            self._dock_sizes = ([self.filter_dock], [min(filters, int(area.width() * 0.45))])
+        else:
+            details = max(220, min(360, area.width() // 6))
+            self._dock_sizes = ([self.filter_dock, self.details_dock], [filters, details])
+
+    def _size_docks(self) -> None:
+        """Give the docks the widths ``_first_layout`` chose (resizeDocks needs a shown window)."""
+        if self._dock_sizes is not None:
+            docks, widths = self._dock_sizes
+            self._dock_sizes = None
+            self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+
+    def _fit_on_screen(self) -> None:
+        """Bring a restored window that no longer fits (another screen, a scale) back on screen."""
+        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            return
+        area = self._available()
+        geo, frame = self.geometry(), self.frameGeometry()  # frame = geo until first shown
+        extra_w, extra_h = frame.width() - geo.width(), frame.height() - geo.height()
+        width = min(frame.width(), area.width())
+        height = min(frame.height(), area.height())
+        x = min(max(frame.x(), area.left()), area.left() + area.width() - width)
+        y = min(max(frame.y(), area.top()), area.top() + area.height() - height)
+        if (x, y, width, height) != (frame.x(), frame.y(), frame.width(), frame.height()):
+            self.resize(width - extra_w, height - extra_h)
+            self.move(x, y)  # move() places the frame
+
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for p in self.recent_databases():
-            self.recent_menu.addAction(p, lambda p=p: self.switch_database(Path(p), create=False))
+            self.recent_menu.addAction(
+                p.replace("&", "&&"), lambda p=p: self.switch_database(Path(p), create=False)
+            )
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 
     def _save_settings(self) -> None:
@@ -367,9 +530,10 @@ class MainWindow(QMainWindow):
     # -- filtering -----------------------------------------------------------------------
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
-        self.filters.set_sort(
-            self.model.columns[section].key, order == Qt.SortOrder.DescendingOrder
-        )
+        key, descending = self.model.columns[section].key, order == Qt.SortOrder.DescendingOrder
+        self.filters.set_sort(key, descending)
+        # the sentence says the sort the table shows, whichever way it changed
+        self._update_sentence(replace(self.model.bill_filter, sort=key, descending=descending))
 
     def _apply_filter(self, f: BillFilter) -> None:
         f = replace(
@@ -412,6 +576,16 @@ class MainWindow(QMainWindow):
     def _counts(self, shown: int, total: int) -> None:
         shown_text = "counting…" if shown < 0 else f"{shown:,}"
         self.status_count.setText(f"{shown_text} of {total:,} bills")
+        self._show_empty_state(total == 0)
+
+    def _show_empty_state(self, empty: bool) -> None:
+        """No bill in the database: say what to do instead of an empty table and made-up times."""
+        had_focus = self.table.hasFocus()
+        self.table_stack.setCurrentWidget(self.empty_state if empty else self.table)
+        self.sentence.setVisible(not empty)
+        self.filters.show_no_data(empty)
+        if not empty and had_focus:
+            self.table.setFocus()
 
     def _loading(self, loading: bool) -> None:
         if loading:
@@ -427,8 +601,75 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Database problem: {message}", 15000)
 
     def _show_db(self) -> None:
-        self.status_db.setText(str(self._db.path))
+        self.status_db.set_full_text(str(self._db.path))
         self.setWindowTitle(f"Agent Bill Viewer — {self._db.path.name}")
+
+    # -- keyboard ------------------------------------------------------------------------
+
+    def _typed_in_table(self, text: str) -> None:
+        """Text typed in the table goes to the text filter (a database query), never a row walk."""
+        self._reveal_filter(self.filters.focus_text(append=text))
+
+    def focus_text_filter(self) -> None:
+        """Ctrl+F: the text filter, focused with its text selected."""
+        self._reveal_filter(self.filters.focus_text())
+
+    def _reveal_filter(self, widget: QWidget) -> None:
+        """Show the filter pane and scroll it to ``widget`` (which has the focus)."""
+        self.filter_dock.show()
+        self.filter_dock.raise_()
+        self.filter_scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_table(self) -> None:
+        """The bill table (or, with no bills, the first button of the empty state)."""
+        self.tabs.setCurrentIndex(0)
+        target = self.table_stack.currentWidget()
+        _first_focusable(target).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _panes(self) -> list[QWidget]:
+        """The panes F6 visits, left to right: filters, the tab shown, details (when visible)."""
+        central = self.tabs.currentWidget()
+        if central is self.tabs.widget(0):
+            central = self.table_stack.currentWidget()
+        panes: list[QWidget] = []
+        if self.filter_dock.isVisible():
+            panes.append(self.filter_scroll)
+        panes.append(central)
+        if self.details_dock.isVisible():
+            panes.append(self.details)
+        return panes
+
+    def cycle_pane(self, step: int) -> None:
+        """F6 / Shift+F6: the focus to the next / previous pane (as in spreadsheets)."""
+        panes = self._panes()
+        focus = QApplication.focusWidget()
+        current = next(
+            (i for i, p in enumerate(panes) if focus is p or (focus and p.isAncestorOf(focus))),
+            -1,
+        )
+        pane = panes[(current + step) % len(panes)] if current >= 0 else panes[0]
+        target = _first_focusable(pane)
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if pane is self.filter_scroll:
+            self.filter_scroll.ensureWidgetVisible(target)
+
+    def sort_current_column(self, order: Qt.SortOrder) -> None:
+        """Sort by the column of the current cell (the sorted column when there is none)."""
+        index = self.table.currentIndex()
+        header = self.table.horizontalHeader()
+        column = index.column() if index.isValid() else header.sortIndicatorSection()
+        self.table.sortByColumn(column, order)
+
+    def open_demo(self) -> None:
+        """Open the demo export in a new window on a throwaway database (this one stays as is)."""
+        program, args = demo_command()
+        result = self.start_detached(program, args)
+        started = result[0] if isinstance(result, tuple) else bool(result)
+        self.statusBar().showMessage(
+            "Opening the demo in a new window…" if started else f"Could not start {program}.",
+            8000,
+        )
 
     # -- table ---------------------------------------------------------------------------
 
@@ -858,6 +1099,14 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         """Versions, database path and data folder."""
         QMessageBox.about(self, "About Agent Bill Viewer", about_text(str(self._db.path)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._refit_when_shown:
+            self._refit_when_shown = False
+            QTimer.singleShot(0, self, self._fit_on_screen)
+        if self._dock_sizes is not None:
+            QTimer.singleShot(0, self, self._size_docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for runner in (self._runner, self._export_runner):

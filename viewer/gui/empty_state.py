@@ -1,0 +1,89 @@
+"""The table area while the database holds no bill: what to do, with buttons that do it."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def demo_command() -> tuple[str, list[str]]:
+    """The program and arguments that open the demo in a new window (a throwaway database)."""
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle: the executable is the viewer
+        return sys.executable, ["--demo"]
+    return sys.executable, ["-m", "viewer", "--demo"]
+
+
+class EmptyState(QWidget):
+    """No bills yet: open exports, open a folder, open a database, or try the demo."""
+
+    open_exports = Signal()
+    open_folder = Signal()
+    open_database = Signal()
+    open_demo = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("<h2>No bills yet</h2>")
+        text = QLabel(
+            "Open the agent operation bill exports of your contact center (CSV files, zips or "
+            "a folder of them), or drop them on this window. They are imported into this "
+            "database once; every later start shows them at once."
+        )
+        text.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()  # two by two: narrow enough for 1366 pixels at scale 2
+        for n, (key, label, tip, signal) in enumerate(
+            (
+                (
+                    "exports",
+                    "&Open exports…",
+                    "Import CSV files or zips of exports",
+                    self.open_exports,
+                ),
+                (
+                    "folder",
+                    "Open export fo&lder…",
+                    "Import every export in a folder",
+                    self.open_folder,
+                ),
+                (
+                    "database",
+                    "Open &database…",
+                    "Show a bill database imported earlier",
+                    self.open_database,
+                ),
+                (
+                    "demo",
+                    "Try the de&mo",
+                    "Open a window on sample bills (a throwaway database; this one stays empty)",
+                    self.open_demo,
+                ),
+            )
+        ):
+            button = QPushButton(label)
+            button.setToolTip(tip)
+            button.clicked.connect(signal.emit)
+            grid.addWidget(button, n // 2, n % 2)
+            self.buttons[key] = button
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(grid)
+        row.addStretch(1)
+        self.buttons["exports"].setDefault(True)
+        box = QWidget()  # a column of readable width, centred
+        box.setMaximumWidth(620)
+        inner = QVBoxLayout(box)
+        for w in (title, text):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            inner.addWidget(w)
+        inner.addLayout(row)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(box, 100)
+        middle.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        lay.addLayout(middle)
+        lay.addStretch(2)
