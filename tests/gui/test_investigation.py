@@ -127,8 +127,12 @@ def test_click_on_interval_emits_its_bills(qtbot, panel: InvestigationPanel) -> 
     pos = tl.position_of(agent.agent, iv)
     assert pos is not None
     assert tl.hit(pos) == iv
-    with qtbot.waitSignal(panel.bills_selected, timeout=2000) as blocker:
+    # A click selects the bar; a double-click shows its bills (see test_investigation_tables.py).
+    with qtbot.waitSignal(tl.item_selected, timeout=2000):
         qtbot.mouseClick(tl.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert tl.selected() == iv
+    with qtbot.waitSignal(panel.bills_selected, timeout=2000) as blocker:
+        qtbot.mouseDClick(tl.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert blocker.args == [tuple(iv.bill_pks)]
     # The tooltip names the state and decodes the bills.
     text = tl.tooltip_text(iv)

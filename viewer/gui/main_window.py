@@ -193,6 +193,12 @@ class MainWindow(QMainWindow):
         self.investigation = InvestigationPanel(self._db)
         self.tabs.addTab(self.investigation, "Investigation")
         self.investigation.bills_selected.connect(self.show_bills)
+        self.investigation.selected_begin = self._selected_begin
+
+    def _selected_begin(self) -> int | None:
+        """The selected bill's begin (the investigation's default moment), or None."""
+        row = self.model.row_tuple(self.table.currentIndex().row())
+        return None if row is None else int(row[IDX["begin_time"]])
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
