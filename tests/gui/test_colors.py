@@ -7,13 +7,14 @@ text needs 4.5:1 against its background, a timeline state 3:1 against the lane.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +27,7 @@ from viewer.data.importer import import_paths
 from viewer.data.labels import set_label
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.investigation import InvestigationPanel
+from viewer.gui.main_window import MainWindow
 from viewer.gui.timeline import LABEL_WIDTH, LANE_HEIGHT, LEGEND_KINDS, MAIN_KINDS, TimelineLegend
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -296,3 +298,23 @@ def test_colours_follow_a_change_of_palette_and_scheme(  # type: ignore[no-untyp
     finally:
         qapp.setPalette(before)
         qapp.processEvents()
+
+
+def test_details_pane_notes_are_readable(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, scheme: str, coded_db: Database
+) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(coded_db, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
+    base = w.details.palette().color(QPalette.ColorRole.Base)
+    assert (relative_luminance(base) < 0.2) == (scheme == "dark")
+    found: set[str] = set()
+    for r in range(w.model.rowCount()):
+        html = w.details_html(w.model.row_tuple(r))  # type: ignore[arg-type]
+        found.update(re.findall(r"color:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", html))
+    assert len(found) >= 3, found  # the raw values, unknown codes, types not normally billed
+    for value in found:
+        got = ratio(QColor(value), base)
+        assert got >= TEXT_AA, (scheme, value, base.name(), got)

@@ -67,6 +67,7 @@ _LIGHT = {
     "not_used_fg": "#6b6b6b",
     "anomaly": "#c62828",
     "warning_fg": "#9a4a00",
+    "error_fg": "#9b1c1c",
 }
 _DARK = {
     "unknown_bg": "#5c1a1a",
@@ -77,6 +78,7 @@ _DARK = {
     "not_used_fg": "#b0b0b0",
     "anomaly": "#ff5252",
     "warning_fg": "#ffb74d",
+    "error_fg": "#ff8a80",
 }
 
 
@@ -151,6 +153,8 @@ class Colors:
     """A code documented as "not used" (muted)."""
     warning_fg: QColor
     """The details pane's "not normally billed" note."""
+    error_fg: QColor
+    """The details pane's "not in the vendor's tables" and conflict notes."""
     lane: QColor
     lane_shade: QColor
     """Every second timeline lane."""
@@ -190,6 +194,7 @@ def _build(palette: QPalette) -> Colors:
         label_fg=readable(QColor(chosen["label_fg"]), rows, TEXT_CONTRAST),
         not_used_fg=readable(QColor(chosen["not_used_fg"]), rows, TEXT_CONTRAST),
         warning_fg=readable(QColor(chosen["warning_fg"]), (base,), TEXT_CONTRAST),
+        error_fg=readable(QColor(chosen["error_fg"]), (base,), TEXT_CONTRAST),
         lane=base,
         lane_shade=lane_shade,
         grid=mix(base, text, 0.15),
