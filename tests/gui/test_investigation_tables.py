@@ -132,15 +132,20 @@ def test_changes_tooltips_list_every_state_in_full(qtbot, panel: InvestigationPa
     panel.set_second_moment(t2)
     changes = inv.changes(t1, t2)
     model = panel.changes_model
-    began = model.header().index("Began in between")
-    ended = model.header().index("Ended in between")
+    began = model.header().index("Began between")
+    ended = model.header().index("Ended between")
     many = [r for r, c in enumerate(changes) if len(c.started) > 5]
     assert many, "the generated day has agents with many states in two hours"
     for r in many:
         tip = model.index(r, began).data(Qt.ItemDataRole.ToolTipRole)
         for iv in changes[r].started[:30]:
             assert f"{iv.label}: {from_epoch(iv.start)}" in tip
-        assert "more" in model.index(r, began).data()  # the cell itself stays short
+        # the cell itself stays short: how many, then how many of each kind
+        shown = model.index(r, began).data()
+        assert shown.startswith(f"{len(changes[r].started)} states: ")
+        for kind in {iv.kind for iv in changes[r].started}:
+            n = sum(1 for iv in changes[r].started if iv.kind is kind)
+            assert f"{n} {kind.title}" in shown
     r = next(r for r, c in enumerate(changes) if c.ended)
     tip = model.index(r, ended).data(Qt.ItemDataRole.ToolTipRole)
     assert changes[r].ended[0].label in tip

@@ -21,6 +21,7 @@ follows the first (one hour later) until the user sets it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -46,6 +47,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -244,16 +247,21 @@ def fit_columns(view: QTableView, long_columns: Sequence[Sequence[int]] = ()) ->
     """Size every column to its title and content, then shrink the widest free-text columns.
 
     Times, durations and titles are shown in full; when the whole does not fit in the view,
-    free-text columns give up width (down to LONG_TEXT_MIN_CHARS or their title), the widest
-    first, one group of ``long_columns`` after the other (the least important group first);
+    free-text columns give up width (down to LONG_TEXT_MIN_CHARS, then if need be to their
+    title), the widest first, one group of ``long_columns`` after the other (least important
+    first);
     their text is elided in the middle, the tooltip has it in full. The last column stretches.
     """
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     floor = view.fontMetrics().averageCharWidth() * LONG_TEXT_MIN_CHARS
-    excess = header.length() - view.viewport().width()
+    bar = view.verticalScrollBar()  # may not be shown yet: leave room for it
+    room = view.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width())
+    excess = header.length() - room
     for group in long_columns:
         excess = _shrink(view, group, floor, excess)
+    for group in long_columns:  # still too wide: down to the titles
+        excess = _shrink(view, group, 0, excess)
 
 
 def _shrink(view: QTableView, columns: Sequence[int], floor: int, excess: int) -> int:
@@ -273,6 +281,14 @@ def _shrink(view: QTableView, columns: Sequence[int], floor: int, excess: int) -
         view.setColumnWidth(wide[0], new)
         excess -= first - new
     return excess
+
+
+class _ElideRight(QStyledItemDelegate):
+    """Elides at the right: for cells whose start matters most ("26 states: 12 Busy, ...")."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _INDEX) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight  # type: ignore[attr-defined]
 
 
 def _sorted_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
@@ -358,15 +374,10 @@ def _moment_rows(
 MOMENT_HEADER = ("Agent", "State", "Since", "For", "Signed in", "Other active states")
 MOMENT_LONG_COLUMNS = ((5,), (1,))
 CHANGES_LONG_COLUMNS = ((3, 4), (1, 2))
-CHANGES_HEADER = (
-    "Agent",
-    "State at first moment",
-    "State at second moment",
-    "Began in between",
-    "Ended in between",
-)
+CHANGES_HEADER = ("Agent", "At first moment", "At second moment", "Began between", "Ended between")
+"""Short titles: the table's label says "Changes between the moment above and ..."."""
 ANOMALY_HEADER = ("Agent", "Begin", "End", "Duration", "Anomaly", "Details")
-ANOMALY_LONG_COLUMNS = ((5,),)
+ANOMALY_LONG_COLUMNS = ((5,), (4,))
 
 
 class _DateTimeEdit(QDateTimeEdit):
@@ -392,12 +403,16 @@ class _DateTimeEdit(QDateTimeEdit):
 # ------------------------------------------------------------------------------------------------
 
 
-def _labels(intervals: Sequence[Interval], shown: int = 5) -> str:
-    """The first intervals' labels, "; "-separated, with how many more there are."""
-    text = "; ".join(iv.label for iv in intervals[:shown])
-    if len(intervals) > shown:
-        text += f"; and {len(intervals) - shown} more"
-    return text
+def _labels(intervals: Sequence[Interval]) -> str:
+    """One interval's label; several: how many, then how many of each kind, commonest first.
+
+    E.g. "26 states: 12 In conversation, 8 Busy, 6 Working" (the tooltip lists them all).
+    """
+    if len(intervals) <= 1:
+        return intervals[0].label if intervals else ""
+    kinds = Counter(iv.kind.title for iv in intervals)
+    parts = ", ".join(f"{n} {title}" for title, n in kinds.most_common())
+    return f"{len(intervals)} states: {parts}"
 
 
 def _interval_lines(intervals: Sequence[Interval], shown: int = 30) -> str | None:
@@ -484,6 +499,9 @@ class InvestigationPanel(QWidget):
         self.moment_table = _sorted_view(self.moment_model)
         self.changes_model = RowsModel(CHANGES_HEADER, self)
         self.changes_table = _sorted_view(self.changes_model)
+        self._elide_right = _ElideRight(self.changes_table)
+        for column in (3, 4):  # the counts by kind of what began and ended
+            self.changes_table.setItemDelegateForColumn(column, self._elide_right)
         self.changes_label = QLabel()
         self._moment_timer = QTimer(self, singleShot=True, interval=200)
         self._moment_timer.timeout.connect(self.refresh_moment)
@@ -537,7 +555,7 @@ class InvestigationPanel(QWidget):
             self.tabs.setTabToolTip(i, hint)
         self.tabs.setTabToolTip(TAB_TIMELINE, TIMELINE_HINT)
 
-        self.tabs.currentChanged.connect(self._fit_pending)
+        self.tabs.currentChanged.connect(self._fit_pending_later)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -683,7 +701,7 @@ class InvestigationPanel(QWidget):
         period = f"{first} to {from_epoch(inv.end) or 'the last bill'}"
         self.status.setText(
             f"{len(inv.states)} agents, {period}; {len(result.anomalies)} anomalies. "
-            "Click a bar or double-click a cell to show its bills."
+            "Double-click a bar, row or cell to show its bills."
         )
 
     def _fill_summary(self, summary: Summary) -> None:
@@ -736,6 +754,9 @@ class InvestigationPanel(QWidget):
     @keeps_none
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        self._fit_pending_later()
+
+    def _fit_pending_later(self, _index: int = 0) -> None:
         if self._pending_fit:
             QTimer.singleShot(0, self, self._fit_pending)  # once the layout has sized the tables
 
@@ -882,7 +903,7 @@ class InvestigationPanel(QWidget):
         if item is None:
             self.timeline_details.setText(TIMELINE_HINT)
         else:
-            self.timeline_details.setText(self.timeline.tooltip_text(item))
+            self.timeline_details.setText(self.timeline.summary_text(item))
 
     def _on_timeline_activated(self, item: Interval | Anomaly) -> None:
         self._emit(item.bill_pks)

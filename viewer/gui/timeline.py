@@ -664,6 +664,16 @@ class TimelineView(QAbstractScrollArea):
                 lines.append(f"  ... and {len(pks) - 5} more")
         return "\n".join(lines)
 
+    def summary_text(self, item: Interval | Anomaly, bills: int = 2) -> str:
+        """Two short lines for the details under the timeline: what and when, then its bills."""
+        full = self.tooltip_text(item).split("\n")
+        head_count = next(i for i, line in enumerate(full) if line.endswith("to show them")) + 1
+        head = " \u00b7 ".join(full[:head_count])
+        decoded = [line.strip() for line in full[head_count:]]
+        more = len(item.bill_pks) - min(bills, len(decoded))
+        tail = "; ".join(decoded[:bills]) + (f"; and {more} more" if decoded and more > 0 else "")
+        return head + ("\n" + tail if tail else "")
+
     # ---------------------------------------------------------------- events
 
     @keeps_none
