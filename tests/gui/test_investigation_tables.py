@@ -297,6 +297,26 @@ def test_timeline_click_selects_double_click_and_enter_drill_down(  # type: igno
     assert blocker.args == [None]
 
 
+def test_tables_click_selects_enter_drills_down(  # type: ignore[no-untyped-def]
+    qtbot, panel: InvestigationPanel
+) -> None:
+    _compute(qtbot, panel)
+    _show_tab(qtbot, panel, TAB_ANOMALIES)
+    view = panel.anomalies_view
+    drilled: list[object] = []
+    panel.bills_selected.connect(drilled.append)
+    index = view.model().index(1, 0)
+    pos = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert view.currentIndex().row() == 1
+    assert drilled == []  # a click only selects
+    view.setFocus()
+    with qtbot.waitSignal(panel.bills_selected, timeout=2000) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    row = view.model().mapToSource(index).row()  # type: ignore[attr-defined]
+    assert blocker.args == [tuple(panel.anomalies_model.payloads[row].bill_pks)]
+
+
 # ------------------------------------------------------------------------------------------------
 # 5. The investigation tables keep Qt's model contract
 # ------------------------------------------------------------------------------------------------

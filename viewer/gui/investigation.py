@@ -38,7 +38,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateTimeEdit,
@@ -301,6 +301,16 @@ def _sorted_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
     return view
 
 
+def _on_enter(view: QTableView, slot: Callable[[QModelIndex], None]) -> None:
+    """Enter or Return on the view calls ``slot`` with its current cell (like a double-click)."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(
+            lambda v=view: slot(v.currentIndex()) if v.currentIndex().isValid() else None
+        )
+
+
 def _source_row(view: QTableView, index: QModelIndex) -> int:
     model = view.model()
     if isinstance(model, QSortFilterProxyModel):
@@ -545,6 +555,13 @@ class InvestigationPanel(QWidget):
         self.anomalies_model = RowsModel(ANOMALY_HEADER, self)
         self.anomalies_view = _sorted_view(self.anomalies_model)
         self.anomalies_view.doubleClicked.connect(self._on_anomaly_double)
+        for view, slot in (
+            (self.moment_table, self._on_moment_double),
+            (self.changes_table, self._on_change_double),
+            (self.summary_view, self._on_summary_double),
+            (self.anomalies_view, self._on_anomaly_double),
+        ):
+            _on_enter(view, slot)
 
         self.tabs.addTab(tl, "Timeline")
         self.tabs.addTab(moment, "At a moment")
