@@ -554,6 +554,7 @@ class InvestigationPanel(QWidget):
         # 4. Anomalies
         self.anomalies_model = RowsModel(ANOMALY_HEADER, self)
         self.anomalies_view = _sorted_view(self.anomalies_model)
+        self.anomalies_view.setItemDelegateForColumn(5, _ElideRight(self.anomalies_view))  # prose
         self.anomalies_view.doubleClicked.connect(self._on_anomaly_double)
         for view, slot in (
             (self.moment_table, self._on_moment_double),
