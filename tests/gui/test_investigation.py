@@ -127,8 +127,12 @@ def test_click_on_interval_emits_its_bills(qtbot, panel: InvestigationPanel) -> 
     pos = tl.position_of(agent.agent, iv)
     assert pos is not None
     assert tl.hit(pos) == iv
-    with qtbot.waitSignal(panel.bills_selected, timeout=2000) as blocker:
+    # A click selects the bar; a double-click shows its bills (see test_investigation_tables.py).
+    with qtbot.waitSignal(tl.item_selected, timeout=2000):
         qtbot.mouseClick(tl.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert tl.selected() == iv
+    with qtbot.waitSignal(panel.bills_selected, timeout=2000) as blocker:
+        qtbot.mouseDClick(tl.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert blocker.args == [tuple(iv.bill_pks)]
     # The tooltip names the state and decodes the bills.
     text = tl.tooltip_text(iv)
@@ -193,7 +197,9 @@ def test_at_a_moment_matches_the_investigation(qtbot, panel: InvestigationPanel)
     ]
     # What ended in between has its own column (a state that only ended is a change too).
     ended = next(r for r, c in enumerate(changes) if c.ended)
-    assert panel.changes_model.index(ended, 4).data().startswith(changes[ended].ended[0].label)
+    cell = panel.changes_model.index(ended, 4)
+    assert changes[ended].ended[0].kind.title in cell.data()
+    assert changes[ended].ended[0].label in cell.data(Qt.ItemDataRole.ToolTipRole)
     # Double-click a moment row: the bills behind that agent's state.
     with qtbot.waitSignal(panel.bills_selected, timeout=2000) as blocker:
         row = next(i for i, m in enumerate(moments) if m.bill_pks)

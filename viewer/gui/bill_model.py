@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from sqlalchemy import Connection
 
 from viewer.core import codes
@@ -36,17 +36,13 @@ from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data import queries
 from viewer.data.db import Database
 from viewer.data.labels import load_labels
+from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
 
 log = logging.getLogger(__name__)
 
 PAGE = 256
 MAX_PAGES = 64
-UNKNOWN_BG = QBrush(QColor("#fde2e1"))
-UNKNOWN_FG = QBrush(QColor("#9b1c1c"))
-NOT_BILLED_BG = QBrush(QColor("#fff4d6"))
-LABEL_FG = QBrush(QColor("#1d4ed8"))
-NOT_USED_FG = QBrush(QColor("#8a8a8a"))
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -161,6 +157,7 @@ class BillTableModel(QAbstractTableModel):
         self._snapshot.preview.connect(self._on_preview)
         self._snapshot.ready.connect(self._on_ready)
         self._snapshot.failed.connect(self._on_failed)
+        self._scheme = SchemeWatcher(self._colors_changed, self)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -387,6 +384,13 @@ class BillTableModel(QAbstractTableModel):
             text = self._time_cache[seconds] = from_epoch(seconds)
         return text
 
+    def _colors_changed(self) -> None:
+        """The OS colour scheme changed: have the views repaint every cell's colours."""
+        rows, cols = self.rowCount(), self.columnCount()
+        if rows and cols:
+            roles = [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole]
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, cols - 1), roles)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -408,16 +412,20 @@ class BillTableModel(QAbstractTableModel):
             exp = col.explain(row, self._labels)
             if role == Qt.ItemDataRole.BackgroundRole:
                 if not exp.known:
-                    return UNKNOWN_BG
+                    return QBrush(colors().unknown_bg)
                 if col.key == "op_type" and _not_billed(row):
-                    return NOT_BILLED_BG
+                    return QBrush(colors().not_billed_bg)
             elif role == Qt.ItemDataRole.ForegroundRole:
+                # A cell with its own background gets its own text colour too (the palette's
+                # text may be light, e.g. on an amber cell in a dark scheme).
                 if not exp.known:
-                    return UNKNOWN_FG
+                    return QBrush(colors().unknown_fg)
+                if col.key == "op_type" and _not_billed(row):
+                    return QBrush(colors().not_billed_fg)
                 if exp.site_label:
-                    return LABEL_FG
+                    return QBrush(colors().label_fg)
                 if exp.not_used:
-                    return NOT_USED_FG
+                    return QBrush(colors().not_used_fg)
             elif role == Qt.ItemDataRole.FontRole and exp.site_label:
                 font = QFont()
                 font.setItalic(True)

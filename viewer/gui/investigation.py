@@ -9,13 +9,19 @@ computation) and shows them in four tabs:
 3. Summary: time per state per agent with a total row (one column per busy/rest reason);
 4. Anomalies: what looks wrong, one row each.
 
-Clicking a timeline bar, or double-clicking a summary cell, a moment row or an anomaly, emits
-``bills_selected`` with the row keys of the bills behind it (the window then shows those bills).
-Progress and errors are shown as text at the top of the panel, never in a dialog.
+A click selects (a timeline bar is outlined and described under the timeline); a double-click or
+Enter on a timeline bar, a summary cell, a moment row or an anomaly emits ``bills_selected`` with
+the row keys of the bills behind it (the window then shows those bills). Progress and errors are
+shown as text at the top of the panel, never in a dialog.
+
+The first moment defaults to the selected bill's begin (``selected_begin``), else to the busiest
+moment (most agents signed in, found off the GUI thread with the states); the second moment
+follows the first (one hour later) until the user sets it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -32,7 +38,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateTimeEdit,
@@ -41,6 +47,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -75,6 +83,33 @@ Labels = Mapping[tuple[int, int], str]
 TAB_TIMELINE, TAB_MOMENT, TAB_SUMMARY, TAB_ANOMALIES = range(4)
 
 
+TIMELINE_HINT = "Click a bar to describe it; double-click it or press Enter to show its bills."
+
+SECOND_MOMENT_AFTER = 3600
+"""Seconds from the first moment to the second while the user has not set the second."""
+
+
+def busiest_moment(
+    states: Sequence[st.AgentStates], lo: int | None = None, hi: int | None = None
+) -> int | None:
+    """The earliest moment in ``[lo, hi)`` with the most agents signed in (None: nobody is)."""
+    events: list[tuple[int, int]] = []
+    for agent in states:
+        for iv in agent.sessions():
+            a = iv.start if lo is None else max(iv.start, lo)
+            b = iv.end if hi is None else min(iv.end, hi)
+            if a < b:
+                events.append((a, 1))
+                events.append((b, -1))
+    events.sort()  # at one time, sessions ending (-1) come before those starting (+1)
+    best, best_t, n = 0, None, 0
+    for t, d in events:
+        n += d
+        if n > best:
+            best, best_t = n, t
+    return best_t
+
+
 class Result:
     """What the background computation hands to the panel."""
 
@@ -82,6 +117,9 @@ class Result:
         self.investigation = investigation
         self.summary: Summary = investigation.summary()
         self.anomalies: list[Anomaly] = investigation.anomalies()
+        self.busiest: int | None = busiest_moment(
+            investigation.states, investigation.start, investigation.end
+        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -98,6 +136,7 @@ class RowsModel(QAbstractTableModel):
         self._rows: list[list[Any]] = []
         self._raw: list[list[Any]] = []
         self._tips: list[str | None] = []
+        self._cell_tips: list[Sequence[str | None]] = []
         self.payloads: list[Any] = []
         self.bold_last = False
 
@@ -108,8 +147,13 @@ class RowsModel(QAbstractTableModel):
         payloads: Sequence[Any] | None = None,
         header: Sequence[str] | None = None,
         tips: Sequence[str | None] | None = None,
+        cell_tips: Sequence[Sequence[str | None]] | None = None,
     ) -> None:
-        """Replace the content (``raw`` defaults to the display values)."""
+        """Replace the content (``raw`` defaults to the display values).
+
+        The tooltip of a cell is its ``cell_tips`` entry, else its row's ``tips`` entry, else
+        its own text (the full text of a cell too narrow to show it).
+        """
         self.beginResetModel()
         if header is not None:
             self._header = list(header)
@@ -117,6 +161,7 @@ class RowsModel(QAbstractTableModel):
         self._raw = [list(r) for r in (raw if raw is not None else rows)]
         self.payloads = list(payloads) if payloads is not None else [None] * len(self._rows)
         self._tips = list(tips) if tips is not None else [None] * len(self._rows)
+        self._cell_tips = list(cell_tips) if cell_tips is not None else []
         self.endResetModel()
 
     def header(self) -> list[str]:
@@ -139,7 +184,13 @@ class RowsModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._raw[r][c]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tips[r]
+            tip = self._cell_tips[r][c] if r < len(self._cell_tips) else None
+            if not tip:
+                tip = self._tips[r]
+            if not tip:
+                v = self._rows[r][c]
+                tip = None if v is None or v == "" else str(v)
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(self._raw[r][c], int | float):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and self.bold_last and r == len(self._rows) - 1:
@@ -183,7 +234,61 @@ def _table(parent: QWidget | None = None) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setWordWrap(False)
     return view
+
+
+LONG_TEXT_MIN_CHARS = 24
+"""Narrowest a free-text column is shrunk to (average characters) when the table is too wide."""
+
+
+def fit_columns(view: QTableView, long_columns: Sequence[Sequence[int]] = ()) -> None:
+    """Size every column to its title and content, then shrink the widest free-text columns.
+
+    Times, durations and titles are shown in full; when the whole does not fit in the view,
+    free-text columns give up width (down to LONG_TEXT_MIN_CHARS, then if need be to their
+    title), the widest first, one group of ``long_columns`` after the other (least important
+    first);
+    their text is elided in the middle, the tooltip has it in full. The last column stretches.
+    """
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    floor = view.fontMetrics().averageCharWidth() * LONG_TEXT_MIN_CHARS
+    bar = view.verticalScrollBar()  # may not be shown yet: leave room for it
+    room = view.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width())
+    excess = header.length() - room
+    for group in long_columns:
+        excess = _shrink(view, group, floor, excess)
+    for group in long_columns:  # still too wide: down to the titles
+        excess = _shrink(view, group, 0, excess)
+
+
+def _shrink(view: QTableView, columns: Sequence[int], floor: int, excess: int) -> int:
+    """Take up to ``excess`` pixels from the widest of ``columns``; returns what is left."""
+    header = view.horizontalHeader()
+    lows = {c: max(floor, header.sectionSizeHint(c)) for c in columns}
+    while excess > 0:
+        wide = [c for c in columns if view.columnWidth(c) > lows[c]]
+        if not wide:
+            break
+        wide.sort(key=view.columnWidth, reverse=True)
+        first = view.columnWidth(wide[0])
+        runner_up = view.columnWidth(wide[1]) if len(wide) > 1 else 0
+        new = max(lows[wide[0]], runner_up, first - excess)
+        if new >= first:  # two equally wide columns: shrink them together
+            new = max(lows[wide[0]], first - max(1, excess // len(wide)))
+        view.setColumnWidth(wide[0], new)
+        excess -= first - new
+    return excess
+
+
+class _ElideRight(QStyledItemDelegate):
+    """Elides at the right: for cells whose start matters most ("26 states: 12 Busy, ...")."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _INDEX) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight  # type: ignore[attr-defined]
 
 
 def _sorted_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
@@ -194,6 +299,16 @@ def _sorted_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     return view
+
+
+def _on_enter(view: QTableView, slot: Callable[[QModelIndex], None]) -> None:
+    """Enter or Return on the view calls ``slot`` with its current cell (like a double-click)."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(
+            lambda v=view: slot(v.currentIndex()) if v.currentIndex().isValid() else None
+        )
 
 
 def _source_row(view: QTableView, index: QModelIndex) -> int:
@@ -240,30 +355,39 @@ def _summary_value(row: st.SummaryRow, figure: str, reason: Any) -> int:
     return int(getattr(row, figure))
 
 
-def _moment_rows(moments: Sequence[AgentMoment]) -> tuple[list[list[Any]], list[list[Any]]]:
+def time_near(seconds: int | None, moment: int) -> str:
+    """A time beside a moment: "hh:mm:ss" on the moment's day, else the full date and time."""
+    text = from_epoch(seconds)
+    return text[11:] if text and text[:10] == from_epoch(moment)[:10] else text
+
+
+def _moment_rows(
+    moments: Sequence[AgentMoment],
+) -> tuple[list[list[Any]], list[list[Any]], list[list[str | None]]]:
     shown: list[list[Any]] = []
     raw: list[list[Any]] = []
+    tips: list[list[str | None]] = []
     for m in moments:
         details = [iv for iv in m.details if iv.kind is not st.StateKind.SIGNED_IN]
         other = "; ".join(iv.label for iv in details)
         for_s = m.time - m.since if m.since is not None else None
-        session = f"yes, since {from_epoch(m.session_start)}" if m.signed_in else "no"
+        session = f"since {time_near(m.session_start, m.time)}" if m.signed_in else "no"
         shown.append(
-            [m.agent, m.label, from_epoch(m.since), format_duration(for_s), other, session]
+            [m.agent, m.label, time_near(m.since, m.time), format_duration(for_s), session, other]
         )
-        raw.append([m.agent, m.label, m.since, for_s, other, m.session_start])
-    return shown, raw
+        raw.append([m.agent, m.label, m.since, for_s, m.session_start, other])
+        full_session = f"Signed in since {from_epoch(m.session_start)}" if m.signed_in else None
+        tips.append([None, None, from_epoch(m.since) or None, None, full_session, None])
+    return shown, raw, tips
 
 
-MOMENT_HEADER = ("Agent", "State", "Since", "For", "Other active states", "Signed in")
-CHANGES_HEADER = (
-    "Agent",
-    "State at first moment",
-    "State at second moment",
-    "Began in between",
-    "Ended in between",
-)
-ANOMALY_HEADER = ("Agent", "Anomaly", "Details", "Begin", "End", "Duration")
+MOMENT_HEADER = ("Agent", "State", "Since", "For", "Signed in", "Other active states")
+MOMENT_LONG_COLUMNS = ((5,), (1,))
+CHANGES_LONG_COLUMNS = ((3, 4), (1, 2))
+CHANGES_HEADER = ("Agent", "At first moment", "At second moment", "Began between", "Ended between")
+"""Short titles: the table's label says "Changes between the moment above and ..."."""
+ANOMALY_HEADER = ("Agent", "Begin", "End", "Duration", "Anomaly", "Details")
+ANOMALY_LONG_COLUMNS = ((5,), (4,))
 
 
 class _DateTimeEdit(QDateTimeEdit):
@@ -289,12 +413,26 @@ class _DateTimeEdit(QDateTimeEdit):
 # ------------------------------------------------------------------------------------------------
 
 
-def _labels(intervals: Sequence[Interval], shown: int = 5) -> str:
-    """The first intervals' labels, "; "-separated, with how many more there are."""
-    text = "; ".join(iv.label for iv in intervals[:shown])
+def _labels(intervals: Sequence[Interval]) -> str:
+    """One interval's label; several: how many, then how many of each kind, commonest first.
+
+    E.g. "26 states: 12 In conversation, 8 Busy, 6 Working" (the tooltip lists them all).
+    """
+    if len(intervals) <= 1:
+        return intervals[0].label if intervals else ""
+    kinds = Counter(iv.kind.title for iv in intervals)
+    parts = ", ".join(f"{n} {title}" for title, n in kinds.most_common())
+    return f"{len(intervals)} states: {parts}"
+
+
+def _interval_lines(intervals: Sequence[Interval], shown: int = 30) -> str | None:
+    """A tooltip listing intervals with their times, one a line (None: no interval)."""
+    lines = [
+        f"{iv.label}: {from_epoch(iv.start)} - {from_epoch(iv.end)}" for iv in intervals[:shown]
+    ]
     if len(intervals) > shown:
-        text += f"; and {len(intervals) - shown} more"
-    return text
+        lines.append(f"and {len(intervals) - shown} more")
+    return "\n".join(lines) or None
 
 
 class InvestigationPanel(QWidget):
@@ -319,6 +457,14 @@ class InvestigationPanel(QWidget):
         self._runners: set[TaskRunner] = set()
         self._generation = 0
         self._bill_text_cache: dict[int, str] = {}
+        self.selected_begin: Callable[[], int | None] | None = None
+        """Gives the selected bill's begin (stored seconds), the default first moment."""
+        self._moment_chosen = False  # the user set the first moment
+        self._moment2_chosen = False  # the user set the second moment
+        self._fit_moment = True  # size the moment tables' columns on their next fill
+        self._moment_value = 0  # the moments before a new range may clamp them
+        self._pending_fit: dict[QTableView, Sequence[Sequence[int]]] = {}  # fitted once visible
+        self._moment2_value = 0
 
         self.status = QLabel("No filter yet.")
         self.status.setWordWrap(True)
@@ -348,8 +494,13 @@ class InvestigationPanel(QWidget):
         tl_layout.addLayout(tl_bar)
         tl_layout.addWidget(self.legend)
         tl_layout.addWidget(self.timeline, 1)
-        self.timeline.interval_clicked.connect(self._on_interval)
-        self.timeline.anomaly_clicked.connect(self._on_anomaly)
+        self.timeline_details = QLabel()
+        self.timeline_details.setWordWrap(True)
+        self.timeline_details.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        tl_layout.addWidget(self.timeline_details)
+        self.timeline.item_selected.connect(self._on_timeline_selected)
+        self.timeline.item_activated.connect(self._on_timeline_activated)
 
         # 2. At a moment
         self.moment_edit = _DateTimeEdit()
@@ -358,14 +509,16 @@ class InvestigationPanel(QWidget):
         self.moment_table = _sorted_view(self.moment_model)
         self.changes_model = RowsModel(CHANGES_HEADER, self)
         self.changes_table = _sorted_view(self.changes_model)
+        self._elide_right = _ElideRight(self.changes_table)
+        for column in (3, 4):  # the counts by kind of what began and ended
+            self.changes_table.setItemDelegateForColumn(column, self._elide_right)
         self.changes_label = QLabel()
         self._moment_timer = QTimer(self, singleShot=True, interval=200)
         self._moment_timer.timeout.connect(self.refresh_moment)
         self._changes_timer = QTimer(self, singleShot=True, interval=200)
         self._changes_timer.timeout.connect(self.refresh_changes)
-        self.moment_edit.dateTimeChanged.connect(lambda _dt: self._moment_timer.start())
-        self.moment_edit.dateTimeChanged.connect(lambda _dt: self._changes_timer.start())
-        self.moment2_edit.dateTimeChanged.connect(lambda _dt: self._changes_timer.start())
+        self.moment_edit.dateTimeChanged.connect(self._on_moment_edited)
+        self.moment2_edit.dateTimeChanged.connect(self._on_moment2_edited)
         self.moment_table.doubleClicked.connect(self._on_moment_double)
         self.changes_table.doubleClicked.connect(self._on_change_double)
         m_top = QHBoxLayout()
@@ -401,7 +554,15 @@ class InvestigationPanel(QWidget):
         # 4. Anomalies
         self.anomalies_model = RowsModel(ANOMALY_HEADER, self)
         self.anomalies_view = _sorted_view(self.anomalies_model)
+        self.anomalies_view.setItemDelegateForColumn(5, _ElideRight(self.anomalies_view))  # prose
         self.anomalies_view.doubleClicked.connect(self._on_anomaly_double)
+        for view, slot in (
+            (self.moment_table, self._on_moment_double),
+            (self.changes_table, self._on_change_double),
+            (self.summary_view, self._on_summary_double),
+            (self.anomalies_view, self._on_anomaly_double),
+        ):
+            _on_enter(view, slot)
 
         self.tabs.addTab(tl, "Timeline")
         self.tabs.addTab(moment, "At a moment")
@@ -410,7 +571,9 @@ class InvestigationPanel(QWidget):
         hint = "Double-click a row or cell to show its bills."
         for i in (TAB_MOMENT, TAB_SUMMARY, TAB_ANOMALIES):
             self.tabs.setTabToolTip(i, hint)
-        self.tabs.setTabToolTip(TAB_TIMELINE, "Click a bar to show its bills.")
+        self.tabs.setTabToolTip(TAB_TIMELINE, TIMELINE_HINT)
+
+        self.tabs.currentChanged.connect(self._fit_pending_later)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -526,25 +689,29 @@ class InvestigationPanel(QWidget):
         self.timeline.set_states(inv.states, inv.start, inv.end)
         self._fill_summary(result.summary)
         self._fill_anomalies(result.anomalies)
+        self._on_timeline_selected(None)
         lo, hi = self.timeline.data_range()
         for edit in (self.moment_edit, self.moment2_edit):
             edit.blockSignals(True)
-        self.moment_edit.setDateTimeRange(
-            QDateTime.fromSecsSinceEpoch(lo, QTimeZone.utc()),
-            QDateTime.fromSecsSinceEpoch(hi, QTimeZone.utc()),
-        )
-        self.moment2_edit.setDateTimeRange(
-            QDateTime.fromSecsSinceEpoch(lo, QTimeZone.utc()),
-            QDateTime.fromSecsSinceEpoch(hi, QTimeZone.utc()),
-        )
-        t = self.moment_edit.seconds()
-        if not lo <= t <= hi:
-            self.moment_edit.set_seconds((lo + hi) // 2)
-        t2 = self.moment2_edit.seconds()
-        if not lo <= t2 <= hi or t2 == self.moment_edit.seconds():
-            self.moment2_edit.set_seconds(min(hi, self.moment_edit.seconds() + 900))
+            edit.setDateTimeRange(
+                QDateTime.fromSecsSinceEpoch(lo, QTimeZone.utc()),
+                QDateTime.fromSecsSinceEpoch(hi, QTimeZone.utc()),
+            )
+        # (setting the range may have clamped the shown moments: compare the values before)
+        if not self._moment_chosen or not lo <= self._moment_value <= hi:
+            self._moment_chosen = False
+            self.moment_edit.set_seconds(self._default_moment(result, lo, hi))
+        else:
+            self.moment_edit.set_seconds(self._moment_value)
+        if not self._moment2_chosen or not lo <= self._moment2_value <= hi:
+            self._moment2_chosen = False
+            self.moment2_edit.set_seconds(min(hi, self.moment_edit.seconds() + SECOND_MOMENT_AFTER))
+        else:
+            self.moment2_edit.set_seconds(self._moment2_value)
         for edit in (self.moment_edit, self.moment2_edit):
             edit.blockSignals(False)
+        self._remember_moments()
+        self._fit_moment = True
         self.refresh_moment()
         self.refresh_changes()
         self._set_enabled(True)
@@ -552,7 +719,7 @@ class InvestigationPanel(QWidget):
         period = f"{first} to {from_epoch(inv.end) or 'the last bill'}"
         self.status.setText(
             f"{len(inv.states)} agents, {period}; {len(result.anomalies)} anomalies. "
-            "Click a bar or double-click a cell to show its bills."
+            "Double-click a bar, row or cell to show its bills."
         )
 
     def _fill_summary(self, summary: Summary) -> None:
@@ -578,21 +745,82 @@ class InvestigationPanel(QWidget):
         rows = [
             [
                 a.agent,
-                a.kind.title,
-                a.message,
                 from_epoch(a.start),
                 from_epoch(a.end),
                 format_duration(a.end - a.start),
+                a.kind.title,
+                a.message,
             ]
             for a in anomalies
         ]
         raw = [
-            [a.agent, a.kind.title, a.message, a.start, a.end, a.end - a.start] for a in anomalies
+            [a.agent, a.start, a.end, a.end - a.start, a.kind.title, a.message] for a in anomalies
         ]
         self.anomalies_model.set_rows(
             rows, raw, list(anomalies), tips=[a.message for a in anomalies]
         )
-        self.anomalies_view.resizeColumnsToContents()
+        self._fit(self.anomalies_view, ANOMALY_LONG_COLUMNS)
+
+    def _fit(self, view: QTableView, long_columns: Sequence[Sequence[int]]) -> None:
+        """Fit the columns now, or when the view is first shown (its width is known then)."""
+        if view.isVisible():
+            self._pending_fit.pop(view, None)
+            fit_columns(view, long_columns)
+        else:
+            self._pending_fit[view] = long_columns
+
+    @keeps_none
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_pending_later()
+
+    def _fit_pending_later(self, _index: int = 0) -> None:
+        if self._pending_fit:
+            QTimer.singleShot(0, self, self._fit_pending)  # once the layout has sized the tables
+
+    @keeps_none
+    def _fit_pending(self, _index: int = 0) -> None:
+        for view, cols in list(self._pending_fit.items()):
+            if view.isVisible():
+                self._fit(view, cols)
+
+    def _default_moment(self, result: Result, lo: int, hi: int) -> int:
+        """The selected bill's begin when it lies in range, else the busiest moment."""
+        selected = self.selected_begin() if self.selected_begin is not None else None
+        if selected is not None and lo <= selected <= hi:
+            return int(selected)
+        if result.busiest is not None and lo <= result.busiest <= hi:
+            return result.busiest
+        return lo
+
+    def _remember_moments(self) -> None:
+        self._moment_value = self.moment_edit.seconds()
+        self._moment2_value = self.moment2_edit.seconds()
+
+    @keeps_none
+    def _follow_first_moment(self) -> None:
+        """Keep the second moment one hour after the first until the user sets it."""
+        if self._moment2_chosen:
+            return
+        hi = self.timeline.data_range()[1] if self.investigation is not None else None
+        t2 = self.moment_edit.seconds() + SECOND_MOMENT_AFTER
+        self.moment2_edit.blockSignals(True)
+        self.moment2_edit.set_seconds(t2 if hi is None else min(hi, t2))
+        self.moment2_edit.blockSignals(False)
+
+    @keeps_none
+    def _on_moment_edited(self, _dt: object = None) -> None:
+        self._moment_chosen = True
+        self._follow_first_moment()
+        self._remember_moments()
+        self._moment_timer.start()
+        self._changes_timer.start()
+
+    @keeps_none
+    def _on_moment2_edited(self, _dt: object = None) -> None:
+        self._moment2_chosen = True
+        self._remember_moments()
+        self._changes_timer.start()
 
     @Slot(int)
     @keeps_none
@@ -601,6 +829,9 @@ class InvestigationPanel(QWidget):
         self.moment_edit.blockSignals(True)
         self.moment_edit.set_seconds(seconds)
         self.moment_edit.blockSignals(False)
+        self._moment_chosen = True
+        self._follow_first_moment()
+        self._remember_moments()
         self.refresh_moment()
         self.refresh_changes()
 
@@ -614,7 +845,13 @@ class InvestigationPanel(QWidget):
         self.moment2_edit.blockSignals(True)
         self.moment2_edit.set_seconds(seconds)
         self.moment2_edit.blockSignals(False)
+        self._moment2_chosen = True
+        self._remember_moments()
         self.refresh_changes()
+
+    def second_moment(self) -> int:
+        """The second moment (stored seconds)."""
+        return self.moment2_edit.seconds()
 
     @Slot()
     @keeps_none
@@ -625,8 +862,10 @@ class InvestigationPanel(QWidget):
             self.moment_model.set_rows([])
             return
         moments = self.investigation.at(self.moment_edit.seconds())
-        shown, raw = _moment_rows(moments)
-        self.moment_model.set_rows(shown, raw, moments)
+        shown, raw, tips = _moment_rows(moments)
+        self.moment_model.set_rows(shown, raw, moments, cell_tips=tips)
+        if self._fit_moment:
+            self._fit(self.moment_table, MOMENT_LONG_COLUMNS)
 
     @Slot()
     @keeps_none
@@ -642,10 +881,24 @@ class InvestigationPanel(QWidget):
             [c.agent, c.before.label, c.after.label, _labels(c.started), _labels(c.ended)]
             for c in changes
         ]
-        raw = [
-            [c.agent, c.before.label, c.after.label, len(c.started), len(c.ended)] for c in changes
+        raw = [  # (count, text): sorted by how many, then by name; left-aligned as text
+            [
+                c.agent,
+                c.before.label,
+                c.after.label,
+                (len(c.started), row[3]),
+                (len(c.ended), row[4]),
+            ]
+            for c, row in zip(changes, shown, strict=True)
         ]
-        self.changes_model.set_rows(shown, raw, changes)
+        tips = [
+            [None, None, None, _interval_lines(c.started), _interval_lines(c.ended)]
+            for c in changes
+        ]
+        self.changes_model.set_rows(shown, raw, changes, cell_tips=tips)
+        if self._fit_moment:
+            self._fit_moment = False
+            self._fit(self.changes_table, CHANGES_LONG_COLUMNS)
         self.changes_label.setText(f"{len(changes)} agent(s) changed")
 
     @keeps_none
@@ -662,11 +915,16 @@ class InvestigationPanel(QWidget):
         if pks:
             self.bills_selected.emit(tuple(pks))
 
-    def _on_interval(self, iv: Interval) -> None:
-        self._emit(iv.bill_pks)
+    @keeps_none
+    def _on_timeline_selected(self, item: Interval | Anomaly | None) -> None:
+        """Describe the selected bar or anomaly under the timeline."""
+        if item is None:
+            self.timeline_details.setText(TIMELINE_HINT)
+        else:
+            self.timeline_details.setText(self.timeline.summary_text(item))
 
-    def _on_anomaly(self, a: Anomaly) -> None:
-        self._emit(a.bill_pks)
+    def _on_timeline_activated(self, item: Interval | Anomaly) -> None:
+        self._emit(item.bill_pks)
 
     @keeps_none
     def _on_summary_double(self, index: QModelIndex) -> None:

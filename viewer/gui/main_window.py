@@ -68,6 +68,7 @@ from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text,
 from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
+from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall, TaskRunner
 
@@ -245,6 +246,12 @@ class MainWindow(QMainWindow):
         self.investigation = InvestigationPanel(self._db)
         self.tabs.addTab(self.investigation, "Investigation")
         self.investigation.bills_selected.connect(self.show_bills)
+        self.investigation.selected_begin = self._selected_begin
+
+    def _selected_begin(self) -> int | None:
+        """The selected bill's begin (the investigation's default moment), or None."""
+        row = self.model.row_tuple(self.table.currentIndex().row())
+        return None if row is None else int(row[IDX["begin_time"]])
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -703,21 +710,25 @@ class MainWindow(QMainWindow):
     def details_html(self, row: tuple[Any, ...]) -> str:
         """The details pane: every field, each code explained, provenance and conflicts."""
         labels = self.model.labels
+        tint = colors(self.details.palette())  # readable on the pane's light or dark base
+        muted, error = tint.not_used_fg.name(), tint.error_fg.name()
+        warning = tint.warning_fg.name()
         parts = ["<table cellspacing=2>"]
         for col in ALL_COLUMNS:
             if col.kind == CODE and col.explain is not None:
                 exp = col.explain(row, labels)
                 raw = col.raw(row)
-                text = f"<b>{_esc(exp.text)}</b> <span style='color:#666'>(raw {_esc(raw)})</span>"
+                text = f"<b>{_esc(exp.text)}</b> <span style='color:{muted}'>(raw {_esc(raw)})"
+                text += "</span>"
                 if exp.generic and exp.generic != exp.text:
                     text += f"<br><i>{_esc(exp.generic)}</i>"
                 if not exp.known:
-                    text += "<br><span style='color:#9b1c1c'>not in the vendor's tables</span>"
+                    text += f"<br><span style='color:{error}'>not in the vendor's tables</span>"
                 if col.key == "op_type":
                     info = codes.op_type_info(codes.parse_code(raw))
                     if info is not None and not info.billed:
                         text += (
-                            "<br><span style='color:#b45309'>"
+                            f"<br><span style='color:{warning}'>"
                             "documented as not normally billed</span>"
                         )
             else:
@@ -740,7 +751,7 @@ class MainWindow(QMainWindow):
             parts.append(f"<p><b>Extra trailing columns</b>: {_esc(row[IDX['extra']])}</p>")
         if conflicts:
             parts.append(
-                f"<p style='color:#9b1c1c'><b>{len(conflicts)} conflicting copy(ies) "
+                f"<p style='color:{error}'><b>{len(conflicts)} conflicting copy(ies) "
                 "of this bill id were imported with other values:</b></p><ul>"
             )
             for c in conflicts:

@@ -13,8 +13,13 @@ forced events as a vertical tick; anomalies as a red triangle at the lane's top 
 
 Mouse and keys: Ctrl+wheel or ``+``/``-`` zoom in time (around the cursor or the centre); drag,
 Shift+wheel, a horizontal wheel or Left/Right pan in time; the wheel, Up/Down and Page keys scroll
-the lanes; ``0`` (or Home) shows everything. A click on a bar emits ``interval_clicked`` with it,
-a click on an anomaly's triangle ``anomaly_clicked``; hovering shows a tooltip.
+the lanes; ``0`` (or Home) shows everything. A click on a bar or an anomaly's triangle selects it
+(outlined; ``item_selected``), a double-click or Enter on the selection emits ``item_activated``
+(the panel then shows its bills), Escape clears the selection; hovering shows a tooltip.
+
+Colours come from ``viewer.gui.palette`` for the widget's palette (light or dark scheme, each
+state at least 3:1 against the lanes) and are rebuilt when the palette or the OS colour scheme
+changes.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QToolTip, QWidge
 
 from viewer.core.states import AgentStates, Anomaly, Interval, StateKind
 from viewer.core.timefmt import format_duration, from_epoch
+from viewer.gui.palette import SchemeWatcher, colors
 
 LANE_HEIGHT = 22
 """Pixels per agent lane."""
@@ -80,25 +86,6 @@ NESTED_KINDS: tuple[StateKind, ...] = (
     StateKind.LISTENING,
 )
 """Kinds drawn as a thinner bar over the main bar."""
-
-KIND_COLORS: dict[StateKind, QColor] = {
-    StateKind.SIGNED_IN: QColor("#7cb342"),
-    StateKind.BUSY: QColor("#e53935"),
-    StateKind.REST: QColor("#fb8c00"),
-    StateKind.WORK: QColor("#8e24aa"),
-    StateKind.STUDY: QColor("#00897b"),
-    StateKind.CONVERSATION: QColor("#1e88e5"),
-    StateKind.HELD: QColor("#fdd835"),
-    StateKind.INTERNAL_HELP: QColor("#6d4c41"),
-    StateKind.THREE_PARTY: QColor("#00acc1"),
-    StateKind.CONFERENCE: QColor("#3949ab"),
-    StateKind.LISTENING: QColor("#d81b60"),
-    StateKind.FORCED: QColor("#212121"),
-    StateKind.OTHER: QColor("#9e9e9e"),
-}
-"""Colour of each drawn kind (the legend uses the same)."""
-
-ANOMALY_COLOR = QColor("#d50000")
 
 LEGEND_KINDS: tuple[StateKind, ...] = (
     StateKind.SIGNED_IN,
@@ -178,10 +165,10 @@ BillDescriber = Callable[[Sequence[int]], list[str]]
 class TimelineView(QAbstractScrollArea):
     """The lanes of the investigation's agents; see the module notes."""
 
-    interval_clicked = Signal(object)
-    """An ``Interval`` the user clicked."""
-    anomaly_clicked = Signal(object)
-    """An ``Anomaly`` whose marker the user clicked."""
+    item_selected = Signal(object)
+    """The selected ``Interval`` or ``Anomaly`` changed (None: nothing selected)."""
+    item_activated = Signal(object)
+    """The user double-clicked the selected ``Interval``/``Anomaly`` or pressed Enter on it."""
     view_changed = Signal()
     """The visible time window changed (zoom or pan)."""
 
@@ -204,8 +191,11 @@ class TimelineView(QAbstractScrollArea):
         """Duration of the last paint (milliseconds), for the benchmark."""
         self.describe_bills: BillDescriber | None = None
         """Optional decoder of bill row keys for the tooltip (set by the panel)."""
-        self._brushes = {k: QBrush(c) for k, c in KIND_COLORS.items()}
-        self._anomaly_brush = QBrush(ANOMALY_COLOR)
+        self._selected: Interval | Anomaly | None = None
+        self._brushes: dict[StateKind, QBrush] = {}
+        self._anomaly_brush = QBrush()
+        self._update_colors()
+        self._scheme = SchemeWatcher(self._update_colors, self)
         self.horizontalScrollBar().valueChanged.connect(self._on_hscroll)
         self.verticalScrollBar().valueChanged.connect(self.viewport().update)
 
@@ -217,6 +207,7 @@ class TimelineView(QAbstractScrollArea):
     ) -> None:
         """Show these agents (one lane each) over ``[start, end)`` (None: their extent)."""
         self._states = list(states)
+        self._selected = None
         for st in self._states:
             st.sessions()  # builds the lookup index now rather than on the first paint
         lo = start
@@ -378,6 +369,69 @@ class TimelineView(QAbstractScrollArea):
             y = top + _MAIN_TOP + 2
         return QPoint(x, y)
 
+    # ---------------------------------------------------------------- colours and selection
+
+    @keeps_none
+    def _update_colors(self) -> None:
+        """Rebuild the brushes from the current palette and repaint."""
+        c = colors(self.palette())
+        self._brushes = {k: QBrush(c.kind(k)) for k in c.kinds}
+        self._anomaly_brush = QBrush(c.anomaly)
+        self.viewport().update()
+
+    def kind_color(self, kind: StateKind) -> QColor:
+        """The colour the bars of ``kind`` are painted with."""
+        return self._brushes[kind].color()
+
+    def anomaly_color(self) -> QColor:
+        """The colour of the anomaly markers."""
+        return self._anomaly_brush.color()
+
+    def lane_colors(self) -> tuple[QColor, QColor]:
+        """The backgrounds of the even and the odd lanes."""
+        c = colors(self.palette())
+        return c.lane, c.lane_shade
+
+    @keeps_none
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._update_colors()
+
+    def selected(self) -> Interval | Anomaly | None:
+        """The selected bar or anomaly (None: nothing)."""
+        return self._selected
+
+    @keeps_none
+    def select(self, item: Interval | Anomaly | None) -> None:
+        """Select (outline) a bar or an anomaly; emits ``item_selected`` when it changes."""
+        if item == self._selected:
+            return
+        self._selected = item
+        self.viewport().update()
+        self.item_selected.emit(item)
+
+    def selection_rect(self) -> QRect | None:
+        """The viewport rectangle outlining the selection (None: nothing selected or shown)."""
+        item = self._selected
+        if item is None:
+            return None
+        index = next((i for i, s in enumerate(self._states) if s.agent == item.agent), None)
+        if index is None:
+            return None
+        top = self.lane_top(index)
+        x1 = int(self.x_for(max(item.start, self._lo)))
+        if isinstance(item, Anomaly):
+            return QRect(x1 - _TRI - 2, top - 1, 2 * _TRI + 4, _TRI + 3)
+        x2 = max(x1 + 2, int(self.x_for(min(item.end, self._lo + self._span))))
+        if item.kind is StateKind.SIGNED_IN:
+            y, h = _SIGNED_TOP, _SIGNED_H
+        elif item.kind in NESTED_KINDS:
+            y, h = _NESTED_TOP, _NESTED_H
+        else:
+            y, h = _MAIN_TOP, _MAIN_H
+        return QRect(x1 - 2, top + y - 2, x2 - x1 + 4, h + 4)
+
     # ---------------------------------------------------------------- painting
 
     @keeps_none
@@ -406,7 +460,8 @@ class TimelineView(QAbstractScrollArea):
         vp = self.viewport()
         width, height = vp.width(), vp.height()
         pal = self.palette()
-        p.fillRect(0, 0, width, height, pal.base())
+        scheme = colors(pal)
+        p.fillRect(0, 0, width, height, scheme.lane)
         lanes = self.visible_lanes()
         lo, hi = self._lo, self._lo + self._span
         scale = self._scale()
@@ -414,11 +469,11 @@ class TimelineView(QAbstractScrollArea):
         left = LABEL_WIDTH
         right = width
         text_pen = QPen(pal.text().color())
-        grid_pen = QPen(QColor(0, 0, 0, 28))
+        grid_pen = QPen(scheme.grid)
 
         p.setClipRect(left, AXIS_HEIGHT, max(0, width - left), max(0, height - AXIS_HEIGHT))
         # Alternate lane shading and the tick grid.
-        shade = QColor(0, 0, 0, 10)
+        shade = scheme.lane_shade
         for i in lanes:
             if i % 2:
                 p.fillRect(left, self.lane_top(i), width - left, LANE_HEIGHT, shade)
@@ -496,6 +551,11 @@ class TimelineView(QAbstractScrollArea):
             p.setBrush(self._anomaly_brush)
             for tri in tris:
                 p.drawPolygon(tri)
+        outline = self.selection_rect()
+        if outline is not None:
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(pal.text().color(), 2))
+            p.drawRect(outline)
 
         # Agent names and the time axis, outside the plot clip.
         p.setClipping(False)
@@ -593,7 +653,7 @@ class TimelineView(QAbstractScrollArea):
                 + (" (open-ended)" if item.open_ended else "")
             )
         pks = item.bill_pks
-        lines.append(f"{len(pks)} bill(s); click to show them")
+        lines.append(f"{len(pks)} bill(s); double-click or press Enter to show them")
         if self.describe_bills is not None and pks:
             try:
                 decoded = self.describe_bills(pks[:5])
@@ -603,6 +663,16 @@ class TimelineView(QAbstractScrollArea):
             if len(pks) > 5:
                 lines.append(f"  ... and {len(pks) - 5} more")
         return "\n".join(lines)
+
+    def summary_text(self, item: Interval | Anomaly, bills: int = 2) -> str:
+        """Two short lines for the details under the timeline: what and when, then its bills."""
+        full = self.tooltip_text(item).split("\n")
+        head_count = next(i for i, line in enumerate(full) if line.endswith("to show them")) + 1
+        head = " \u00b7 ".join(full[:head_count])
+        decoded = [line.strip() for line in full[head_count:]]
+        more = len(item.bill_pks) - min(bills, len(decoded))
+        tail = "; ".join(decoded[:bills]) + (f"; and {more} more" if decoded and more > 0 else "")
+        return head + ("\n" + tail if tail else "")
 
     # ---------------------------------------------------------------- events
 
@@ -649,6 +719,10 @@ class TimelineView(QAbstractScrollArea):
             self.pan(-self._span / 10.0)
         elif key == Qt.Key.Key_Right:
             self.pan(self._span / 10.0)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
+            self.item_activated.emit(self._selected)
+        elif key == Qt.Key.Key_Escape and self._selected is not None:
+            self.select(None)
         else:
             super().keyPressEvent(event)
             return
@@ -685,14 +759,21 @@ class TimelineView(QAbstractScrollArea):
             self._dragged = False
             self.unsetCursor()
             if not dragged:
-                item = self.hit(event.position().toPoint())
-                if isinstance(item, Anomaly):
-                    self.anomaly_clicked.emit(item)
-                elif item is not None:
-                    self.interval_clicked.emit(item)
+                self.select(self.hit(event.position().toPoint()))
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    @keeps_none
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.hit(event.position().toPoint())
+            if item is not None:
+                self.select(item)
+                self.item_activated.emit(item)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
 
 def _tick_format(step: int, span: float) -> str:
@@ -727,29 +808,32 @@ class TimelineLegend(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._items = [(k.title, KIND_COLORS[k]) for k in LEGEND_KINDS]
-        self._items.append(("Anomaly", ANOMALY_COLOR))
+        self._items: list[tuple[str, StateKind | None]] = [(k.title, k) for k in LEGEND_KINDS]
+        self._items.append(("Anomaly", None))
+        self._scheme = SchemeWatcher(self.update, self)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setToolTip(
             "Main bar: busy, rest, working, study, conversation, other operations.\n"
             "Thin bar on top: held, internal help, three-party, conference, listening.\n"
-            "Band underneath: signed in. Black tick: forced event. Red triangle: anomaly.\n"
+            "Band underneath: signed in. Tick across the lane: forced event. Triangle: anomaly.\n"
             "Ctrl+wheel or +/-: zoom; drag, Shift+wheel or Left/Right: pan; 0: show all."
         )
 
     @property
     def titles(self) -> list[str]:
         """The entries, in order."""
-        return [title for title, _color in self._items]
+        return [title for title, _kind in self._items]
 
     def layout_items(self, width: int) -> list[tuple[str, QColor, int, int]]:
         """``(title, colour, x, line)`` of every entry when the legend is ``width`` wide."""
         fm = QFontMetrics(self.font())
+        scheme = colors(self.palette())
         out = []
         x, line = self._PAD, 0
-        for title, color in self._items:
+        for title, kind in self._items:
+            color = scheme.anomaly if kind is None else scheme.kind(kind)
             w = self._SWATCH + fm.horizontalAdvance(title)
             if x > self._PAD and x + w > width - self._PAD:
                 x, line = self._PAD, line + 1
