@@ -181,6 +181,7 @@ class FilterPanel(QWidget):
         self.saved.setToolTip("Open a saved filter")
         save_btn = QPushButton("Save…")
         del_btn = QPushButton("Delete")
+        self._writing_buttons = (save_btn, del_btn)  # off for a read-only database
         self.clear_btn = QPushButton("Clear all filters")
         saved_row = QHBoxLayout()
         saved_row.addWidget(self.saved, 1)
@@ -568,3 +569,9 @@ class FilterPanel(QWidget):
         if saved is not None:
             self.set_filter(saved)
             self.message.emit(f"Opened saved filter “{name}”.")
+
+    def set_read_only(self, readonly: bool) -> None:
+        """A read-only database: saved filters can be opened, not saved or deleted."""
+        for button in self._writing_buttons:
+            button.setEnabled(not readonly)
+            button.setToolTip("The database is open read-only" if readonly else "")
