@@ -69,8 +69,12 @@ MAX_COPY_ROWS = 100_000
 ROW_HEIGHT = 22
 EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
 EXPORT_BILLS = "bills"
-EXPORT_PHASES = ((EXPORT_STATES, 0.3), (EXPORT_BILLS, 0.65))
-"""Shares of the export's one progress bar; the last 5% are the other sheets and the save."""
+EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
+"""Shares of the export's one progress bar; the rest is the other sheets and the save.
+
+Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
+the other sheets and the save 6%.
+"""
 
 
 def _esc(text: object) -> str:
