@@ -116,15 +116,30 @@ def test_import_report_shows_status_and_reason_first_with_full_paths_copyable(
     table = dialog.files
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers[:3] == ["File", "Status", "Reason"]
-    width = table.viewport().width()
     for row, f in enumerate(report.files):
         name_item = table.item(row, 0)
         assert name_item.text() == Path(f.path).name
         assert name_item.toolTip() == f.path  # the full path
-        assert table.item(row, 2).text() == f.message
-    # The reason column is on screen, whole (wrapped if long), without scrolling sideways.
-    assert table.columnViewportPosition(2) + table.columnWidth(2) <= width
-    assert table.horizontalScrollBar().maximum() == 0
+        assert table.item(row, 2).toolTip() == f.message
+        assert f.path not in table.item(row, 2).text()  # said once, in the File column
+        assert not f.message or table.item(row, 2).text() in f.message
+
+    # The reason column is on screen, whole (wrapped if long), without scrolling sideways,
+    # also in a narrow dialog.
+    def whole() -> bool:
+        width = table.viewport().width()
+        return (
+            table.columnViewportPosition(2) + table.columnWidth(2) <= width
+            and table.horizontalScrollBar().maximum() == 0
+            # every row is as tall as its wrapped lines
+            and all(table.rowHeight(r) >= table.sizeHintForRow(r) for r in range(table.rowCount()))
+        )
+
+    qtbot.waitUntil(whole, timeout=5_000)
+    dialog.resize(dialog.minimumWidth(), 600)
+    qtbot.waitUntil(lambda: table.viewport().width() < dialog.minimumWidth(), timeout=5_000)
+    qtbot.waitUntil(whole, timeout=5_000)
+    assert max(table.rowHeight(r) for r in range(table.rowCount())) > table.rowHeight(0)
     # Copying gives full paths and every reason, as a spreadsheet row each.
     copied = table.selection_text().splitlines()
     assert copied[0].split("\t")[:3] == ["File", "Status", "Reason"]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -191,6 +191,7 @@ class ImportReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import report")
         self.resize(980, 600)
+        self.setMinimumWidth(900)  # the reason column keeps room to wrap in
         t = report.total
         refused = sum(
             1
@@ -210,11 +211,12 @@ class ImportReportDialog(QDialog):
         self.files.setWordWrap(True)
         for f in report.files:
             reason = f.message
+            prefix = f"{f.path}: "  # the importer names the file; the File column does here
             self.files.add_row(
                 [
                     short_name(f.path),
                     STATUS_TEXT.get(f.status, f.status),
-                    reason,
+                    reason[len(prefix) :] if reason.startswith(prefix) else reason,
                     f.rows_read,
                     f.imported,
                     f.duplicates,
@@ -223,7 +225,7 @@ class ImportReportDialog(QDialog):
                 ],
                 full=[f.path, None, reason],
             )
-        self._fit(self.files, stretch=2, widest=280)
+        self._fit(self.files, stretch=2, widest=240)
         self.rejects = CopyableTable(["File", "Line", "Reason", "Raw text"])
         for f in report.files:
             for issue in f.rejects:
@@ -273,9 +275,16 @@ class ImportReportDialog(QDialog):
         for c in range(table.columnCount()):
             if c != stretch and table.columnWidth(c) > widest:
                 table.setColumnWidth(c, widest)
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         if table.rowCount() <= 1000:  # measuring wrapped rows costs per row; the rest stay one line
-            table.resizeRowsToContents()
+            # The stretched width is known once the dialog is laid out, and changes with it;
+            # the rows are measured after the view has taken the new width.
+            header.sectionResized.connect(
+                lambda index, _old, _new: (
+                    index == stretch and QTimer.singleShot(0, table, table.resizeRowsToContents)
+                )
+            )
 
 
 Opener = Callable[[QUrl], Any]
