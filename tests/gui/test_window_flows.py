@@ -475,6 +475,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
 
     w = _window(qtbot, filled_db, settings)
     monkeypatch.setattr(mw, "import_paths", broken_import)
+    w.quiet_reports = True  # even the quiet start-up import shows a bug
     with caplog.at_level(logging.ERROR):
         w.import_paths([tmp_path])
         qtbot.waitUntil(lambda: len(_bug_boxes(w)) == 1, timeout=10_000)

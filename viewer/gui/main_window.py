@@ -690,7 +690,7 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, failure: Failure) -> None:
         self.statusBar().showMessage(failure.message, 15000)
-        if not self._quiet_import:
+        if failure.bug or not self._quiet_import:  # a bug is never kept quiet
             show_failure(self, "Import", failure)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
