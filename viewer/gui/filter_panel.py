@@ -272,6 +272,12 @@ class FilterPanel(QWidget):
         self.clear(emit=False)
         self.reload()
 
+    def set_read_only(self, readonly: bool) -> None:
+        """A read-only database: saved filters can be opened, not saved or deleted."""
+        for button in self._writing_buttons:
+            button.setEnabled(not readonly)
+            button.setToolTip("The database is open read-only" if readonly else "")
+
     def set_time_label(self, label: str) -> None:
         """How times are qualified (the data's zone where a user named it)."""
         self._time_label = label
@@ -569,9 +575,3 @@ class FilterPanel(QWidget):
         if saved is not None:
             self.set_filter(saved)
             self.message.emit(f"Opened saved filter “{name}”.")
-
-    def set_read_only(self, readonly: bool) -> None:
-        """A read-only database: saved filters can be opened, not saved or deleted."""
-        for button in self._writing_buttons:
-            button.setEnabled(not readonly)
-            button.setToolTip("The database is open read-only" if readonly else "")

@@ -67,6 +67,12 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 8
 MAX_COPY_ROWS = 100_000
 ROW_HEIGHT = 22
+
+
+def _esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
 EXPORT_BILLS = "bills"
 EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
@@ -75,10 +81,6 @@ EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
 Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
 the other sheets and the save 6%.
 """
-
-
-def _esc(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -455,15 +457,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Database problem: {message}", 15000)
 
     def _show_db(self) -> None:
-        """Name the database in the title and status bar; a read-only one says so and is kept so.
+        self.status_db.setText(str(self._db.path))
+        self.setWindowTitle(f"Agent Bill Viewer — {self._db.path.name}")
+        self._show_access()
 
-        Read-only: browsing, filtering and export work; what writes is disabled (import, drop,
-        site labels, time zone, saving or deleting saved filters).
+    def _show_access(self) -> None:
+        """A read-only database says so in the title, and what writes is disabled.
+
+        Browsing, filtering and export work; import, drop, site labels, time zone and saving or
+        deleting saved filters do not.
         """
         readonly = self._db.readonly
-        mark = " (read-only)" if readonly else ""
-        self.status_db.setText(f"{self._db.path}{mark}")
-        self.setWindowTitle(f"Agent Bill Viewer — {self._db.path.name}{mark}")
+        if readonly:
+            self.setWindowTitle(f"{self.windowTitle()} (read-only)")
         importing = self._runner is not None and self._runner.running
         for act in (*self._import_actions(), self.act_labels, self.act_zone):
             act.setToolTip("The database is open read-only" if readonly else "")
