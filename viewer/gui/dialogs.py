@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,8 +31,12 @@ from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.data import queries
 from viewer.data.db import Database
+from viewer.data.exporter import ExportResult
 from viewer.data.labels import load_labels, set_label, unset_label
-from viewer.gui.workers import TaskRunner
+from viewer.gui.workers import Failure, TaskRunner
+
+FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""A cell's whole text where it shows less (a path shown by its file name)."""
 
 STATUS_TEXT = {
     ImportStatus.IMPORTED: "imported",
@@ -41,9 +48,17 @@ STATUS_TEXT = {
 
 
 def run_with_progress(
-    parent: QWidget, runner: TaskRunner, title: str, unit: str
+    parent: QWidget,
+    runner: TaskRunner,
+    title: str,
+    unit: str,
+    words: Callable[[], str] | None = None,
 ) -> QProgressDialog:
-    """Show a modal-less progress dialog wired to a runner: its Cancel cancels the task."""
+    """Show a modal-less progress dialog wired to a runner: its Cancel cancels the task.
+
+    ``words`` (for work in phases, see ``PhasedProgress``) says what is being done; else the
+    label counts ``unit``.
+    """
     dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.NonModal)
@@ -54,10 +69,10 @@ def run_with_progress(
     def progressed(done: int, total: int) -> None:
         if total:
             dialog.setValue(int(1000 * min(done, total) / total))
-            if unit == "bytes":  # the importer counts each byte twice: hashing, then reading
+            if words is not None:
+                dialog.setLabelText(f"{title}: {words()}")
+            elif unit == "bytes":  # the importer counts each byte twice: hashing, then reading
                 dialog.setLabelText(f"{title}: {done / 2 / 1e6:,.1f} of {total / 2 / 1e6:,.1f} MB")
-            elif runner.phase and runner.phase != unit:
-                dialog.setLabelText(f"{title}: {runner.phase}, {done:,} of {total:,} read")
             else:
                 dialog.setLabelText(f"{title}: {done:,} of {total:,} {unit}")
 
@@ -72,6 +87,27 @@ def run_with_progress(
     return dialog
 
 
+def show_failure(parent: QWidget, title: str, failure: Failure) -> QMessageBox | None:
+    """Say why work failed: a known error in one line; a bug as such, its traceback copyable.
+
+    The bug's box opens without blocking (it is returned, e.g. for tests); a known error uses
+    the usual blocking warning.
+    """
+    if not failure.bug:
+        QMessageBox.warning(parent, title, failure.message)
+        return None
+    box = QMessageBox(QMessageBox.Icon.Critical, title, failure.message, parent=parent)
+    box.setInformativeText(
+        "Please send the details (Show Details…, select all, copy) to whoever maintains "
+        "Agent Bill Viewer; the log holds them too."
+    )
+    box.setDetailedText(failure.details)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 class CopyableTable(QTableWidget):
     """A read-only table whose selection copies as tab-separated text with a header."""
 
@@ -84,12 +120,29 @@ class CopyableTable(QTableWidget):
         self.verticalHeader().setVisible(False)
         QShortcut(QKeySequence.StandardKey.Copy, self, self.copy_selection)
 
-    def add_row(self, values: list[Any]) -> None:
-        """Append a row of values (shown as text)."""
+    def add_row(self, values: list[Any], full: Sequence[str | None] = ()) -> None:
+        """Append a row of values (shown as text).
+
+        ``full[c]``, where given, is column ``c``'s whole text (e.g. a path shown by its name):
+        it is the cell's tooltip and what is copied.
+        """
         r = self.rowCount()
         self.insertRow(r)
         for c, v in enumerate(values):
-            self.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
+            item = QTableWidgetItem("" if v is None else str(v))
+            whole = full[c] if c < len(full) else None
+            if whole:
+                item.setToolTip(whole)
+                item.setData(FULL_TEXT_ROLE, whole)
+            self.setItem(r, c, item)
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What a cell copies as: its whole text (a full path), else what it shows."""
+        item = self.item(row, column)
+        if item is None:
+            return ""
+        whole = item.data(FULL_TEXT_ROLE)
+        return str(whole) if whole else item.text()
 
     def selection_text(self) -> str:
         """The selected rows (all rows if none) as TSV with a header."""
@@ -99,8 +152,7 @@ class CopyableTable(QTableWidget):
         for r in rows:
             lines.append(
                 "\t".join(
-                    (self.item(r, c).text() if self.item(r, c) else "").replace("\t", " ")
-                    for c in range(self.columnCount())
+                    self.cell_text(r, c).replace("\t", " ") for c in range(self.columnCount())
                 )
             )
         return "\n".join(lines) + "\n"
@@ -110,41 +162,78 @@ class CopyableTable(QTableWidget):
         QGuiApplication.clipboard().setText(self.selection_text())
 
 
+def short_name(display: str) -> str:
+    """A source as the report lists it: the file name (``export.zip!inner.csv`` for a member)."""
+    outer, sep, member = display.partition("!")
+    name = Path(outer).name or outer
+    return f"{name}!{Path(member).name or member}" if sep else name
+
+
 class ImportReportDialog(QDialog):
-    """What an import did: per file, in total, and every rejected line that can be copied."""
+    """What an import did: per file its status and reason first, then counts; rejected lines.
+
+    Files are listed by name (the full path is the tooltip and what is copied), so the reason a
+    file was refused is read, not scrolled to. Both tables copy as tab-separated text.
+    """
+
+    FILE_HEADERS = (
+        "File",
+        "Status",
+        "Reason",
+        "Read",
+        "Imported",
+        "Duplicates",
+        "Conflicts",
+        "Rejected",
+    )
 
     def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import report")
-        self.resize(900, 560)
+        self.resize(980, 600)
+        self.setMinimumWidth(900)  # the reason column keeps room to wrap in
         t = report.total
+        refused = sum(
+            1
+            for f in report.files
+            if f.status not in (ImportStatus.IMPORTED, ImportStatus.ALREADY_IMPORTED)
+        )
         summary = QLabel(
-            f"<b>{len(report.files)} file(s)</b>: {t('rows_read'):,} lines read, "
+            f"<b>{len(report.files)} file(s)</b>"
+            + (f", <b style='color:#9b1c1c'>{refused} not imported</b>" if refused else "")
+            + f": {t('rows_read'):,} lines read, "
             f"{t('imported'):,} imported, {t('duplicates'):,} duplicates "
             f"({t('conflicts'):,} with other values), {t('rejected'):,} rejected."
         )
         summary.setTextFormat(Qt.TextFormat.RichText)
-        self.files = CopyableTable(
-            ["File", "Status", "Read", "Imported", "Duplicates", "Conflicts", "Rejected", "Message"]
-        )
+        summary.setWordWrap(True)
+        self.files = CopyableTable(list(self.FILE_HEADERS))
+        self.files.setWordWrap(True)
         for f in report.files:
+            reason = f.message
+            prefix = f"{f.path}: "  # the importer names the file; the File column does here
             self.files.add_row(
                 [
-                    f.path,
+                    short_name(f.path),
                     STATUS_TEXT.get(f.status, f.status),
+                    reason[len(prefix) :] if reason.startswith(prefix) else reason,
                     f.rows_read,
                     f.imported,
                     f.duplicates,
                     f.conflicts,
                     f.rejected,
-                    f.message,
-                ]
+                ],
+                full=[f.path, None, reason],
             )
-        self.files.resizeColumnsToContents()
+        self._fit(self.files, stretch=2, widest=240)
         self.rejects = CopyableTable(["File", "Line", "Reason", "Raw text"])
         for f in report.files:
             for issue in f.rejects:
-                self.rejects.add_row([f.path, issue.line, issue.reason, issue.raw])
+                self.rejects.add_row(
+                    [short_name(f.path), issue.line, issue.reason, issue.raw],
+                    full=[f.path, None, issue.reason, issue.raw],
+                )
+        self._fit(self.rejects, stretch=3, widest=320)
         shown = self.rejects.rowCount()
         more = t("rejected") - shown
         note = QLabel(
@@ -158,6 +247,8 @@ class ImportReportDialog(QDialog):
         )
         copy = QPushButton("Copy rejected lines")
         copy.clicked.connect(self.rejects.copy_selection)
+        copy_files = QPushButton("Copy file list")
+        copy_files.clicked.connect(self.files.copy_selection)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -167,10 +258,76 @@ class ImportReportDialog(QDialog):
         lay.addWidget(note)
         lay.addWidget(self.rejects, 2)
         row = QHBoxLayout()
+        row.addWidget(copy_files)
         row.addWidget(copy)
         row.addStretch(1)
         row.addWidget(buttons)
         lay.addLayout(row)
+
+    @staticmethod
+    def _fit(table: CopyableTable, stretch: int, widest: int) -> None:
+        """Size columns to their text (at most ``widest`` px); column ``stretch`` takes the rest.
+
+        The stretched column wraps, and rows grow to show it whole.
+        """
+        table.horizontalHeader().setStretchLastSection(False)
+        table.resizeColumnsToContents()
+        for c in range(table.columnCount()):
+            if c != stretch and table.columnWidth(c) > widest:
+                table.setColumnWidth(c, widest)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        if table.rowCount() <= 1000:  # measuring wrapped rows costs per row; the rest stay one line
+            # The stretched width is known once the dialog is laid out, and changes with it;
+            # the rows are measured after the view has taken the new width.
+            header.sectionResized.connect(
+                lambda index, _old, _new: (
+                    index == stretch and QTimer.singleShot(0, table, table.resizeRowsToContents)
+                )
+            )
+
+
+Opener = Callable[[QUrl], Any]
+"""Opens a URL with the desktop's application (``QDesktopServices.openUrl``; tests record)."""
+
+
+class ExportDoneDialog(QDialog):
+    """After an export: what was written, with Open file / Open folder / Close."""
+
+    def __init__(
+        self,
+        result: ExportResult,
+        parent: QWidget | None = None,
+        opener: Opener = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export finished")
+        self._opener = opener
+        self.path = Path(result.path)
+        text = f"Exported {result.rows:,} bills to\n{self.path}"
+        if result.cut_cells:
+            text += (
+                f"\n\n{result.cut_cells:,} cell(s) longer than Excel allows were cut and marked "
+                "(counted on the Report sheet)."
+            )
+        self.message = QLabel(text)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox()
+        self.open_file = buttons.addButton("Open file", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.open_folder = buttons.addButton("Open folder", QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.open_file.clicked.connect(lambda: self._open(self.path))
+        self.open_folder.clicked.connect(lambda: self._open(self.path.parent))
+        self.close_button.clicked.connect(self.reject)
+        self.open_file.setDefault(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+
+    def _open(self, path: Path) -> None:
+        self._opener(QUrl.fromLocalFile(str(path)))
+        self.accept()
 
 
 class SiteLabelsDialog(QDialog):

@@ -256,6 +256,7 @@ class FilterPanel(QWidget):
         self.saved.setToolTip("Open a saved filter")
         save_btn = QPushButton("Save…")
         del_btn = QPushButton("Delete")
+        self._writing_buttons = (save_btn, del_btn)  # off for a read-only database
         self.clear_btn = QPushButton("Clear all filters")
         saved_row = QHBoxLayout()
         saved_row.addWidget(self.saved, 1)
@@ -364,6 +365,12 @@ class FilterPanel(QWidget):
         self._db = db
         self.clear(emit=False)
         self.reload()
+
+    def set_read_only(self, readonly: bool) -> None:
+        """A read-only database: saved filters can be opened, not saved or deleted."""
+        for button in self._writing_buttons:
+            button.setEnabled(not readonly)
+            button.setToolTip("The database is open read-only" if readonly else "")
 
     def set_time_label(self, label: str) -> None:
         """How times are qualified (the data's zone where a user named it)."""

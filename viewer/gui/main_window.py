@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
@@ -57,20 +58,29 @@ from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import queries
-from viewer.data.db import Database, friendly_db_error, open_database
+from viewer.data.db import Database, friendly_db_error
 from viewer.data.export_sheets import investigation_sheet_specs
 from viewer.data.exporter import export_xlsx
 from viewer.data.importer import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
-from viewer.gui.dialogs import ImportReportDialog, SiteLabelsDialog, about_text, run_with_progress
+from viewer.gui.dialogs import (
+    ExportDoneDialog,
+    ImportReportDialog,
+    Opener,
+    SiteLabelsDialog,
+    about_text,
+    run_with_progress,
+    show_failure,
+)
 from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
+from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
-from viewer.gui.workers import BackgroundCall, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -100,6 +110,16 @@ def _first_focusable(container: QWidget) -> QWidget:
 
 def _esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
+EXPORT_BILLS = "bills"
+EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
+"""Shares of the export's one progress bar; the rest is the other sheets and the save.
+
+Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
+the other sheets and the save 6%.
+"""
 
 
 class MainWindow(QMainWindow):
@@ -138,6 +158,11 @@ class MainWindow(QMainWindow):
         self._opener = BackgroundCall(self)
         self._keep_pk: int | None = None
         self.quiet_reports = False
+        """Report the next import (the start-up one) in the status bar only; later ones not."""
+        self._quiet_import = False
+        self.open_url: Opener = QDesktopServices.openUrl
+        """What the export-finished dialog opens files and folders with (tests record)."""
+        self.export_done_dialog: ExportDoneDialog | None = None
         self.last_report: ImportReport | None = None
         self._refit_when_shown = False
         self._dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
@@ -496,16 +521,22 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def recent_databases(self) -> list[str]:
-        """Recently opened databases, newest first."""
+        """Recently opened databases (absolute paths of existing files), newest first.
+
+        Entries stored as typed by earlier versions (relative to a folder nobody knows now)
+        are left out.
+        """
         value = self._settings.value("recent/databases", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in (value or [])]
+        paths = [Path(str(v)) for v in (value or [])]
+        return [str(p) for p in paths if p.is_absolute() and p.exists()]
 
     def _remember_db(self, path: Path) -> None:
         if self._remember and not self.transient:
-            recent = [p for p in self.recent_databases() if p != str(path)]
-            recent.insert(0, str(path))
+            here = str(Path(path).expanduser().resolve())
+            recent = [p for p in self.recent_databases() if p != here]
+            recent.insert(0, here)
             self._settings.setValue("recent/databases", recent[:MAX_RECENT])
         self._fill_recent_menu()
 
@@ -610,6 +641,34 @@ class MainWindow(QMainWindow):
     def _show_db(self) -> None:
         self.status_db.set_full_text(str(self._db.path))
         self.setWindowTitle(f"Agent Bill Viewer — {self._db.path.name}")
+        self._show_access()
+
+    def _show_access(self) -> None:
+        """A read-only database says so in the title, and what writes is disabled.
+
+        Browsing, filtering and export work; import, drop, site labels, time zone and saving or
+        deleting saved filters do not.
+        """
+        readonly = self._db.readonly
+        if readonly:
+            self.setWindowTitle(f"{self.windowTitle()} (read-only)")
+        importing = self._runner is not None and self._runner.running
+        for act in (*self._import_actions(), self.act_labels, self.act_zone):
+            act.setToolTip("The database is open read-only" if readonly else "")
+            act.setEnabled(not readonly)
+        if importing:
+            for act in self._import_actions():
+                act.setEnabled(False)
+        self.filters.set_read_only(readonly)
+
+    def _import_actions(self) -> tuple[QAction, ...]:
+        return (self.act_open, self.act_open_folder)
+
+    def _read_only_line(self) -> str:
+        return (
+            f"{self._db.path.name} is open read-only: nothing can be imported into it. "
+            "Open a database you may write to (File ▸ Open database) to import."
+        )
 
     # -- keyboard ------------------------------------------------------------------------
 
@@ -825,10 +884,18 @@ class MainWindow(QMainWindow):
             self.import_paths([Path(folder)])
 
     def import_paths(self, paths: list[Path], force: bool = False) -> None:
-        """Import in the background with progress and Cancel; the table stays usable."""
+        """Import in the background with progress and Cancel; the table stays usable.
+
+        A read-only database refuses with one line in the status bar. ``quiet_reports``
+        silences this import's report and failure (the start-up import) and is then reset.
+        """
+        if self._db.readonly:
+            self.statusBar().showMessage(self._read_only_line(), 15000)
+            return
         if self._runner is not None and self._runner.running:
             QMessageBox.information(self, "Import", "An import is already running.")
             return
+        self._quiet_import, self.quiet_reports = self.quiet_reports, False
         db = self._db
 
         def work(progress: Any, cancel: Any) -> ImportReport:
@@ -836,18 +903,20 @@ class MainWindow(QMainWindow):
 
         runner = TaskRunner(work, self, "import")
         self._runner = runner
-        self.act_open.setEnabled(False)
-        self.act_open_folder.setEnabled(False)
+        for act in self._import_actions():
+            act.setEnabled(False)
         self.progress_dialog = run_with_progress(self, runner, "Importing", "bytes")
         runner.finished.connect(self._import_done)
-        runner.failed.connect(lambda msg: self._import_failed(msg))
-        runner.cancelled.connect(lambda: self._import_failed("Import cancelled."))
+        runner.failed.connect(lambda msg: self._import_failed(runner.failure or Failure(msg)))
+        runner.cancelled.connect(
+            lambda: self.statusBar().showMessage("Import cancelled; nothing was imported.", 15000)
+        )
         runner.done.connect(self._import_ended)
         runner.start()
 
     def _import_ended(self) -> None:
-        self.act_open.setEnabled(True)
-        self.act_open_folder.setEnabled(True)
+        for act in self._import_actions():
+            act.setEnabled(not self._db.readonly)
         # Whatever the outcome, earlier files may have landed: show what the database holds.
         self.refresh_data()
 
@@ -865,16 +934,23 @@ class MainWindow(QMainWindow):
             )
         if already:
             msg += f" {already} file(s) had been imported already."
+        refused = sum(
+            1
+            for f in report.files
+            if f.status in (ImportStatus.NOT_A_BILL_EXPORT, ImportStatus.FAILED)
+        )
+        if refused:
+            msg += f" {refused} file(s) could not be imported (see the import report)."
         self.statusBar().showMessage(msg, 15000)
-        if not self.quiet_reports:
+        if not self._quiet_import:
             dialog = ImportReportDialog(report, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.show()
 
-    def _import_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15000)
-        if not self.quiet_reports:
-            QMessageBox.warning(self, "Import", message)
+    def _import_failed(self, failure: Failure) -> None:
+        self.statusBar().showMessage(failure.message, 15000)
+        if failure.bug or not self._quiet_import:  # a bug is never kept quiet
+            show_failure(self, "Import", failure)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -882,7 +958,10 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        if paths and self._db.readonly:
+            event.ignore()
+            self.statusBar().showMessage(self._read_only_line(), 15000)
+        elif paths:
             event.acceptProposedAction()
             self.import_paths(paths)
 
@@ -935,12 +1014,17 @@ class MainWindow(QMainWindow):
             self._adopt_database(db)
             self.database_switched.emit(db.path)
 
-        def failed(message: str) -> None:
-            self.statusBar().showMessage(message, 15000)
-            QMessageBox.warning(self, "Open database", message)
+        def failed(failure: Failure) -> None:
+            self.statusBar().showMessage(failure.message, 15000)
+            show_failure(self, "Open database", failure)
             self.database_switched.emit(None)
 
-        self._opener.run(lambda: open_database(path, create=create), opened, failed)
+        self._opener.run(
+            lambda: open_for_window(path, create=create),
+            opened,
+            on_failure=failed,
+            what=f"opening {path}",
+        )
 
     def _adopt_database(self, db: Database) -> None:
         if self._runner is not None and self._runner.running:
@@ -971,7 +1055,8 @@ class MainWindow(QMainWindow):
         self._remember_db(self._db.path)
         self._show_db()
         self._show_time_label()
-        self.statusBar().showMessage(f"Opened {db.path}", 8000)
+        mode = " read-only: browse, filter and export; nothing can be changed"
+        self.statusBar().showMessage(f"Opened {db.path}{mode if db.readonly else ''}", 8000)
 
     # -- labels, export, about -----------------------------------------------------------
 
@@ -1061,17 +1146,21 @@ class MainWindow(QMainWindow):
         sentence = self.filters.describe(f)
         extra = self._extra_sheets
 
+        bar: list[PhasedProgress] = []
+
         def work(progress: Any, cancel: Any) -> Any:
-            runner.phase = "agent states for the Summary and Anomalies sheets"
-            sheets = extra(db, f, cancel, progress)
-            runner.phase = "bills"
+            # One bar for the whole job: the states (read first) and the bills each fill their
+            # share of it; the exporter's own callback counts rows from 0 again.
+            phased = PhasedProgress(progress, EXPORT_PHASES, on_phase_end=runner.flush_progress)
+            bar.append(phased)
+            sheets = extra(db, f, cancel, phased.phase(EXPORT_STATES))
             return export_xlsx(
                 db,
                 f,
                 path,
                 columns=keys,
                 force=force,
-                progress=progress,
+                progress=phased.phase(EXPORT_BILLS, after="saving the workbook…"),
                 cancel=cancel,
                 filter_sentence=sentence,
                 extra_sheets=sheets,
@@ -1080,10 +1169,12 @@ class MainWindow(QMainWindow):
         runner = TaskRunner(work, self, "export")
         self._export_runner = runner
         self.act_export.setEnabled(False)
-        self.export_progress = run_with_progress(self, runner, "Exporting", "rows")
+        self.export_progress = run_with_progress(
+            self, runner, "Exporting", "rows", words=lambda: bar[0].words if bar else ""
+        )
         runner.finished.connect(self._export_done)
-        runner.failed.connect(lambda msg: self._export_failed(msg))
-        runner.cancelled.connect(lambda: self._export_failed("Export cancelled; no file written."))
+        runner.failed.connect(lambda msg: self._export_failed(runner.failure or Failure(msg)))
+        runner.cancelled.connect(self._export_cancelled)
         runner.done.connect(lambda: self.act_export.setEnabled(True))
         runner.start()
 
@@ -1100,12 +1191,20 @@ class MainWindow(QMainWindow):
                 "(counted on the Report sheet)."
             )
         self.statusBar().showMessage(msg, 20000)
+        dialog = ExportDoneDialog(result, self, opener=self.open_url)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.export_done_dialog = dialog
 
-    def _export_failed(self, message: str) -> None:
+    def _export_cancelled(self) -> None:
+        """A cancel is the user's choice, not a problem: said in the status bar only."""
         self.export_finished.emit(None)
-        self.statusBar().showMessage(message, 15000)
-        if not self.quiet_reports:
-            QMessageBox.warning(self, "Export", message)
+        self.statusBar().showMessage("Export cancelled; no file written.", 15000)
+
+    def _export_failed(self, failure: Failure) -> None:
+        self.export_finished.emit(None)
+        self.statusBar().showMessage(failure.message, 15000)
+        show_failure(self, "Export", failure)
 
     def about(self) -> None:
         """Versions, database path and data folder."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -22,6 +23,83 @@ from viewer.core.tasks import Cancelled, CancelToken
 log = logging.getLogger(__name__)
 
 Work = Callable[[Callable[[int, int], None], CancelToken], Any]
+
+BUG_TEXT = "This is a bug"
+"""How a failure that is not a ``KnownError`` begins: the user is told so, not misled."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why background work failed, as a dialog shows it.
+
+    A ``KnownError`` is a message the user can act on (``details`` empty); anything else is a
+    bug: the message says so and ``details`` holds the traceback to copy into a report.
+    """
+
+    message: str
+    details: str = ""
+    bug: bool = False
+
+
+def failure_of(exc: BaseException, what: str) -> Failure:
+    """The ``Failure`` for an exception raised by ``what`` (logged with its traceback if a bug)."""
+    if isinstance(exc, KnownError):
+        return Failure(str(exc))
+    log.error("%s failed", what, exc_info=exc)
+    details = "".join(traceback.format_exception(exc))
+    return Failure(f"{BUG_TEXT}: {what} failed with {exc.__class__.__name__}: {exc}", details, True)
+
+
+class PhasedProgress:
+    """One progress bar for work done in phases: each phase fills its own share of ``SCALE``.
+
+    ``phase(name)`` gives the callback for one phase (``progress(done, total)`` in that phase's
+    own units); it reports ``(position, SCALE)`` to the wrapped callback, never going back, and
+    keeps ``words`` (what is being done, with the phase's counts) for a label.
+    """
+
+    SCALE = 1000
+
+    def __init__(
+        self,
+        progress: Callable[[int, int], None],
+        phases: Sequence[tuple[str, float]],
+        on_phase_end: Callable[[], None] | None = None,
+    ) -> None:
+        """``phases`` are ``(words, share)`` in order; shares are fractions of the whole bar.
+
+        ``on_phase_end`` runs when a phase reports its end (e.g. to let that report through a
+        throttle); the shares may sum to less than 1: the rest is the unreported tail.
+        """
+        self._progress = progress
+        self._on_phase_end = on_phase_end
+        self._ranges: dict[str, tuple[float, float]] = {}
+        start = 0.0
+        for words, share in phases:
+            self._ranges[words] = (start, start + share)
+            start += share
+        self._position = 0
+        self.words = phases[0][0] if phases else ""
+
+    def phase(self, words: str, unit: str = "rows", after: str = "") -> Callable[[int, int], None]:
+        """The progress callback of the phase named ``words``.
+
+        ``after`` names what follows the phase's end without progress of its own (e.g. saving
+        the workbook), so that the label does not show a finished count meanwhile.
+        """
+        start, end = self._ranges[words]
+
+        def report(done: int, total: int) -> None:
+            fraction = min(done, total) / total if total > 0 else 1.0
+            position = int(self.SCALE * (start + (end - start) * fraction))
+            self._position = max(self._position, position)
+            ended = done >= total
+            self.words = after if ended and after else f"{words}, {done:,} of {total:,} {unit}"
+            if ended and self._on_phase_end is not None:
+                self._on_phase_end()
+            self._progress(self._position, self.SCALE)
+
+        return report
 
 
 class _Worker(QObject):
@@ -34,6 +112,11 @@ class _Worker(QObject):
         super().__init__()
         self._work = work
         self._token = token
+        self._last = 0.0
+        self.failure: Failure | None = None
+
+    def flush(self) -> None:
+        """Let the next progress report through the throttle (a phase ended)."""
         self._last = 0.0
 
     def _progress(self, done: int, total: int) -> None:
@@ -48,11 +131,9 @@ class _Worker(QObject):
             result = self._work(self._progress, self._token)
         except Cancelled:
             self.cancelled.emit()
-        except KnownError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - any bug must reach the user as a message
-            log.error("background task failed:\n%s", traceback.format_exc())
-            self.failed.emit(f"Unexpected error: {exc.__class__.__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a KnownError is a message, anything else a bug
+            self.failure = failure_of(exc, f"the {QThread.currentThread().objectName()} task")
+            self.failed.emit(self.failure.message)
         else:
             # Work that returns has finished, even if Cancel came late: its result (an import
             # report naming the cancelled file, a written export) is the truth to show.
@@ -69,7 +150,8 @@ class TaskRunner(QObject):
     """One background task: ``start()``, then ``progress``/``finished``/``failed``/``cancelled``.
 
     ``cancelled`` fires when the work stopped by raising ``Cancelled``; work that returns a
-    result reports ``finished`` even after ``cancel()`` (the result says what was done). The runner
+    result reports ``finished`` even after ``cancel()`` (the result says what was done). ``failed``
+    carries the message; ``failure`` then holds it with the traceback of a bug. The runner
     deletes its thread when done; keep a reference to it until one of the outcome signals fires.
     """
 
@@ -94,8 +176,6 @@ class TaskRunner(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.cancelled.connect(self._on_cancelled)
         self.running = False
-        self.phase = ""
-        """What the work is doing now, in words (set by the work; read with each progress)."""
 
     def start(self) -> None:
         """Start the work on its own thread."""
@@ -105,6 +185,15 @@ class TaskRunner(QObject):
     def cancel(self) -> None:
         """Ask the work to stop at its next check (safe from the GUI thread)."""
         self.token.set()
+
+    def flush_progress(self) -> None:
+        """Report the work's next progress call even if one was reported a moment ago."""
+        self._worker.flush()
+
+    @property
+    def failure(self) -> Failure | None:
+        """Why the work failed (set before ``failed`` is emitted), else None."""
+        return self._worker.failure
 
     def wait(self, ms: int = 30_000) -> bool:
         """Block until the thread ends (for shutdown and tests)."""
@@ -130,7 +219,7 @@ class TaskRunner(QObject):
 
 
 class _CallSignals(QObject):
-    done = Signal(object, object)  # result, error message or None
+    done = Signal(object, object)  # result, error (message or Failure) or None
 
 
 class BackgroundCall(QObject):
@@ -147,26 +236,39 @@ class BackgroundCall(QObject):
         self._signals.done.connect(self._deliver)
         self._generation = 0
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
+        self._failure_callbacks: dict[int, Callable[[Failure], None]] = {}
 
     def run(
         self,
         fn: Callable[[], Any],
         callback: Callable[[Any], None],
         on_error: Callable[[str], None] | None = None,
+        *,
+        on_failure: Callable[[Failure], None] | None = None,
+        what: str = "a background query",
     ) -> None:
-        """Start ``fn`` in the background; only the newest call's callback runs."""
+        """Start ``fn`` in the background; only the newest call's callback runs.
+
+        ``on_failure`` (instead of ``on_error``) receives a ``Failure``: a ``KnownError``'s
+        message, or a bug named ``what`` with its traceback (logged).
+        """
         import threading
 
         self._generation += 1
         generation = self._generation
         self._callbacks = {generation: (callback, on_error)}
+        self._failure_callbacks = {generation: on_failure} if on_failure is not None else {}
 
         def target() -> None:
             try:
                 result = fn()
             except Exception as exc:  # noqa: BLE001 - delivered as text
-                log.warning("background query failed: %s", exc)
-                self._signals.done.emit((generation, None), str(getattr(exc, "orig", exc)))
+                if on_failure is not None:
+                    failure: Any = failure_of(exc, what)
+                else:
+                    log.warning("background query failed: %s", exc)
+                    failure = str(getattr(exc, "orig", exc))
+                self._signals.done.emit((generation, None), failure)
             else:
                 self._signals.done.emit((generation, result), None)
 
@@ -178,7 +280,10 @@ class BackgroundCall(QObject):
         if entry is None:
             return
         callback, on_error = entry
+        on_failure = self._failure_callbacks.get(generation)
         if error is None:
             callback(result)
+        elif on_failure is not None:
+            on_failure(error)
         elif on_error is not None:
             on_error(error)
