@@ -166,6 +166,7 @@ def read_part(
             try:
                 job: PartJob | None = jobs.recv()
             except EOFError:
+                _remove_if_orphaned(staging)
                 return
             if job is None:
                 return
@@ -189,6 +190,17 @@ def read_part(
     with contextlib.suppress(OSError):
         sink.send(result)
     sink.close()
+    # Stay until the importer is done with the staging file (it closes ``jobs``): if it was
+    # killed meanwhile, nobody else removes the file.
+    with contextlib.suppress(EOFError, OSError):
+        jobs.recv()
+    _remove_if_orphaned(staging)
+
+
+def _remove_if_orphaned(staging: str) -> None:
+    """Remove the staging folder when the importing process is gone (killed)."""
+    if _parent_gone():
+        shutil.rmtree(Path(staging).parent, ignore_errors=True)
 
 
 class _ParentGone(Exception):
