@@ -25,6 +25,8 @@ ENV_DB = "BILL_VIEWER_DB"
 CACHE_KIB = 65536
 """SQLite's page cache per connection, in KiB."""
 APP_NAME = "agent-bill-viewer"
+BUSY_TIMEOUT_MS = 10000
+"""How long a connection waits for another program's write lock before it says "locked"."""
 
 
 def data_dir() -> Path:
@@ -156,7 +158,8 @@ def _make_engine(path: Path, readonly: bool, *, immutable: bool = False) -> Engi
         url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
     else:
         url = f"sqlite:///{path.as_posix()}"
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+    wait = BUSY_TIMEOUT_MS / 1000
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -164,7 +167,7 @@ def _make_engine(path: Path, readonly: bool, *, immutable: bool = False) -> Engi
         # documented recipe for pysqlite), so one file's import really is one transaction.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout = 10000")
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not readonly:
