@@ -192,7 +192,7 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
 
 def _fill(folder: Path) -> None:
     """Fill a file system until it is full."""
-    with (folder / "filler").open("wb") as fp:
+    with (folder / "filler").open("wb", buffering=0) as fp:
         try:
             while True:
                 fp.write(b"\0" * (64 << 10))
@@ -238,7 +238,7 @@ def test_an_import_with_tmpdir_on_a_full_disk_builds_its_indexes_in_memory(
         )
         assert out.stdout.strip() == f"{ImportStatus.IMPORTED} 20000", out.stdout + out.stderr
     finally:
-        subprocess.run(["umount", str(full)], check=False)
+        subprocess.run(["umount", "-l", str(full)], check=False)
 
 
 # --- 8. staging clean-up, one ledger entry ------------------------------------------------
