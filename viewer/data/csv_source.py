@@ -162,7 +162,10 @@ class _Blocks:
             lines.pop()
         if first and lines and lines[0].startswith("\ufeff"):
             lines[0] = lines[0][1:]
-        if len(block) > MAX_LINE_BYTES and max(map(len, lines)) > MAX_LINE_BYTES // 4:
+        if (  # blank lines left out first, in C: a block of newlines is checked at once
+            len(block) > MAX_LINE_BYTES
+            and max(map(len, compress(lines, lines)), default=0) > MAX_LINE_BYTES // 4
+        ):
             for i, line in enumerate(lines):
                 if len(line) > MAX_LINE_BYTES // 4 and len(line.encode("utf-8")) > MAX_LINE_BYTES:
                     self.issues.append(
