@@ -17,7 +17,8 @@ waits for its job. The split is made at a line start between two plain bills (``
 and the reader reports how the parts began and ended (``Edges``); the importer reads the file
 again in one part whenever the edges are not plain or the child failed, so the result is always
 that of a single read. The staging file lives in a folder of its own in the system's temporary
-folder, removed when the file is done; one left by a killed process is removed later.
+folder, removed when the file is done; one left by a killed importer is removed by its orphaned
+child, else at the start of the next import.
 
 The child runs with the "spawn" start method (never fork: the window runs imports on a thread of
 a process that has Qt's threads) and needs only this module and what it imports from
