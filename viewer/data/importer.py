@@ -7,6 +7,7 @@ is imported, counted as a duplicate (or conflict) of a stored bill, or rejected 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import heapq
 import io
@@ -15,13 +16,15 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
-import tempfile
+import stat
 import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -38,7 +41,13 @@ from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
 from viewer.data import parallel_import
 from viewer.data.csv_source import Edges, Layout, find_split, open_bill_stream, sibling_export_kind
-from viewer.data.db import CACHE_KIB, Database, friendly_db_error
+from viewer.data.db import (
+    CACHE_KIB,
+    Database,
+    begin_immediate,
+    friendly_db_error,
+    sqlite_temp_dir,
+)
 from viewer.data.parallel_import import PartJob, PartReader, merged_rows
 from viewer.data.schema import BILL_FIELDS, BILL_INDEXES, bill
 
@@ -88,7 +97,7 @@ class Source:
             with self.path.open("rb") as fp:
                 yield fp
             return
-        with zipfile.ZipFile(self.path) as zf:
+        with _zip_archive(self.path) as zf:
             try:
                 info = zf.getinfo(self.member)
             except KeyError:
@@ -115,6 +124,46 @@ class Source:
                     ) from exc
 
 
+_OPEN_ZIPS: ContextVar[dict[Path, zipfile.ZipFile] | None] = ContextVar(
+    "bill_viewer_open_zips", default=None
+)
+"""The zip archive kept open while ``import_paths`` reads its members (see ``_zips_kept_open``)."""
+
+
+@contextmanager
+def _zips_kept_open() -> Iterator[None]:
+    """Keep the last zip archive open from one member to the next while inside.
+
+    Opening a ``ZipFile`` reads the whole central directory; done again for each member (to
+    hash it, then to read it), a zip of N small members took time in N squared.
+    """
+    cache: dict[Path, zipfile.ZipFile] = {}
+    token = _OPEN_ZIPS.set(cache)
+    try:
+        yield
+    finally:
+        _OPEN_ZIPS.reset(token)
+        for zf in cache.values():
+            zf.close()
+
+
+@contextmanager
+def _zip_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The zip archive at ``path``: the one kept open by ``_zips_kept_open``, or opened now."""
+    cache = _OPEN_ZIPS.get()
+    if cache is None:
+        with zipfile.ZipFile(path) as zf:
+            yield zf
+        return
+    zf = cache.get(path)
+    if zf is None:
+        for other in cache.values():  # one archive at a time: the import goes zip by zip
+            other.close()
+        cache.clear()
+        zf = cache[path] = zipfile.ZipFile(path)
+    yield zf
+
+
 @dataclass(frozen=True)
 class Unusable:
     """A path that cannot be imported at all, with its status and message."""
@@ -134,7 +183,12 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Source | Unusable]:
     out: list[Source | Unusable] = []
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # a name too long for the file system, say
+            out.append(_unreadable(path, exc))
+            continue
+        if is_dir:
             found, unreadable = _folder_files(path)
             if not found and not unreadable:
                 out.append(
@@ -175,6 +229,8 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[Unusable]]:
             try:
                 if q.is_file():
                     found.append(q)
+                else:
+                    unreadable.append(_not_a_file(q))
             except OSError as exc:
                 unreadable.append(
                     Unusable(str(q), ImportStatus.FAILED, f"{q}: cannot read ({exc.strerror})")
@@ -182,15 +238,59 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[Unusable]]:
     return sorted(found), unreadable
 
 
-def _expand_file_all(path: Path) -> list[Source | Unusable]:
-    if not path.exists():
-        return [Unusable(str(path), ImportStatus.FAILED, f"{path}: no such file or folder")]
+def _not_a_file(path: Path) -> Unusable:
+    """Why ``path`` (named like an export) cannot be read: a dangling link, a link loop, a FIFO."""
     try:
-        size = path.stat().st_size
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            why = "a symbolic link that loops back on itself"
+        elif path.is_symlink():
+            why = f"a symbolic link to {os.readlink(path)}, which does not exist"
+        else:
+            why = f"cannot read ({exc.strerror})"
+        return Unusable(str(path), ImportStatus.FAILED, f"{path}: {why}; not imported")
+    return Unusable(str(path), ImportStatus.FAILED, _not_regular_message(path, mode))
+
+
+def _not_regular_message(path: Path, mode: int) -> str:
+    """One line for something that is not a regular file (reading it might never end)."""
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISDIR(mode):
+        kind = "a folder"
+    else:
+        kind = "not a regular file"
+    return f"{path}: {kind}, not a file; only files, zips and folders are imported"
+
+
+def _unreadable(path: Path, exc: OSError) -> Unusable:
+    return Unusable(str(path), ImportStatus.FAILED, f"{path}: cannot read ({exc.strerror})")
+
+
+def _expand_file_all(path: Path) -> list[Source | Unusable]:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return [_not_a_file(path)]
+        return [Unusable(str(path), ImportStatus.FAILED, f"{path}: no such file or folder")]
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return [_not_a_file(path)]
+        return [_unreadable(path, exc)]
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would be read for ever
+        return [Unusable(str(path), ImportStatus.FAILED, _not_regular_message(path, info.st_mode))]
+    try:
+        size = info.st_size
         with path.open("rb") as fp:
             magic = fp.read(4)
     except OSError as exc:
-        return [Unusable(str(path), ImportStatus.FAILED, f"{path}: cannot read ({exc.strerror})")]
+        return [_unreadable(path, exc)]
     if magic.startswith(b"PK") or path.suffix.lower() == ".zip":
         return _expand_zip(path)
     kind = sibling_export_kind(path.name)
@@ -440,11 +540,23 @@ def _forget_earlier_reading(conn: Connection, sha: str, sid: int) -> None:
 
 def _already_imported(db: Database, sha: str) -> tuple[str, str] | None:
     with db.engine.connect() as conn:
-        row = conn.exec_driver_sql(
-            "SELECT path, imported_at FROM source_file WHERE sha256 = ? ORDER BY id LIMIT 1",
-            (sha,),
-        ).first()
+        return _already_imported_in(conn, sha)
+
+
+def _already_imported_in(conn: Connection, sha: str) -> tuple[str, str] | None:
+    row = conn.exec_driver_sql(
+        "SELECT path, imported_at FROM source_file WHERE sha256 = ? ORDER BY id LIMIT 1",
+        (sha,),
+    ).first()
     return (row[0], row[1]) if row else None
+
+
+class _AlreadyImported(Exception):
+    """The ledger holds the content already (found holding the write lock)."""
+
+    def __init__(self, seen: tuple[str, str]) -> None:
+        super().__init__(seen[0])
+        self.seen = seen
 
 
 class _DuplicatesInBulk(Exception):
@@ -533,8 +645,12 @@ def _load(
     *,
     bulk: bool,
     part: PartReader | None = None,
+    force: bool = True,
 ) -> None:
     """Read one source into the database in one transaction (rolled back on any exception).
+
+    Unless ``force``, the transaction takes the write lock first and raises ``_AlreadyImported``
+    when the ledger holds the content (another process imported it meanwhile).
 
     Given a ``part`` reader, a big file is read in two parts at once, the second by its child
     process (``viewer.data.parallel_import``); ``_SplitUnsafe`` asks for it to be read again
@@ -544,7 +660,11 @@ def _load(
         layout, batches = open_bill_stream(fp, source.display)
         raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
         try:
-            with ExitStack() as stack, conn.begin():
+            with ExitStack() as stack, begin_immediate(conn):
+                if not force:  # looked at again holding the write lock: two imports at once
+                    seen = _already_imported_in(conn, report.sha256)
+                    if seen:
+                        raise _AlreadyImported(seen)
                 now = datetime.now().isoformat(timespec="seconds")
                 sid = int(
                     conn.exec_driver_sql(
@@ -575,6 +695,7 @@ def _load(
                     rows, extra = merged_rows(batch)
                     work.add_rows(rows, work.insert_extra_sql if extra else work.insert_sql)
                     work.add_issues(batch.issues)
+                    _test_stop("rows")
                     if progress:
                         done = batch.bytes_read + (part.bytes_read() if part else 0)
                         progress(base + done)
@@ -587,6 +708,7 @@ def _load(
                         result.began - wall,
                         result.ended - wall,
                     )
+                    _test_stop("part")
                     if result.error:
                         raise _SplitUnsafe(
                             f"the second part could not be read ({result.error})", failed=True
@@ -601,6 +723,7 @@ def _load(
                     )
                 if bulk:
                     cancel.raise_if_set()
+                    _test_stop("indexes")
                     cache = _index_build_cache_kib(source.size)
                     with _pragmas(raw, cache_size=-cache, threads=INDEX_BUILD_THREADS):
                         try:
@@ -659,12 +782,13 @@ about 70 MB), with a margin."""
 def _index_build_cache_kib(file_bytes: int) -> int:
     """The page cache for the index builds: small runs where the temporary folder has room.
 
-    Small runs spill to SQLite's temporary files (in the system's temporary folder, not beside
-    the database); where that folder is short of space (a small tmpfs, a nearly full C: drive),
-    the usual cache sorts in memory as before, slower but without temporary files.
+    Small runs spill to SQLite's temporary files (in SQLite's temporary folder, ``$TMPDIR`` if
+    set: see ``sqlite_temp_dir``; not beside the database); where that folder is short of space
+    (a small tmpfs, a nearly full C: drive), the usual cache sorts in memory as before, slower
+    but without temporary files.
     """
     try:
-        free = shutil.disk_usage(tempfile.gettempdir()).free
+        free = shutil.disk_usage(sqlite_temp_dir()).free
     except OSError:
         free = 0
     if free >= 2 * INDEX_SORT_BYTES_PER_BYTE * file_bytes + (64 << 20):
@@ -794,15 +918,14 @@ def _import_source(
     if not force:
         seen = _already_imported(db, report.sha256)
         if seen:
-            report.status = ImportStatus.ALREADY_IMPORTED
-            report.message = (
-                f"{source.display}: already imported on {seen[1]} "
-                f"(as {seen[0]}); use --force to read it again"
-            )
-            return report
+            return _already(report, source, seen)
     base = done
+    _test_stop("hashed")
     try:
-        _load_with_fallbacks(db, source, report, base, progress, cancel, part)
+        _load_with_fallbacks(db, source, report, base, progress, cancel, part, force)
+    except _AlreadyImported as exc:
+        _reset_counts(report)
+        return _already(report, source, exc.seen)
     except Cancelled:
         report.status = ImportStatus.CANCELLED
         _reset_counts(report)
@@ -827,6 +950,32 @@ def _import_source(
     return report
 
 
+def _already(report: FileReport, source: Source, seen: tuple[str, str]) -> FileReport:
+    report.status = ImportStatus.ALREADY_IMPORTED
+    report.message = (
+        f"{source.display}: already imported on {seen[1]} "
+        f"(as {seen[0]}); use --force to read it again"
+    )
+    return report
+
+
+TEST_STOP_ENV = "BILL_VIEWER_TEST_STOP_AT"
+"""Test hook: the importing process kills itself (SIGKILL) at the named point (crash tests).
+
+Points: ``hashed`` (a file hashed, nothing written), ``rows`` (the first rows inserted),
+``indexes`` (a bulk load about to rebuild the indexes), ``part`` (a file read in two parts, the
+second part staged, not copied in yet)."""
+
+
+def _test_stop(point: str) -> None:
+    """Die at once, as a killed process does, when the crash tests ask for ``point``."""
+    if os.environ.get(TEST_STOP_ENV) == point:
+        kill = getattr(signal, "SIGKILL", None)
+        if kill is not None:
+            os.kill(os.getpid(), kill)
+        os._exit(137)
+
+
 def _load_with_fallbacks(
     db: Database,
     source: Source,
@@ -835,12 +984,13 @@ def _load_with_fallbacks(
     progress: Callable[[int], None] | None,
     cancel: CancelToken,
     part: PartReader | None,
+    force: bool = True,
 ) -> None:
     """``_load`` the fastest way that fits, and again a safer way when that way cannot finish."""
     bulk = _bulk_worthwhile(db, source)
     while True:
         try:
-            _load(db, source, report, base, progress, cancel, bulk=bulk, part=part)
+            _load(db, source, report, base, progress, cancel, bulk=bulk, part=part, force=force)
             return
         except _DuplicatesInBulk:
             log.info("%s: duplicate bill ids, importing again row by row", source.display)
@@ -884,6 +1034,19 @@ def import_paths(
     """
     progress = progress or no_progress
     cancel = cancel or CancelToken()
+    parallel_import.remove_stale_staging()  # what a killed import left behind
+    with _zips_kept_open():
+        return _import_items(db, paths, force, progress, cancel, on_file)
+
+
+def _import_items(
+    db: Database,
+    paths: Iterable[Path | str],
+    force: bool,
+    progress: ProgressFn,
+    cancel: CancelToken,
+    on_file: Callable[[FileReport], None] | None,
+) -> ImportReport:
     items = expand_paths(paths)
     total = sum(2 * s.size for s in items if isinstance(s, Source))
     report = ImportReport()

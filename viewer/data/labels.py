@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from viewer.core.codes import is_site_definable
 from viewer.core.errors import KnownError
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 
 
 def load_labels(db: Database) -> dict[tuple[int, int], str]:
     """All site labels as ``{(op_type, code): text}``."""
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT op_type, code, text FROM site_label").all()
     return {(int(t), int(c)): str(x) for t, c, x in rows}
 
@@ -39,7 +39,7 @@ def set_label(db: Database, op_type: int, code: int, text: str) -> None:
     if problem is not None:
         raise KnownError(problem)
     text = text.strip()
-    with db.engine.begin() as conn:
+    with user_errors(db.path), db.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO site_label (op_type, code, text) VALUES (?, ?, ?) "
             "ON CONFLICT(op_type, code) DO UPDATE SET text = excluded.text",
@@ -49,7 +49,7 @@ def set_label(db: Database, op_type: int, code: int, text: str) -> None:
 
 def unset_label(db: Database, op_type: int, code: int) -> bool:
     """Remove a label; returns whether one existed."""
-    with db.engine.begin() as conn:
+    with user_errors(db.path), db.engine.begin() as conn:
         result = conn.exec_driver_sql(
             "DELETE FROM site_label WHERE op_type = ? AND code = ?", (op_type, code)
         )

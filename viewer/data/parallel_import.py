@@ -17,7 +17,8 @@ waits for its job. The split is made at a line start between two plain bills (``
 and the reader reports how the parts began and ended (``Edges``); the importer reads the file
 again in one part whenever the edges are not plain or the child failed, so the result is always
 that of a single read. The staging file lives in a folder of its own in the system's temporary
-folder, removed when the file is done; one left by a killed process is removed later.
+folder, removed when the file is done; one left by a killed importer is removed by its orphaned
+child, else at the start of the next import.
 
 The child runs with the "spawn" start method (never fork: the window runs imports on a thread of
 a process that has Qt's threads) and needs only this module and what it imports from
@@ -166,6 +167,7 @@ def read_part(
             try:
                 job: PartJob | None = jobs.recv()
             except EOFError:
+                _remove_if_orphaned(staging)
                 return
             if job is None:
                 return
@@ -189,6 +191,17 @@ def read_part(
     with contextlib.suppress(OSError):
         sink.send(result)
     sink.close()
+    # Stay until the importer is done with the staging file (it closes ``jobs``): if it was
+    # killed meanwhile, nobody else removes the file.
+    with contextlib.suppress(EOFError, OSError):
+        jobs.recv()
+    _remove_if_orphaned(staging)
+
+
+def _remove_if_orphaned(staging: str) -> None:
+    """Remove the staging folder when the importing process is gone (killed)."""
+    if _parent_gone():
+        shutil.rmtree(Path(staging).parent, ignore_errors=True)
 
 
 class _ParentGone(Exception):

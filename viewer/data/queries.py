@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from viewer.core.columns import ROW_FIELDS
 from viewer.core.filters import BillFilter, Reason
 from viewer.core.timefmt import from_epoch, to_epoch
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 
 NOT_USED_SQL = "(op_cause IS NULL OR op_cause IN (65535, -1, ''))"
 TEXT_COLUMNS: tuple[str, ...] = (
@@ -284,7 +284,7 @@ class Stats:
 
 def stats(db: Database) -> Stats:
     """Bills, agents, time span, files, rejects and conflicts of a database."""
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         bills = total_bills(conn)
         agents = conn.exec_driver_sql("SELECT count(DISTINCT agent_id) FROM bill").scalar_one()
         first = from_epoch(conn.exec_driver_sql("SELECT min(begin_time) FROM bill").scalar_one())

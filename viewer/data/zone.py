@@ -8,14 +8,15 @@ the tenant's zone names it once per database; every view and export then says "a
 from __future__ import annotations
 
 from viewer.core.timefmt import clean_zone_name, time_label
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 
 ZONE_KEY = "time_zone"
 
 
 def data_time_zone(db: Database) -> str | None:
     """The zone a user named for this database's bills, or None."""
-    return db.meta_get(ZONE_KEY) or None
+    with user_errors(db.path):
+        return db.meta_get(ZONE_KEY) or None
 
 
 def set_data_time_zone(db: Database, text: str | None) -> str | None:
@@ -25,7 +26,8 @@ def set_data_time_zone(db: Database, text: str | None) -> str | None:
         ValueError: the name is not acceptable (see ``clean_zone_name``).
     """
     name = clean_zone_name(text or "")
-    db.meta_set(ZONE_KEY, name or "")
+    with user_errors(db.path):
+        db.meta_set(ZONE_KEY, name or "")
     return name
 
 
