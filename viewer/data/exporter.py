@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
-from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -65,7 +64,7 @@ from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import from_epoch, now_local_text, time_label, to_datetime
 from viewer.data import queries
 from viewer.data.db import Database, friendly_db_error
-from viewer.data.xlsx_stream import SheetStream, StreamBook
+from viewer.data.xlsx_stream import SheetStream, StreamBook, Styled
 from viewer.data.zone import ZONE_KEY
 
 __all__ = [
@@ -359,10 +358,10 @@ class _Cells:
         cell.alignment = self._wrap
         return cell
 
-    def time(self, seconds: int, style: Any) -> Cell:
+    def time(self, seconds: int, style: Any) -> Styled | Cell:
         """A date-time cell for stored seconds (an Excel serial number with a date format)."""
         if seconds >= _MARCH_1900:
-            return Cell(self.anchor, 1, 1, value=_EXCEL_DAY0 + seconds / 86400, style_array=style)
+            return Styled(_EXCEL_DAY0 + seconds / 86400, style)
         return Cell(self.anchor, 1, 1, value=to_datetime(seconds), style_array=style)
 
     def header(self, titles: Sequence[str]) -> list[Cell]:

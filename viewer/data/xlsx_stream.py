@@ -21,8 +21,9 @@ Use::
 
 Cells: ``str`` (inline string; must already be XML-safe: control characters are refused, see
 ``viewer.data.exporter`` for Excel's ``_xHHHH_`` escapes), ``int``, ``float`` (finite), ``bool``,
-``None`` (no cell), an openpyxl ``Cell`` (its value, type and style: dates, quote prefix, bold),
-or anything else openpyxl can type (a ``datetime`` gets openpyxl's default date format).
+``None`` (no cell), ``Styled`` (a number with a style), an openpyxl ``Cell`` (its value, type and
+style: dates, quote prefix, bold), or anything else openpyxl can type (a ``datetime`` gets
+openpyxl's default date format).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import queue
 import re
 import threading
 from io import BytesIO
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
@@ -45,7 +46,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-__all__ = ["MAX_SHEET_BYTES", "MAX_SHEET_ROWS", "SheetStream", "StreamBook"]
+__all__ = ["MAX_SHEET_BYTES", "MAX_SHEET_ROWS", "SheetStream", "StreamBook", "Styled"]
 
 MAX_SHEET_ROWS = 1_048_576
 """Rows of an Excel sheet (header included)."""
@@ -62,8 +63,9 @@ _CHUNK_CHARS = 1 << 20
 _QUEUE_CHUNKS = 4
 """Chunks waiting for the compressing thread (bounds memory: ~4 x 1-4 MB)."""
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPACE = frozenset(" \t\n")
 _HEAD_END = b"<sheetData>"
+_PRESERVE = '<t xml:space="preserve">'
+"""Leading or trailing white space of a text is kept only where it is marked so."""
 _EMPTY_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 
 
@@ -86,12 +88,23 @@ def _skeleton(ws: Any) -> tuple[bytes, bytes]:
     return xml[: match.start()] + _HEAD_END, b"</sheetData>" + xml[match.end() :]
 
 
+class Styled(NamedTuple):
+    """A number with a style, cheaper than an openpyxl ``Cell`` (e.g. a date-time's serial).
+
+    ``style`` is the ``_style`` array of an openpyxl cell (``StyleArray``): give the same object
+    for every cell of one style (its stylesheet index is cached by identity).
+    """
+
+    value: int | float
+    style: Any
+
+
 def _text(value: str) -> str:
     """An inline string's ``<is>`` element (XML special characters escaped)."""
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if value[0] in _SPACE or value[-1] in _SPACE:
-        return f'<is><t xml:space="preserve">{value}</t></is>'
+    if value[0] <= " " or value[-1] <= " ":
+        return f"<is>{_PRESERVE}{value}</t></is>"
     return f"<is><t>{value}</t></is>"
 
 
@@ -161,6 +174,8 @@ class SheetStream:
         "_pending_chars",
         "_letters",
         "_state",
+        "_styles",
+        "_kept",
     )
 
     def __init__(self, book: StreamBook, ws: Any) -> None:
@@ -176,6 +191,8 @@ class SheetStream:
         self._pending_chars = 0
         self._letters: list[str] = []
         self._state = "new"
+        self._styles: dict[int, int] = {}
+        self._kept: list[Any] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.ws, name)
@@ -195,8 +212,7 @@ class SheetStream:
     def full(self) -> bool:
         """Whether the sheet should end here: its rows or its XML near their limits."""
         return (
-            self.rows >= MAX_SHEET_ROWS
-            or self.nbytes + 4 * self._pending_chars >= MAX_SHEET_BYTES
+            self.rows >= MAX_SHEET_ROWS or self.nbytes + 4 * self._pending_chars >= MAX_SHEET_BYTES
         )
 
     def start(self) -> None:
@@ -223,15 +239,26 @@ class SheetStream:
             letters += [get_column_letter(j) for j in range(len(letters) + 1, len(row) + 1)]
         out = [f'<row r="{r}">']
         add = out.append
-        for letter, value in zip(letters, row):
+        for letter, value in zip(letters, row, strict=False):
             if value is None:
                 continue
             cls = value.__class__
             if cls is str:
-                if value:
-                    add(f'<c r="{letter}{r}" t="inlineStr">{_text(value)}</c>')
+                if not value:
+                    continue
+                if "&" in value or "<" in value or ">" in value:
+                    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                if value[0] > " " and value[-1] > " ":
+                    add(f'<c r="{letter}{r}" t="inlineStr"><is><t>{value}</t></is></c>')
+                else:  # leading or trailing white space is kept only when marked
+                    add(f'<c r="{letter}{r}" t="inlineStr"><is>{_PRESERVE}{value}</t></is></c>')
             elif cls is int:
                 add(f'<c r="{letter}{r}"><v>{value}</v></c>')
+            elif cls is Styled:
+                style = self._styles.get(id(value.style))
+                if style is None:
+                    style = self._style_id(value.style)
+                add(f'<c r="{letter}{r}" s="{style}"><v>{_number(value.value)}</v></c>')
             elif cls is float:
                 if value - value != 0.0:
                     raise ValueError(f"{value!r} is not a number Excel can store")
@@ -245,12 +272,17 @@ class SheetStream:
         if self._pending_chars >= _CHUNK_CHARS:
             self._flush()
 
+    def _style_id(self, style: Any) -> int:
+        """The stylesheet index of a style array (kept alive with it: cached by identity)."""
+        index = int(self._book.wb._cell_styles.add(style))
+        self._styles[id(style)] = index
+        self._kept.append(style)
+        return index
+
     def _cell(self, ref: str, value: Any) -> str:
         """A cell that is not plain text or number: openpyxl types it, its style is kept."""
-        if not isinstance(value, Cell):
-            cell = Cell(self.ws, value=value)  # bool, datetime, Decimal, ...: openpyxl's typing
-        else:
-            cell = value
+        # bool, datetime, Decimal, ...: openpyxl types them
+        cell = value if isinstance(value, Cell) else Cell(self.ws, value=value)
         style = f' s="{self._book.wb._cell_styles.add(cell._style)}"' if cell.has_style else ""
         v, kind = cell._value, cell.data_type
         if v is None or v == "":
@@ -278,7 +310,7 @@ class SheetStream:
         text = "".join(self._pending)
         self._pending.clear()
         self._pending_chars = 0
-        bad = _ILLEGAL.search(text)
+        bad = None if text.isprintable() else _ILLEGAL.search(text)
         if bad is not None:
             raise ValueError(
                 f"sheet {self.ws.title!r}: character U+{ord(bad.group()):04X} cannot be stored "
@@ -365,7 +397,7 @@ class StreamBook:
         """Write the workbook's other parts (styles, workbook, content types) and close the zip."""
         if self._open_sheet is not None:
             raise ValueError(f"sheet {self._open_sheet.ws.title!r} is still open")
-        self.wb.properties.modified = _dt.datetime.now(tz=_dt.timezone.utc).replace(tzinfo=None)
+        self.wb.properties.modified = _dt.datetime.now(tz=_dt.UTC).replace(tzinfo=None)
         _PackageWriter(self.wb, self.zip, self._sheets).save()
 
     def abandon(self) -> None:
