@@ -5,13 +5,17 @@ importer's command line, then in the same run:
 
 a. runs the real command ``python -m viewer export --db X --out Y --columns <all keys>`` as a
    subprocess, timed, with its peak memory (resident set size, ``getrusage(RUSAGE_CHILDREN)`` in
-   a separate measuring process, so that only the export counts);
+   a separate measuring process, so that only the export counts), before and after b (on a
+   shared machine the load changes: the slower of the two counts);
 b. computes the same cell values first (untimed, in this process: date-times, numbers, codes,
    explanations, text), then writes them with plain openpyxl write-only mode, no styles, timed.
 
-It prints both with their rows per second and the ratio a/b (target: at most 1.2). With
-``--memory-rows N`` it also exports a database of N bills (default target: 1,000,000 rows in
-less than 250 MB). ``--profile`` prints where plain openpyxl spends its time (cProfile).
+It prints both with their rows per second and the ratio a/b (target: at most 0.2, i.e. at least
+5x faster than plain openpyxl although (a) also reads the database, computes every cell, hashes
+the rows and writes Summary, Anomalies and Report). With ``--memory-rows N`` it also exports a
+database of N bills (default target: 1,000,000 rows in less than 250 MB). ``--profile`` prints
+where the export spends its time (cProfile of ``export_xlsx`` in this process, by function,
+own time first, and the deflate time that the compressing thread takes off the main thread).
 
 Run: ``python benchmarks/bench_export.py [--bills 200000] [--memory-rows 1000000] [--profile]``
 """
@@ -27,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,10 +48,11 @@ from viewer.core.filters import BillFilter  # noqa: E402
 from viewer.core.timefmt import to_datetime  # noqa: E402
 from viewer.data import queries  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
-from viewer.data.exporter import export_header  # noqa: E402
+from viewer.data.export_sheets import investigation_sheet_specs  # noqa: E402
+from viewer.data.exporter import export_header, export_xlsx  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
 
-TARGET_RATIO = 1.2
+TARGET_RATIO = 0.2
 TARGET_PEAK_MB = 250.0
 ALL_KEYS = tuple(c.key for c in ALL_COLUMNS)
 
@@ -158,14 +165,34 @@ def write_plain(header: Sequence[str], rows: Sequence[Sequence[Any]], out: Path)
     return time.perf_counter() - started
 
 
-def profile_plain(header: Sequence[str], rows: Sequence[Sequence[Any]], out: Path) -> None:
-    """Where plain openpyxl spends its time, by function (own time first)."""
+def profile_export(db_path: Path, out: Path) -> None:
+    """Where the export spends its time: cProfile of ``export_xlsx`` (main thread), own time.
+
+    The compressing thread is not seen by cProfile: its share is the deflate time measured
+    separately on the sheet XML the export wrote.
+    """
+    db = open_database(db_path, readonly=True)
     profiler = cProfile.Profile()
-    profiler.enable()
-    write_plain(header, rows, out)
-    profiler.disable()
-    print(f"\nprofile of plain openpyxl, {len(rows):,} rows (top functions by own time):")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+    started = time.perf_counter()
+    try:
+        profiler.enable()
+        specs = investigation_sheet_specs(db, BillFilter())
+        export_xlsx(db, BillFilter(), out, columns=ALL_KEYS, force=True, extra_sheets=specs)
+        profiler.disable()
+    finally:
+        db.close()
+    seconds = time.perf_counter() - started
+    print(f"\nprofile of the export (cProfile, {seconds:.1f} s with its overhead), own time:")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(20)
+    with zipfile.ZipFile(out) as package:
+        xml = package.read("xl/worksheets/sheet1.xml")
+    started = time.perf_counter()
+    zlib.compress(xml, 1)
+    deflate = time.perf_counter() - started
+    print(
+        f"deflate level 1 of the Bills sheet XML ({len(xml) / 2**20:,.0f} MB): {deflate:.2f} s "
+        "(on the second thread, beside the rows being formatted)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,8 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--memory-rows", type=int, default=0, help="also export N bills (RSS)")
-    parser.add_argument("--profile", action="store_true", help="cProfile plain openpyxl")
-    parser.add_argument("--profile-rows", type=int, default=20_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the export")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
     workdir: Path = args.workdir.resolve()
@@ -191,24 +217,29 @@ def main(argv: list[str] | None = None) -> int:
         db.close()
     gc.collect()
     gc.freeze()  # the precomputed rows must not slow the collector down during (b)
-    exported = run_export(db_path, workdir / "bench-export.xlsx")
+    # (a) before and after (b): on a shared machine the load changes during the run, and the
+    # slower of the two is compared
+    before = run_export(db_path, workdir / "bench-export.xlsx")
     plain = write_plain(header, rows, workdir / "bench-plain.xlsx")
+    after = run_export(db_path, workdir / "bench-export.xlsx")
+    exported = max(before, after, key=lambda r: r["seconds"])
     n, cols = len(rows), len(header)
     ratio = exported["seconds"] / plain
     print(f"bills: {n:,}  columns: {cols} (all {len(ALL_KEYS)} keys, codes with meanings)")
     print(f"  {exported['stdout'].strip()}")
-    print(
-        f"(a) bill-viewer export:         {exported['seconds']:7.2f} s  "
-        f"{n / exported['seconds']:9,.0f} rows/s  peak RSS {exported['rss'] / 2**20:6.1f} MB"
-    )
-    print(f"(b) plain openpyxl write-only:  {plain:7.2f} s  {n / plain:9,.0f} rows/s")
-    print(f"ratio (a)/(b): {ratio:.3f}  (target <= {TARGET_RATIO:g})")
+    for label, result in (("before (b)", before), ("after (b)", after)):
+        print(
+            f"(a) bill-viewer export, {label}: {result['seconds']:7.2f} s  "
+            f"{n / result['seconds']:9,.0f} rows/s  peak RSS {result['rss'] / 2**20:6.1f} MB"
+        )
+    print(f"(b) plain openpyxl write-only:    {plain:7.2f} s  {n / plain:9,.0f} rows/s")
+    print(f"ratio (a)/(b), the slower (a): {ratio:.3f}  (target <= {TARGET_RATIO:g})")
     failed |= ratio > TARGET_RATIO
 
-    if args.profile:
-        profile_plain(header, rows[: args.profile_rows], workdir / "bench-profile.xlsx")
     del rows
     gc.unfreeze()
+    if args.profile:
+        profile_export(db_path, workdir / "bench-profile.xlsx")
 
     if args.memory_rows:
         big = build(workdir, args.memory_rows, args.agents, args.seed)

@@ -22,8 +22,9 @@ are ``STALE_AFTER_SECONDS`` old). Nothing is cut silently: a value longer than a
 with ``TRUNCATED_MARK`` and the Report counts such cells; a filter too long for one cell keeps its
 JSON valid by moving its long lists to "Filter <field>" sheets (``read_export_filter``).
 
-Speed: openpyxl's write-only mode, plain values for plain cells, explanations cached per distinct
-code, rows streamed from ``queries.iter_rows`` (memory stays flat however many rows).
+Speed: openpyxl builds the workbook, ``viewer.data.xlsx_stream`` streams the sheets' rows as text
+straight into the zip (deflated on a second thread), plain values for plain cells, explanations
+cached per distinct code, rows streamed from ``queries.iter_rows`` (memory stays flat).
 """
 
 from __future__ import annotations
@@ -47,11 +48,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
-from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet import _writer as openpyxl_sheet_writer
 from sqlalchemy.exc import DBAPIError
 
 from viewer import __version__
@@ -65,6 +64,7 @@ from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import from_epoch, now_local_text, time_label, to_datetime
 from viewer.data import queries
 from viewer.data.db import Database, friendly_db_error
+from viewer.data.xlsx_stream import SheetStream, StreamBook, Styled
 from viewer.data.zone import ZONE_KEY
 
 __all__ = [
@@ -358,10 +358,10 @@ class _Cells:
         cell.alignment = self._wrap
         return cell
 
-    def time(self, seconds: int, style: Any) -> Cell:
+    def time(self, seconds: int, style: Any) -> Styled | Cell:
         """A date-time cell for stored seconds (an Excel serial number with a date format)."""
         if seconds >= _MARCH_1900:
-            return Cell(self.anchor, 1, 1, value=_EXCEL_DAY0 + seconds / 86400, style_array=style)
+            return Styled(_EXCEL_DAY0 + seconds / 86400, style)
         return Cell(self.anchor, 1, 1, value=to_datetime(seconds), style_array=style)
 
     def header(self, titles: Sequence[str]) -> list[Cell]:
@@ -607,21 +607,28 @@ def _is_bill_sheet(title: str) -> bool:
 
 
 class _Book:
-    """A write-only workbook whose temporary sheet files live in ``tmpdir``."""
+    """The workbook, streamed into ``part`` as its sheets are written (``viewer.data.xlsx_stream``).
 
-    def __init__(self, tmpdir: Path) -> None:
-        self.wb = Workbook(write_only=True)
-        self.tmpdir = tmpdir
+    Sheet XML goes straight into the zip (deflated on a second thread); nothing is staged beside
+    the target but ``part`` itself, which ``export_xlsx`` renames into place or deletes.
+    """
+
+    def __init__(self, part: Path, cancel: CancelToken | None) -> None:
+        self.part = part
+        self._fp = part.open("wb")
+        self.guarded = _GuardedFile(self._fp, cancel)
+        self.stream = StreamBook(self.guarded)
+        self.wb = self.stream.wb
         self._cells: _Cells | None = None
 
-    def create(self, title: str) -> Any:
+    def create(self, title: str) -> SheetStream:
         """A new sheet, not yet started (set widths and panes, then ``start``)."""
         _check_title(title)
         if title in self.wb.sheetnames:
             raise ValueError(f"two sheets are titled {title!r}")
-        ws = self.wb.create_sheet(title)
+        ws = self.stream.create_sheet(title)
         if self._cells is None:
-            self._cells = _Cells(ws)
+            self._cells = _Cells(ws.ws)
         return ws
 
     @property
@@ -630,38 +637,30 @@ class _Book:
         assert self._cells is not None
         return self._cells
 
-    def start(self, ws: Any, widths: Sequence[float], freeze_header: bool) -> None:
-        """Fix the sheet's column widths and panes and open its temporary file in ``tmpdir``."""
+    def start(self, ws: SheetStream, widths: Sequence[float], freeze_header: bool) -> None:
+        """Fix the sheet's column widths and panes and open it in the package."""
         for j, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(j)].width = width
         if freeze_header:
             ws.freeze_panes = "A2"
-        path = str(self.tmpdir / f"sheet{len(self.wb.worksheets)}.xml")
-        # What WriteOnlyWorksheet._get_writer does, with the file beside the target instead of
-        # the system's temporary folder: the disk that must hold the export is the one that
-        # fills up, and every byte lives in one folder that is removed whatever happens.
-        writer = openpyxl_sheet_writer.WorksheetWriter(ws, out=path)
-        openpyxl_sheet_writer.ALL_TEMP_FILES.append(path)
-        ws._writer = writer
-        writer.write_top()
+        ws.start()
+
+    def save(self) -> None:
+        """Write the workbook's other parts, close the package and sync it to the disk."""
+        try:
+            self.stream.save()
+        finally:
+            self.guarded.kill()
+        self._fp.flush()
+        os.fsync(self._fp.fileno())
+        self._fp.close()
 
     def discard(self) -> None:
-        """Close every sheet's stream and delete its temporary file (after a failure)."""
-        for ws in self.wb.worksheets:
-            writer = getattr(ws, "_writer", None)
-            for close in (
-                getattr(getattr(ws, "_rows", None), "close", None),
-                writer and writer.close,
-            ):
-                if close:
-                    with contextlib.suppress(Exception):
-                        close()
-            out = getattr(writer, "out", None)
-            if isinstance(out, str):
-                with contextlib.suppress(OSError):
-                    os.remove(out)
-                with contextlib.suppress(ValueError):
-                    openpyxl_sheet_writer.ALL_TEMP_FILES.remove(out)
+        """Stop writing and close the file (after a failure; the caller deletes it)."""
+        self.guarded.kill()
+        self.stream.abandon()
+        with contextlib.suppress(OSError):
+            self._fp.close()
 
 
 def _widths(header: Sequence[str], sample: Iterable[Sequence[str]]) -> list[float]:
@@ -684,7 +683,7 @@ class _Table:
         header: Sequence[str],
         widths: Sequence[float],
         max_rows: int,
-        first: Any = None,
+        first: SheetStream | None = None,
     ) -> None:
         self.book = book
         self.title = title
@@ -693,11 +692,11 @@ class _Table:
         self.max_rows = max_rows
         self.sheets: list[str] = []
         self.rows = 0
-        self._ws = None
+        self._ws: SheetStream | None = None
         self._in_sheet = 0
         self._next(first)
 
-    def _next(self, ws: Any = None) -> None:
+    def _next(self, ws: SheetStream | None = None) -> None:
         self._finish()
         if ws is None:
             n = len(self.sheets) + 1
@@ -709,10 +708,11 @@ class _Table:
         self._in_sheet = 0
 
     def append(self, cells: Sequence[Any]) -> None:
-        """Add a row, opening the next sheet when this one is full."""
-        if self._in_sheet >= self.max_rows:
-            self._next()
+        """Add a row, opening the next sheet when this one is full (rows, or XML near 2 GB)."""
         assert self._ws is not None
+        if self._in_sheet >= self.max_rows or self._ws.full:
+            self._next()
+            assert self._ws is not None
         self._ws.append(cells)
         self._in_sheet += 1
         self.rows += 1
@@ -720,7 +720,7 @@ class _Table:
     def note(self, text: str) -> None:
         """A row that is not data (the empty export's note), in italics."""
         assert self._ws is not None
-        cell = Cell(self._ws, 1, 1, value=text)
+        cell = Cell(self.book.cells.anchor, 1, 1, value=text)
         cell.font = Font(italic=True)
         self._ws.append([cell])
         self._in_sheet += 1
@@ -1369,9 +1369,10 @@ def export_xlsx(
         tmpdir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     except OSError as exc:
         raise ExportError(_os_message(exc, out)) from exc
-    book = _Book(tmpdir)
+    book: _Book | None = None
     done = False
     try:
+        book = _Book(tmpdir / out.name, cancel)
         with db.engine.connect() as conn:
             labels = {
                 (int(t), int(c)): str(x)
@@ -1425,29 +1426,21 @@ def export_xlsx(
             label,
         )
         _write_report(book, facts)
-        part = tmpdir / out.name
-        with part.open("wb") as fp:
-            guarded = _GuardedFile(fp, cancel)
-            try:
-                book.wb.save(guarded)
-            finally:
-                guarded.kill()
-            fp.flush()
-            os.fsync(fp.fileno())
+        book.save()
         if cancel is not None:
             cancel.raise_if_set()
         if not force and out.exists():
             raise ExportError(
                 f"{out}: a file of that name appeared during the export; not replaced"
             )
-        os.replace(part, out)
+        os.replace(book.part, out)
         done = True
     except OSError as exc:
         raise ExportError(_os_message(exc, out)) from exc
     except DBAPIError as exc:
         raise friendly_db_error(exc, db.path) from exc
     finally:
-        if not done:
+        if not done and book is not None:
             book.discard()
         shutil.rmtree(tmpdir, ignore_errors=True)
     cut = sum(book.cells.cut.values())
