@@ -22,7 +22,6 @@ from viewer.core.columns import CODE_FIELDS, DB_FIELDS
 from viewer.core.errors import BadInputError, NotABillExportError
 from viewer.core.records import COLUMNS, MIN_COLUMNS, RowIssue
 from viewer.core.timefmt import (
-    TIME_MIN_TEXT,
     TIME_RANGE_TEXT,
     EpochCache,
     format_time,
@@ -61,7 +60,8 @@ SIBLING_EXPORTS: dict[str, str] = {
 }
 """Name markers of the platform's other exports, which are not agent operation bills."""
 
-_TIME_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+_DAY_TIME = r"-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+_TIME_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])" + _DAY_TIME
 _CANONICAL_TIME = re.compile(_TIME_PATTERN).fullmatch
 _LOOSE_TIME = re.compile(
     r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
@@ -700,15 +700,19 @@ def _hand_on(issues: list[RowIssue], edges: Edges | None) -> list[RowIssue]:
     return taken
 
 
-_BULK_BEGIN = re.compile(f"(?:{_TIME_PATTERN}\n)*").fullmatch
-_BULK_END = re.compile(f"(?:(?:{_TIME_PATTERN})?\n)*").fullmatch
-_BULK_CODES = re.compile(r"(?:(?:0|-?[1-9][0-9]{0,17})?\n)*").fullmatch
-"""Empty or plain integers of up to 18 digits (always in range): longer ones go row by row."""
+_RANGE_TIME_PATTERN = (
+    r"(?:(?:19(?:0[1-9]|[1-9]\d)|[2-9]\d{3})-(?:0[1-9]|1[0-2])|1900-(?:0[3-9]|1[0-2]))" + _DAY_TIME
+)
+"""``_TIME_PATTERN`` from 1900-03-01 on (``TIME_MIN_TEXT``; year 9999 is the pattern's end)."""
+_BULK_BEGIN = re.compile(f"(?:{_RANGE_TIME_PATTERN}\n)*").fullmatch
+_BULK_END = re.compile(f"(?:(?:{_RANGE_TIME_PATTERN})?\n)*").fullmatch
 _first = itemgetter(0)
 _begin = itemgetter(7)
 _end = itemgetter(8)
 _CODE_AT: tuple[tuple[str, int], ...] = tuple((name, DB_FIELDS.index(name)) for name in CODE_FIELDS)
-_codes = itemgetter(*(i for _name, i in _CODE_AT))
+_CODE_GETTERS = tuple(itemgetter(i) for _name, i in _CODE_AT)
+_PLAIN_SEEN: set[str] = {""}
+"""Code texts seen to be empty or plain integers: a file uses a few dozen, checked once."""
 
 
 def _all_good(rows: list[list[str]]) -> bool:
@@ -721,13 +725,19 @@ def _all_good(rows: list[list[str]]) -> bool:
         return False
     if _BULK_BEGIN("\n".join(map(_begin, rows)) + "\n") is None:
         return False
-    if min(map(_begin, rows)) < TIME_MIN_TEXT:
-        return False
     if _BULK_END("\n".join(map(_end, rows)) + "\n") is None:
         return False
-    if min(filter(None, map(_end, rows)), default=TIME_MIN_TEXT) < TIME_MIN_TEXT:
+    texts = set(map(_CODE_GETTERS[0], rows))
+    for get in _CODE_GETTERS[1:]:
+        texts |= set(map(get, rows))
+    new = texts - _PLAIN_SEEN
+    if not new:
+        return True
+    if any(plain_code(text) is None for text in new):
         return False
-    return _BULK_CODES("\n".join(chain.from_iterable(map(_codes, rows))) + "\n") is not None
+    if len(_PLAIN_SEEN) < 100_000:
+        _PLAIN_SEEN.update(new)
+    return True
 
 
 def _verbatim_codes(fields: list[Any]) -> str | None:
