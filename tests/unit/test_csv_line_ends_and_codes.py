@@ -115,8 +115,8 @@ def test_lone_cr_file_reads_the_same_in_any_blocks(
         if k == 20:
             out.write("\n")  # an LF after a CR: one line end (CRLF), not two
     data = out.getvalue().encode()
-    monkeypatch.setattr(csv_source, "BLOCK_BYTES", block)
-    monkeypatch.setattr(csv_source, "LINE_END_SNIFF_BYTES", block)
+    monkeypatch.setattr(csv_source._Blocks.__init__, "__defaults__", (block,))
+    monkeypatch.setattr(csv_source, "LINE_END_SNIFF_BYTES", 1000)  # the first read: 4 lines
     layout, rows, issues = read(data)
     assert layout.lone_cr and layout.header
     assert issues == []
@@ -124,6 +124,19 @@ def test_lone_cr_file_reads_the_same_in_any_blocks(
     assert rows[5][16] == "room 3\nsecond floor"  # a line break, as for CRLF files
     assert all(len(r) == 22 for r in rows)  # no extra columns anywhere
     assert rows[-1][21] == 1 + 40 + 1 + 5  # header, 40 bills, 1 more line of bill 5, 5 blanks
+
+
+def test_crlf_and_cr_cut_at_every_block_edge_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CR at a block's end may be the first half of a CRLF: no block edge adds a line."""
+    lines = [",".join(bill(k)) for k in range(12)]
+    ends = ["\r", "\r\n", "\r", "\n", "\r", "\r\r", "\r", "\r\n", "\r", "\r", "\r", "\r"]
+    data = "".join(line + end for line, end in zip(lines, ends, strict=True)).encode()
+    want = read(data)
+    assert want[0].lone_cr and [r[21] for r in want[1]] == [*range(1, 7), *range(8, 14)]
+    monkeypatch.setattr(csv_source, "LINE_END_SNIFF_BYTES", 1000)  # 6 lines: enough to tell
+    for block in range(1, 200):
+        monkeypatch.setattr(csv_source._Blocks.__init__, "__defaults__", (block,))
+        assert read(data) == want, block
 
 
 def test_a_lone_cr_file_is_read_in_one_part(tmp_path: Path) -> None:
