@@ -113,3 +113,24 @@ def test_filter_panel_takes_overflowing_values_stored_by_earlier_versions(
     assert [panel.media.itemData(i) for i in range(panel.media.count())] == [None, 5]
     assert panel.time_to.dateTime().toString(TIME_FMT) == TIME_MAX_TEXT
     db.close()
+
+
+def test_time_presets_stay_in_the_range_at_its_top(qtbot, edge_db: Database) -> None:
+    """The presets "around the bill" and "a day" at 9999-12-31 raised OverflowError."""
+    panel = FilterPanel(edge_db)
+    qtbot.addWidget(panel)
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.media.count() > 1, timeout=10_000)
+    panel.set_selected_begin(to_epoch(TIME_MAX_TEXT))
+    panel.apply_preset("around")
+    shown = (_text(panel.time_from), _text(panel.time_to))
+    assert shown == ("9999-12-31 23:44:59", TIME_MAX_TEXT)
+    panel.apply_preset("day")
+    assert (_text(panel.time_from), _text(panel.time_to)) == ("9999-12-31 23:44:59", TIME_MAX_TEXT)
+    f = panel.current_filter()
+    assert (f.time_from, f.time_to) == ("9999-12-31 23:44:59", TIME_MAX_TEXT)
+    edge_db.close()
+
+
+def _text(edit) -> str:  # noqa: ANN001 - a QDateTimeEdit
+    return edit.dateTime().toString(TIME_FMT)
