@@ -39,6 +39,8 @@ from types import MappingProxyType
 
 __all__ = [
     "CALL_IN_OUT_MEANINGS",
+    "CODE_MAX",
+    "CODE_MIN",
     "CONVERSATION_TYPES",
     "FORCED_LOGOUT_CAUSES",
     "MEDIA_TYPES",
@@ -49,6 +51,7 @@ __all__ = [
     "SITE_DEFINABLE",
     "US_NO_USE",
     "Explanation",
+    "VerbatimCode",
     "ObjectKind",
     "OpType",
     "ReasonRange",
@@ -65,6 +68,7 @@ __all__ = [
     "is_site_definable",
     "op_type_info",
     "parse_code",
+    "plain_code",
     "site_code",
 ]
 
@@ -708,6 +712,41 @@ CALL_IN_OUT_GENERIC = f"{CALL_IN_OUT_MEANINGS}; numeric codes undocumented"
 _INT_RE = re.compile(r"[+-]?[0-9]{1,30}(?:\.0+)?")
 _MAX_SHOWN = 40
 
+_PLAIN_CODE = re.compile(r"0|-?[1-9][0-9]{0,18}").fullmatch
+CODE_MIN, CODE_MAX = -(1 << 63), (1 << 63) - 1
+"""The range of a stored code: a signed 64-bit integer (SQLite's and PostgreSQL's bigint)."""
+
+
+def plain_code(text: str) -> int | None:
+    """The integer a code cell's text is, when the text is exactly that integer's canonical form.
+
+    ``-?(0|[1-9][0-9]*)`` without blanks, within ``CODE_MIN..CODE_MAX``: such a text and the
+    stored integer turn into each other without loss. ``"-0"``, ``"05"``, ``" 5 "``, ``"5.0"``,
+    ``"1e3"`` and ``"99999999999999999999"`` are not (None): the importer keeps those verbatim.
+    """
+    if not _PLAIN_CODE(text):
+        return None
+    code = int(text)
+    return code if CODE_MIN <= code <= CODE_MAX else None
+
+
+class VerbatimCode(str):
+    """A code cell's text kept as written because it is not a plain integer (``plain_code``).
+
+    The ``explain_*`` functions decode it as unknown, showing the text in quotes, instead of
+    reading it as a number (``" 5 "`` or ``"05"`` are not code 5, ``"1e3"`` is not 1000); only
+    the documented literal ``US_NO_USE`` stays "not used".
+    """
+
+    __slots__ = ()
+
+    def shown(self) -> str:
+        """The text in double quotes, control characters escaped, cut at a readable length."""
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self)
+        if len(text) > _MAX_SHOWN:
+            text = text[: _MAX_SHOWN - 3] + "..."
+        return f'"{text}"'
+
 
 def parse_code(value: object) -> int | None:
     """Read a code from a cell value, so one rule decides what counts as a number.
@@ -722,7 +761,7 @@ def parse_code(value: object) -> int | None:
     Returns:
         The integer, or None when ``value`` is not an integer code.
     """
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool) or value is None or isinstance(value, VerbatimCode):
         return None
     if isinstance(value, int):
         return int(value)
@@ -753,6 +792,8 @@ def is_not_used(value: object) -> bool:
     """
     if value is None:
         return True
+    if isinstance(value, VerbatimCode):
+        return value == "US_NO_USE"
     if isinstance(value, str):
         text = value.strip()
         if not text or text.upper() == "US_NO_USE":
@@ -764,6 +805,8 @@ def is_not_used(value: object) -> bool:
 
 def _text(value: object) -> str:
     """The value as short one-line display text, as written (no number parsing), never raising."""
+    if isinstance(value, VerbatimCode):
+        return value.shown()
     try:
         text = value if isinstance(value, str) else str(value)
     except Exception:  # a hostile __str__ must not break a table view
@@ -845,7 +888,9 @@ def explain_op_type(code: object) -> Explanation:
     parsed = parse_code(code)
     if parsed is not None:
         return _explain_op_type_token(parsed)
-    if code is None or (isinstance(code, str) and not code.strip()):
+    if code is None or (
+        isinstance(code, str) and not isinstance(code, VerbatimCode) and not code.strip()
+    ):
         return _explain_op_type_token(_NOT_USED)
     return _explain_op_type_token(_show(code))
 
@@ -1045,7 +1090,12 @@ def explain_agent_type(code: object) -> Explanation:
 
 
 def explain_call_in_out(code: object) -> Explanation:
-    """Show callIn_out raw: its meanings are documented but its numeric codes are not."""
+    """Show callIn_out raw: its meanings are documented but its numeric codes are not.
+
+    A text kept verbatim (``VerbatimCode``: not a plain integer) is unknown.
+    """
+    if isinstance(code, VerbatimCode) and not is_not_used(code):
+        return Explanation(f"unknown code {code.shown()}", known=False, generic=CALL_IN_OUT_GENERIC)
     text = "" if code is None else _show(code)
     return Explanation(text, known=True, generic=CALL_IN_OUT_GENERIC)
 
@@ -1057,10 +1107,14 @@ def describe_call_in_out(code: object) -> str:
         E.g. "undocumented code 2 (inbound/outbound/IVR outbound/campaign outbound)"; "not used"
         for a "not used" marker; "" for an empty cell.
     """
-    if code is None or (isinstance(code, str) and not code.strip()):
+    if code is None or (
+        isinstance(code, str) and not isinstance(code, VerbatimCode) and not code.strip()
+    ):
         return ""
     if is_not_used(code):
         return NOT_USED_TEXT
+    if isinstance(code, VerbatimCode):
+        return f"unknown code {code.shown()} (not a plain integer)"
     return f"undocumented code {_show(code)} ({CALL_IN_OUT_MEANINGS})"
 
 

@@ -7,12 +7,13 @@ window and the spreadsheet always agree on what a column means.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from viewer.core import codes
-from viewer.core.codes import Explanation
+from viewer.core.codes import Explanation, VerbatimCode
 from viewer.core.records import COLUMN_TITLES, COLUMNS
 
 DB_FIELDS: tuple[str, ...] = tuple(
@@ -21,8 +22,12 @@ DB_FIELDS: tuple[str, ...] = tuple(
 )
 """The 21 export fields by their database column names, in file order."""
 
-ROW_FIELDS: tuple[str, ...] = ("pk", *DB_FIELDS, "source_id", "line", "extra")
+ROW_FIELDS: tuple[str, ...] = ("pk", *DB_FIELDS, "source_id", "line", "extra", "raw_codes")
 """Fields of a bill row tuple as the data layer returns it."""
+
+CODE_FIELDS: tuple[str, ...] = ("op_type", "op_cause", "media_type", "agent_type", "call_in_out")
+"""The integer code fields (database names). A code whose exported text is not a plain integer
+(``viewer.core.codes.plain_code``) is stored as NULL there, its text in ``raw_codes``."""
 
 IDX: Mapping[str, int] = {name: i for i, name in enumerate(ROW_FIELDS)}
 """Position of each field in a row tuple."""
@@ -30,31 +35,56 @@ IDX: Mapping[str, int] = {name: i for i, name in enumerate(ROW_FIELDS)}
 Labels = Mapping[tuple[int, int], str]
 Row = Sequence[Any]
 
+_RAW_CODES = len(ROW_FIELDS) - 1
+
+
+def verbatim_codes(row: Row) -> dict[str, str]:
+    """The codes of a row kept verbatim, by database field name (empty for almost every bill)."""
+    text = row[_RAW_CODES] if len(row) > _RAW_CODES else None
+    if not text:
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def code_value(row: Row, field: str) -> Any:
+    """A code field's value: the stored integer, or its verbatim text (a ``VerbatimCode``)."""
+    value = row[IDX[field]]
+    if value is None and len(row) > _RAW_CODES and row[_RAW_CODES]:
+        text = verbatim_codes(row).get(field)
+        if isinstance(text, str):
+            return VerbatimCode(text)
+    return value
+
+
 TIME, DURATION, CODE, TEXT, SOURCE = "time", "duration", "code", "text", "source"
 
 
 def _op_type(row: Row, _labels: Labels | None) -> Explanation:
-    return codes.explain_op_type(row[IDX["op_type"]])
+    return codes.explain_op_type(code_value(row, "op_type"))
 
 
 def _object(row: Row, _labels: Labels | None) -> Explanation:
-    return codes.explain_object(row[IDX["op_type"]], row[IDX["op_object"]])
+    return codes.explain_object(code_value(row, "op_type"), row[IDX["op_object"]])
 
 
 def _reason(row: Row, labels: Labels | None) -> Explanation:
-    return codes.explain_reason(row[IDX["op_type"]], row[IDX["op_cause"]], labels)
+    return codes.explain_reason(code_value(row, "op_type"), code_value(row, "op_cause"), labels)
 
 
 def _media(row: Row, _labels: Labels | None) -> Explanation:
-    return codes.explain_media_type(row[IDX["media_type"]])
+    return codes.explain_media_type(code_value(row, "media_type"))
 
 
 def _agent_type(row: Row, _labels: Labels | None) -> Explanation:
-    return codes.explain_agent_type(row[IDX["agent_type"]])
+    return codes.explain_agent_type(code_value(row, "agent_type"))
 
 
 def _in_out(row: Row, _labels: Labels | None) -> Explanation:
-    return codes.explain_call_in_out(row[IDX["call_in_out"]])
+    return codes.explain_call_in_out(code_value(row, "call_in_out"))
 
 
 @dataclass(frozen=True)
@@ -71,13 +101,18 @@ class Column:
     default_visible: bool = True
 
     def raw(self, row: Row) -> Any:
-        """The stored value: seconds for times and durations, the exported code for codes."""
+        """The stored value: seconds for times and durations, the exported code for codes.
+
+        A code that is not a plain integer comes as its verbatim text (a ``VerbatimCode``).
+        """
         if self.kind == DURATION:
             begin, end = row[IDX["begin_time"]], row[IDX["end_time"]]
             return None if end is None or end == "" else int(end) - int(begin)
         if self.kind == SOURCE:
             return row[IDX["source_id"]], row[IDX["line"]]
         assert self.field is not None
+        if self.kind == CODE:
+            return code_value(row, self.field)
         return row[IDX[self.field]]
 
 

@@ -11,9 +11,10 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from viewer.core.records import COLUMN_TITLES, TIME_LABEL
+from viewer.core.timefmt import TIME_MAX, TIME_MIN, format_time, from_epoch, to_epoch
 
 Reason = tuple[int, int | None]
 """``(op_type, cause)``; a cause of ``None`` means the "not used" marker (65535, -1, empty)."""
@@ -62,13 +63,17 @@ def parse_user_time(text: str) -> str:
         dt = datetime(*parts)  # type: ignore[misc]
     except ValueError as exc:
         raise ValueError(f"invalid time {text!r}: {exc}") from None
-    return dt.strftime("%Y-%m-%d %H:%M:%S")
+    return format_time(dt)
 
 
 def shift_time(stored: str, seconds: float) -> str:
-    """Return a stored time moved by ``seconds`` (used by the "around a bill" preset)."""
-    dt = datetime.strptime(stored, "%Y-%m-%d %H:%M:%S") + timedelta(seconds=seconds)
-    return dt.strftime("%Y-%m-%d %H:%M:%S")
+    """Return a stored time moved by ``seconds`` (used by the "around a bill" preset).
+
+    Kept within the range bills can have (``viewer.core.timefmt.TIME_MIN_TEXT`` to
+    ``TIME_MAX_TEXT``): an hour after 9999-12-31 23:30 is no date.
+    """
+    moved = to_epoch(stored) + int(seconds)
+    return from_epoch(min(max(moved, TIME_MIN), TIME_MAX))
 
 
 def _fmt_list(values: Iterable[str], limit: int = 8) -> str:

@@ -12,6 +12,17 @@ from datetime import UTC, datetime, timedelta
 EPOCH = datetime(1970, 1, 1)
 _DAY = 86400
 
+TIME_MIN_TEXT = "1900-03-01 00:00:00"
+"""The earliest bill time the viewer takes: Excel's 1900 date system (the export's date cells)
+is wrong before 1900-03-01 (it counts a 1900-02-29 that never was), so an earlier time would be
+exported as another one, or read back as a time of day."""
+
+TIME_MAX_TEXT = "9999-12-31 23:59:59"
+"""The latest bill time the viewer takes: Python's, Qt's and Excel's dates end in year 9999."""
+
+TIME_RANGE_TEXT = f"{TIME_MIN_TEXT} to {TIME_MAX_TEXT}"
+"""The range in words, for reject reasons and documentation."""
+
 
 def to_epoch(text: str) -> int:
     """Seconds for a canonical ``YYYY-MM-DD hh:mm:ss`` text (validated by the caller)."""
@@ -33,6 +44,21 @@ def _day_seconds(day: str) -> int:
     return seconds
 
 
+TIME_MIN = to_epoch(TIME_MIN_TEXT)
+"""``TIME_MIN_TEXT`` in stored seconds."""
+
+TIME_MAX = to_epoch(TIME_MAX_TEXT)
+"""``TIME_MAX_TEXT`` in stored seconds."""
+
+
+def in_time_range(text: str) -> bool:
+    """Whether a canonical ``YYYY-MM-DD hh:mm:ss`` time lies in the range the viewer takes.
+
+    Canonical texts have fixed widths, so comparing them as text compares them as times.
+    """
+    return TIME_MIN_TEXT <= text <= TIME_MAX_TEXT
+
+
 class EpochCache(dict[str, int]):
     """A memo of text -> seconds; ``map(cache.__getitem__, texts)`` converts at C speed on hits.
 
@@ -48,10 +74,19 @@ class EpochCache(dict[str, int]):
 
 
 def from_epoch(seconds: int | None) -> str:
-    """The exported text for stored seconds (empty for None)."""
+    """The exported text for stored seconds (empty for None); the year has its four digits.
+
+    ``isoformat`` pads the year where ``strftime("%Y")`` on glibc does not (year 1 would read
+    ``1-01-01``, which no parser takes back).
+    """
     if seconds is None or seconds == "":
         return ""
-    return (EPOCH + timedelta(seconds=int(seconds))).strftime("%Y-%m-%d %H:%M:%S")
+    return (EPOCH + timedelta(seconds=int(seconds))).isoformat(" ")
+
+
+def format_time(dt: datetime) -> str:
+    """``YYYY-MM-DD hh:mm:ss`` for a datetime, the year always in four digits."""
+    return dt.replace(microsecond=0).isoformat(" ")
 
 
 def to_datetime(seconds: int | None) -> datetime | None:

@@ -8,6 +8,7 @@ line into either a bill row or a ``RowIssue`` with its line number, reason and r
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,15 +17,39 @@ from itertools import chain, compress, islice, repeat
 from operator import itemgetter
 from typing import IO, Any
 
+from viewer.core.codes import plain_code
+from viewer.core.columns import CODE_FIELDS, DB_FIELDS
 from viewer.core.errors import BadInputError, NotABillExportError
 from viewer.core.records import COLUMNS, MIN_COLUMNS, RowIssue
-from viewer.core.timefmt import EpochCache
+from viewer.core.timefmt import (
+    TIME_RANGE_TEXT,
+    EpochCache,
+    format_time,
+    in_time_range,
+)
 
 MAX_LINE_BYTES = 64 * 1024
 """A longer physical line is rejected ("oversized line") without being held in memory."""
 
 BLOCK_BYTES = 1 << 20
 """Bytes decoded at a time."""
+
+LINE_END_SNIFF_BYTES = 1 << 16
+"""At least this much of a file's start decides whether its lines end with a lone CR."""
+
+_LINE_END = re.compile(rb"\r\n?|\n")
+"""A line end where lone CRs end lines: CRLF, CR or LF (Python's universal newlines)."""
+
+
+def uses_lone_cr(head: bytes) -> bool:
+    """Whether a file's start says its lines end with a lone CR: more lone CRs than LFs.
+
+    Classic Mac files and Excel's "CSV (Macintosh)" end lines so. A lone CR inside a field of a
+    file with LF or CRLF line ends (a few, among many LFs) does not make it one.
+    """
+    lone = head.count(b"\r") - head.count(b"\r\n")
+    return lone > head.count(b"\n")
+
 
 DELIMITERS: tuple[str, ...] = (",", "|", "\t", ";")
 SNIFF_LINES = 30
@@ -35,7 +60,8 @@ SIBLING_EXPORTS: dict[str, str] = {
 }
 """Name markers of the platform's other exports, which are not agent operation bills."""
 
-_TIME_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+_DAY_TIME = r"-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+_TIME_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])" + _DAY_TIME
 _CANONICAL_TIME = re.compile(_TIME_PATTERN).fullmatch
 _LOOSE_TIME = re.compile(
     r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
@@ -59,7 +85,7 @@ def normalise_time(value: str) -> str | None:
         dt = datetime(*(int(p) if p else 0 for p in m.groups()))  # type: ignore[misc]
     except ValueError:
         return None
-    return dt.strftime("%Y-%m-%d %H:%M:%S")
+    return format_time(dt)
 
 
 def sibling_export_kind(name: str) -> str | None:
@@ -73,6 +99,11 @@ def sibling_export_kind(name: str) -> str | None:
 
 class _Blocks:
     """Whole-line blocks of a binary stream, decoded, with line numbers and byte counts.
+
+    Lines end with LF or CRLF; in a file whose lines end with a lone CR (``uses_lone_cr``,
+    decided on the file's first bytes unless ``lone_cr`` is given) CR, LF and CRLF all end
+    lines. Elsewhere a lone CR is part of its line (``_check_rows`` rejects a line it would
+    make into extra columns).
 
     Decoding a megabyte at a time (instead of line by line) keeps the per-line cost in C. A block
     ends at the last line end in it, whatever the quotes say: a quoted field that runs on past a
@@ -89,8 +120,10 @@ class _Blocks:
         first_line: int = 1,
         limit: int | None = None,
         bom: bool = True,
+        lone_cr: bool | None = None,
     ) -> None:
         self._fp = fp
+        self.lone_cr = lone_cr  # None: decided on the first bytes read
         self._block_size = block_size
         self._limit = limit  # bytes to read at most (a part of a file), None: to the end
         self._bom = bom  # whether the first block may start with a byte order mark
@@ -104,12 +137,19 @@ class _Blocks:
         carry = b""
         first = self._bom
         skipping = False
+        size = self._block_size
+        if self.lone_cr is None:
+            size = max(size, LINE_END_SNIFF_BYTES)
         while True:
             if self._limit is None:
-                data = read(self._block_size)
+                data = read(size)
             else:
-                data = read(min(self._block_size, self._limit - self.bytes_read))
+                data = read(min(size, self._limit - self.bytes_read))
+            size = self._block_size
             self.bytes_read += len(data)
+            if self.lone_cr is None:
+                self.lone_cr = uses_lone_cr(data)
+            cr = self.lone_cr
             if not data:
                 if skipping:
                     yield self._oversized(carry)
@@ -117,7 +157,8 @@ class _Blocks:
                     yield self._decode(carry, first)
                 return
             if skipping:
-                cut = data.find(b"\n")
+                found = _LINE_END.search(data) if cr else None
+                cut = found.end() - 1 if found else -1 if cr else data.find(b"\n")
                 if cut < 0:
                     continue
                 yield self._oversized(carry)
@@ -126,6 +167,8 @@ class _Blocks:
                 data = data[cut + 1 :]
             buf = carry + data if carry else data
             cut = buf.rfind(b"\n")
+            if cr:  # a CR at the very end may be the first half of a CRLF: cut before it
+                cut = max(cut, buf.rfind(b"\r", 0, len(buf) - 1))
             if cut < 0:
                 carry = buf
                 if len(carry) > MAX_LINE_BYTES:
@@ -150,15 +193,19 @@ class _Blocks:
 
     def _decode(self, block: bytes, first: bool) -> tuple[int, list[str]]:
         base = self.next_line
+        cr = bool(self.lone_cr)
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
-            lines = [self._decode_line(raw, base + i) for i, raw in enumerate(block.split(b"\n"))]
+            raws = _LINE_END.split(block) if cr else block.split(b"\n")
+            lines = [self._decode_line(raw, base + i) for i, raw in enumerate(raws)]
         else:
             if "\r" in text:
                 text = text.replace("\r\n", "\n")
+                if cr:
+                    text = text.replace("\r", "\n")
             lines = text.split("\n")
-        if block.endswith(b"\n"):
+        if block.endswith(b"\n") or (cr and block.endswith(b"\r")):
             lines.pop()
         if first and lines and lines[0].startswith("\ufeff"):
             lines[0] = lines[0][1:]
@@ -202,14 +249,19 @@ class Batch:
     """A slice of a file: bill rows ready to insert, and the lines rejected meanwhile.
 
     Each row is a list of the 21 fields (times as stored seconds, see ``viewer.core.timefmt``)
-    followed by its line number; rows that
-    had extra trailing columns are in ``extra_rows`` with the tab-joined extras appended.
+    followed by its line number. Rows that had extra trailing columns or hold a code that is
+    not a plain integer are in ``extra_rows`` with one more item, the tab-joined extras (or
+    None), and then, for the latter, the JSON of the verbatim codes, whose fields hold None
+    (``viewer.data.parallel_import.merged_rows`` evens the widths out). Code fields
+    hold the exported text of a plain integer (``viewer.core.codes.plain_code``: SQLite stores
+    it as exactly that integer) or ``""`` for an empty cell.
     """
 
     rows: list[list[Any]] = field(default_factory=list)
     extra_rows: list[list[Any]] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     bytes_read: int = 0
+    extra_lines: int = 0  # rows of ``extra_rows`` that had extra trailing columns
 
     @property
     def size(self) -> int:
@@ -225,6 +277,7 @@ class Layout:
     header: bool
     mapping: tuple[int, ...] | None  # header order differs: source index per stored field
     columns: int
+    lone_cr: bool = False  # lines end with a lone CR (``uses_lone_cr``)
 
     def looks_like_bill(self, fields: list[str]) -> bool:
         """Whether a record has a bill's shape here: enough fields, an id and a begin time."""
@@ -331,6 +384,7 @@ def open_bill_stream(
             raise NotABillExportError(f"{name}: line {issue.line}: {issue.reason}")
         raise BadInputError(f"{name}: only blank lines, no bills in it")
     layout = _detect(sample, name)
+    layout.lone_cr = bool(blocks.lone_cr)
     return layout, _batches(blocks, chain([first], it), layout, edges=edges)
 
 
@@ -343,7 +397,7 @@ def open_bill_part(
     ``first_line`` (see ``find_split``), ``layout`` is the one detected at the file's start, and
     there is no byte order mark or header row to skip here. ``edges`` tells how the part began.
     """
-    blocks = _Blocks(fp, first_line=first_line, bom=False)
+    blocks = _Blocks(fp, first_line=first_line, bom=False, lone_cr=layout.lone_cr)
     return _batches(blocks, iter(blocks), layout, skip_header=False, edges=edges)
 
 
@@ -408,8 +462,11 @@ def find_split(fp: IO[bytes], layout: Layout, at: int, window: int = SPLIT_WINDO
 
     The offset is a line start between two plain bills (``_plain_line``), so that the record
     before it ends there and the one after it starts there however the file is read. None when
-    no such place is within ``window`` bytes (a region of rejects, quoted text, another encoding).
+    no such place is within ``window`` bytes (a region of rejects, quoted text, another encoding),
+    and in a file whose lines end with a lone CR (read in one part: the child counts LFs).
     """
+    if layout.lone_cr:
+        return None
     fp.seek(max(at - 1, 0))
     data = fp.read(window + MAX_LINE_BYTES)
     start = data.find(b"\n")
@@ -658,20 +715,72 @@ def _hand_on(issues: list[RowIssue], edges: Edges | None) -> list[RowIssue]:
     return taken
 
 
-_BULK_BEGIN = re.compile(f"(?:{_TIME_PATTERN}\n)*").fullmatch
-_BULK_END = re.compile(f"(?:(?:{_TIME_PATTERN})?\n)*").fullmatch
+_RANGE_TIME_PATTERN = (
+    r"(?:(?:19(?:0[1-9]|[1-9]\d)|[2-9]\d{3})-(?:0[1-9]|1[0-2])|1900-(?:0[3-9]|1[0-2]))" + _DAY_TIME
+)
+"""``_TIME_PATTERN`` from 1900-03-01 on (``TIME_MIN_TEXT``; year 9999 is the pattern's end)."""
+_BULK_BEGIN = re.compile(f"(?:{_RANGE_TIME_PATTERN}\n)*").fullmatch
+_BULK_END = re.compile(f"(?:(?:{_RANGE_TIME_PATTERN})?\n)*").fullmatch
 _first = itemgetter(0)
 _begin = itemgetter(7)
 _end = itemgetter(8)
+_CODE_AT: tuple[tuple[str, int], ...] = tuple((name, DB_FIELDS.index(name)) for name in CODE_FIELDS)
+_CODE_GETTERS = tuple(itemgetter(i) for _name, i in _CODE_AT)
+_PLAIN_SEEN: set[str] = {""}
+"""Code texts seen to be empty or plain integers: a file uses a few dozen, checked once."""
 
 
 def _all_good(rows: list[list[str]]) -> bool:
-    """Vectorised check that every row is a clean 21-field bill (the common case)."""
+    """Vectorised check that every row is a clean 21-field bill (the common case).
+
+    Clean: an id, begin and end times in canonical form within the viewer's range (canonical
+    texts compare as times), codes empty or plain integers.
+    """
     if not rows or set(map(len, rows)) != {21} or not all(map(str.strip, map(_first, rows))):
         return False
     if _BULK_BEGIN("\n".join(map(_begin, rows)) + "\n") is None:
         return False
-    return _BULK_END("\n".join(map(_end, rows)) + "\n") is not None
+    if _BULK_END("\n".join(map(_end, rows)) + "\n") is None:
+        return False
+    texts = set(map(_CODE_GETTERS[0], rows))
+    for get in _CODE_GETTERS[1:]:
+        texts |= set(map(get, rows))
+    new = texts - _PLAIN_SEEN
+    if not new:
+        return True
+    if any(plain_code(text) is None for text in new):
+        return False
+    if len(_PLAIN_SEEN) < 100_000:
+        _PLAIN_SEEN.update(new)
+    return True
+
+
+def _verbatim_codes(fields: list[Any]) -> str | None:
+    """Set aside the codes that are not plain integers, so they are stored verbatim.
+
+    Their fields become None; their texts come back as JSON ``{field: text}`` (None when every
+    code is empty or plain).
+    """
+    kept: dict[str, str] | None = None
+    for name, i in _CODE_AT:
+        text = fields[i]
+        if text and plain_code(text) is None:
+            if kept is None:
+                kept = {}
+            kept[name] = text
+            fields[i] = None
+    return None if kept is None else json.dumps(kept, ensure_ascii=False)
+
+
+LONE_CR_EXTRA = (
+    "more than 21 fields and a lone CR (carriage return) in the line: records joined by "
+    "CR line ends in a file whose lines end with LF?"
+)
+"""Reject reason of a line that a lone CR would otherwise make into extra columns."""
+
+
+def _time_out_of_range(name: str, text: str) -> str:
+    return f"{name} {text} outside the range the viewer can show and export ({TIME_RANGE_TEXT})"
 
 
 def _is_calendar_time(value: str) -> bool:
@@ -697,6 +806,11 @@ def _check_rows(
         k = num - base
         return "\n".join(lines[k : k + spans.get(num, 1)]) if 0 <= k < len(lines) else ""
 
+    def joined_by_cr(num: int) -> bool:
+        """A lone CR outside quotes (the csv module refuses one in an unquoted field)."""
+        text = raw(num)
+        return "\r" in text and '"' not in text
+
     for fields, line in zip(rows, nums, strict=True):
         if (not fields or not fields[0].strip()) and not "".join(fields).strip():
             continue  # a blank line, or one of only delimiters (rows Excel leaves behind)
@@ -707,7 +821,10 @@ def _check_rows(
             if extra_idx:
                 extra = "\t".join(fields[i] for i in extra_idx)
             fields = [fields[i] if 0 <= i < n else "" for i in mapping]
-        elif n != 21:
+        if extra is not None and joined_by_cr(line):
+            issues.append(RowIssue(line, LONE_CR_EXTRA, raw(line)))
+            continue
+        if mapping is None and n != 21:
             if n < MIN_COLUMNS:
                 issues.append(
                     RowIssue(
@@ -716,6 +833,9 @@ def _check_rows(
                 )
                 continue
             if n > 21:
+                if joined_by_cr(line):
+                    issues.append(RowIssue(line, LONE_CR_EXTRA, raw(line)))
+                    continue
                 extra = "\t".join(fields[21:])
                 del fields[21:]
             else:
@@ -730,6 +850,9 @@ def _check_rows(
                 issues.append(RowIssue(line, f"unparseable begin_time {begin[:40]!r}", raw(line)))
                 continue
             fields[7] = fixed
+        if not in_time_range(fields[7]):
+            issues.append(RowIssue(line, _time_out_of_range("begin_time", fields[7]), raw(line)))
+            continue
         end = fields[8]
         if end and not canonical(end):
             fixed = normalise_time(end)
@@ -739,11 +862,19 @@ def _check_rows(
                     continue
                 fixed = ""
             fields[8] = fixed
+        if fields[8] and not in_time_range(fields[8]):
+            issues.append(RowIssue(line, _time_out_of_range("end_time", fields[8]), raw(line)))
+            continue
         fields[7] = epoch[fields[7]]  # type: ignore[call-overload]
         fields[8] = epoch[fields[8]] if fields[8] else None  # type: ignore[call-overload]
+        verbatim = _verbatim_codes(fields)
         fields.append(line)  # type: ignore[arg-type]
-        if extra is None:
+        if extra is None and verbatim is None:
             batch.rows.append(fields)
         else:
             fields.append(extra)
+            if verbatim is not None:
+                fields.append(verbatim)
             batch.extra_rows.append(fields)
+            if extra is not None:
+                batch.extra_lines += 1

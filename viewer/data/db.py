@@ -49,7 +49,19 @@ def _upgrade_1_to_2(conn: Connection) -> None:
     schema.saved_filter.create(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2}
+def _upgrade_2_to_3(conn: Connection) -> None:
+    """Version 3 keeps code texts that are not plain integers verbatim (``bill.raw_codes``).
+
+    Bills imported before keep what SQLite's type affinity made of such texts ("05" became 5,
+    "1e3" 1000, 20 digits a rounded real): the file's text is gone and cannot be recovered;
+    importing the file again (``--force``) into a new database keeps it.
+    """
+    have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(bill)")}
+    if "raw_codes" not in have:
+        conn.exec_driver_sql("ALTER TABLE bill ADD COLUMN raw_codes TEXT")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 """``from_version -> step`` upgrading the schema by one version, in one transaction."""
 
 

@@ -456,12 +456,17 @@ class _BillRows:
         return text
 
     def _code_value(self, raw: object) -> tuple[Any, bool, str, bool]:
-        """``(value, forced, shown, cut)`` of a raw code: a number where it is one, else text."""
+        """``(value, forced, shown, cut)`` of a raw code: a number where it is one, else text.
+
+        A code kept verbatim (``VerbatimCode``: not a plain integer) is always its text.
+        """
         if raw is None or raw == "":
             return None, False, "", False
         if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < _MAX_EXACT_INT:
             return raw, False, str(raw), False
-        text = raw if isinstance(raw, str) else str(raw)
+        text = str(raw)  # a plain str, also for a ``VerbatimCode``
+        if isinstance(raw, codes.VerbatimCode):
+            return (text, False, text, False) if _plain(text) else _clean_text(text)
         if _INT_TEXT.fullmatch(text) and str(int(text)) == text:
             return int(text), False, text, False
         if _plain(text):
@@ -585,8 +590,8 @@ def _sheet_meaning(col: Column) -> Callable[[Sequence[Any], Labels], str]:
     documented, numeric codes not); there ``viewer.core.codes`` words it for a sheet.
     """
     if col.key == "callIn_out":
-        i = IDX["call_in_out"]
-        return lambda row, _labels: codes.describe_call_in_out(row[i])
+        raw = col.raw  # the verbatim text where the code is not a plain integer
+        return lambda row, _labels: codes.describe_call_in_out(raw(row))
     explain = col.explain
     assert explain is not None
     return lambda row, labels: explain(row, labels).text

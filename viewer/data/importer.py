@@ -22,7 +22,7 @@ import stat
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -35,6 +35,7 @@ from typing import IO, Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from viewer.core.columns import CODE_FIELDS
 from viewer.core.errors import BadInputError, KnownError, NotABillExportError
 from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
@@ -49,7 +50,7 @@ from viewer.data.db import (
     sqlite_temp_dir,
 )
 from viewer.data.parallel_import import PartJob, PartReader, merged_rows
-from viewer.data.schema import BILL_FIELDS, BILL_INDEXES, bill
+from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ FOLDER_SUFFIXES = (".csv", ".zip")
 """What a folder import takes; a file named on its own may be any CSV (a ``.txt`` too)."""
 
 _HASH_CHUNK = 1 << 20
-_INSERT_COLUMNS = ", ".join((*BILL_FIELDS, "source_id", "line", "extra"))
 _ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0 of a zip entry
 
 
@@ -374,11 +374,29 @@ def sha256_of(
     return digest.hexdigest()
 
 
-def _as_exported(fields: list[Any]) -> list[Any]:
-    """The 21 fields with times turned back into their exported text (for conflict records)."""
+_CODE_AT = {BILL_FIELDS.index(name): name for name in CODE_FIELDS}
+
+
+def _verbatim(raw_codes: str | None) -> dict[str, str]:
+    """The verbatim codes of a row (``bill.raw_codes``, JSON), by field name."""
+    return json.loads(raw_codes) if raw_codes else {}
+
+
+def _code_text(value: object, verbatim: dict[str, str], name: str) -> str:
+    """A code field's exported text: verbatim where kept so, else the integer's (or stored) text."""
+    if name in verbatim:
+        return verbatim[name]
+    return "" if value is None else str(value)
+
+
+def _as_exported(fields: list[Any], raw_codes: str | None) -> list[Any]:
+    """The 21 fields as exported text: times turned back, codes as written (conflict records)."""
     out = list(fields)
     out[7] = from_epoch(out[7])
     out[8] = from_epoch(out[8])
+    verbatim = _verbatim(raw_codes)
+    for i, name in _CODE_AT.items():
+        out[i] = _code_text(out[i], verbatim, name)
     return out
 
 
@@ -388,22 +406,29 @@ def _norm(value: object) -> str:
     return str(value).strip()
 
 
-_INTEGER_FIELDS = frozenset(c.name for c in bill.columns if c.type.python_type is int)
+def _differs(
+    old: Sequence[Any], old_raw: str | None, new: Sequence[Any], new_raw: str | None
+) -> list[str]:
+    """Names of the fields where a stored bill and a newly read copy differ.
 
-
-def _same(name: str, old: object, new: object) -> bool:
-    """Whether a stored value and a newly read one are the same exported value.
-
-    Integer columns store ``"05"`` as 5 (SQLite's type affinity), so compare those as numbers.
+    Codes compare by their exported text, exactly: ``"05"`` is not ``"5"`` (the one is kept
+    verbatim, the other stored as 5). Other fields compare with surrounding blanks ignored.
     """
-    if _norm(old) == _norm(new):
-        return True
-    if name in _INTEGER_FIELDS and isinstance(old, int):
-        try:
-            return int(_norm(new)) == old
-        except ValueError:
-            return False
-    return False
+    old_codes, new_codes = _verbatim(old_raw), _verbatim(new_raw)
+    out = []
+    for i, (name, a, b) in enumerate(zip(BILL_FIELDS, old, new, strict=True)):
+        code = _CODE_AT.get(i)
+        if code is not None:
+            if _code_text(a, old_codes, code) != _code_text(b, new_codes, code):
+                out.append(name)
+        elif _norm(a) != _norm(b):
+            out.append(name)
+    return out
+
+
+def _raw_codes_of(row: Sequence[Any]) -> str | None:
+    """The ``raw_codes`` of a row read from a file (``Batch``: only wide rows carry it)."""
+    return row[23] if len(row) > 23 else None
 
 
 class _FileImport:
@@ -421,8 +446,8 @@ class _FileImport:
             f"VALUES ({marks}, {int(source_id)}, ?)"
         )
         self.insert_extra_sql = (
-            f"INSERT OR IGNORE INTO bill ({cols}, source_id, line, extra) "
-            f"VALUES ({marks}, {int(source_id)}, ?, ?)"
+            f"INSERT OR IGNORE INTO bill ({cols}, source_id, line, extra, raw_codes) "
+            f"VALUES ({marks}, {int(source_id)}, ?, ?, ?)"
         )
 
     def add_rows(self, rows: list[list[Any]], sql: str) -> None:
@@ -446,7 +471,8 @@ class _FileImport:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.cur.execute(
-                f"SELECT source_id, line, {cols} FROM bill WHERE bill_id IN ({marks})", chunk
+                f"SELECT source_id, line, {cols}, raw_codes FROM bill WHERE bill_id IN ({marks})",
+                chunk,
             ):
                 stored[row[2]] = row
         conflicts = []
@@ -455,11 +481,7 @@ class _FileImport:
             if s is None or (s[0] == self.sid and s[1] == r[21]):
                 continue
             self.report.duplicates += 1
-            differs = [
-                name
-                for name, old, new in zip(BILL_FIELDS, s[2:], r[:21], strict=True)
-                if not _same(name, old, new)
-            ]
+            differs = _differs(s[2:23], s[23], r[:21], _raw_codes_of(r))
             if differs:
                 self.report.conflicts += 1
                 conflicts.append(
@@ -467,7 +489,7 @@ class _FileImport:
                         r[0],
                         self.sid,
                         r[21],
-                        json.dumps(_as_exported(r[:21]), ensure_ascii=False),
+                        json.dumps(_as_exported(r[:21], _raw_codes_of(r)), ensure_ascii=False),
                         ",".join(differs),
                     )
                 )
@@ -691,7 +713,7 @@ def _load(
                 extra_lines = 0
                 for batch in batches:
                     cancel.raise_if_set()
-                    extra_lines += len(batch.extra_rows)
+                    extra_lines += batch.extra_lines
                     rows, extra = merged_rows(batch)
                     work.add_rows(rows, work.insert_extra_sql if extra else work.insert_sql)
                     work.add_issues(batch.issues)

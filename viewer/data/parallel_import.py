@@ -105,24 +105,28 @@ class PartResult:
 
 
 def _insert_sql(columns: tuple[str, ...], source_id: int, *, pk: bool, extra: bool) -> str:
-    names = [*(["pk"] if pk else []), *columns, "source_id", "line", *(["extra"] if extra else [])]
-    marks = ["?"] * (len(columns) + pk) + [str(int(source_id)), "?"] + (["?"] if extra else [])
+    wide = ["extra", "raw_codes"] if extra else []
+    names = [*(["pk"] if pk else []), *columns, "source_id", "line", *wide]
+    marks = ["?"] * (len(columns) + pk) + [str(int(source_id)), "?"] + ["?"] * len(wide)
     return f"INSERT INTO bill ({', '.join(names)}) VALUES ({', '.join(marks)})"
 
 
 def merged_rows(batch: Batch) -> tuple[list[list[Any]], bool]:
-    """A batch's bills in file order, and whether they carry the ``extra`` column.
+    """A batch's bills in file order, and whether they carry the ``extra`` and ``raw_codes``.
 
-    Rows with extra trailing columns are kept apart by the reader; when a batch has both kinds,
-    the plain ones get an empty ``extra`` so that all are written in line order (the table's
-    order is the file's, whatever batches the file was cut into).
+    Rows with extra trailing columns or verbatim codes are kept apart by the reader; when a
+    batch has both kinds, the plain ones get empty ones so that all are written in line order
+    (the table's order is the file's, whatever batches the file was cut into).
     """
     if not batch.extra_rows:
         return batch.rows, False
+    for row in batch.extra_rows:
+        if len(row) == 23:  # no verbatim codes
+            row.append(None)
     if not batch.rows:
         return batch.extra_rows, True
     for row in batch.rows:
-        row.append(None)
+        row.extend((None, None))
     return sorted(batch.rows + batch.extra_rows, key=lambda r: r[21]), True
 
 
@@ -246,7 +250,7 @@ def _read_part(fp: Any, job: PartJob, lines_before: int, staging: str, done: Any
                     first = False
                 cur.executemany(sql[False, extra], rows)
             result.bills += batch.size
-            result.extra_lines += len(batch.extra_rows)
+            result.extra_lines += batch.extra_lines
             if batch.issues:
                 issues = sorted(batch.issues, key=lambda issue: issue.line)
                 result.rejected += len(issues)
@@ -375,7 +379,7 @@ class PartReader:
             # The numbering guessed in the child is right: the records are copied as they are.
             cur.execute(f"INSERT INTO main.bill SELECT * FROM {STAGE_ALIAS}.bill")
         else:  # the first part had blank or rejected lines: number the bills on from first_pk
-            cols = ", ".join((*self.job.columns, "source_id", "line", "extra"))
+            cols = ", ".join((*self.job.columns, "source_id", "line", "extra", "raw_codes"))
             cur.execute(
                 f"INSERT INTO main.bill (pk, {cols}) SELECT pk + ?, {cols} "
                 f"FROM {STAGE_ALIAS}.bill ORDER BY pk",

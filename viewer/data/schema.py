@@ -1,6 +1,8 @@
 """The database schema: bills with their provenance, the source-file ledger, rejects, conflicts.
 
-Bills keep their exported values (codes are not translated on import; decoding happens on read).
+Bills keep their exported values (codes are not translated on import; decoding happens on read):
+a code is stored as an integer only when its text is exactly that integer (``plain_code``),
+otherwise its text is kept in ``raw_codes``.
 Times are stored as whole seconds of the exported wall-clock time (``viewer.core.timefmt``), which
 converts back to exactly the exported text and keeps the time indexes small.
 """
@@ -11,7 +13,7 @@ from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, UniqueCons
 
 from viewer.core.columns import DB_FIELDS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump with a migration in ``viewer.data.db.MIGRATIONS``."""
 
 metadata = MetaData()
@@ -70,6 +72,9 @@ bill = Table(
     Column("source_id", Integer, nullable=False),
     Column("line", Integer, nullable=False),
     Column("extra", Text),
+    # JSON {field: text} of the code fields whose exported text is not a plain integer (they
+    # hold NULL): "05", " 5 ", "1e3", 20 digits. NULL on all other bills. Added in version 3.
+    Column("raw_codes", Text),
     Index("ix_bill_bill_id", "bill_id", unique=True),
     Index("ix_bill_begin", "begin_time"),
     Index("ix_bill_agent_begin", "agent_id", "begin_time"),
@@ -80,7 +85,7 @@ BILL_INDEXES: tuple[Index, ...] = tuple(sorted(bill.indexes, key=lambda i: str(i
 """Indexes of the bill table (dropped and rebuilt around a bulk import)."""
 
 BILL_FIELDS: tuple[str, ...] = tuple(
-    c.name for c in bill.columns if c.name not in ("pk", "source_id", "line", "extra")
+    c.name for c in bill.columns if c.name not in ("pk", "source_id", "line", "extra", "raw_codes")
 )
 """The 21 stored export fields in file order (database column names)."""
 

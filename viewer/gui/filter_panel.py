@@ -35,7 +35,7 @@ from viewer.core import codes
 from viewer.core.describe import describe_filter
 from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
-from viewer.core.timefmt import from_epoch
+from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.data import queries
 from viewer.data.db import Database
 from viewer.data.saved import delete_filter, list_filters, save_filter
@@ -419,15 +419,17 @@ class FilterPanel(QWidget):
         self.media.clear()
         self.media.addItem("Any media type", None)
         for m, n in data["media"]:
-            if codes.parse_code(m) is None:
-                continue
-            self.media.addItem(f"{m} {codes.explain_media_type(m).text} ({n:,})", int(m))
+            code = codes.parse_code(m)
+            if code is None or not codes.CODE_MIN <= code <= codes.CODE_MAX:
+                continue  # no code, or one Qt cannot carry (a rounded 20-digit real, old data)
+            self.media.addItem(f"{m} {codes.explain_media_type(m).text} ({n:,})", code)
         idx = self.media.findData(current)
         self.media.setCurrentIndex(max(idx, 0))
         self.media.blockSignals(False)
         lo, hi = data["span"]
         if lo is not None:
-            self._span = (from_epoch(lo), from_epoch(hi + 1))
+            # The end is exclusive: one second past the last bill, but not past year 9999.
+            self._span = (from_epoch(lo), from_epoch(min(hi + 1, TIME_MAX)))
             if not self.use_from.isChecked():
                 self.time_from.blockSignals(True)
                 self.time_from.setDateTime(_qdt(self._span[0]))
