@@ -20,7 +20,17 @@ from viewer.core.filters import BillFilter, Reason
 from viewer.core.timefmt import from_epoch, to_epoch
 from viewer.data.db import Database, user_errors
 
-NOT_USED_SQL = "(op_cause IS NULL OR op_cause IN (65535, -1, ''))"
+VERBATIM_CAUSE_SQL = (
+    "(op_cause IS NULL AND coalesce(json_extract(raw_codes, '$.op_cause'), 'US_NO_USE') "
+    "<> 'US_NO_USE')"
+)
+"""A reason kept as written because it is no plain integer ("05", "1e3"): NULL in ``op_cause``,
+its text in ``raw_codes``. It is not a code and not the "not used" marker (``US_NO_USE`` is)."""
+NOT_USED_SQL = (
+    "(CASE WHEN op_cause IS NULL THEN coalesce(json_extract(raw_codes, '$.op_cause'), "
+    "'US_NO_USE') = 'US_NO_USE' ELSE op_cause IN (65535, -1, '') END)"
+)
+"""Whether the reason is "not used" (true or false, never NULL: ``NOT`` of it must exclude)."""
 TEXT_COLUMNS: tuple[str, ...] = (
     "bill_id",
     "agent_id",
@@ -228,13 +238,18 @@ def value_counts(
 def reason_counts(
     conn: Connection, op_types: Sequence[int], f: BillFilter | None = None
 ) -> list[tuple[int, Any, int]]:
-    """``(op_type, op_cause, count)`` for the given types under an optional filter."""
+    """``(op_type, op_cause, count)`` for the given types under an optional filter.
+
+    Bills whose reason is kept as written (no code, see ``VERBATIM_CAUSE_SQL``) are left out: they
+    are neither a reason one can tick nor "not used".
+    """
     if not op_types:
         return []
     where, params = where_sql(f or BillFilter())
     sql = (
         f"SELECT op_type, op_cause, count(*) FROM bill WHERE op_type IN "
-        f"({_marks(len(op_types))}) AND {where} GROUP BY op_type, op_cause "
+        f"({_marks(len(op_types))}) AND NOT {VERBATIM_CAUSE_SQL} AND {where} "
+        "GROUP BY op_type, op_cause "
         "ORDER BY op_type, op_cause"
     )
     return [(r[0], r[1], int(r[2])) for r in conn.exec_driver_sql(sql, (*op_types, *params))]
