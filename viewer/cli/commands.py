@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from viewer.cli import basic, export_cmd, investigate_cmd, zone_cmd
+from viewer.cli import basic, export_cmd, investigate_cmd, key_cmd, zone_cmd
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -41,4 +41,5 @@ REGISTRY: list[Callable[[Any], None]] = [
     investigate_cmd.register,
     export_cmd.register,
     zone_cmd.register,
+    key_cmd.register,
 ]
