@@ -54,6 +54,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet import _writer as openpyxl_sheet_writer
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.exc import DBAPIError
 
 from viewer import __version__
@@ -634,11 +635,12 @@ def _is_bill_sheet(title: str) -> bool:
 def apply_print_settings(ws: Any, repeat_rows: int = 1) -> None:
     """Print settings an auditor's printout needs, for a sheet not yet started (write-only).
 
-    Landscape, every column on one page width (as many pages down as it takes), the first
+    A4 landscape, every column on one page width (as many pages down as it takes), the first
     ``repeat_rows`` rows (the header) repeated on every page, the file and sheet name in the
     page header and "Page N of M" in the footer.
     """
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -1049,12 +1051,29 @@ def _check_database(conn: Any, path: Path) -> None:
         found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(10)")]
     except DBAPIError as exc:  # damage can stop the check itself
         found = [str(exc.orig)]
-    if found != ["ok"]:
-        raise DatabaseError(
-            f"{path}: the database is damaged, so nothing was exported (SQLite's quick check: "
-            f"{'; '.join(found)}). Restore it from a backup, or import the source files into a "
-            "new database."
-        )
+    if found == ["ok"]:
+        return
+    lines = [x.strip() for r in found for x in r.splitlines()]
+    lines = [x for x in lines if x and not x.startswith("***")]
+    try:  # name the table or index whose root page is damaged, where SQLite can still say
+        roots = {
+            int(page): f"{kind} {name}"
+            for kind, name, page in conn.exec_driver_sql(
+                "SELECT type, name, rootpage FROM sqlite_master WHERE rootpage > 0"
+            )
+        }
+    except DBAPIError:
+        roots = {}
+
+    def name_page(m: re.Match[str]) -> str:
+        where = roots.get(int(m.group(1)))
+        return f"{m.group()} ({where})" if where else m.group()
+
+    detail = "; ".join(re.sub(r"\bPage (\d+)", name_page, x) for x in lines)
+    raise DatabaseError(
+        f"{path}: the database is damaged, so nothing was exported (SQLite's quick check: "
+        f"{detail}). Restore it from a backup, or import the source files into a new database."
+    )
 
 
 def _user() -> str:
@@ -1467,6 +1486,8 @@ def _write_report(book: _Book, facts: _ReportFacts) -> None:
                 out[j] = cells.wrapped(cells.value(note)[0])
             elif value is _SIGNATURE:
                 signed, out[j] = (out, j), None  # the signature's own cell counts as empty
+        if out and isinstance(out[0], str) and _row_height(out, _REPORT_WIDTHS):
+            out[0] = cells.wrapped(out[0])  # the label at the top of its tall row
         book.canon.written(out)
     if signed is not None and facts.key is not None:
         # The Report is the workbook's last sheet: every other cell has been digested.
