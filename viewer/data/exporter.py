@@ -91,6 +91,7 @@ __all__ = [
     "FILTER_SHEET_PREFIX",
     "STALE_AFTER_SECONDS",
     "TRUNCATED_MARK",
+    "canonical_digest",
     "canonical_text",
     "excel_text",
     "export_header",
@@ -1994,6 +1995,15 @@ def read_export_filter(path: Path | str) -> BillFilter:
         return BillFilter.from_dict(data)
     except (TypeError, ValueError) as exc:
         raise ExportError(f"{path}: the Report's filter is not a valid filter ({exc})") from None
+
+
+def canonical_digest(path: Path | str) -> bytes:
+    """The SHA-256 of a workbook's canonical form, which its signature signs (``verify_xlsx``)."""
+    wb = _open_workbook(Path(path))
+    try:
+        return _read_all(wb)[1]
+    finally:
+        wb.close()
 
 
 def recompute_sha256(path: Path | str) -> str:
