@@ -60,6 +60,9 @@ NAME_FILE = "signing-key.name"
 CANON_VERSION = "agent-bill-viewer canonical workbook 1"
 """First line of the canonical serialisation (a new form gets a new number)."""
 _FLUSH_EVERY = 1000
+_EXACT = 10**15
+"""Integers below this in size are written and read back digit for digit."""
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 class SigningKeyError(KnownError):
@@ -299,13 +302,20 @@ def _typed(value: Any, fmt: str) -> list[Any]:
     return ["?", fmt, str(value)]
 
 
+_DATE_KINDS: dict[str, tuple[bool, bool]] = {}
+"""``(is a date format, is a duration format)`` by number format, as openpyxl's reader decides."""
+
+
 def _read_back(value: Any, fmt: str) -> Any:
     """What openpyxl's reader returns for a number or date written with number format ``fmt``."""
     if isinstance(value, datetime | date | time | timedelta):
         value = to_excel(value, WINDOWS_EPOCH)
     number = _number(value)
-    if is_date_format(fmt):
-        return from_excel(number, WINDOWS_EPOCH, timedelta=is_timedelta_format(fmt))
+    kind = _DATE_KINDS.get(fmt)
+    if kind is None:
+        kind = _DATE_KINDS[fmt] = (is_date_format(fmt), is_timedelta_format(fmt))
+    if kind[0]:
+        return from_excel(number, WINDOWS_EPOCH, timedelta=kind[1])
     return number
 
 
@@ -317,11 +327,9 @@ def written_cell(value: Any) -> Any:
     if value is None:
         return None
     if cls is int:
-        return (
-            ["n", "General", str(_number(value))]
-            if -(10**15) < value < 10**15
-            else (_typed(_number(value), "General"))
-        )
+        if -_EXACT < value < _EXACT:
+            return ["n", "General", str(value)]
+        return _typed(_number(value), "General")
     if isinstance(value, Cell):
         kind, raw = value.data_type, value._value
         if raw is None or raw == "":
@@ -371,13 +379,25 @@ class Canon:
         n = len(items)
         while n and items[n - 1] is None:
             n -= 1
-        self._lines.append(json.dumps(items[:n] if n < len(items) else items, ensure_ascii=False))
+        self._lines.append(_encode(items[:n] if n < len(items) else items))
         if len(self._lines) >= _FLUSH_EVERY:
             self._flush()
 
     def written(self, values: Iterable[Any]) -> None:
-        """A row as the exporter writes it."""
-        self.row([written_cell(v) for v in values])
+        """A row as the exporter writes it (plain text, empty and small integers inline)."""
+        items: list[Any] = []
+        add = items.append
+        for v in values:
+            cls = v.__class__
+            if cls is str:
+                add(v or None)
+            elif v is None:
+                add(None)
+            elif cls is int and -_EXACT < v < _EXACT:
+                add(["n", "General", str(v)])
+            else:
+                add(written_cell(v))
+        self.row(items)
 
     def _flush(self) -> None:
         self._sha.update(("\n".join(self._lines) + "\n").encode("utf-8", "surrogatepass"))
