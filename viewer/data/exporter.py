@@ -11,16 +11,23 @@ columns (``viewer.core.columns``), into an ``.xlsx`` workbook:
 * "Filter ids" (or "Filter agents", ...), only for a filter too long for one cell: its long
   lists, one value per row, referred to from the Report's filter JSON by count and SHA-256.
 * "Report": who made the file, when, from which database and source files, with which filter,
-  the counts and a SHA-256 over the exported rows (``recompute_sha256`` checks it again).
+  the counts and a SHA-256 over the exported rows (``recompute_sha256`` checks it again), and
+  an Ed25519 signature of the whole workbook by the user's key (``viewer.data.signing``: the
+  canonical form is digested while the cells are written; ``verify_xlsx`` checks it).
+
+Every sheet prints A4 landscape, one page wide, header row repeated, with the file name and
+"Page N of M" (``apply_print_settings``); the Report's wrapped rows get their heights.
 
 Safety: text that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) or as an
 error code is written as a text cell with Excel's "quote prefix", so it shows as typed; the file is
 written into a hidden folder beside the target and renamed into place only when complete, so a
 cancel, an error or a full disk leaves neither a partial workbook nor temporary files (and the
-folders of an export killed outright are removed by a later export to the same folder once they
-are ``STALE_AFTER_SECONDS`` old). Nothing is cut silently: a value longer than a cell holds ends
-with ``TRUNCATED_MARK`` and the Report counts such cells; a filter too long for one cell keeps its
-JSON valid by moving its long lists to "Filter <field>" sheets (``read_export_filter``).
+folders of an export killed outright are removed by a later export to the same folder: at once,
+as their lock is free, or for folders of earlier versions once ``STALE_AFTER_SECONDS`` old). A
+damaged database (SQLite's quick check) is refused before anything is written. Nothing is cut
+silently: a value longer than a cell holds ends with ``TRUNCATED_MARK`` and the Report counts such
+cells; a filter too long for one cell keeps its JSON valid by moving its long lists to
+"Filter <field>" sheets (``read_export_filter``).
 
 Speed: openpyxl's write-only mode, plain values for plain cells, explanations cached per distinct
 code, rows streamed from ``queries.iter_rows`` (memory stays flat however many rows).
