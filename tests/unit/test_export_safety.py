@@ -17,7 +17,7 @@ from viewer.cli import main
 from viewer.core.errors import DatabaseError
 from viewer.core.filters import BillFilter
 from viewer.data.db import open_database
-from viewer.data.exporter import export_xlsx, verify_xlsx
+from viewer.data.exporter import export_xlsx, remove_stale_parts, verify_xlsx
 from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.data.importer import import_paths
 
@@ -190,3 +190,32 @@ def test_sigkill_leaves_nothing_after_the_next_export(
         db.close()
     assert [p.name for p in target.iterdir()] == ["o.xlsx"]
     assert verify_xlsx(result.path).ok
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fcntl locks are POSIX")
+def test_remove_stale_parts_goes_by_the_lock(tmp_path: Path) -> None:
+    """A part folder whose lock no process holds is removed at once; a held one is kept."""
+    import fcntl
+
+    long_name = "c" * 245 + ".xlsx"  # its folder's name is cut to fit 255 bytes
+    dead = tmp_path / f".{'c' * 235}.xlsx.abcd1234.part"
+    alive = tmp_path / ".o.xlsx.efgh5678.part"
+    unlocked = tmp_path / ".p.xlsx.ijkl9012.part"  # no lock file: an earlier version's, fresh
+    for folder, workbook in ((dead, long_name), (alive, "o.xlsx"), (unlocked, "p.xlsx")):
+        folder.mkdir()
+        (folder / "sheet1.xml").write_text("<x/>")
+        (folder / workbook).write_bytes(b"PK")
+    (dead / "export.lock").touch()
+    (alive / "export.lock").touch()
+    with (alive / "export.lock").open("r+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        removed = remove_stale_parts(tmp_path)
+    assert removed == [dead]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, unlocked.name])
+    stranger = tmp_path / ".q.xlsx.mnop3456.part"  # a file export_xlsx never makes there
+    stranger.mkdir()
+    (stranger / "export.lock").touch()
+    (stranger / "q-notes.xlsx").write_bytes(b"PK")
+    # the lock was released (as when its process ends): now that folder goes, the odd one stays
+    assert remove_stale_parts(tmp_path) == [alive]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([stranger.name, unlocked.name])

@@ -1041,11 +1041,16 @@ def remove_stale_parts(folder: Path, max_age: float = STALE_AFTER_SECONDS) -> li
 
 
 def _part_file(name: str, target: str) -> bool:
-    """Whether a file in a part folder is one ``export_xlsx`` makes there."""
+    """Whether a file in a part folder is one ``export_xlsx`` makes there.
+
+    ``target`` is the name in the folder's name: the workbook's own, or its cut form
+    (``_part_stem``) that the workbook's name begins with.
+    """
+    cut = len(os.fsencode(target)) > _MAX_NAME - _PART_EXTRA - 4  # 4: one character's bytes
     return bool(
         _PART_SHEET.fullmatch(name)
         or name in (target, _LOCK_NAME, f"{_LOCK_NAME}.tmp")
-        or (name.endswith(".xlsx") and name.startswith(target[: -len(".xlsx")]))
+        or (cut and name.endswith(".xlsx") and name.startswith(target[: -len(".xlsx")]))
     )
 
 
