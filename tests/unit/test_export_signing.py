@@ -286,3 +286,16 @@ def test_key_is_private_and_made_once(key_dir: Path, capsys: pytest.CaptureFixtu
             signing.load_or_create_key()
         code, _, err = run_cli(capsys, "key", "show")
         assert code == 1 and "chmod 600" in err
+
+
+def test_the_export_command_says_who_signed(
+    db: Database, key_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cli.xlsx"
+    code, stdout, err = run_cli(
+        capsys, "export", "--db", db.path, "--out", out, "--no-investigation"
+    )
+    assert code == 0, err
+    key = signing.load_or_create_key()
+    assert f"signed by {key.name}, key {key.fingerprint}" in stdout
+    assert run_cli(capsys, "verify", out)[0] == 0

@@ -84,6 +84,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"exported {result.rows:,} bills in {sheets} sheet{'s' if sheets != 1 else ''} "
         f"to {result.path} (rows sha256 {result.sha256})\n"
     )
+    if result.fingerprint:
+        sys.stdout.write(f"signed by {result.signed_by}, key {result.fingerprint}\n")
     if result.cut_cells:
         sys.stderr.write(
             f"bill-viewer: note: {result.cut_cells:,} cell(s) longer than Excel's limit of 32,767 "

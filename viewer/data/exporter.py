@@ -232,6 +232,10 @@ class ExportResult:
     """Bills in the database."""
     cut_cells: int = 0
     """Cells cut to Excel's limit (each ends with ``TRUNCATED_MARK``; the Report counts them)."""
+    signed_by: str = ""
+    """The signing key's name (empty: not signed)."""
+    fingerprint: str = ""
+    """The signing key's fingerprint (empty: not signed)."""
 
     @property
     def bill_sheets(self) -> tuple[str, ...]:
@@ -1724,7 +1728,17 @@ def export_xlsx(
         os.close(lock)
         shutil.rmtree(tmpdir, ignore_errors=True)
     cut = sum(book.cells.cut.values())
-    return ExportResult(out, written.rows, tuple(sheets), written.sha256, matching, total, cut)
+    return ExportResult(
+        out,
+        written.rows,
+        tuple(sheets),
+        written.sha256,
+        matching,
+        total,
+        cut,
+        key.name if key else "",
+        key.fingerprint if key else "",
+    )
 
 
 # --------------------------------------------------------------------------------------------
