@@ -19,7 +19,7 @@ import os
 import socket
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -277,9 +277,18 @@ CANON_METHOD = (
 """How to check the signature (the Report sheet states it)."""
 
 
-def _number(value: int | float) -> int | float:
-    """A number as openpyxl reads it back (it writes ``%.16g``, then reads int or float)."""
-    text = f"{value:.16g}"
+NumberText = Callable[[int | float], str]
+"""How the workbook writer writes a number into the file (what the reader parses back)."""
+
+
+def openpyxl_number_text(value: int | float) -> str:
+    """Number text as openpyxl's writer makes it: 16 significant digits (``safe_string``)."""
+    return f"{value:.16g}"
+
+
+def _number(value: int | float, number_text: NumberText) -> int | float:
+    """A number as openpyxl reads back what the writer wrote (an int or a float)."""
+    text = number_text(value)
     if "." in text or "e" in text or "E" in text:
         return float(text)
     return int(text)
@@ -306,11 +315,11 @@ _DATE_KINDS: dict[str, tuple[bool, bool]] = {}
 """``(is a date format, is a duration format)`` by number format, as openpyxl's reader decides."""
 
 
-def _read_back(value: Any, fmt: str) -> Any:
+def _read_back(value: Any, fmt: str, number_text: NumberText) -> Any:
     """What openpyxl's reader returns for a number or date written with number format ``fmt``."""
     if isinstance(value, datetime | date | time | timedelta):
         value = to_excel(value, WINDOWS_EPOCH)
-    number = _number(value)
+    number = _number(value, number_text)
     kind = _DATE_KINDS.get(fmt)
     if kind is None:
         kind = _DATE_KINDS[fmt] = (is_date_format(fmt), is_timedelta_format(fmt))
@@ -319,8 +328,11 @@ def _read_back(value: Any, fmt: str) -> Any:
     return number
 
 
-def written_cell(value: Any) -> Any:
-    """The canonical item of a value as the exporter hands it to ``ws.append``."""
+def written_cell(value: Any, number_text: NumberText = openpyxl_number_text) -> Any:
+    """The canonical item of a value as the exporter hands it to ``ws.append``.
+
+    ``number_text`` is how the writer writes numbers (and date serials) into the file.
+    """
     cls = value.__class__
     if cls is str:
         return value or None
@@ -329,7 +341,7 @@ def written_cell(value: Any) -> Any:
     if cls is int:
         if -_EXACT < value < _EXACT:
             return ["n", "General", str(value)]
-        return _typed(_number(value), "General")
+        return _typed(_number(value, number_text), "General")
     if isinstance(value, Cell):
         kind, raw = value.data_type, value._value
         if raw is None or raw == "":
@@ -340,12 +352,12 @@ def written_cell(value: Any) -> Any:
         if kind == "b":
             return _typed(bool(raw), fmt)
         if kind in ("n", "d"):
-            return _typed(_read_back(raw, fmt), fmt)
+            return _typed(_read_back(raw, fmt, number_text), fmt)
         return [kind, fmt, str(raw)]
     if isinstance(value, bool):
         return _typed(value, "General")
     if isinstance(value, int | float):
-        return _typed(_number(value), "General")
+        return _typed(_number(value, number_text), "General")
     if isinstance(value, datetime | date | time | timedelta):
         # openpyxl gives such a cell a default date format; the exporter never does this
         raise TypeError(f"write {type(value).__name__} values as styled cells")
@@ -366,7 +378,8 @@ def read_cell(cell: Any) -> Any:
 class Canon:
     """A streaming SHA-256 of a workbook's canonical form (see ``CANON_METHOD``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, number_text: NumberText = openpyxl_number_text) -> None:
+        self._number_text = number_text
         self._sha = hashlib.sha256()
         self._lines: list[str] = [CANON_VERSION]
 
@@ -396,7 +409,7 @@ class Canon:
             elif cls is int and -_EXACT < v < _EXACT:
                 add(["n", "General", str(v)])
             else:
-                add(written_cell(v))
+                add(written_cell(v, self._number_text))
         self.row(items)
 
     def _flush(self) -> None:
