@@ -135,10 +135,15 @@ def _early(target: Path) -> bool:
 
 
 def _mid_rows(target: Path) -> bool:
-    return any(
-        (p / "sheet1.xml").exists() and (p / "sheet1.xml").stat().st_size > 200_000
-        for p in _part(target)
-    )
+    """Rows are being written: the staged sheet (or a streamed workbook) is growing."""
+    for p in _part(target):
+        for staged in (p / "sheet1.xml", p / "o.xlsx"):
+            try:
+                if staged.stat().st_size > 200_000:
+                    return True
+            except FileNotFoundError:
+                continue
+    return False
 
 
 def _saving(target: Path) -> bool:
