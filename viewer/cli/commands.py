@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from viewer.cli import basic, export_cmd, investigate_cmd, zone_cmd
+from viewer.cli import basic, export_cmd, investigate_cmd, key_cmd, zone_cmd
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -52,4 +52,5 @@ REGISTRY: list[Callable[[Any], None]] = [
     investigate_cmd.register,
     export_cmd.register,
     zone_cmd.register,
+    key_cmd.register,
 ]

@@ -19,7 +19,8 @@ from viewer.cli.common import (
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
 from viewer.core.paths import xlsx_target
 from viewer.data.export_sheets import investigation_sheet_specs
-from viewer.data.exporter import export_xlsx, verify_xlsx
+from viewer.data.exporter import SignatureCheck, export_xlsx, verify_xlsx
+from viewer.data.signing import existing_key, fingerprint, load_public_key
 
 
 def _columns(text: str | None) -> tuple[str, ...]:
@@ -84,6 +85,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"exported {plural(result.rows, 'bill')} in {plural(sheets, 'sheet')} "
         f"to {result.path} (rows sha256 {result.sha256})\n"
     )
+    if result.fingerprint:
+        sys.stdout.write(f"signed by {result.signed_by}, key {result.fingerprint}\n")
     if result.cut_cells:
         sys.stderr.write(
             f"bill-viewer: note: {plural(result.cut_cells, 'cell')} longer than Excel's limit "
@@ -93,15 +96,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+UNSIGNED_STATUS = 3
+"""``verify``'s exit status for a file whose rows match its hash but which is not signed."""
+
+
+def _signer(sig: SignatureCheck) -> str:
+    """Who signed, as ``verify`` words it."""
+    own = existing_key()
+    mine = own is not None and own.fingerprint == sig.fingerprint
+    own_key = " (this computer's key)" if mine else ""
+    return f"signed by {sig.name}, key {sig.fingerprint}{own_key}"
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Recompute an export's row hash and compare it with its Report sheet."""
-    result = verify_xlsx(args.file)
+    """Recompute an export's row hash, compare it with its Report sheet, check its signature."""
+    key = load_public_key(args.key) if args.key is not None else None
+    result = verify_xlsx(args.file, key=key)
+    sig = result.signature
     if result.ok:
         sha = result.expected if result.legacy else result.actual
         how = " (hashed as version 0.1.0 did: _xHHHH_ escapes as stored)" if result.legacy else ""
-        sys.stdout.write(f"OK {result.path}: {result.rows:,} rows, sha256 {sha}{how}\n")
+        head = f"{result.path}: {result.rows:,} rows, sha256 {sha}{how}"
+        if sig is None:
+            sys.stdout.write(
+                f"UNSIGNED {head}; the rows match the Report's hash, but the file has no "
+                "signature (made before exports were signed): anyone could have edited it and "
+                "recomputed the hash\n"
+            )
+            return UNSIGNED_STATUS
+        check = (
+            f"the key in {args.key}"
+            if sig.trusted
+            else "compare this fingerprint with the signer's, or check with --key THEIR-KEY.pem"
+        )
+        sys.stdout.write(f"OK {head}; signature valid, {_signer(sig)} ({check})\n")
         return 0
     details = []
+    if sig is not None and not sig.valid:
+        details.append(f"{sig.problem} ({_signer(sig)})")
+    elif sig is not None and sig.trusted is False:
+        assert key is not None
+        details.append(f"{_signer(sig)}, not with the key in {args.key} ({fingerprint(key)})")
     if result.expected != result.actual and not result.legacy:
         details.append(f"the Report states {result.expected}, the rows hash to {result.actual}")
     if result.stated_rows is not None and result.stated_rows != result.rows:
@@ -145,13 +180,22 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "verify",
-        help="check an exported workbook's rows against the SHA-256 in its Report sheet",
+        help="check an exported workbook's signature and its rows against its Report sheet",
         description=(
-            "Recompute the SHA-256 of an export's Bills sheets as its Report sheet describes and "
-            "compare it with the value stated there; also check the filter lists kept on "
-            "'Filter ...' sheets against their count and SHA-256. Exit status 0 when all agree, "
-            "1 otherwise."
+            "Check the export's signature (the whole workbook, unchanged since the key named in "
+            "its Report signed it) and say whose key signed; recompute the SHA-256 of its Bills "
+            "sheets as its Report sheet describes and compare it with the value stated there; "
+            "also check the filter lists kept on 'Filter ...' sheets against their count and "
+            "SHA-256. Exit status 0 when signed and all agree, 1 when anything disagrees (or "
+            f"--key names another key), {UNSIGNED_STATUS} for an unsigned file of an earlier "
+            "version whose rows match its hash."
         ),
     )
     p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.add_argument(
+        "--key",
+        type=Path,
+        metavar="FILE.pem",
+        help="the signer's public key ('bill-viewer key export'): the file must be signed by it",
+    )
     p.set_defaults(handler=cmd_verify)

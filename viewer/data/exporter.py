@@ -11,16 +11,23 @@ columns (``viewer.core.columns``), into an ``.xlsx`` workbook:
 * "Filter ids" (or "Filter agents", ...), only for a filter too long for one cell: its long
   lists, one value per row, referred to from the Report's filter JSON by count and SHA-256.
 * "Report": who made the file, when, from which database and source files, with which filter,
-  the counts and a SHA-256 over the exported rows (``recompute_sha256`` checks it again).
+  the counts and a SHA-256 over the exported rows (``recompute_sha256`` checks it again), and
+  an Ed25519 signature of the whole workbook by the user's key (``viewer.data.signing``: the
+  canonical form is digested while the cells are written; ``verify_xlsx`` checks it).
+
+Every sheet prints A4 landscape, one page wide, header row repeated, with the file name and
+"Page N of M" (``apply_print_settings``); the Report's wrapped rows get their heights.
 
 Safety: text that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) or as an
 error code is written as a text cell with Excel's "quote prefix", so it shows as typed; the file is
 written into a hidden folder beside the target and renamed into place only when complete, so a
 cancel, an error or a full disk leaves neither a partial workbook nor temporary files (and the
-folders of an export killed outright are removed by a later export to the same folder once they
-are ``STALE_AFTER_SECONDS`` old). Nothing is cut silently: a value longer than a cell holds ends
-with ``TRUNCATED_MARK`` and the Report counts such cells; a filter too long for one cell keeps its
-JSON valid by moving its long lists to "Filter <field>" sheets (``read_export_filter``).
+folders of an export killed outright are removed by a later export to the same folder: at once,
+as their lock is free, or for folders of earlier versions once ``STALE_AFTER_SECONDS`` old). A
+damaged database (SQLite's quick check) is refused before anything is written. Nothing is cut
+silently: a value longer than a cell holds ends with ``TRUNCATED_MARK`` and the Report counts such
+cells; a filter too long for one cell keeps its JSON valid by moving its long lists to
+"Filter <field>" sheets (``read_export_filter``).
 
 Speed: openpyxl builds the workbook, ``viewer.data.xlsx_stream`` streams the sheets' rows as text
 straight into the zip (deflated on a second thread), plain values for plain cells, explanations
@@ -29,6 +36,7 @@ cached per distinct code, rows streamed from ``queries.iter_rows`` (memory stays
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
 import getpass
@@ -51,21 +59,29 @@ import openpyxl
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.exc import DBAPIError
 
 from viewer import __version__
 from viewer.core import codes
 from viewer.core.columns import CODE, DEFAULT_KEYS, DURATION, IDX, SOURCE, TIME, Column, column
 from viewer.core.describe import describe_filter
-from viewer.core.errors import ExportError
+from viewer.core.errors import DatabaseError, ExportError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import from_epoch, now_local_text, time_label, to_datetime
-from viewer.data import queries
+from viewer.data import queries, signing
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.xlsx_stream import SheetStream, StreamBook, Styled
+from viewer.data.xlsx_stream import _number as _stream_number
 from viewer.data.zone import ZONE_KEY
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt.locking instead
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "BILLS_TITLE",
@@ -76,12 +92,14 @@ __all__ = [
     "REPORT_TITLE",
     "ExportResult",
     "SheetSpec",
+    "SignatureCheck",
     "VerifyResult",
     "CUT_LABEL",
     "FILTER_JSON_LABEL",
     "FILTER_SHEET_PREFIX",
     "STALE_AFTER_SECONDS",
     "TRUNCATED_MARK",
+    "canonical_digest",
     "canonical_text",
     "excel_text",
     "export_header",
@@ -89,6 +107,7 @@ __all__ = [
     "read_export_filter",
     "recompute_sha256",
     "remove_stale_parts",
+    "apply_print_settings",
     "verify_xlsx",
 ]
 
@@ -103,6 +122,22 @@ REPORT_TITLE = "Report"
 HASH_LABEL = "SHA-256 of the exported rows"
 """Column A of the Report row whose column B holds the row hash (``verify_xlsx`` reads it)."""
 EXPORTED_LABEL = "Bills exported"
+SIGNED_BY_LABEL = "Signed by"
+PUBLIC_KEY_LABEL = "Signing key (Ed25519 public key, base64)"
+FINGERPRINT_LABEL = "Signing key fingerprint"
+SIGNATURE_LABEL = "Signature (Ed25519, base64)"
+"""Column A of the Report's last row; its column B, the signature, is the one cell not signed."""
+
+SIGNATURE_MEANING = (
+    "The SHA-256 of the rows only catches accidents: anyone who edits a cell can recompute it. "
+    "The signature covers the whole workbook (every sheet, cell, type and number format, this "
+    "Report's statements included) and can only be made with the private key whose public "
+    "key and fingerprint are above. A valid signature proves that nothing changed since the "
+    "holder of that key made the file. It does not prove who holds the key (compare the "
+    "fingerprint with the one the maker gave you, or check with 'bill-viewer verify FILE.xlsx "
+    "--key THEIR-KEY.pem'), that the database and its source files were complete or genuine, "
+    "or when the file was made ('Generated at' is the clock of the computer that made it)."
+)
 
 EMPTY_NOTE = "No bill matches the filter of this export (see the Report sheet)."
 """The only row of an empty export's Bills sheet; not an exported row, so not hashed."""
@@ -198,6 +233,10 @@ class ExportResult:
     """Bills in the database."""
     cut_cells: int = 0
     """Cells cut to Excel's limit (each ends with ``TRUNCATED_MARK``; the Report counts them)."""
+    signed_by: str = ""
+    """The signing key's name (empty: not signed)."""
+    fingerprint: str = ""
+    """The signing key's fingerprint (empty: not signed)."""
 
     @property
     def bill_sheets(self) -> tuple[str, ...]:
@@ -611,6 +650,44 @@ def _is_bill_sheet(title: str) -> bool:
     return title == BILLS_TITLE or re.fullmatch(rf"{BILLS_TITLE} \(\d+\)", title) is not None
 
 
+def apply_print_settings(ws: Any, repeat_rows: int = 1) -> None:
+    """Print settings an auditor's printout needs, for a sheet not yet started (write-only).
+
+    A4 landscape, every column on one page width (as many pages down as it takes), the first
+    ``repeat_rows`` rows (the header) repeated on every page, the file and sheet name in the
+    page header and "Page N of M" in the footer.
+    """
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if repeat_rows:
+        ws.print_title_rows = f"1:{repeat_rows}"
+    ws.oddHeader.center.text = "&F \u2013 &A"
+    ws.oddFooter.center.text = "Page &P of &N"
+
+
+def _row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
+    """Height (points) of a Report row whose wrapped texts need more than one line, else None.
+
+    Spreadsheet programs do not all grow a row for wrapped text on their own (LibreOffice prints
+    such rows one line high, overprinting the next), so the height is set: lines of at most
+    the column's width in characters, 15 points each.
+    """
+    lines = 1
+    for j, cell in enumerate(values):
+        if not isinstance(cell, Cell) or not cell.alignment.wrap_text or j >= len(widths):
+            continue
+        value = cell.value
+        if not isinstance(value, str):
+            continue
+        per_line = max(int(widths[j]) - 2, 10)
+        need = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        lines = max(lines, need)
+    return 15.0 * lines if lines > 1 else None
+
+
 class _Book:
     """The workbook, streamed into ``part`` as its sheets are written (``viewer.data.xlsx_stream``).
 
@@ -625,6 +702,11 @@ class _Book:
         self.stream = StreamBook(self.guarded)
         self.wb = self.stream.wb
         self._cells: _Cells | None = None
+        self.canon = signing.Canon(number_text=_stream_number, style_format=self._style_format)
+        """The canonical form of every row written (what the signature covers)."""
+
+    def _style_format(self, style: Any) -> str:
+        return Cell(self.cells.anchor, 1, 1, style_array=style).number_format
 
     def create(self, title: str) -> SheetStream:
         """A new sheet, not yet started (set widths and panes, then ``start``)."""
@@ -648,6 +730,8 @@ class _Book:
             ws.column_dimensions[get_column_letter(j)].width = width
         if freeze_header:
             ws.freeze_panes = "A2"
+        apply_print_settings(ws, repeat_rows=1 if freeze_header else 0)
+        self.canon.sheet(ws.title)
         ws.start()
 
     def save(self) -> None:
@@ -707,7 +791,9 @@ class _Table:
             n = len(self.sheets) + 1
             ws = self.book.create(self.title if n == 1 else f"{self.title} ({n})")
         self.book.start(ws, self.widths, freeze_header=True)
-        ws.append(self.book.cells.header(self.header))
+        header = self.book.cells.header(self.header)
+        ws.append(header)
+        self.book.canon.written(header)
         self.sheets.append(ws.title)
         self._ws = ws
         self._in_sheet = 0
@@ -719,6 +805,7 @@ class _Table:
             self._next()
             assert self._ws is not None
         self._ws.append(cells)
+        self.book.canon.written(cells)
         self._in_sheet += 1
         self.rows += 1
 
@@ -728,6 +815,7 @@ class _Table:
         cell = Cell(self.book.cells.anchor, 1, 1, value=text)
         cell.font = Font(italic=True)
         self._ws.append([cell])
+        self.book.canon.written([cell])
         self._in_sheet += 1
 
     def _finish(self) -> None:
@@ -798,9 +886,26 @@ class _GuardedFile:
 # --------------------------------------------------------------------------------------------
 
 
+_MAX_NAME = 255
+"""Longest file name (bytes) of the usual file systems (ext4, NTFS counts 255 UTF-16 units)."""
+
+
 def _check_target(out: Path, force: bool) -> None:
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"{out}: the file name must end with .xlsx")
+    size = len(os.fsencode(out.name))
+    if size > _MAX_NAME:
+        raise ExportError(
+            f"{out}: the file name is {size:,} bytes long; file systems take at most "
+            f"{_MAX_NAME}: choose a shorter name"
+        )
+    try:
+        _check_target_file(out, force)
+    except OSError as exc:  # a path too long for the system, an unreadable folder, ...
+        raise ExportError(_os_message(exc, out)) from exc
+
+
+def _check_target_file(out: Path, force: bool) -> None:
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent}: no such folder; create it or choose another one")
     if out.is_dir():
@@ -829,6 +934,8 @@ def _os_message(exc: OSError, out: Path) -> str:
             f"{out}: cannot write the file: it is open in another program (close it in Excel) "
             "or you have no permission to write there"
         )
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{out}: the file name or path is too long; choose a shorter one"
     if isinstance(exc, FileNotFoundError):
         return f"{out}: the folder disappeared during the export; nothing was written"
     return f"{out}: cannot write the file ({exc.strerror or exc}); nothing was written"
@@ -837,15 +944,74 @@ def _os_message(exc: OSError, out: Path) -> str:
 _PART_FOLDER = re.compile(r"\.(.+\.xlsx)\.[a-z0-9_]{8}\.part", re.IGNORECASE)
 """A temporary folder of ``export_xlsx`` (``tempfile.mkdtemp`` names: 8 of ``[a-z0-9_]``)."""
 _PART_SHEET = re.compile(r"sheet[0-9]+\.xml")
+_LOCK_NAME = "export.lock"
+"""Locked by the running export (an OS lock, released when its process ends, however)."""
+_PART_EXTRA = len(".") + len(".XXXXXXXX.part")
+
+
+def _part_stem(name: str) -> str:
+    """The target's name in its temporary folder's name, cut (before .xlsx) to fit 255 bytes."""
+    budget = _MAX_NAME - _PART_EXTRA
+    if len(os.fsencode(name)) <= budget:
+        return name
+    stem, suffix = name[: -len(".xlsx")], name[-len(".xlsx") :]
+    while len(os.fsencode(stem + suffix)) > budget:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock an open file without waiting; False when another process holds it."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # Windows
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _hold_lock(folder: Path) -> int:
+    """Lock ``folder``'s lock file for as long as this export runs; returns its descriptor.
+
+    The file is locked under a temporary name and renamed, so ``remove_stale_parts`` never
+    finds it unlocked while its export lives.
+    """
+    tmp = folder / f"{_LOCK_NAME}.tmp"
+    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        if not _try_lock(fd):
+            raise OSError(errno.EAGAIN, "cannot lock the export's temporary folder")
+        os.replace(tmp, folder / _LOCK_NAME)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _owner_gone(folder: str) -> int | None:
+    """A descriptor holding the lock of a part folder whose export has ended, else None."""
+    try:
+        fd = os.open(os.path.join(folder, _LOCK_NAME), os.O_RDWR)
+    except OSError:
+        return None  # no lock file: an export of an earlier version, or one just starting
+    if _try_lock(fd):
+        return fd
+    os.close(fd)
+    return None
 
 
 def remove_stale_parts(folder: Path, max_age: float = STALE_AFTER_SECONDS) -> list[Path]:
     """Remove what exports killed outright (SIGKILL, a crash, a power cut) left in ``folder``.
 
     Only folders named as ``export_xlsx`` names its own (``.NAME.xlsx.XXXXXXXX.part``), holding
-    nothing but its own files (``sheetN.xml`` and ``NAME.xlsx``), none of them modified for
-    ``max_age`` seconds (a running export writes into its folder all the time). Errors are
-    ignored: this is housekeeping.
+    nothing but its own files (``sheetN.xml``, ``NAME.xlsx`` and its lock file), and either
+    with a lock file that no process holds (its export was killed: removed at once) or, for
+    folders without one, none of them modified for ``max_age`` seconds (a running export writes
+    into its folder all the time). Errors are ignored: this is housekeeping.
 
     Returns:
         The folders removed.
@@ -858,26 +1024,90 @@ def remove_stale_parts(folder: Path, max_age: float = STALE_AFTER_SECONDS) -> li
         return removed
     for entry in entries:
         match = _PART_FOLDER.fullmatch(entry.name)
-        if match is None:
+        if match is None or not entry.is_dir(follow_symlinks=False):
             continue
+        gone = _owner_gone(entry.path)
         try:
-            if not entry.is_dir(follow_symlinks=False) or entry.stat().st_mtime > cutoff:
+            if gone is None and entry.stat().st_mtime > cutoff:
                 continue
             files = list(os.scandir(entry.path))
             if not all(
                 f.is_file(follow_symlinks=False)
-                and (_PART_SHEET.fullmatch(f.name) or f.name == match.group(1))
-                and f.stat(follow_symlinks=False).st_mtime <= cutoff
+                and _part_file(f.name, match.group(1))
+                and (gone is not None or f.stat(follow_symlinks=False).st_mtime <= cutoff)
                 for f in files
             ):
                 continue
+            if gone is not None:  # Windows removes no open file
+                os.close(gone)
+                gone = None
             for f in files:
                 os.remove(f.path)
             os.rmdir(entry.path)
         except OSError:
             continue
+        finally:
+            if gone is not None:
+                os.close(gone)
         removed.append(Path(entry.path))
     return removed
+
+
+def _part_file(name: str, target: str) -> bool:
+    """Whether a file in a part folder is one ``export_xlsx`` makes there.
+
+    ``target`` is the name in the folder's name: the workbook's own, or its cut form
+    (``_part_stem``) that the workbook's name begins with.
+    """
+    cut = len(os.fsencode(target)) > _MAX_NAME - _PART_EXTRA - 4  # 4: one character's bytes
+    return bool(
+        _PART_SHEET.fullmatch(name)
+        or name in (target, _LOCK_NAME, f"{_LOCK_NAME}.tmp")
+        or (cut and name.endswith(".xlsx") and name.startswith(target[: -len(".xlsx")]))
+    )
+
+
+_CHECK_CACHE_KIB = 4096
+"""SQLite's page cache during the quick check, which reads every page once (memory stays flat)."""
+
+
+def _check_database(conn: Any, path: Path) -> None:
+    """Refuse a damaged database: SQLite's quick check of every page's structure.
+
+    An export's reads touch only the pages its query needs, so a damaged page elsewhere (an
+    index, another table) would go unnoticed; an auditor must not receive an export from it.
+    """
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{_CHECK_CACHE_KIB}")  # it reads every page once
+    try:
+        found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(10)")]
+    except DBAPIError as exc:  # damage can stop the check itself
+        found = [str(exc.orig)]
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
+    if found == ["ok"]:
+        return
+    lines = [x.strip() for r in found for x in r.splitlines()]
+    lines = [x for x in lines if x and not x.startswith("***")]
+    try:  # name the table or index whose root page is damaged, where SQLite can still say
+        roots = {
+            int(page): f"{kind} {name}"
+            for kind, name, page in conn.exec_driver_sql(
+                "SELECT type, name, rootpage FROM sqlite_master WHERE rootpage > 0"
+            )
+        }
+    except DBAPIError:
+        roots = {}
+
+    def name_page(m: re.Match[str]) -> str:
+        where = roots.get(int(m.group(1)))
+        return f"{m.group()} ({where})" if where else m.group()
+
+    detail = "; ".join(re.sub(r"\bPage (\d+)", name_page, x) for x in lines)
+    raise DatabaseError(
+        f"{path}: the database is damaged, so nothing was exported (SQLite's quick check: "
+        f"{detail}). Restore it from a backup, or import the source files into a new database."
+    )
 
 
 def _user() -> str:
@@ -1101,6 +1331,7 @@ class _ReportFacts:
     filter_json: str
     filter_lists: list[_FilterList]
     time_label: str
+    key: signing.SigningKey | None = None
 
 
 def times_statement(label: str = TIME_LABEL) -> str:
@@ -1142,6 +1373,8 @@ def _imported_at(stored: object) -> tuple[str, bool]:
 _CUT_COUNT = object()
 _CUT_NOTE = object()
 """Report cells filled in last, when every other cell (the Report's own) has been counted."""
+_SIGNATURE = object()
+"""The signature's cell, filled in when every other cell of the workbook has been digested."""
 
 
 def _cut_note(cut: Mapping[str, int]) -> str:
@@ -1206,6 +1439,17 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
         (["How to recompute the SHA-256", HASH_METHOD], False),
         ([CUT_LABEL, _CUT_COUNT], False),
         (["About cut cells", _CUT_NOTE], False),
+    ]
+    if facts.key is not None:
+        rows += [
+            ([SIGNED_BY_LABEL, facts.key.name], False),
+            ([PUBLIC_KEY_LABEL, facts.key.public_b64], False),
+            ([FINGERPRINT_LABEL, facts.key.fingerprint], False),
+            ([SIGNATURE_LABEL, _SIGNATURE], False),
+            (["What the hash and the signature prove", SIGNATURE_MEANING], False),
+            (["How to check the signature", signing.CANON_METHOD], False),
+        ]
+    rows += [
         ([], False),
         (["Source files that contributed exported rows"], True),
         (
@@ -1242,9 +1486,13 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
     return rows
 
 
+_REPORT_WIDTHS = (34, 90, 66, 22, 16, 16)
+
+
 def _write_report(book: _Book, facts: _ReportFacts) -> None:
+    """The Report sheet; signed (its last row) when ``facts.key`` is given."""
     ws = book.create(REPORT_TITLE)
-    book.start(ws, [34, 90, 66, 22, 16, 16], freeze_header=False)
+    book.start(ws, _REPORT_WIDTHS, freeze_header=False)
     cells = book.cells
     table: list[list[Any]] = []
     for values, bold in _report_rows(facts):
@@ -1254,7 +1502,7 @@ def _write_report(book: _Book, facts: _ReportFacts) -> None:
         where = f"{REPORT_TITLE}: {values[0]}" if values else REPORT_TITLE
         out = []
         for value in values:
-            if value is _CUT_COUNT or value is _CUT_NOTE:
+            if value is _CUT_COUNT or value is _CUT_NOTE or value is _SIGNATURE:
                 out.append(value)
                 continue
             cell = cells.value(value, where=where)[0]
@@ -1263,12 +1511,26 @@ def _write_report(book: _Book, facts: _ReportFacts) -> None:
             out.append(cell)
         table.append(out)
     total, note = sum(cells.cut.values()), _cut_note(cells.cut)
+    signed: tuple[list[Any], int] | None = None
     for out in table:
         for j, value in enumerate(out):
             if value is _CUT_COUNT:
                 out[j] = total
             elif value is _CUT_NOTE:
                 out[j] = cells.wrapped(cells.value(note)[0])
+            elif value is _SIGNATURE:
+                signed, out[j] = (out, j), None  # the signature's own cell counts as empty
+        if out and isinstance(out[0], str) and _row_height(out, _REPORT_WIDTHS):
+            out[0] = cells.wrapped(out[0])  # the label at the top of its tall row
+        book.canon.written(out)
+    if signed is not None and facts.key is not None:
+        # The Report is the workbook's last sheet: every other cell has been digested.
+        row, j = signed
+        row[j] = facts.key.sign(book.canon.digest())
+    for n, out in enumerate(table, 1):
+        height = _row_height(out, _REPORT_WIDTHS)
+        if height is not None:  # wrapped text: tall enough to print without overprinting
+            ws.row_dimensions[n].height = height
         ws.append(out)
     ws.close()
 
@@ -1332,6 +1594,8 @@ def export_xlsx(
     max_rows_per_sheet: int = MAX_DATA_ROWS,
     extra_sheets: Sequence[SheetSpec] = (),
     filter_sentence: str | None = None,
+    sign: bool = True,
+    check_database: bool = True,
 ) -> ExportResult:
     """Export the bills ``f`` selects, in its order, to an ``.xlsx`` workbook at ``out``.
 
@@ -1354,14 +1618,19 @@ def export_xlsx(
         extra_sheets: More sheets, written after the bills and before the Report (and before
             the "Filter ..." sheets of a filter too long for one cell).
         filter_sentence: The filter as the window words it (default: ``describe_filter``).
+        sign: Sign the workbook with this user's key (``signing.load_or_create_key``, made on
+            first use); the Report states the key's name, public key and fingerprint.
+        check_database: Run SQLite's ``PRAGMA quick_check`` first and refuse a damaged
+            database (a damaged page can otherwise go unnoticed by the export's reads).
 
     Returns:
         What was written.
 
     Raises:
         ExportError: The target exists (without ``force``), is locked or not writable, its
-            folder is missing, or the disk is full.
-        DatabaseError: The database cannot be read.
+            folder is missing, its name is too long, or the disk is full.
+        DatabaseError: The database cannot be read or is damaged.
+        SigningKeyError: The signing key cannot be made or read.
         Cancelled: ``cancel`` was set (after cleaning up).
         ValueError: Unknown or repeated column keys, bad sheet titles or split size.
     """
@@ -1369,16 +1638,26 @@ def export_xlsx(
     keys = tuple(columns)
     _validate(keys, max_rows_per_sheet, extra_sheets)
     _check_target(out, force)
+    key = signing.load_or_create_key() if sign else None
     remove_stale_parts(out.parent)
     try:
-        tmpdir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+        tmpdir = Path(
+            tempfile.mkdtemp(prefix=f".{_part_stem(out.name)}.", suffix=".part", dir=out.parent)
+        )
     except OSError as exc:
+        raise ExportError(_os_message(exc, out)) from exc
+    try:
+        lock = _hold_lock(tmpdir)
+    except OSError as exc:
+        shutil.rmtree(tmpdir, ignore_errors=True)
         raise ExportError(_os_message(exc, out)) from exc
     book: _Book | None = None
     done = False
     try:
         book = _Book(tmpdir / out.name, cancel)
         with db.engine.connect() as conn:
+            if check_database:
+                _check_database(conn, db.path)
             labels = {
                 (int(t), int(c)): str(x)
                 for t, c, x in conn.exec_driver_sql("SELECT op_type, code, text FROM site_label")
@@ -1429,6 +1708,7 @@ def export_xlsx(
             filter_json,
             filter_lists,
             label,
+            key,
         )
         _write_report(book, facts)
         book.save()
@@ -1447,14 +1727,41 @@ def export_xlsx(
     finally:
         if not done and book is not None:
             book.discard()
+        os.close(lock)
         shutil.rmtree(tmpdir, ignore_errors=True)
     cut = sum(book.cells.cut.values())
-    return ExportResult(out, written.rows, tuple(sheets), written.sha256, matching, total, cut)
+    return ExportResult(
+        out,
+        written.rows,
+        tuple(sheets),
+        written.sha256,
+        matching,
+        total,
+        cut,
+        key.name if key else "",
+        key.fingerprint if key else "",
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Reading an export back: the row hash
 # --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The signature of a signed export, checked."""
+
+    name: str
+    """The key's name as the Report states it ("Signed by")."""
+    fingerprint: str
+    """Fingerprint of the public key the Report states (the key that signed, if valid)."""
+    valid: bool
+    """The signature is that key's signature of the workbook as it is now."""
+    trusted: bool | None = None
+    """That key is the one given to ``verify_xlsx`` (None: none was given)."""
+    problem: str = ""
+    """Why the signature does not hold (empty when it does)."""
 
 
 @dataclass(frozen=True)
@@ -1473,15 +1780,25 @@ class VerifyResult:
     """The rows match the hash as version 0.1.0 computed it (text as stored, escapes undecoded)."""
     problems: tuple[str, ...] = ()
     """Other disagreements (a filter list sheet that no longer matches its count or SHA-256)."""
+    signature: SignatureCheck | None = None
+    """The signature, checked; None for an unsigned file (made before exports were signed)."""
 
     @property
-    def ok(self) -> bool:
+    def hash_ok(self) -> bool:
         """True when the rows hash to the stated value, their count agrees and nothing fails."""
         return (
             (self.expected == self.actual or self.legacy)
             and self.stated_rows in (None, self.rows)
             and not self.problems
         )
+
+    @property
+    def ok(self) -> bool:
+        """``hash_ok``, and a signature (if any) valid and by the trusted key (if one was given)."""
+        sig = self.signature
+        if sig is None:
+            return self.hash_ok
+        return self.hash_ok and sig.valid and sig.trusted is not False
 
 
 def _bill_sheet_order(title: str) -> int:
@@ -1501,40 +1818,126 @@ def _fit(values: Sequence[Any], width: int) -> list[Any]:
     return row + [None] * (width - len(row))
 
 
+class _RowHash:
+    """The row hash (``HASH_METHOD``) of the Bills sheets' rows, fed sheet by sheet, in order."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.legacy = hashlib.sha256()
+        self.width = -1
+        self.rows = 0
+        self._note_pending = False
+        self._header_pending = False
+
+    def _add(self, row: Sequence[Any]) -> None:
+        self.digest.update(_hash_line(row))
+        self.legacy.update(_hash_line(row, decode=False))
+
+    def sheet(self) -> None:
+        """A Bills sheet begins: its first row is its header."""
+        self._header_pending = True
+
+    def row(self, values: Sequence[Any]) -> None:
+        """A row of the current Bills sheet."""
+        if self._header_pending:
+            self._header_pending = False
+            if self.width < 0:
+                header_row = _fit(values, 0)
+                self.width = len(header_row)
+                self._add(header_row)
+            return
+        row = _fit(values, self.width)
+        if (
+            self.rows == 0
+            and not self._note_pending
+            and row[:1] == [EMPTY_NOTE]
+            and not any(row[1:])
+        ):
+            self._note_pending = True  # the empty export's note: hashed only if rows follow it
+            return
+        if self._note_pending:
+            self._add(_fit([EMPTY_NOTE], self.width))
+            self.rows += 1
+            self._note_pending = False
+        self._add(row)
+        self.rows += 1
+
+    def result(self) -> tuple[str, int, str]:
+        """``(row hash, data rows, row hash as version 0.1.0 computed it)``."""
+        return self.digest.hexdigest(), self.rows, self.legacy.hexdigest()
+
+
+def _bill_titles(wb: Any) -> list[str]:
+    return sorted((t for t in wb.sheetnames if _is_bill_sheet(t)), key=_bill_sheet_order)
+
+
 def _rehash(wb: Any) -> tuple[str, int, str]:
     """``(row hash, data rows, row hash as version 0.1.0 computed it)``."""
-    digest = hashlib.sha256()
-    legacy = hashlib.sha256()
-    width = -1
-    rows = 0
-    note_pending = False
+    hasher = _RowHash()
+    for title in _bill_titles(wb):
+        hasher.sheet()
+        for values in wb[title].iter_rows(values_only=True):
+            hasher.row(values)
+    return hasher.result()
 
-    def add(row: Sequence[Any]) -> None:
-        digest.update(_hash_line(row))
-        legacy.update(_hash_line(row, decode=False))
 
-    titles = sorted((t for t in wb.sheetnames if _is_bill_sheet(t)), key=_bill_sheet_order)
-    for title in titles:
-        values_iter = wb[title].iter_rows(values_only=True)
-        header = next(values_iter, None)
-        if header is None:
-            continue
-        if width < 0:
-            header_row = _fit(header, 0)
-            width = len(header_row)
-            add(header_row)
-        for values in values_iter:
-            row = _fit(values, width)
-            if rows == 0 and not note_pending and row[:1] == [EMPTY_NOTE] and not any(row[1:]):
-                note_pending = True  # the empty export's note: hashed only if rows follow it
-                continue
-            if note_pending:
-                add(_fit([EMPTY_NOTE], width))
-                rows += 1
-                note_pending = False
-            add(row)
-            rows += 1
-    return digest.hexdigest(), rows, legacy.hexdigest()
+def _read_all(wb: Any) -> tuple[tuple[str, int, str], bytes, str | None]:
+    """One pass over every sheet: the row hash, the canonical digest and the signature cell."""
+    in_order = [t for t in wb.sheetnames if _is_bill_sheet(t)] == _bill_titles(wb)
+    hasher = _RowHash()
+    canon = signing.Canon()
+    signature: str | None = None
+    read_cell = signing.read_cell
+    for ws in wb.worksheets:
+        title = ws.title
+        canon.sheet(title)
+        bills = in_order and _is_bill_sheet(title)
+        report = title == REPORT_TITLE
+        if bills:
+            hasher.sheet()
+        for cells in ws.iter_rows():
+            items = [read_cell(c) for c in cells]
+            if bills:
+                hasher.row([c.value for c in cells])
+            elif report and items[:1] == [SIGNATURE_LABEL] and len(items) > 1:
+                value = cells[1].value
+                if signature is None and isinstance(value, str):
+                    signature = value
+                items[1] = None  # the signature's own cell is not signed
+            canon.row(items)
+    row_hash = hasher.result() if in_order else _rehash(wb)
+    return row_hash, canon.digest(), signature
+
+
+def _check_signature(
+    stated: Mapping[str, Any], digest: bytes, signature: str | None, key: bytes | None
+) -> SignatureCheck | None:
+    """The signature checked against the public key the Report states (and ``key``, if given)."""
+    public = stated.get(PUBLIC_KEY_LABEL)
+    if signature is None and public is None:
+        return None
+    name = str(stated.get(SIGNED_BY_LABEL) or "(no name)")
+    if not isinstance(public, str) or not isinstance(signature, str):
+        return SignatureCheck(name, "", False, None, "the Report's signature or key is missing")
+    try:
+        raw = base64.b64decode(public, validate=True)
+    except ValueError:
+        raw = b""
+    print_ = signing.fingerprint(raw)
+    trusted = None if key is None else raw == key
+    if stated.get(FINGERPRINT_LABEL) != print_:
+        return SignatureCheck(
+            name, print_, False, trusted, "the stated fingerprint is not the stated key's"
+        )
+    if not signing.signature_valid(public, digest, signature):
+        return SignatureCheck(
+            name,
+            print_,
+            False,
+            trusted,
+            "the signature does not match the workbook: something was changed after signing",
+        )
+    return SignatureCheck(name, print_, True, trusted)
 
 
 def _open_workbook(path: Path) -> Any:
@@ -1630,6 +2033,15 @@ def read_export_filter(path: Path | str) -> BillFilter:
         raise ExportError(f"{path}: the Report's filter is not a valid filter ({exc})") from None
 
 
+def canonical_digest(path: Path | str) -> bytes:
+    """The SHA-256 of a workbook's canonical form, which its signature signs (``verify_xlsx``)."""
+    wb = _open_workbook(Path(path))
+    try:
+        return _read_all(wb)[1]
+    finally:
+        wb.close()
+
+
 def recompute_sha256(path: Path | str) -> str:
     """Recompute the row hash of an exported workbook from its Bills sheets (``HASH_METHOD``)."""
     wb = _open_workbook(Path(path))
@@ -1639,11 +2051,13 @@ def recompute_sha256(path: Path | str) -> str:
         wb.close()
 
 
-def verify_xlsx(path: Path | str) -> VerifyResult:
-    """Compare the Report's row hash with the rows now in the workbook.
+def verify_xlsx(path: Path | str, key: bytes | None = None) -> VerifyResult:
+    """Compare the Report's row hash with the rows now in the workbook, and check its signature.
 
     Also checks the filter lists an export keeps on "Filter ..." sheets against the count and
-    SHA-256 the Report's filter JSON states for them.
+    SHA-256 the Report's filter JSON states for them. The signature is checked against the
+    public key the Report states and, when ``key`` (raw Ed25519 public key bytes, see
+    ``signing.load_public_key``) is given, that key must be the one that signed.
 
     Raises:
         ExportError: The file is not a readable workbook or not an export of this application.
@@ -1658,7 +2072,7 @@ def verify_xlsx(path: Path | str) -> VerifyResult:
         if not isinstance(expected, str):
             raise ExportError(f"{path}: the Report sheet states no {HASH_LABEL!r}")
         count = stated.get(EXPORTED_LABEL)
-        actual, rows, legacy = _rehash(wb)
+        (actual, rows, legacy), digest, signature = _read_all(wb)
         _data, problems = _filter_from_workbook(wb, path)
     finally:
         wb.close()
@@ -1670,4 +2084,5 @@ def verify_xlsx(path: Path | str) -> VerifyResult:
         count if isinstance(count, int) else None,
         legacy=expected != actual and expected == legacy,
         problems=tuple(problems),
+        signature=_check_signature(stated, digest, signature, key),
     )

@@ -237,7 +237,9 @@ class SheetStream:
         letters = self._letters
         if len(row) > len(letters):
             letters += [get_column_letter(j) for j in range(len(letters) + 1, len(row) + 1)]
-        out = [f'<row r="{r}">']
+        dims = self.ws.row_dimensions.get(self.rows)
+        height = dims.height if dims is not None else None
+        out = [f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">']
         add = out.append
         for letter, value in zip(letters, row, strict=False):
             if value is None:

@@ -1,0 +1,61 @@
+"""``bill-viewer key``: the signing key of this user (``show``) and its public half (``export``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from viewer.core.errors import KnownError
+from viewer.data.signing import load_or_create_key, public_key_pem
+
+
+def cmd_key_show(_args: argparse.Namespace) -> int:
+    """Print the key's name, fingerprint and file (making the key on first use)."""
+    key = load_or_create_key()
+    if key.created:
+        sys.stderr.write(f"bill-viewer: made a new signing key in {key.path}\n")
+    sys.stdout.write(
+        f"name: {key.name}\nfingerprint: {key.fingerprint}\n"
+        f"private key: {key.path} (readable by you only; never hand it out)\n"
+    )
+    return 0
+
+
+def cmd_key_export(args: argparse.Namespace) -> int:
+    """Write the public key as PEM (to --out or standard output) for an auditor."""
+    key = load_or_create_key()
+    pem = public_key_pem(key)
+    out: Path | None = args.out
+    if out is None:
+        sys.stdout.write(pem.decode("ascii"))
+        return 0
+    try:
+        out.write_bytes(pem)
+    except OSError as exc:
+        raise KnownError(f"{out}: cannot write the key ({exc.strerror or exc})") from None
+    sys.stdout.write(f"wrote the public key of {key.name} ({key.fingerprint}) to {out}\n")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``key show`` and ``key export`` to the subcommand parser."""
+    p = sub.add_parser(
+        "key",
+        help="show this user's export signing key or export its public key for an auditor",
+        description=(
+            "Exports are signed with an Ed25519 key made on first use in the user's data folder "
+            "(or $BILL_VIEWER_KEY_DIR), readable by its owner only. 'key show' prints its name "
+            "and fingerprint; 'key export' writes the public key, which an auditor passes to "
+            "'bill-viewer verify FILE.xlsx --key FILE.pem'."
+        ),
+    )
+    keys = p.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    show = keys.add_parser("show", help="print the key's name, fingerprint and file")
+    show.set_defaults(handler=cmd_key_show)
+    export = keys.add_parser("export", help="write the public key (PEM) for an auditor")
+    export.add_argument(
+        "--out", type=Path, metavar="FILE.pem", help="write it here (default: standard output)"
+    )
+    export.set_defaults(handler=cmd_key_export)
