@@ -31,7 +31,7 @@ from viewer.core.filters import BillFilter
 from viewer.core.tasks import Cancelled, CancelToken
 from viewer.core.timefmt import to_epoch
 from viewer.data.db import Database, open_database
-from viewer.data.exporter import export_xlsx, verify_xlsx
+from viewer.data.exporter import SheetSpec, export_xlsx, verify_xlsx
 from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.data.importer import import_paths
 from viewer.data.xlsx_stream import SheetStream, StreamBook, Styled
@@ -422,3 +422,18 @@ def test_a_full_disk_mid_sheet_is_a_clear_error_and_leaves_nothing(
     with pytest.raises(ExportError, match="disk is full"):
         export_xlsx(bills, BillFilter(), small_disk / "big.xlsx", columns=ALL_KEYS)
     assert list(small_disk.iterdir()) == [] and deflate_threads() == []
+
+
+def test_extra_sheet_dates_excel_cannot_show_are_text(bills: Database, tmp_path: Path) -> None:
+    """A caller's sheet: dates before 1900-03-01 as text, later ones as real dates."""
+    spec = SheetSpec(
+        "Dates",
+        ["When"],
+        [[datetime(1899, 12, 31, 6)], [date(1900, 1, 15)], [datetime(2026, 11, 2, 8, 5, 2)]],
+    )
+    out = tmp_path / "dates.xlsx"
+    export_xlsx(bills, BillFilter(ids=(1,)), out, columns=("id",), extra_sheets=[spec])
+    wb = openpyxl.load_workbook(out, read_only=True)
+    when = [r[0] for r in wb["Dates"].iter_rows(min_row=2, values_only=True)]
+    wb.close()
+    assert when == ["1899-12-31 06:00:00", "1900-01-15", datetime(2026, 11, 2, 8, 5, 2)]
