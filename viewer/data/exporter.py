@@ -71,7 +71,7 @@ from viewer.core.errors import DatabaseError, ExportError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL
 from viewer.core.tasks import CancelToken, ProgressFn
-from viewer.core.timefmt import from_epoch, now_local_text, time_label, to_datetime
+from viewer.core.timefmt import from_epoch, now_local_text, time_label
 from viewer.data import queries, signing
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.xlsx_stream import SheetStream, StreamBook, Styled
@@ -397,11 +397,15 @@ class _Cells:
         cell.alignment = self._wrap
         return cell
 
-    def time(self, seconds: int, style: Any) -> Styled | Cell:
-        """A date-time cell for stored seconds (an Excel serial number with a date format)."""
+    def time(self, seconds: int, style: Any) -> Styled | str:
+        """A date-time cell for stored seconds (an Excel serial number with a date format).
+
+        Before 1900-03-01 it is the time as text: Excel has no day before 1900-01-01 and
+        readers disagree on January and February 1900 (LibreOffice puts them a day early).
+        """
         if seconds >= _MARCH_1900:
             return Styled(_EXCEL_DAY0 + seconds / 86400, style)
-        return Cell(self.anchor, 1, 1, value=to_datetime(seconds), style_array=style)
+        return from_epoch(seconds)
 
     def header(self, titles: Sequence[str]) -> list[Cell]:
         """Bold text cells for a header row."""
@@ -421,12 +425,16 @@ class _Cells:
         if isinstance(value, str):
             return self.text(value, where)
         if isinstance(value, datetime | date):
+            if (value.year, value.month) < (1900, 3):  # as text, like bill times (see time)
+                return self.text(canonical_text(value), where)
             fmt = number_format or (
                 DATETIME_FORMAT if isinstance(value, datetime) else "yyyy-mm-dd"
             )
             return Cell(
                 self.anchor, 1, 1, value=value, style_array=self.style_for(fmt)
             ), canonical_text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_EXACT_INT:
+            return self.text(str(value), where)  # Excel keeps 15 digits: the digits as text
         if isinstance(value, bool | int | float):
             if number_format:
                 cell = Cell(

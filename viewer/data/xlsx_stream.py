@@ -19,11 +19,13 @@ Use::
     sheet.close()
     book.save()                                # everything else, by openpyxl; closes the zip
 
-Cells: ``str`` (inline string; must already be XML-safe: control characters are refused, see
-``viewer.data.exporter`` for Excel's ``_xHHHH_`` escapes), ``int``, ``float`` (finite), ``bool``,
+Cells: ``str`` (inline string; must already be XML-safe: control characters, CR and lone
+surrogates are refused, see ``viewer.data.exporter`` for Excel's ``_xHHHH_`` escapes), ``int``
+(up to 2**53 either way: beyond, readers get another number back), ``float`` (finite), ``bool``,
 ``None`` (no cell), ``Styled`` (a number with a style), an openpyxl ``Cell`` (its value, type and
 style: dates, quote prefix, bold), or anything else openpyxl can type (a ``datetime`` gets
-openpyxl's default date format).
+openpyxl's default date format; dates before 1900-01-01, which Excel does not have, are refused).
+Anything that would not come back as written is refused with a ``ValueError``.
 """
 
 from __future__ import annotations
@@ -62,7 +64,10 @@ _CHUNK_CHARS = 1 << 20
 """Text gathered before it is encoded and handed to the compressing thread."""
 _QUEUE_CHUNKS = 4
 """Chunks waiting for the compressing thread (bounds memory: ~4 x 1-4 MB)."""
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b-\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters refused in text: not XML characters, or (CR) read back as LF by every XML reader."""
+_MAX_INT = 2**53
+"""Largest whole number a double holds exactly: readers (and Excel) read numbers as doubles."""
 _HEAD_END = b"<sheetData>"
 _PRESERVE = '<t xml:space="preserve">'
 """Leading or trailing white space of a text is kept only where it is marked so."""
@@ -108,12 +113,22 @@ def _text(value: str) -> str:
     return f"<is><t>{value}</t></is>"
 
 
+def _inexact(value: int) -> ValueError:
+    return ValueError(
+        f"{value} is beyond the whole numbers Excel holds exactly (2**53): write it as text"
+    )
+
+
 def _number(value: Any) -> str:
-    if value.__class__ is float or isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a number Excel can store")
-        return repr(float(value))
-    return str(value)
+    """A number's ``<v>`` text, which every reader reads back as this number (else refused)."""
+    if isinstance(value, int):
+        if -_MAX_INT <= value <= _MAX_INT:
+            return str(int(value))
+        raise _inexact(value)
+    number = float(value)  # Decimal, Fraction, numpy floats: Excel stores a double
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a number Excel can store")
+    return repr(number)
 
 
 class _Compressor:
@@ -176,6 +191,7 @@ class SheetStream:
         "_state",
         "_styles",
         "_kept",
+        "_head",
     )
 
     def __init__(self, book: StreamBook, ws: Any) -> None:
@@ -193,6 +209,7 @@ class SheetStream:
         self._state = "new"
         self._styles: dict[int, int] = {}
         self._kept: list[Any] = []
+        self._head = b""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.ws, name)
@@ -220,7 +237,9 @@ class SheetStream:
         if self._state != "new":
             raise ValueError(f"sheet {self.ws.title!r} was already started")
         self._book._open(self)
+        _skeleton(self.ws)  # settles what rendering sets (sheetFormatPr's outlineLevelCol)
         head, _tail = _skeleton(self.ws)
+        self._head = head  # close() checks that nothing in it changed meanwhile
         self._entry = self._book.zip.open(self.path, "w")
         self._compressor = _Compressor(self._entry)
         self._state = "open"
@@ -255,6 +274,8 @@ class SheetStream:
                 else:  # leading or trailing white space is kept only when marked
                     add(f'<c r="{letter}{r}" t="inlineStr"><is>{_PRESERVE}{value}</t></is></c>')
             elif cls is int:
+                if not -_MAX_INT <= value <= _MAX_INT:
+                    raise _inexact(value)
                 add(f'<c r="{letter}{r}"><v>{value}</v></c>')
             elif cls is Styled:
                 style = self._styles.get(id(value.style))
@@ -298,6 +319,9 @@ class SheetStream:
         if kind == "d":
             if isinstance(v, _dt.datetime | _dt.time) and v.tzinfo is not None:
                 raise TypeError("Excel stores no time zone: give naive date-times")
+            if isinstance(v, _dt.date) and v.year < 1900:
+                # serial 0 or less: read back as a time of day, or not at all
+                raise ValueError(f"cell {ref}: {v} is before 1900-01-01, Excel's first day")
             return f'<c r="{ref}"{style}><v>{_number(to_excel(v, self._book.wb.epoch))}</v></c>'
         raise ValueError(f"cell {ref}: {kind!r} cells (formulas, errors) are not written")
 
@@ -325,7 +349,12 @@ class SheetStream:
         if self._state != "open":
             raise ValueError(f"sheet {self.ws.title!r} is not open")
         self._flush()
-        _head, tail = _skeleton(self.ws)
+        head, tail = _skeleton(self.ws)
+        if head != self._head:
+            raise ValueError(
+                f"sheet {self.ws.title!r}: its properties, panes or column widths changed after "
+                "start(), which wrote them: set them before start()"
+            )
         self._put(tail)
         self._state = "failed"
         assert self._compressor is not None and self._entry is not None
