@@ -1227,4 +1227,6 @@ class MainWindow(QMainWindow):
             self.investigation.shutdown()
         self._save_settings()
         self.model.close()
+        if not BackgroundCall.wait_all():
+            log.warning("a background query was still running as the window closed")
         super().closeEvent(event)

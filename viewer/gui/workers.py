@@ -9,8 +9,10 @@ queued slot until the work ends.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -222,6 +224,10 @@ class _CallSignals(QObject):
     done = Signal(object, object)  # result, error (message or Failure) or None
 
 
+_LIVE_CALLS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+"""Threads of background calls not yet collected (``BackgroundCall.wait_all``)."""
+
+
 class BackgroundCall(QObject):
     """A short background query: ``fn()`` on a plain thread, ``callback(result)`` on the GUI thread.
 
@@ -252,8 +258,6 @@ class BackgroundCall(QObject):
         ``on_failure`` (instead of ``on_error``) receives a ``Failure``: a ``KnownError``'s
         message, or a bug named ``what`` with its traceback (logged).
         """
-        import threading
-
         self._generation += 1
         generation = self._generation
         self._callbacks = {generation: (callback, on_error)}
@@ -272,7 +276,22 @@ class BackgroundCall(QObject):
             else:
                 self._signals.done.emit((generation, result), None)
 
-        threading.Thread(target=target, daemon=True, name="background-call").start()
+        thread = threading.Thread(target=target, daemon=True, name="background-call")
+        _LIVE_CALLS.add(thread)
+        thread.start()
+
+    @staticmethod
+    def wait_all(timeout: float = 5.0) -> bool:
+        """Wait (at most ``timeout`` seconds in all) for every background call still running.
+
+        The window calls it as it closes: a call that ends after Qt has deleted its signal
+        object would emit on a dead C++ object and crash the process on its way out.
+        Returns whether all of them ended.
+        """
+        deadline = time.monotonic() + timeout
+        for thread in list(_LIVE_CALLS):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in _LIVE_CALLS)
 
     def _deliver(self, payload: tuple[int, Any], error: str | None) -> None:
         generation, result = payload
