@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
             for act in self._import_actions():
                 act.setEnabled(False)
         self.filters.set_read_only(readonly)
+        self.empty_state.set_state(readonly=readonly, importing=importing)
 
     def _import_actions(self) -> tuple[QAction, ...]:
         return (self.act_open, self.act_open_folder)
@@ -905,6 +906,7 @@ class MainWindow(QMainWindow):
         self._runner = runner
         for act in self._import_actions():
             act.setEnabled(False)
+        self.empty_state.set_state(readonly=False, importing=True)
         self.progress_dialog = run_with_progress(self, runner, "Importing", "bytes")
         runner.finished.connect(self._import_done)
         runner.failed.connect(lambda msg: self._import_failed(runner.failure or Failure(msg)))
@@ -917,6 +919,7 @@ class MainWindow(QMainWindow):
     def _import_ended(self) -> None:
         for act in self._import_actions():
             act.setEnabled(not self._db.readonly)
+        self.empty_state.set_state(readonly=self._db.readonly, importing=False)
         # Whatever the outcome, earlier files may have landed: show what the database holds.
         self.refresh_data()
 

@@ -1,0 +1,71 @@
+"""Where the merged window features meet: empty state, read-only mode, imports, investigation.
+
+Each test runs two features together, as a user meets them, where each branch tested its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from viewer.data.db import Database, open_database
+from viewer.gui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def _window(qtbot: Any, db: Database, settings: QSettings) -> MainWindow:
+    w = MainWindow(db, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
+    return w
+
+
+def _said(widget: QWidget) -> str:
+    """Every text the widget's labels show."""
+    return " ".join(label.text() for label in widget.findChildren(QLabel))
+
+
+def test_empty_read_only_database_does_not_offer_an_import(qtbot, tmp_path, settings) -> None:
+    path = tmp_path / "empty.sqlite"
+    open_database(path).close()
+    ro = open_database(path, readonly=True)
+    w = _window(qtbot, ro, settings)
+    qtbot.waitUntil(lambda: w.empty_state.isVisible(), timeout=5_000)
+    state = w.empty_state
+    assert not state.buttons["exports"].isEnabled()
+    assert not state.buttons["folder"].isEnabled()
+    assert state.buttons["database"].isEnabled() and state.buttons["demo"].isEnabled()
+    assert "read-only" in _said(state)
+    assert "drop them on this window" not in _said(state)
+    w.close()
+    ro.close()
+
+
+def test_empty_state_says_an_import_is_running_and_comes_back_after_it(
+    qtbot, db, settings, fixtures_dir, monkeypatch
+) -> None:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_a, **_k: QMessageBox.StandardButton.Ok)
+    w = _window(qtbot, db, settings)
+    w.quiet_reports = True  # the demo's start-up import: the window shows only its own state
+    qtbot.waitUntil(lambda: w.empty_state.isVisible(), timeout=5_000)
+    state = w.empty_state
+    with qtbot.waitSignal(w.import_finished, timeout=20_000):
+        w.import_paths([fixtures_dir / "binary.csv"])  # nothing in it is a bill
+        assert "Importing" in _said(state)
+        assert "No bills yet" not in _said(state)
+        assert not state.buttons["exports"].isEnabled()
+        assert not state.buttons["folder"].isEnabled()
+    qtbot.waitUntil(lambda: state.buttons["exports"].isEnabled(), timeout=10_000)
+    assert "No bills yet" in _said(state)
+    assert state.isVisible()
