@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from viewer.core.columns import IDX
 from viewer.data.db import Database, open_database
 from viewer.gui.main_window import MainWindow
 
@@ -69,3 +70,33 @@ def test_empty_state_says_an_import_is_running_and_comes_back_after_it(
     qtbot.waitUntil(lambda: state.buttons["exports"].isEnabled(), timeout=10_000)
     assert "No bills yet" in _said(state)
     assert state.isVisible()
+
+
+def test_at_a_moment_follows_the_bill_selected_after_the_investigation(
+    qtbot, filled_db, settings
+) -> None:
+    w = _window(qtbot, filled_db, settings)
+    inv = w.investigation
+    assert inv is not None
+    w.table.setCurrentIndex(w.model.index(10, 0))
+    with qtbot.waitSignal(inv.computed, timeout=30_000):
+        w.tabs.setCurrentWidget(inv)
+    assert inv.moment() == w.model.row_tuple(10)[IDX["begin_time"]]
+    # Back to the table, another bill: the moment the user never set follows it.
+    w.tabs.setCurrentIndex(0)
+    row = w.model.rowCount() // 2
+    w.table.setCurrentIndex(w.model.index(row, 0))
+    begin = w.model.row_tuple(row)[IDX["begin_time"]]
+    assert begin != w.model.row_tuple(10)[IDX["begin_time"]]
+    w.tabs.setCurrentWidget(inv)
+    assert inv.moment() == begin
+    assert inv.second_moment() == begin + 3600
+    qtbot.waitUntil(lambda: not inv._moment_timer.isActive(), timeout=2_000)  # noqa: SLF001
+    assert inv.investigation is not None
+    assert list(inv.moment_model.payloads) == list(inv.investigation.at(begin))  # the table too
+    # A moment the user set stays whatever bill is selected next.
+    inv.set_moment(begin + 60)
+    w.tabs.setCurrentIndex(0)
+    w.table.setCurrentIndex(w.model.index(20, 0))
+    assert inv.moment() == begin + 60
+    inv.shutdown()

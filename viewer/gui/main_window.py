@@ -746,6 +746,8 @@ class MainWindow(QMainWindow):
     def _show_details(self, row_no: int | None) -> None:
         row = None if row_no is None else self.model.row_tuple(row_no)
         self.filters.set_selected_begin(None if row is None else row[IDX["begin_time"]])
+        if row is not None and self.investigation is not None:
+            self.investigation.follow_selected_bill()
         self.details.setHtml(self.details_html(row) if row is not None else "")
 
     def _remember_current(self) -> None:
