@@ -100,3 +100,20 @@ def test_at_a_moment_follows_the_bill_selected_after_the_investigation(
     w.table.setCurrentIndex(w.model.index(20, 0))
     assert inv.moment() == begin + 60
     inv.shutdown()
+
+
+def test_the_investigation_tab_leaves_the_panes_their_width(qtbot, filled_db, settings) -> None:
+    w = _window(qtbot, filled_db, settings)
+    w.showNormal()
+    w.resize(900, 691)  # narrow, as a 1366x768 screen at the wider fonts of a desktop
+    qtbot.waitUntil(lambda: w.width() == 900, timeout=2_000)
+    qtbot.wait(50)
+    widths = (w.filter_dock.width(), w.details_dock.width())
+    inv = w.investigation
+    assert inv is not None
+    with qtbot.waitSignal(inv.computed, timeout=30_000):
+        w.tabs.setCurrentWidget(inv)
+    qtbot.wait(100)  # the range above the timeline is set: let the layout settle
+    assert inv.range_label.text()
+    assert (w.filter_dock.width(), w.details_dock.width()) == widths
+    inv.shutdown()

@@ -482,6 +482,7 @@ class InvestigationPanel(QWidget):
         zoom_out.clicked.connect(lambda: self.timeline.zoom(1 / 1.5))
         show_all.clicked.connect(self.timeline.show_all)
         self.range_label = QLabel()
+        self.range_label.setWordWrap(True)  # else its width squeezes the filter pane (1366 px)
         self.timeline.view_changed.connect(self._update_range_label)
         tl_bar = QHBoxLayout()
         tl_bar.addWidget(zoom_in)
