@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from viewer.core.columns import IDX
 from viewer.data.db import Database, open_database
+from viewer.gui.investigation import TAB_MOMENT
 from viewer.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -115,5 +116,9 @@ def test_the_investigation_tab_leaves_the_panes_their_width(qtbot, filled_db, se
         w.tabs.setCurrentWidget(inv)
     qtbot.wait(100)  # the range above the timeline is set: let the layout settle
     assert inv.range_label.text()
+    assert (w.filter_dock.width(), w.details_dock.width()) == widths
+    inv.tabs.setCurrentIndex(TAB_MOMENT)  # its two moment fields and their labels
+    qtbot.wait(100)
+    assert inv.changes_label.text()
     assert (w.filter_dock.width(), w.details_dock.width()) == widths
     inv.shutdown()

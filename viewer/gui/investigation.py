@@ -527,7 +527,10 @@ class InvestigationPanel(QWidget):
         m_top.addWidget(self.moment_edit)
         m_top.addStretch(1)
         c_top = QHBoxLayout()
-        c_top.addWidget(QLabel("Changes between the moment above and"))
+        changes_title = QLabel("Changes between the moment above and")
+        for label in (changes_title, self.changes_label):  # wrap rather than squeeze the panes
+            label.setWordWrap(True)
+        c_top.addWidget(changes_title)
         c_top.addWidget(self.moment2_edit)
         c_top.addWidget(self.changes_label, 1)
         upper = QWidget()
