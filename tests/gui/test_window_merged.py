@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from viewer.core.columns import IDX
@@ -122,3 +122,30 @@ def test_the_investigation_tab_leaves_the_panes_their_width(qtbot, filled_db, se
     assert inv.changes_label.text()
     assert (w.filter_dock.width(), w.details_dock.width()) == widths
     inv.shutdown()
+
+
+def test_sorting_before_any_bill_is_selected_shows_the_top_of_the_table(
+    qtbot, filled_db, settings
+) -> None:
+    w = _window(qtbot, filled_db, settings)
+    w.table.setFocus(Qt.FocusReason.TabFocusReason)  # Qt makes the first cell current, unselected
+    qtbot.waitUntil(w.table.hasFocus, timeout=2_000)
+    assert not w.table.selectionModel().hasSelection()
+    end = next(i for i, c in enumerate(w.model.columns) if c.key == "end_time")
+    w.table.horizontalHeader().setSortIndicator(end, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(
+        lambda: w.model.bill_filter.sort == "end_time" and not w.model.is_loading, timeout=10_000
+    )
+    qtbot.wait(50)
+    assert w.table.verticalScrollBar().value() == 0  # the latest ends, not the old first bill
+    assert not w.table.selectionModel().hasSelection()
+    # A bill the user selected stays selected (and in view) through the next sort.
+    index = w.model.index(40, 0)
+    qtbot.mouseClick(
+        w.table.viewport(), Qt.MouseButton.LeftButton, pos=w.table.visualRect(index).center()
+    )
+    pk = w.model.pk_at(40)
+    w.table.horizontalHeader().setSortIndicator(end, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not w.model.bill_filter.descending and not w.model.is_loading)
+    qtbot.waitUntil(lambda: w.model.pk_at(w.table.currentIndex().row()) == pk, timeout=5_000)
+    assert w.table.selectionModel().rowIntersectsSelection(w.table.currentIndex().row())

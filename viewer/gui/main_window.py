@@ -751,10 +751,16 @@ class MainWindow(QMainWindow):
         self.details.setHtml(self.details_html(row) if row is not None else "")
 
     def _remember_current(self) -> None:
-        """Before the rows change, note the selected bill (a reset drops the selection)."""
+        """Before the rows change, note the selected bill (a reset drops the selection).
+
+        Only a selected one: Qt makes the first cell current when the table gets the focus,
+        and keeping that bill would scroll a re-sorted table to wherever it lands.
+        """
         if self._keep_pk is None:
             index = self.table.currentIndex()
-            self._keep_pk = self.model.pk_at(index.row()) if index.isValid() else None
+            chosen = self.table.selectionModel()
+            selected = index.isValid() and chosen.rowIntersectsSelection(index.row())
+            self._keep_pk = self.model.pk_at(index.row()) if selected else None
 
     def _restore_current(self) -> None:
         """Select the noted bill again where the new rows hold it; else clear the details."""
