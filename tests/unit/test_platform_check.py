@@ -45,7 +45,7 @@ def test_a_library_two_sonames_share_is_named_once() -> None:
 
 
 def test_nothing_missing_is_no_problem() -> None:
-    assert display_problem({"DISPLAY": ":0"}, "linux", lambda _s: True) is None
+    assert display_problem({"DISPLAY": ":0"}, "linux", lambda _s: True, lambda _d: True) is None
 
 
 def test_no_display_says_so_and_names_offscreen() -> None:

@@ -15,6 +15,20 @@ def demo_command() -> tuple[str, list[str]]:
     return sys.executable, ["-m", "viewer", "--demo"]
 
 
+TITLE = "<h2>No bills yet</h2>"
+IMPORTING_TITLE = "<h2>Importing…</h2>"
+IMPORTING_TEXT = "The bills appear here as soon as the import ends."
+IMPORT_TEXT = (
+    "Open the agent operation bill exports of your contact center (CSV files, zips or "
+    "a folder of them), or drop them on this window. They are imported into this "
+    "database once; every later start shows them at once."
+)
+READ_ONLY_TEXT = (
+    "This database is open read-only, so nothing can be imported into it. Open a database "
+    "that holds bills, or one you may write to (File ▸ New database), or try the demo."
+)
+
+
 class EmptyState(QWidget):
     """No bills yet: open exports, open a folder, open a database, or try the demo."""
 
@@ -25,13 +39,11 @@ class EmptyState(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("<h2>No bills yet</h2>")
-        text = QLabel(
-            "Open the agent operation bill exports of your contact center (CSV files, zips or "
-            "a folder of them), or drop them on this window. They are imported into this "
-            "database once; every later start shows them at once."
-        )
+        title = QLabel(TITLE)
+        self.title = title
+        text = QLabel(IMPORT_TEXT)
         text.setWordWrap(True)
+        self.text = text
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()  # two by two: narrow enough for 1366 pixels at scale 2
         for n, (key, label, tip, signal) in enumerate(
@@ -87,3 +99,16 @@ class EmptyState(QWidget):
         lay.addStretch(1)
         lay.addLayout(middle)
         lay.addStretch(2)
+
+    def set_state(self, *, readonly: bool, importing: bool) -> None:
+        """Say what can be done now: a read-only database takes no import; one is running."""
+        if importing:
+            self.title.setText(IMPORTING_TITLE)
+            self.text.setText(IMPORTING_TEXT)
+        else:
+            self.title.setText(TITLE)
+            self.text.setText(READ_ONLY_TEXT if readonly else IMPORT_TEXT)
+        for key in ("exports", "folder"):
+            self.buttons[key].setEnabled(not readonly and not importing)
+        self.buttons["exports"].setDefault(not readonly)
+        self.buttons["database"].setDefault(readonly)

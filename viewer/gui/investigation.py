@@ -482,6 +482,7 @@ class InvestigationPanel(QWidget):
         zoom_out.clicked.connect(lambda: self.timeline.zoom(1 / 1.5))
         show_all.clicked.connect(self.timeline.show_all)
         self.range_label = QLabel()
+        self.range_label.setWordWrap(True)  # else its width squeezes the filter pane (1366 px)
         self.timeline.view_changed.connect(self._update_range_label)
         tl_bar = QHBoxLayout()
         tl_bar.addWidget(zoom_in)
@@ -526,7 +527,10 @@ class InvestigationPanel(QWidget):
         m_top.addWidget(self.moment_edit)
         m_top.addStretch(1)
         c_top = QHBoxLayout()
-        c_top.addWidget(QLabel("Changes between the moment above and"))
+        changes_title = QLabel("Changes between the moment above and")
+        for label in (changes_title, self.changes_label):  # wrap rather than squeeze the panes
+            label.setWordWrap(True)
+        c_top.addWidget(changes_title)
         c_top.addWidget(self.moment2_edit)
         c_top.addWidget(self.changes_label, 1)
         upper = QWidget()
@@ -793,6 +797,27 @@ class InvestigationPanel(QWidget):
             return result.busiest
         return lo
 
+    @keeps_none
+    def follow_selected_bill(self) -> None:
+        """Another bill was selected: the first moment moves to its begin until the user sets one.
+
+        (The moment was only settled when the investigation was computed, so selecting a bill
+        afterwards left "At a moment" at the bill selected before.)
+        """
+        if self._moment_chosen or self.result is None:
+            return
+        lo, hi = self.timeline.data_range()
+        seconds = self._default_moment(self.result, lo, hi)
+        if seconds == self.moment_edit.seconds():
+            return
+        self.moment_edit.blockSignals(True)
+        self.moment_edit.set_seconds(seconds)
+        self.moment_edit.blockSignals(False)
+        self._follow_first_moment()
+        self._remember_moments()
+        self._moment_timer.start()
+        self._changes_timer.start()
+
     def _remember_moments(self) -> None:
         self._moment_value = self.moment_edit.seconds()
         self._moment2_value = self.moment2_edit.seconds()
@@ -947,11 +972,13 @@ class InvestigationPanel(QWidget):
     @keeps_none
     def _on_moment_double(self, index: QModelIndex) -> None:
         m: AgentMoment = self.moment_model.payloads[_source_row(self.moment_table, index)]
+        self._moment_chosen = True  # the moment looked at stays when its bills get selected
         self._emit(m.bill_pks)
 
     @keeps_none
     def _on_change_double(self, index: QModelIndex) -> None:
         c: AgentChange = self.changes_model.payloads[_source_row(self.changes_table, index)]
+        self._moment_chosen = self._moment2_chosen = True  # (as for a moment row)
         pks = [*c.before.bill_pks, *(pk for iv in (*c.started, *c.ended) for pk in iv.bill_pks)]
         pks.extend(c.after.bill_pks)
         self._emit(list(dict.fromkeys(pks)))

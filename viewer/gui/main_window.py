@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
             for act in self._import_actions():
                 act.setEnabled(False)
         self.filters.set_read_only(readonly)
+        self.empty_state.set_state(readonly=readonly, importing=importing)
 
     def _import_actions(self) -> tuple[QAction, ...]:
         return (self.act_open, self.act_open_folder)
@@ -745,13 +746,21 @@ class MainWindow(QMainWindow):
     def _show_details(self, row_no: int | None) -> None:
         row = None if row_no is None else self.model.row_tuple(row_no)
         self.filters.set_selected_begin(None if row is None else row[IDX["begin_time"]])
+        if row is not None and self.investigation is not None:
+            self.investigation.follow_selected_bill()
         self.details.setHtml(self.details_html(row) if row is not None else "")
 
     def _remember_current(self) -> None:
-        """Before the rows change, note the selected bill (a reset drops the selection)."""
+        """Before the rows change, note the selected bill (a reset drops the selection).
+
+        Only a selected one: Qt makes the first cell current when the table gets the focus,
+        and keeping that bill would scroll a re-sorted table to wherever it lands.
+        """
         if self._keep_pk is None:
             index = self.table.currentIndex()
-            self._keep_pk = self.model.pk_at(index.row()) if index.isValid() else None
+            chosen = self.table.selectionModel()
+            selected = index.isValid() and chosen.rowIntersectsSelection(index.row())
+            self._keep_pk = self.model.pk_at(index.row()) if selected else None
 
     def _restore_current(self) -> None:
         """Select the noted bill again where the new rows hold it; else clear the details."""
@@ -905,6 +914,7 @@ class MainWindow(QMainWindow):
         self._runner = runner
         for act in self._import_actions():
             act.setEnabled(False)
+        self.empty_state.set_state(readonly=False, importing=True)
         self.progress_dialog = run_with_progress(self, runner, "Importing", "bytes")
         runner.finished.connect(self._import_done)
         runner.failed.connect(lambda msg: self._import_failed(runner.failure or Failure(msg)))
@@ -917,6 +927,7 @@ class MainWindow(QMainWindow):
     def _import_ended(self) -> None:
         for act in self._import_actions():
             act.setEnabled(not self._db.readonly)
+        self.empty_state.set_state(readonly=self._db.readonly, importing=False)
         # Whatever the outcome, earlier files may have landed: show what the database holds.
         self.refresh_data()
 

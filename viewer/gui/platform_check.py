@@ -59,6 +59,27 @@ def loadable(soname: str) -> bool:
     return True
 
 
+def display_reachable(display: str) -> bool:
+    """Whether an X server answers at ``display`` (Qt's xcb plugin aborts when none does).
+
+    Connects with libxcb, as the plugin would, and disconnects at once.
+    """
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return False
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)
+    try:
+        return bool(connection) and xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        if connection:
+            xcb.xcb_disconnect(connection)
+
+
 def _platform_name(env: Mapping[str, str]) -> str:
     """The first platform Qt would try ("xcb" from "xcb:option" or "xcb;offscreen"), or ""."""
     value = env.get("QT_QPA_PLATFORM", "").strip()
@@ -69,6 +90,7 @@ def display_problem(
     env: Mapping[str, str] | None = None,
     platform: str | None = None,
     lookup: Lookup | None = None,
+    reach: Callable[[str], bool] | None = None,
 ) -> str | None:
     """One line saying why Qt cannot open a window here, or None when it should be able to.
 
@@ -77,8 +99,10 @@ def display_problem(
         platform: ``sys.platform`` by default; only Linux is checked.
         lookup: Whether a shared library loads (``loadable`` by default; injectable so tests
             can make libraries missing).
+        reach: Whether an X server answers at a DISPLAY (``display_reachable`` by default).
     """
     lookup = lookup or loadable
+    reach = reach or display_reachable
     env = os.environ if env is None else env
     platform = sys.platform if platform is None else platform
     if not platform.startswith("linux"):
@@ -102,6 +126,12 @@ def display_problem(
         needed.update(XCB_LIBRARIES)
     missing = [soname for soname in needed if not lookup(soname)]
     if not missing:
+        if display and "libxcb.so.1" in needed and not reach(display):
+            return (
+                f"no display: no X server answers at DISPLAY={display} "
+                "(start the desktop session, or fix DISPLAY; tests and scripts can set "
+                "QT_QPA_PLATFORM=offscreen)"
+            )
         return None
     packages = " ".join(dict.fromkeys(needed[s] for s in missing))
     return (
