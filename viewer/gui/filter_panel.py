@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -91,12 +92,13 @@ class CheckList(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.hide()
-        row = QHBoxLayout()
-        row.addWidget(self.exclude)
-        row.addWidget(self.only_checked)
-        row.addStretch(1)
-        row.addWidget(self.paste_btn)
-        row.addWidget(self.none_btn)
+        # two short rows rather than one long one: the pane stays narrow enough to leave the
+        # table its room on a 1366-pixel screen
+        row = QGridLayout()
+        row.addWidget(self.exclude, 0, 0)
+        row.addWidget(self.only_checked, 0, 1)
+        row.addWidget(self.paste_btn, 1, 0)
+        row.addWidget(self.none_btn, 1, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.search)
@@ -272,7 +274,7 @@ class FilterPanel(QWidget):
             # A typed time applies when complete (Enter, leaving the field, the arrows, the
             # calendar), not per keystroke: a half-typed year selects nothing.
             edit.setKeyboardTracking(False)
-        self.overlapping = QCheckBox("Overlapping: bills going on in the range")
+        self.overlapping = QCheckBox("Overlapping: going on in the range")
         self.overlapping.setToolTip(
             "Off: bills that begin in the range.\n"
             "On: bills that were going on in it: begun before 'To' and ended after 'From'\n"
@@ -282,18 +284,20 @@ class FilterPanel(QWidget):
         self.time_note.setWordWrap(True)
         self.time_note.hide()
         self._valid_time: tuple[str | None, str | None] = (None, None)
-        presets = QHBoxLayout()
+        presets = QGridLayout()  # two by two: a narrow pane (see the checklists' rows)
         self.preset_btns: dict[str, QPushButton] = {}
-        for key, text in (
-            ("all", "Whole data"),
-            ("hour", "An hour"),
-            ("day", "A day"),
-            ("around", "Around bill"),
+        for i, (key, text) in enumerate(
+            (
+                ("all", "Whole data"),
+                ("hour", "An hour"),
+                ("day", "A day"),
+                ("around", "Around bill"),
+            )
         ):
             btn = QPushButton(text)
             btn.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             btn.clicked.connect(lambda _c=False, k=key: self.apply_preset(k))
-            presets.addWidget(btn)
+            presets.addWidget(btn, i // 2, i % 2)
             self.preset_btns[key] = btn
         self.preset_btns["hour"].setToolTip("One hour from the 'From' time (or the data's start)")
         self.preset_btns["day"].setToolTip("One day from the 'From' time (or the data's start)")
