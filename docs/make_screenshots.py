@@ -1,6 +1,7 @@
 """Make the README's screenshots: the real window on the demo export, rendered offscreen.
 
-Run from the project root: ``QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py``.
+Run from the project root: ``python docs/make_screenshots.py`` (offscreen, on a virtual
+1600x1000 screen, so that the window opens at its usual size whatever machine runs it).
 It imports the bundled demo export into a temporary database, filters the table to logouts,
 busy and forcible-busy bills, selects a bill, and saves ``docs/screenshot.png``; then opens the
 Investigation tab and saves ``docs/investigation.png``.
@@ -13,7 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SCREEN = Path(tempfile.gettempdir()) / "bill-viewer-screenshot-screen.json"
+_SCREEN.write_text(
+    '{"screens": [{"name": "s", "x": 0, "y": 0, "width": 1600, "height": 1000, '
+    '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
