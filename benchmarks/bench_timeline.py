@@ -30,7 +30,7 @@ from viewer.data import investigate  # noqa: E402
 from viewer.data.db import open_database  # noqa: E402
 from viewer.data.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
 from viewer.data.importer import import_paths  # noqa: E402
-from viewer.gui.timeline import TimelineView, keeps_none  # noqa: E402
+from viewer.gui.timeline import TimelineView  # noqa: E402
 
 TARGET_MS = 50.0
 DAY = BillFilter(time_from="2026-11-02 00:00:00", time_to="2026-11-03 00:00:00")
@@ -62,7 +62,6 @@ def build(workdir: Path, agents: int, seed: int) -> Path:
     return db_path
 
 
-@keeps_none
 def measure(
     view: TimelineView, image: QImage, frames: list[tuple[float, float, int]]
 ) -> list[float]:

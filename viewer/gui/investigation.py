@@ -71,7 +71,7 @@ from viewer.core.states import (
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data.db import Database
 from viewer.data.investigate import Investigation, agent_states
-from viewer.gui.timeline import TimelineLegend, TimelineView, keeps_none
+from viewer.gui.timeline import TimelineLegend, TimelineView
 from viewer.gui.workers import TaskRunner
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
@@ -593,7 +593,6 @@ class InvestigationPanel(QWidget):
         """Whether a computation for the newest filter is running."""
         return self._runner is not None
 
-    @keeps_none
     def set_filter(self, f: BillFilter, labels: Labels | None = None) -> None:
         """Rebuild the agent states of ``f`` in the background (cancels an older computation)."""
         self._cancel_current()
@@ -618,7 +617,6 @@ class InvestigationPanel(QWidget):
         self._set_enabled(False)
         runner.start()
 
-    @keeps_none
     def cancel(self) -> None:
         """Stop the running computation (the shown results stay)."""
         if self._runner is not None:
@@ -645,14 +643,12 @@ class InvestigationPanel(QWidget):
         for r in list(self._runners):
             r.cancel()
 
-    @keeps_none
     def _on_progress(self, runner: TaskRunner, done: object, total: object) -> None:
         if runner is not self._runner:
             return
         if isinstance(done, int) and isinstance(total, int) and total > 0:
             self.status.setText(f"Computing agent states\u2026 {done:,} of {total:,} bills read")
 
-    @keeps_none
     def _on_finished(self, runner: TaskRunner, result: Result) -> None:
         if runner is not self._runner:
             return
@@ -664,7 +660,6 @@ class InvestigationPanel(QWidget):
             return
         self.computed.emit(result.investigation)
 
-    @keeps_none
     def _on_failed(self, runner: TaskRunner | None, message: str) -> None:
         if runner is not None and runner is not self._runner:
             return
@@ -673,7 +668,6 @@ class InvestigationPanel(QWidget):
         self._set_enabled(self.result is not None)
         self.failed.emit(message)
 
-    @keeps_none
     def _on_cancelled(self, runner: TaskRunner) -> None:
         if runner is self._runner:
             self._runner = None
@@ -684,7 +678,6 @@ class InvestigationPanel(QWidget):
 
     # ---------------------------------------------------------------- showing
 
-    @keeps_none
     def _show(self, result: Result) -> None:
         inv = result.investigation
         self.result = result
@@ -773,7 +766,6 @@ class InvestigationPanel(QWidget):
         else:
             self._pending_fit[view] = long_columns
 
-    @keeps_none
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._fit_pending_later()
@@ -782,7 +774,6 @@ class InvestigationPanel(QWidget):
         if self._pending_fit:
             QTimer.singleShot(0, self, self._fit_pending)  # once the layout has sized the tables
 
-    @keeps_none
     def _fit_pending(self, _index: int = 0) -> None:
         for view, cols in list(self._pending_fit.items()):
             if view.isVisible():
@@ -797,7 +788,6 @@ class InvestigationPanel(QWidget):
             return result.busiest
         return lo
 
-    @keeps_none
     def follow_selected_bill(self) -> None:
         """Another bill was selected: the first moment moves to its begin until the user sets one.
 
@@ -822,7 +812,6 @@ class InvestigationPanel(QWidget):
         self._moment_value = self.moment_edit.seconds()
         self._moment2_value = self.moment2_edit.seconds()
 
-    @keeps_none
     def _follow_first_moment(self) -> None:
         """Keep the second moment one hour after the first until the user sets it."""
         if self._moment2_chosen:
@@ -833,7 +822,6 @@ class InvestigationPanel(QWidget):
         self.moment2_edit.set_seconds(t2 if hi is None else min(hi, t2))
         self.moment2_edit.blockSignals(False)
 
-    @keeps_none
     def _on_moment_edited(self, _dt: object = None) -> None:
         self._moment_chosen = True
         self._follow_first_moment()
@@ -841,14 +829,12 @@ class InvestigationPanel(QWidget):
         self._moment_timer.start()
         self._changes_timer.start()
 
-    @keeps_none
     def _on_moment2_edited(self, _dt: object = None) -> None:
         self._moment2_chosen = True
         self._remember_moments()
         self._changes_timer.start()
 
     @Slot(int)
-    @keeps_none
     def set_moment(self, seconds: int) -> None:
         """Show every agent's state at ``seconds`` (stored seconds, e.g. a bill's begin)."""
         self.moment_edit.blockSignals(True)
@@ -864,7 +850,6 @@ class InvestigationPanel(QWidget):
         """The first moment (stored seconds)."""
         return self.moment_edit.seconds()
 
-    @keeps_none
     def set_second_moment(self, seconds: int) -> None:
         """Set the second moment of "changes between" and refresh that table."""
         self.moment2_edit.blockSignals(True)
@@ -879,7 +864,6 @@ class InvestigationPanel(QWidget):
         return self.moment2_edit.seconds()
 
     @Slot()
-    @keeps_none
     def refresh_moment(self) -> None:
         """Recompute the "at a moment" table from the current investigation."""
         self._moment_timer.stop()
@@ -893,7 +877,6 @@ class InvestigationPanel(QWidget):
             self._fit(self.moment_table, MOMENT_LONG_COLUMNS)
 
     @Slot()
-    @keeps_none
     def refresh_changes(self) -> None:
         """Recompute the "changes between" table from the current investigation."""
         self._changes_timer.stop()
@@ -926,7 +909,6 @@ class InvestigationPanel(QWidget):
             self._fit(self.changes_table, CHANGES_LONG_COLUMNS)
         self.changes_label.setText(f"{len(changes)} agent(s) changed")
 
-    @keeps_none
     def _update_range_label(self) -> None:
         lo, hi = self.timeline.visible_range()
         self.range_label.setText(
@@ -935,12 +917,10 @@ class InvestigationPanel(QWidget):
 
     # ---------------------------------------------------------------- drill-down
 
-    @keeps_none
     def _emit(self, pks: Sequence[int]) -> None:
         if pks:
             self.bills_selected.emit(tuple(pks))
 
-    @keeps_none
     def _on_timeline_selected(self, item: Interval | Anomaly | None) -> None:
         """Describe the selected bar or anomaly under the timeline."""
         if item is None:
@@ -951,7 +931,6 @@ class InvestigationPanel(QWidget):
     def _on_timeline_activated(self, item: Interval | Anomaly) -> None:
         self._emit(item.bill_pks)
 
-    @keeps_none
     def _on_summary_double(self, index: QModelIndex) -> None:
         if self.result is None or not index.isValid():
             return
@@ -964,18 +943,15 @@ class InvestigationPanel(QWidget):
             reason = self._summary_cols[col][2]
         self._emit(self.result.summary.bill_pks(agent, figure, reason))
 
-    @keeps_none
     def _on_anomaly_double(self, index: QModelIndex) -> None:
         a: Anomaly = self.anomalies_model.payloads[_source_row(self.anomalies_view, index)]
         self._emit(a.bill_pks)
 
-    @keeps_none
     def _on_moment_double(self, index: QModelIndex) -> None:
         m: AgentMoment = self.moment_model.payloads[_source_row(self.moment_table, index)]
         self._moment_chosen = True  # the moment looked at stays when its bills get selected
         self._emit(m.bill_pks)
 
-    @keeps_none
     def _on_change_double(self, index: QModelIndex) -> None:
         c: AgentChange = self.changes_model.payloads[_source_row(self.changes_table, index)]
         self._moment_chosen = self._moment2_chosen = True  # (as for a moment row)

@@ -24,13 +24,9 @@ changes.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import gc
-import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -129,35 +125,6 @@ _TICKS = (
     604800,
 )
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-_NONE = ctypes.py_object(None)
-
-
-def keeps_none(fn: _F) -> _F:
-    """Give back the references to ``None`` that PySide6's void methods drop (Python < 3.12).
-
-    PySide6/shiboken 6.12 on Python 3.11 decrements ``None``'s reference count once per call of
-    a Qt method returning void (``QPainter.drawRect``, ``QWidget.update`` ...) without having
-    incremented it. A paint makes hundreds of such calls, so after a few thousand the count
-    reaches zero and the interpreter aborts ("none_dealloc: deallocating None"). This decorator
-    measures what a call lost and gives it back (``Py_IncRef``; never released, so nothing is
-    dropped again at exit). From Python 3.12 on, ``None`` is immortal and this is a no-op.
-    """
-    if sys.version_info >= (3, 12):
-        return fn
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        before = sys.getrefcount(None)
-        result = fn(*args, **kwargs)
-        lost = before - sys.getrefcount(None) + (1 if result is None else 0)
-        for _ in range(lost):
-            ctypes.pythonapi.Py_IncRef(_NONE)
-        return result
-
-    return wrapper  # type: ignore[return-value]
-
-
 BillDescriber = Callable[[Sequence[int]], list[str]]
 """Returns one decoded line per bill row key (for tooltips); may return fewer lines."""
 
@@ -201,7 +168,6 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- data and view window
 
-    @keeps_none
     def set_states(
         self, states: Sequence[AgentStates], start: int | None = None, end: int | None = None
     ) -> None:
@@ -248,7 +214,6 @@ class TimelineView(QAbstractScrollArea):
         """Seconds across the visible time window."""
         return self._span
 
-    @keeps_none
     def set_view(self, lo: float, span: float) -> None:
         """Show ``span`` seconds from ``lo`` (clamped to the data range and zoom limits)."""
         full = float(self._t1 - self._t0)
@@ -279,7 +244,6 @@ class TimelineView(QAbstractScrollArea):
         """Move the visible window by ``seconds`` (positive: later)."""
         self.set_view(self._lo + seconds, self._span)
 
-    @keeps_none
     def _sync_scrollbars(self) -> None:
         self._syncing = True
         try:
@@ -339,7 +303,6 @@ class TimelineView(QAbstractScrollArea):
         last = min(len(self._states), (top + plot_h + LANE_HEIGHT - 1) // LANE_HEIGHT)
         return range(first, max(first, last))
 
-    @keeps_none
     def scroll_to_lane(self, index: int) -> None:
         """Scroll vertically so that lane ``index`` is in view."""
         v = self.verticalScrollBar()
@@ -371,7 +334,6 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- colours and selection
 
-    @keeps_none
     def _update_colors(self) -> None:
         """Rebuild the brushes from the current palette and repaint."""
         c = colors(self.palette())
@@ -392,7 +354,6 @@ class TimelineView(QAbstractScrollArea):
         c = colors(self.palette())
         return c.lane, c.lane_shade
 
-    @keeps_none
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
@@ -402,7 +363,6 @@ class TimelineView(QAbstractScrollArea):
         """The selected bar or anomaly (None: nothing)."""
         return self._selected
 
-    @keeps_none
     def select(self, item: Interval | Anomaly | None) -> None:
         """Select (outline) a bar or an anomaly; emits ``item_selected`` when it changes."""
         if item == self._selected:
@@ -434,12 +394,10 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- painting
 
-    @keeps_none
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._sync_scrollbars()
 
-    @keeps_none
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         started = time.perf_counter()
         # The paint allocates thousands of short-lived rectangles (freed by reference counting,
@@ -676,7 +634,6 @@ class TimelineView(QAbstractScrollArea):
 
     # ---------------------------------------------------------------- events
 
-    @keeps_none
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip:
             help_event: QHelpEvent = event  # type: ignore[assignment]
@@ -689,7 +646,6 @@ class TimelineView(QAbstractScrollArea):
             return True
         return super().viewportEvent(event)
 
-    @keeps_none
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         delta = event.angleDelta()
         mods = event.modifiers()
@@ -706,7 +662,6 @@ class TimelineView(QAbstractScrollArea):
             return
         super().wheelEvent(event)
 
-    @keeps_none
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
@@ -728,7 +683,6 @@ class TimelineView(QAbstractScrollArea):
             return
         event.accept()
 
-    @keeps_none
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
             self._drag = (event.position().toPoint(), self._lo, self.verticalScrollBar().value())
@@ -737,7 +691,6 @@ class TimelineView(QAbstractScrollArea):
             return
         super().mousePressEvent(event)
 
-    @keeps_none
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._drag is not None and event.buttons() & Qt.MouseButton.LeftButton:
             start, lo, vtop = self._drag
@@ -751,7 +704,6 @@ class TimelineView(QAbstractScrollArea):
             return
         super().mouseMoveEvent(event)
 
-    @keeps_none
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self._drag is not None:
             dragged = self._dragged
@@ -764,7 +716,6 @@ class TimelineView(QAbstractScrollArea):
             return
         super().mouseReleaseEvent(event)
 
-    @keeps_none
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
             item = self.hit(event.position().toPoint())
@@ -864,7 +815,6 @@ class TimelineLegend(QWidget):
         if wanted != self.minimumHeight():
             self.setMinimumHeight(wanted)  # re-lay out the panel for the new line count
 
-    @keeps_none
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
         try:
