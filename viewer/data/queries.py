@@ -280,6 +280,45 @@ def source_of(conn: Connection, source_id: int) -> dict[str, Any] | None:
     return dict(zip(("id", "path", "name", "size", "sha256", "imported_at"), r, strict=True))
 
 
+def time_span(conn: Connection) -> tuple[int | None, int | None]:
+    """Earliest and latest begin time (epoch seconds) of all bills; ``(None, None)`` when empty.
+
+    The filter panel's default time range. A min/max over the indexed column, but still a read
+    of the database: callers run it off the GUI thread.
+    """
+    lo, hi = conn.exec_driver_sql("SELECT min(begin_time), max(begin_time) FROM bill").one()
+    return lo, hi
+
+
+def source_names(conn: Connection) -> dict[int, str]:
+    """File name of every ledger entry by its id (the table's Source column)."""
+    return {int(r[0]): str(r[1]) for r in conn.exec_driver_sql("SELECT id, name FROM source_file")}
+
+
+BRIEF_COLUMNS: tuple[str, ...] = ("pk", "bill_id", "op_type", "op_cause", "begin_time", "end_time")
+"""Columns of a row returned by ``bill_briefs``."""
+
+
+def bill_briefs(conn: Connection, pks: Sequence[int]) -> list[tuple[Any, ...]]:
+    """``BRIEF_COLUMNS`` of the bills with the given row keys (a primary-key lookup in chunks).
+
+    What a tooltip says about the bills behind an investigation figure; keys not found are left
+    out, the order is the database's.
+    """
+    out: list[tuple[Any, ...]] = []
+    keys = list(pks)
+    for i in range(0, len(keys), MAX_VARS):
+        chunk = keys[i : i + MAX_VARS]
+        out.extend(
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                f"SELECT {', '.join(BRIEF_COLUMNS)} FROM bill WHERE pk IN ({_marks(len(chunk))})",
+                tuple(chunk),
+            )
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class Stats:
     """Headline figures of a database (``bill-viewer stats``)."""

@@ -9,7 +9,6 @@ Sorting happens in SQL.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from array import array
@@ -27,13 +26,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QFont
-from sqlalchemy import Connection
 
 from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, Column
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
-from viewer.data import queries
+from viewer.data import browse, queries
 from viewer.data.db import Database
 from viewer.data.labels import load_labels
 from viewer.gui.palette import SchemeWatcher, colors
@@ -67,7 +65,7 @@ class _Snapshot(QObject):
         self._db = db
         self._lock = threading.Lock()
         self._latest = 0
-        self._running: dict[int, Connection] = {}
+        self._running: dict[int, browse.ReadConnection] = {}
 
     def start(self, generation: int, f: BillFilter) -> None:
         with self._lock:
@@ -84,8 +82,7 @@ class _Snapshot(QObject):
                 self._latest += 1
             for generation, conn in self._running.items():
                 if before is None or generation < before:
-                    with contextlib.suppress(Exception):  # the connection may be closing
-                        conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+                    browse.interrupt(conn)
 
     def _check(self, generation: int) -> None:
         if generation != self._latest:
@@ -94,7 +91,7 @@ class _Snapshot(QObject):
     def _run(self, generation: int, f: BillFilter) -> None:
         try:
             self._check(generation)
-            with self._db.engine.connect() as conn:
+            with browse.connect(self._db) as conn:
                 with self._lock:
                     self._running[generation] = conn
                 try:
@@ -149,7 +146,7 @@ class BillTableModel(QAbstractTableModel):
         self._sources: dict[int, str] = {}
         self._total = 0
         self._loading = False
-        self._conn: Connection | None = None
+        self._conn: browse.ReadConnection | None = None
         self._time_cache: dict[int, str] = {}
         self._start_pending = False
         self._closed = False
@@ -248,11 +245,7 @@ class BillTableModel(QAbstractTableModel):
     def _reload_side_tables(self) -> None:
         try:
             self._labels = load_labels(self._db)
-            with self._db.engine.connect() as conn:
-                self._sources = {
-                    int(r[0]): str(r[1])
-                    for r in conn.exec_driver_sql("SELECT id, name FROM source_file")
-                }
+            self._sources = browse.source_names(self._db)
         except Exception as exc:  # noqa: BLE001 - shown in the window
             self.failed.emit(str(getattr(exc, "orig", exc)))
 
@@ -292,9 +285,9 @@ class BillTableModel(QAbstractTableModel):
 
     # -- rows ----------------------------------------------------------------------------
 
-    def _read_conn(self) -> Connection:
+    def _read_conn(self) -> browse.ReadConnection:
         if self._conn is None:
-            self._conn = self._db.engine.connect()
+            self._conn = browse.connect(self._db)
         return self._conn
 
     def row_tuple(self, row: int) -> tuple[Any, ...] | None:

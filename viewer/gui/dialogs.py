@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
-from viewer.data import queries
-from viewer.data.db import Database
+from viewer.data import browse
+from viewer.data.db import Database, user_errors
 from viewer.data.exporter import ExportResult
 from viewer.data.labels import load_labels, set_label, unset_label
-from viewer.gui.workers import Failure, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure, TaskRunner
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's whole text where it shows less (a path shown by its file name)."""
@@ -352,6 +352,7 @@ class SiteLabelsDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.itemChanged.connect(self._edited)
+        self._counts = BackgroundCall(self)
         self.type_box = QComboBox()
         for site in codes.SITE_DEFINABLE:
             info = codes.op_type_info(site.op_type)
@@ -384,10 +385,27 @@ class SiteLabelsDialog(QDialog):
             self.code_box.setRange(site.low, site.high)
 
     def reload(self) -> None:
-        """List labelled codes and site-definable codes present in the data."""
-        labels = load_labels(self._db)
-        with self._db.engine.connect() as conn:
-            present = queries.reason_counts(conn, sorted({s.op_type for s in codes.SITE_DEFINABLE}))
+        """List labelled codes and site-definable codes present in the data.
+
+        The bill counts grow with the database: they are read off the GUI thread and the table
+        is filled when they arrive.
+        """
+        db = self._db
+        types = sorted({s.op_type for s in codes.SITE_DEFINABLE})
+
+        def work() -> tuple[dict[tuple[int, int], str], list[tuple[int, Any, int]]]:
+            with user_errors(db.path):
+                return load_labels(db), browse.reason_counts(db, types)
+
+        self._counts.run(
+            work,
+            self._fill,
+            on_failure=lambda failure: show_failure(self, "Site labels", failure),
+            what="reading the site labels",
+        )
+
+    def _fill(self, data: tuple[dict[tuple[int, int], str], list[tuple[int, Any, int]]]) -> None:
+        labels, present = data
         rows: dict[tuple[int, int], int] = {}
         for t, c, n in present:
             code = codes.parse_code(c)

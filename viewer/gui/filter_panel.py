@@ -37,7 +37,7 @@ from viewer.core.describe import describe_filter
 from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
-from viewer.data import queries
+from viewer.data import browse
 from viewer.data.db import Database
 from viewer.data.saved import delete_filter, list_filters, save_filter
 from viewer.gui.workers import BackgroundCall
@@ -391,16 +391,7 @@ class FilterPanel(QWidget):
         db = self._db
 
         def work() -> dict[str, Any]:
-            with db.engine.connect() as conn:
-                span = conn.exec_driver_sql(
-                    "SELECT min(begin_time), max(begin_time) FROM bill"
-                ).one()
-                return {
-                    "agents": queries.value_counts(conn, "agent_id"),
-                    "types": queries.value_counts(conn, "op_type"),
-                    "media": queries.value_counts(conn, "media_type"),
-                    "span": span,
-                }
+            return browse.filter_lists(db)
 
         self._counts.run(work, self._fill_lists, lambda msg: self.message.emit(msg))
         self._refresh_saved()
@@ -467,8 +458,7 @@ class FilterPanel(QWidget):
         labels = dict(self._labels)
 
         def work() -> list[tuple[int, Any, int]]:
-            with db.engine.connect() as conn:
-                return queries.reason_counts(conn, types)
+            return browse.reason_counts(db, types)
 
         def fill(rows: list[tuple[int, Any, int]]) -> None:
             items = []

@@ -69,6 +69,7 @@ from viewer.core.states import (
     summary_table,
 )
 from viewer.core.timefmt import format_duration, from_epoch
+from viewer.data import browse
 from viewer.data.db import Database
 from viewer.data.investigate import Investigation, agent_states
 from viewer.gui.timeline import TimelineLegend, TimelineView
@@ -966,12 +967,7 @@ class InvestigationPanel(QWidget):
         missing = [pk for pk in pks if pk not in self._bill_text_cache]
         if missing:
             labels = self.investigation.labels if self.investigation is not None else None
-            with self.db.engine.connect() as conn:
-                rows = conn.exec_driver_sql(
-                    "SELECT pk, bill_id, op_type, op_cause, begin_time, end_time FROM bill "
-                    f"WHERE pk IN ({','.join('?' * len(missing))})",
-                    tuple(missing),
-                ).fetchall()
+            rows = browse.bill_briefs(self.db, missing)
             for pk, bill_id, op_type, cause, begin, end in rows:
                 what = op_type_name(op_type) if op_type is not None else "no operation type"
                 reason = ""

@@ -57,7 +57,7 @@ from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
-from viewer.data import queries
+from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.export_sheets import investigation_sheet_specs
 from viewer.data.exporter import export_xlsx
@@ -804,9 +804,9 @@ class MainWindow(QMainWindow):
             parts.append(f"<tr><td valign=top><b>{_esc(col.title)}</b></td><td>{text}</td></tr>")
         parts.append("</table>")
         try:
-            with self._db.engine.connect() as conn:
-                source = queries.source_of(conn, row[IDX["source_id"]])
-                conflicts = queries.conflicts_for(conn, str(row[IDX["bill_id"]]))
+            source, conflicts = browse.provenance(
+                self._db, row[IDX["source_id"]], str(row[IDX["bill_id"]])
+            )
         except Exception as exc:  # noqa: BLE001 - show what we can
             source, conflicts = None, []
             parts.append(f"<p>Provenance unavailable: {_esc(exc)}</p>")

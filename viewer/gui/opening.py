@@ -7,11 +7,13 @@ browsing, filtering and exporting; the window then shows it read-only instead of
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from viewer.core.errors import DatabaseError
-from viewer.data.db import Database, open_database
+from viewer.data.db import Database, open_database, sqlite_code
+
+_SQLITE_READONLY = 8
+"""SQLite's primary result code of the ``SQLITE_READONLY*`` errors."""
 
 
 def writable(path: Path) -> bool:
@@ -25,9 +27,8 @@ def writable(path: Path) -> bool:
 
 
 def _says_read_only(exc: DatabaseError) -> bool:
-    cause = getattr(exc.__cause__, "orig", exc.__cause__)
-    name = getattr(cause, "sqlite_errorname", "") if isinstance(cause, sqlite3.Error) else ""
-    return "read-only" in str(exc) or str(name).startswith("SQLITE_READONLY")
+    cause = exc.__cause__
+    return "read-only" in str(exc) or (cause is not None and sqlite_code(cause) == _SQLITE_READONLY)
 
 
 def open_for_window(path: Path, create: bool = True) -> Database:
