@@ -25,9 +25,10 @@ database of ``--job-rows`` bills (default: the ``--memory-rows`` size if given, 
   calls, the longest gap between two calls (the job's start and end count as calls) and its
   phase, whether ``done`` ever goes back (within a phase, and on the window's one bar,
   ``PhasedProgress``), beside the reference: the job's time divided by the number of calls;
-* ``--cancel``: the same job in a thread, its ``CancelToken`` set during the Summary phase, in
-  the pause between the states and the first bill row, at 10 %, 50 % and 90 % of the first
-  run's time and while saving; prints the time from ``cancel.set()`` to ``Cancelled`` reaching
+* ``--cancel``: the same job in a thread, its ``CancelToken`` set during the Summary phase, as
+  the export starts (its database check), half way between the states and the first bill row,
+  at 10 %, 50 % and 90 % of the first run's time and while saving (each point anchored to the
+  first run's progress calls); prints the time from ``cancel.set()`` to ``Cancelled`` reaching
   the caller (target: under 1 s each) and what was left in the target's folder (target:
   nothing, neither the workbook nor a hidden ``.part`` folder).
 
@@ -377,18 +378,23 @@ def cancel_points(calls: Sequence[Call], seconds: float) -> list[tuple[str, int,
 
     Cancel is set ``delay`` seconds after the job's ``after``-th progress call (0: its start):
     anchored to calls, the points in short phases (the export's database check, saving) are
-    hit although the job's speed varies between runs.
+    hit, and a job slower or faster than the first is still cancelled before its end.
     """
     states = [c.at for c in calls if c.phase == STATES]
     bills = [c.at for c in calls if c.phase == BILLS]
+
+    def at(label: str, when: float) -> tuple[str, int, float]:
+        after = sum(1 for c in calls if c.at <= when)
+        return label, after, when - (calls[after - 1].at if after else 0.0)
+
     points: list[tuple[str, int, float]] = []
     if states:
-        points.append(("Summary phase, half way", 0, (states[0] + states[-1]) / 2))
+        points.append(at("Summary phase, half way", (states[0] + states[-1]) / 2))
     if states and bills:
         gap = bills[0] - states[-1]
         points.append(("export's start (database check)", len(states), min(0.05, gap / 4)))
         points.append(("after the states, before the first bill", len(states), gap / 2))
-    points += [(f"{p} % of the job's time", 0, seconds * p / 100) for p in (10, 50, 90)]
+    points += [at(f"{p} % of the job's time", seconds * p / 100) for p in (10, 50, 90)]
     if bills:
         points.append(("after the last bill (saving)", len(calls), (seconds - bills[-1]) / 2))
     return points
@@ -475,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cancel",
         action="store_true",
-        help="cancel the job at several points (Summary phase, 10/50/90 %% of its time, saving): "
+        help="cancel the job at several points (Summary phase, database check, 10/50/90 %% of "
+        "its time, saving): "
         "time from cancel.set() to Cancelled and leftovers (target < 1 s, nothing left)",
     )
     parser.add_argument(
