@@ -17,7 +17,23 @@ database of N bills (default target: 1,000,000 rows in less than 250 MB). ``--pr
 where the export spends its time (cProfile of ``export_xlsx`` in this process, by function,
 own time first, and the deflate time that the compressing thread takes off the main thread).
 
+Issue 12's progress and Cancel, on the whole job as the window runs it (the Summary and
+Anomalies states read first, then ``export_xlsx``, all columns), in this process, with the
+database of ``--job-rows`` bills (default: the ``--memory-rows`` size if given, else ``--bills``):
+
+* ``--progress``: every ``progress`` call recorded (time, phase, done, total): the number of
+  calls, the longest gap between two calls (the job's start and end count as calls) and its
+  phase, whether ``done`` ever goes back (within a phase, and on the window's one bar,
+  ``PhasedProgress``), beside the reference: the job's time divided by the number of calls;
+* ``--cancel``: the same job in a thread, its ``CancelToken`` set during the Summary phase, as
+  the export starts (its database check), half way between the states and the first bill row,
+  at 10 %, 50 % and 90 % of the first run's time and while saving (each point anchored to the
+  first run's progress calls); prints the time from ``cancel.set()`` to ``Cancelled`` reaching
+  the caller (target: under 1 s each) and what was left in the target's folder (target:
+  nothing, neither the workbook nor a hidden ``.part`` folder).
+
 Run: ``python benchmarks/bench_export.py [--bills 200000] [--memory-rows 1000000] [--profile]``
+``[--progress] [--cancel] [--job-rows N] [--skip-ratio]``
 """
 
 from __future__ import annotations
@@ -27,13 +43,16 @@ import cProfile
 import gc
 import json
 import pstats
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +64,19 @@ from openpyxl import Workbook  # noqa: E402
 
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, SOURCE, TIME, Column  # noqa: E402
 from viewer.core.filters import BillFilter  # noqa: E402
+from viewer.core.tasks import Cancelled, CancelToken  # noqa: E402
 from viewer.core.timefmt import to_datetime  # noqa: E402
 from viewer.data import queries  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
 from viewer.data.export_sheets import investigation_sheet_specs  # noqa: E402
 from viewer.data.exporter import export_header, export_xlsx  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
+from viewer.gui.main_window import EXPORT_BILLS, EXPORT_PHASES, EXPORT_STATES  # noqa: E402
+from viewer.gui.workers import PhasedProgress  # noqa: E402
 
 TARGET_RATIO = 0.2
 TARGET_PEAK_MB = 250.0
+TARGET_CANCEL_SECONDS = 1.0
 ALL_KEYS = tuple(c.key for c in ALL_COLUMNS)
 
 # Runs a command and reports its wall time and peak RSS. A separate process, so that
@@ -195,21 +218,9 @@ def profile_export(db_path: Path, out: Path) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; with ``--check`` exit 1 when a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, default=Path("bench-out"))
-    parser.add_argument("--bills", type=int, default=200_000)
-    parser.add_argument("--agents", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--memory-rows", type=int, default=0, help="also export N bills (RSS)")
-    parser.add_argument("--profile", action="store_true", help="cProfile the export")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
-    args = parser.parse_args(argv)
-    workdir: Path = args.workdir.resolve()
+def ratio_figures(workdir: Path, args: argparse.Namespace) -> bool:
+    """(a) against (b) on ``--bills`` bills (and ``--profile``); True if the ratio misses."""
     db_path = build(workdir, args.bills, args.agents, args.seed)
-    failed = False
-
     db = open_database(db_path, readonly=True)
     try:
         header, rows = cell_values(db)
@@ -234,12 +245,262 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"(b) plain openpyxl write-only:    {plain:7.2f} s  {n / plain:9,.0f} rows/s")
     print(f"ratio (a)/(b), the slower (a): {ratio:.3f}  (target <= {TARGET_RATIO:g})")
-    failed |= ratio > TARGET_RATIO
 
     del rows
     gc.unfreeze()
     if args.profile:
         profile_export(db_path, workdir / "bench-profile.xlsx")
+    return ratio > TARGET_RATIO
+
+
+STATES, BILLS = "states", "bills"
+"""The job's phases as recorded: the Summary/Anomalies states, then the bills."""
+_GAP_WHERE = {
+    ("start", STATES): "before the first states call (counting the states' rows)",
+    ("start", BILLS): "before the first call",
+    (STATES, STATES): "the Summary phase (reading the states)",
+    (STATES, BILLS): "between the states and the first bill row (sheets made, checks, sort)",
+    (BILLS, BILLS): "the bills",
+    (BILLS, "end"): "after the last bill (Summary/Anomalies/Report sheets, saving)",
+    (STATES, "end"): "after the states (the export)",
+    ("start", "end"): "the whole job (no call)",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One ``progress`` call of the job: when (seconds since its start), phase, done, total."""
+
+    at: float
+    phase: str
+    done: int
+    total: int
+    bar: int
+    """The window's one bar after the call (``PhasedProgress`` position out of its SCALE)."""
+
+
+def run_job(
+    db_path: Path,
+    out: Path,
+    cancel: CancelToken | None = None,
+    record: Callable[[str, int, int, int], None] | None = None,
+) -> None:
+    """The window's export job: the Summary/Anomalies states, then ``export_xlsx`` (all columns).
+
+    ``record(phase, done, total, bar)`` sees every progress call, ``bar`` being the window's
+    one bar (``PhasedProgress`` with the window's phases) after it.
+    """
+    bar = [0]
+
+    def moved(position: int, _scale: int) -> None:
+        bar[0] = position
+
+    phased = PhasedProgress(moved, EXPORT_PHASES)
+
+    def phase(name: str, words: str) -> Callable[[int, int], None] | None:
+        if record is None:
+            return None
+        window = phased.phase(words)
+
+        def progress(done: int, total: int) -> None:
+            window(done, total)
+            record(name, done, total, bar[0])
+
+        return progress
+
+    db = open_database(db_path, readonly=True)
+    try:
+        f = BillFilter()
+        states = phase(STATES, EXPORT_STATES)
+        specs = investigation_sheet_specs(db, f, cancel=cancel, progress=states)
+        export_xlsx(
+            db,
+            f,
+            out,
+            columns=ALL_KEYS,
+            force=True,
+            progress=phase(BILLS, EXPORT_BILLS),
+            cancel=cancel,
+            extra_sheets=specs,
+        )
+    finally:
+        db.close()
+
+
+def progress_steadiness(db_path: Path, out: Path, bills: int) -> tuple[list[Call], float]:
+    """Run the job once, recording every progress call; print the figures, return the calls."""
+    calls: list[Call] = []
+    started = time.perf_counter()
+
+    def record(phase: str, done: int, total: int, bar: int) -> None:
+        calls.append(Call(time.perf_counter() - started, phase, done, total, bar))
+
+    run_job(db_path, out, record=record)
+    seconds = time.perf_counter() - started
+    marks = [("start", 0.0), *((c.phase, c.at) for c in calls), ("end", seconds)]
+    gaps = [(b[1] - a[1], a[0], b[0], a[1]) for a, b in zip(marks, marks[1:], strict=False)]
+    longest = max(gaps)
+    by_where: dict[str, float] = {}
+    for gap, before, after, _at in gaps:
+        where = _GAP_WHERE[(before, after)]
+        by_where[where] = max(by_where.get(where, 0.0), gap)
+    back = [
+        f"{b.phase} {a.done:,} -> {b.done:,}"
+        for a, b in zip(calls, calls[1:], strict=False)
+        if a.phase == b.phase and b.done < a.done
+    ]
+    bar_back = sum(1 for a, b in zip(calls, calls[1:], strict=False) if b.bar < a.bar)
+    counts = {p: sum(1 for c in calls if c.phase == p) for p in (STATES, BILLS)}
+    print(f"\nprogress: the window's job on {bills:,} bills (states, then the export, all columns)")
+    print(
+        f"  {len(calls):,} progress calls in {seconds:.1f} s "
+        f"(states {counts[STATES]:,}, bills {counts[BILLS]:,})"
+    )
+    print(
+        f"  longest gap between two calls: {longest[0]:.2f} s at {longest[3]:.1f} s, "
+        f"{_GAP_WHERE[(longest[1], longest[2])]}; reference: job time / calls = "
+        f"{seconds / max(len(calls), 1):.3f} s"
+    )
+    for where, gap in by_where.items():
+        print(f"    longest in {where}: {gap:.2f} s")
+    within = f"yes, {len(back)} times (first: {back[0]})" if back else "never"
+    bar = f"goes back {bar_back} times" if bar_back else "never goes back"
+    end = calls[-1].bar if calls else 0
+    print(
+        f"  done goes back within a phase: {within}; the window's bar: {bar} "
+        f"(ends at {end} of {PhasedProgress.SCALE})"
+    )
+    return calls, seconds
+
+
+def cancel_points(calls: Sequence[Call], seconds: float) -> list[tuple[str, int, float]]:
+    """When to set Cancel, from a previous run's progress calls: ``(label, after, delay)``.
+
+    Cancel is set ``delay`` seconds after the job's ``after``-th progress call (0: its start):
+    anchored to calls, the points in short phases (the export's database check, saving) are
+    hit, and a job slower or faster than the first is still cancelled before its end.
+    """
+    states = [c.at for c in calls if c.phase == STATES]
+    bills = [c.at for c in calls if c.phase == BILLS]
+
+    def at(label: str, when: float) -> tuple[str, int, float]:
+        after = sum(1 for c in calls if c.at <= when)
+        return label, after, when - (calls[after - 1].at if after else 0.0)
+
+    points: list[tuple[str, int, float]] = []
+    if states:
+        points.append(at("Summary phase, half way", (states[0] + states[-1]) / 2))
+    if states and bills:
+        gap = bills[0] - states[-1]
+        points.append(("export's start (database check)", len(states), min(0.05, gap / 4)))
+        points.append(("after the states, before the first bill", len(states), gap / 2))
+    points += [at(f"{p} % of the job's time", seconds * p / 100) for p in (10, 50, 90)]
+    if bills:
+        points.append(("after the last bill (saving)", len(calls), (seconds - bills[-1]) / 2))
+    return points
+
+
+def cancel_once(db_path: Path, where: Path, after: int, delay: float) -> tuple[str, float, float]:
+    """Run the job in a thread and set Cancel ``delay`` s after its ``after``-th progress call.
+
+    Returns how the job ended ("cancelled", "finished" or "failed: ..."), when Cancel was set
+    (seconds after the start) and the seconds from ``cancel.set()`` to the job's end.
+    """
+    token = CancelToken()
+    anchor = threading.Event()
+    seen = [0]
+    ended: dict[str, Any] = {}
+
+    def record(*_call: object) -> None:
+        seen[0] += 1
+        if seen[0] == after:
+            anchor.set()
+
+    def job() -> None:
+        try:
+            run_job(db_path, where / "bench-cancel.xlsx", cancel=token, record=record)
+            ended["how"] = "finished"
+        except Cancelled:
+            ended["how"] = "cancelled"
+        except BaseException as exc:  # noqa: BLE001 - shown in the figures
+            ended["how"] = f"failed: {exc!r}"
+        ended["at"] = time.perf_counter()
+
+    thread = threading.Thread(target=job, name="bench-cancel")
+    started = time.perf_counter()
+    thread.start()
+    if after:
+        while not anchor.wait(0.01) and thread.is_alive():
+            pass
+    thread.join(delay)
+    set_at = time.perf_counter()
+    token.set()
+    thread.join()
+    return ended["how"], set_at - started, ended["at"] - set_at
+
+
+def cancel_latency(db_path: Path, folder: Path, points: Sequence[tuple[str, int, float]]) -> bool:
+    """Cancel the job at each point; print the latency and leftovers; True if all met target."""
+    print(f"\ncancel: time from cancel.set() to Cancelled (target < {TARGET_CANCEL_SECONDS:g} s)")
+    ok = True
+    for n, (label, after, delay) in enumerate(points, 1):
+        where = folder / f"cancel-{n}"
+        shutil.rmtree(where, ignore_errors=True)
+        where.mkdir(parents=True)
+        how, set_at, latency = cancel_once(db_path, where, after, delay)
+        left = sorted(p.name for p in where.iterdir())
+        shutil.rmtree(where, ignore_errors=True)
+        if how != "cancelled":
+            print(f"  {label}: not measured, the job {how} first")
+            ok &= how == "finished"
+            continue
+        ok &= latency < TARGET_CANCEL_SECONDS and not left
+        print(
+            f"  {label} (set at {set_at:.1f} s): {latency:.3f} s; "
+            f"left in the folder: {', '.join(left) if left else 'nothing'}"
+        )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; with ``--check`` exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, default=Path("bench-out"))
+    parser.add_argument("--bills", type=int, default=200_000)
+    parser.add_argument("--agents", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--memory-rows", type=int, default=0, help="also export N bills (RSS)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the export")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="run the window's export job once, recording every progress call: calls, longest "
+        "gap and its phase, whether done goes back",
+    )
+    parser.add_argument(
+        "--cancel",
+        action="store_true",
+        help="cancel the job at several points (Summary phase, database check, 10/50/90 %% of "
+        "its time, saving): "
+        "time from cancel.set() to Cancelled and leftovers (target < 1 s, nothing left)",
+    )
+    parser.add_argument(
+        "--job-rows",
+        type=int,
+        default=0,
+        help="bills of --progress and --cancel (default: --memory-rows if given, else --bills)",
+    )
+    parser.add_argument(
+        "--skip-ratio",
+        action="store_true",
+        help="skip the (a)/(b) comparison (e.g. to measure only --progress and --cancel)",
+    )
+    args = parser.parse_args(argv)
+    workdir: Path = args.workdir.resolve()
+    failed = False
+    if not args.skip_ratio:
+        failed |= ratio_figures(workdir, args)
 
     if args.memory_rows:
         big = build(workdir, args.memory_rows, args.agents, args.seed)
@@ -252,6 +513,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {result['stdout'].strip()}")
         failed |= peak >= TARGET_PEAK_MB
+
+    if args.progress or args.cancel:
+        bills = args.job_rows or args.memory_rows or args.bills
+        job_db = build(workdir, bills, args.agents, args.seed)
+        calls, seconds = progress_steadiness(job_db, workdir / "bench-job.xlsx", bills)
+        if args.cancel:
+            failed |= not cancel_latency(job_db, workdir, cancel_points(calls, seconds))
     return 1 if args.check and failed else 0
 
 
