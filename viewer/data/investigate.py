@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from viewer.core import states as st
+from viewer.core.codes import VerbatimCode
 from viewer.core.filters import BillFilter
 from viewer.core.states import (
     DEFAULT_GAP_SECONDS,
@@ -195,11 +196,38 @@ def state_query(f: BillFilter, window: Window) -> tuple[str, list[Any]]:
         clauses.append("begin_time < ?")
         params.append(window.read_to)
     where = " AND ".join(clauses) if clauses else "1"
-    sql = (
-        f"SELECT {', '.join(STATE_COLUMNS)} FROM bill WHERE {where} "
-        "ORDER BY agent_id, begin_time, pk"
-    )
+    sql = f"SELECT {_STATE_SELECT} FROM bill WHERE {where} ORDER BY agent_id, begin_time, pk"
     return sql, params
+
+
+_VERBATIM_FIELDS = ("op_type", "op_cause", "media_type")
+"""State columns that may hold a code kept as written (NULL there, its text in ``raw_codes``)."""
+
+_STATE_SELECT = ", ".join(
+    f"coalesce({c}, json_extract(raw_codes, '$.{c}'))" if c in _VERBATIM_FIELDS else c
+    for c in STATE_COLUMNS
+)
+"""The state columns, a verbatim code's text in place of its NULL (only read when NULL)."""
+
+_VERBATIM_AT = tuple(STATE_COLUMNS.index(c) for c in _VERBATIM_FIELDS)
+
+
+def _verbatim(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with its code texts (the ``str`` values of the code columns) as ``VerbatimCode``."""
+    out = list(row)
+    for i in _VERBATIM_AT:
+        if out[i].__class__ is str:
+            out[i] = VerbatimCode(out[i])
+    return tuple(out)
+
+
+def _with_verbatim(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The loader's rows, codes kept as written marked so that states decode them as text."""
+    a, b, c = _VERBATIM_AT
+    for row in rows:
+        if row[a].__class__ is str or row[b].__class__ is str or row[c].__class__ is str:
+            row = _verbatim(row)
+        yield row
 
 
 def _iter_rows(
@@ -247,7 +275,7 @@ def _rebuild(
     """The states of the window's agents, rebuilt one agent at a time as the rows stream in."""
     sql, params = state_query(f, window)
     total = _count(db, sql, params) if progress is not None else 0
-    rows = _iter_rows(db, sql, params, progress, total, cancel)
+    rows = _with_verbatim(_iter_rows(db, sql, params, progress, total, cancel))
     return st.reconstruct(
         rows, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
     )
