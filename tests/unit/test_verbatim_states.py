@@ -26,7 +26,7 @@ BILLS = [
     # agent 7001: signed in, a conversation of media "05", an event of type 20 digits
     dict(id="a1", agent="7001", call="", begin="08:00:00", end="08:00:00", op="1", cause="65535"),
     dict(id="a2", agent="7001", call="c-2", begin="08:05:00", end="09:00:00", op="60", media="05"),
-    dict(id="a3", agent="7001", call="", begin="08:06:00", end="08:06:00", op="99999999999999999999"),
+    dict(id="a3", agent="7001", call="", begin="08:06:00", end="08:06:00", op="9" * 20),
     # agent 7002: signed in, busy with reason "0201", an event of type "05"
     dict(id="b1", agent="7002", call="", begin="08:00:00", end="08:00:00", op="1", cause="65535"),
     dict(id="b2", agent="7002", call="", begin="08:05:00", end="09:00:00", op="3", cause="0201"),
