@@ -44,7 +44,7 @@ from viewer.core.states import (
 )
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import to_epoch
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 from viewer.data.labels import load_labels
 from viewer.data.queries import MAX_VARS, where_sql
 
@@ -115,7 +115,7 @@ def _conn_raw(conn: Any) -> Any:
 def filter_agents(db: Database, f: BillFilter) -> list[str]:
     """The agents with at least one bill matching the whole filter, sorted."""
     where, params = where_sql(f)
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         rows = _conn_raw(conn).execute(
             f"SELECT DISTINCT agent_id FROM bill WHERE {where} ORDER BY agent_id", params
         )
@@ -125,7 +125,7 @@ def filter_agents(db: Database, f: BillFilter) -> list[str]:
 def _edges(db: Database, read_from: int | None, read_to: int | None) -> tuple[Any, Any]:
     """``(since, until)``: the window's edges where the database holds bills beyond them."""
     since = until = None
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         raw = _conn_raw(conn)
         if (
             read_from is not None
@@ -238,8 +238,12 @@ def _iter_rows(
     total: int,
     cancel: CancelToken | None,
 ) -> Iterator[tuple[Any, ...]]:
-    """Stream the loader's rows, checking ``cancel`` and reporting progress per chunk."""
-    with db.engine.connect() as conn:
+    """Stream the loader's rows, checking ``cancel`` and reporting progress per chunk.
+
+    A damaged, locked or unreadable database is a ``DatabaseError`` naming it (``user_errors``),
+    as in every other read, not a driver traceback.
+    """
+    with user_errors(db.path), db.engine.connect() as conn:
         cur = _conn_raw(conn).execute(sql, params)
         if progress is None and cancel is None:
             yield from cur
@@ -259,7 +263,7 @@ def _iter_rows(
 
 def _count(db: Database, sql: str, params: Sequence[Any]) -> int:
     head, _, _ = sql.partition(" ORDER BY ")
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         return int(_conn_raw(conn).execute(f"SELECT count(*) FROM ({head})", params).fetchone()[0])
 
 
@@ -550,7 +554,7 @@ def bill_ids_for(db: Database, pks: Sequence[int]) -> dict[int, str]:
     """The exported bill IDs of row keys (for sheets read outside the application)."""
     out: dict[int, str] = {}
     unique = list(dict.fromkeys(pks))
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         raw = _conn_raw(conn)
         for i in range(0, len(unique), MAX_VARS):
             chunk = unique[i : i + MAX_VARS]
