@@ -8,7 +8,8 @@ Input
     :class:`StateBill` tuples (``pk, agent_id, begin, end, op_type, op_object, op_cause, call_id,
     logon_sn, media_type``; times in stored seconds, see ``viewer.core.timefmt``), sorted by agent,
     then begin time, then pk. Plain tuples in that order work as well (the database loader passes
-    the driver's tuples).
+    the driver's tuples). A code kept as written (``op_type``, ``op_cause``, ``media_type`` as a
+    ``viewer.core.codes.VerbatimCode``) is decoded as unknown with its text, never as "not used".
 
 What each bill becomes (one :class:`Interval` per bill unless said otherwise)
     - type 1 (sign-in) and type 0 (sign-out) with the same ``logon_sn``: one ``SIGNED_IN``
@@ -108,6 +109,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from viewer.core import codes
+from viewer.core.codes import VerbatimCode
 from viewer.core.timefmt import format_duration, from_epoch
 
 __all__ = [
@@ -392,10 +394,16 @@ _FORCED_TYPES = frozenset({29, 30, 31})
 _NO_REASON_TYPES = frozenset({10, 58})  # reason column "not used" or "-": never a reason
 
 
-def _norm_cause(value: object) -> int | None:
-    """A reason code as an int, or None for "not used" (65535, -1, empty) and non-codes."""
+def _norm_cause(value: object) -> int | VerbatimCode | None:
+    """A reason code as an int, or None for "not used" (65535, -1, empty) and non-codes.
+
+    A code kept as written (a ``VerbatimCode``, e.g. "0201") stays itself: it is a reason the
+    file gives, not "not used", and is decoded as unknown with its text.
+    """
     if codes.is_not_used(value):
         return None
+    if isinstance(value, VerbatimCode):
+        return value
     return codes.parse_code(value)
 
 
@@ -1311,9 +1319,19 @@ def _reason_key(reason: int | None) -> str:
     return "" if reason is None else str(reason)
 
 
+def _reason_order(item: tuple[Any, int]) -> tuple[int, int, str]:
+    """Sort key of a reason: "not used" first, then codes by number, then verbatim texts."""
+    reason = item[0]
+    if reason is None:
+        return (0, 0, "")
+    if isinstance(reason, str):
+        return (2, 0, reason)
+    return (1, reason, "")
+
+
 def sorted_reasons(by_reason: Mapping[int | None, int]) -> list[tuple[int | None, int]]:
-    """``(reason, seconds)`` pairs by code, "not used" (None) first."""
-    return sorted(by_reason.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
+    """``(reason, seconds)`` pairs by code, "not used" (None) first, verbatim texts last."""
+    return sorted(by_reason.items(), key=_reason_order)
 
 
 @dataclass

@@ -1129,7 +1129,7 @@ def _check_database(conn: Any, path: Path) -> None:
         where = roots.get(int(m.group(1)))
         return f"{m.group()} ({where})" if where else m.group()
 
-    detail = "; ".join(re.sub(r"\bPage (\d+)", name_page, x) for x in lines)
+    detail = "; ".join(re.sub(r"\b[Pp]age (\d+)", name_page, x) for x in lines)
     raise DatabaseError(
         f"{path}: the database is damaged, so nothing was exported (SQLite's quick check: "
         f"{detail}). Restore it from a backup, or import the source files into a new database."

@@ -44,9 +44,11 @@ from viewer.data import parallel_import
 from viewer.data.csv_source import Edges, Layout, find_split, open_bill_stream, sibling_export_kind
 from viewer.data.db import (
     CACHE_KIB,
+    SQLITE_FULL,
     Database,
     begin_immediate,
     friendly_db_error,
+    sqlite_code,
     sqlite_temp_dir,
 )
 from viewer.data.parallel_import import PartJob, PartReader, merged_rows
@@ -739,7 +741,18 @@ def _load(
                         raise _SplitUnsafe(
                             f"a record may run across line {result.first_line} where the parts meet"
                         )
-                    extra_lines += work.add_part(part)
+                    try:
+                        extra_lines += work.add_part(part)
+                    except sqlite3.OperationalError as exc:
+                        # Copying the staged part in spills SQLite's statement journal to its
+                        # temporary folder; one process needs none: read the file in one part.
+                        if sqlite_code(exc) != SQLITE_FULL:
+                            raise
+                        raise _SplitUnsafe(
+                            f"no room to copy the second part in ({exc}; temporary folder "
+                            f"{sqlite_temp_dir()})",
+                            failed=True,
+                        ) from exc
                     log.debug(
                         "%s: second part copied in at %.2f s", source.display, _since(started)
                     )

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from viewer.core import states as st
+from viewer.core.codes import VerbatimCode
 from viewer.core.filters import BillFilter
 from viewer.core.states import (
     DEFAULT_GAP_SECONDS,
@@ -43,7 +44,7 @@ from viewer.core.states import (
 )
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import to_epoch
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 from viewer.data.labels import load_labels
 from viewer.data.queries import MAX_VARS, where_sql
 
@@ -114,7 +115,7 @@ def _conn_raw(conn: Any) -> Any:
 def filter_agents(db: Database, f: BillFilter) -> list[str]:
     """The agents with at least one bill matching the whole filter, sorted."""
     where, params = where_sql(f)
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         rows = _conn_raw(conn).execute(
             f"SELECT DISTINCT agent_id FROM bill WHERE {where} ORDER BY agent_id", params
         )
@@ -124,7 +125,7 @@ def filter_agents(db: Database, f: BillFilter) -> list[str]:
 def _edges(db: Database, read_from: int | None, read_to: int | None) -> tuple[Any, Any]:
     """``(since, until)``: the window's edges where the database holds bills beyond them."""
     since = until = None
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         raw = _conn_raw(conn)
         if (
             read_from is not None
@@ -195,11 +196,38 @@ def state_query(f: BillFilter, window: Window) -> tuple[str, list[Any]]:
         clauses.append("begin_time < ?")
         params.append(window.read_to)
     where = " AND ".join(clauses) if clauses else "1"
-    sql = (
-        f"SELECT {', '.join(STATE_COLUMNS)} FROM bill WHERE {where} "
-        "ORDER BY agent_id, begin_time, pk"
-    )
+    sql = f"SELECT {_STATE_SELECT} FROM bill WHERE {where} ORDER BY agent_id, begin_time, pk"
     return sql, params
+
+
+_VERBATIM_FIELDS = ("op_type", "op_cause", "media_type")
+"""State columns that may hold a code kept as written (NULL there, its text in ``raw_codes``)."""
+
+_STATE_SELECT = ", ".join(
+    f"coalesce({c}, json_extract(raw_codes, '$.{c}'))" if c in _VERBATIM_FIELDS else c
+    for c in STATE_COLUMNS
+)
+"""The state columns, a verbatim code's text in place of its NULL (only read when NULL)."""
+
+_VERBATIM_AT = tuple(STATE_COLUMNS.index(c) for c in _VERBATIM_FIELDS)
+
+
+def _verbatim(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with its code texts (the ``str`` values of the code columns) as ``VerbatimCode``."""
+    out = list(row)
+    for i in _VERBATIM_AT:
+        if out[i].__class__ is str:
+            out[i] = VerbatimCode(out[i])
+    return tuple(out)
+
+
+def _with_verbatim(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The loader's rows, codes kept as written marked so that states decode them as text."""
+    a, b, c = _VERBATIM_AT
+    for row in rows:
+        if row[a].__class__ is str or row[b].__class__ is str or row[c].__class__ is str:
+            row = _verbatim(row)
+        yield row
 
 
 def _iter_rows(
@@ -210,8 +238,12 @@ def _iter_rows(
     total: int,
     cancel: CancelToken | None,
 ) -> Iterator[tuple[Any, ...]]:
-    """Stream the loader's rows, checking ``cancel`` and reporting progress per chunk."""
-    with db.engine.connect() as conn:
+    """Stream the loader's rows, checking ``cancel`` and reporting progress per chunk.
+
+    A damaged, locked or unreadable database is a ``DatabaseError`` naming it (``user_errors``),
+    as in every other read, not a driver traceback.
+    """
+    with user_errors(db.path), db.engine.connect() as conn:
         cur = _conn_raw(conn).execute(sql, params)
         if progress is None and cancel is None:
             yield from cur
@@ -231,7 +263,7 @@ def _iter_rows(
 
 def _count(db: Database, sql: str, params: Sequence[Any]) -> int:
     head, _, _ = sql.partition(" ORDER BY ")
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         return int(_conn_raw(conn).execute(f"SELECT count(*) FROM ({head})", params).fetchone()[0])
 
 
@@ -247,7 +279,7 @@ def _rebuild(
     """The states of the window's agents, rebuilt one agent at a time as the rows stream in."""
     sql, params = state_query(f, window)
     total = _count(db, sql, params) if progress is not None else 0
-    rows = _iter_rows(db, sql, params, progress, total, cancel)
+    rows = _with_verbatim(_iter_rows(db, sql, params, progress, total, cancel))
     return st.reconstruct(
         rows, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
     )
@@ -522,7 +554,7 @@ def bill_ids_for(db: Database, pks: Sequence[int]) -> dict[int, str]:
     """The exported bill IDs of row keys (for sheets read outside the application)."""
     out: dict[int, str] = {}
     unique = list(dict.fromkeys(pks))
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         raw = _conn_raw(conn)
         for i in range(0, len(unique), MAX_VARS):
             chunk = unique[i : i + MAX_VARS]
