@@ -311,6 +311,9 @@ def _typed(value: Any, fmt: str) -> list[Any]:
     return ["?", fmt, str(value)]
 
 
+_STYLED_CACHE = 100_000
+"""Styled values remembered by ``Canon`` (bounded: memory stays flat however long the export)."""
+
 _DATE_KINDS: dict[str, tuple[bool, bool]] = {}
 """``(is a date format, is a duration format)`` by number format, as openpyxl's reader decides."""
 
@@ -388,6 +391,10 @@ class Canon:
     ) -> None:
         self._number_text = number_text
         self._style_format = style_format
+        self._formats: dict[int, tuple[Any, str]] = {}
+        """Number format by style (id; the style is kept so that its id stays its own)."""
+        self._styled: dict[tuple[Any, str], Any] = {}
+        """Items of styled values (date-times repeat: two a bill, a few thousand a day)."""
         self._sha = hashlib.sha256()
         self._lines: list[str] = [CANON_VERSION]
 
@@ -416,9 +423,26 @@ class Canon:
                 add(None)
             elif cls is int and -_EXACT < v < _EXACT:
                 add(["n", "General", str(v)])
+            elif self._style_format is not None and isinstance(v, tuple) and hasattr(v, "style"):
+                add(self._styled_item(v.value, v.style))
             else:
                 add(written_cell(v, self._number_text, self._style_format))
         self.row(items)
+
+    def _styled_item(self, value: Any, style: Any) -> Any:
+        """``written_cell`` of a styled value, remembered per value and format (the hot path)."""
+        known = self._formats.get(id(style))
+        if known is None:
+            assert self._style_format is not None
+            known = self._formats[id(style)] = (style, self._style_format(style))
+        fmt = known[1]
+        item = self._styled.get((value, fmt))
+        if item is None:
+            if len(self._styled) >= _STYLED_CACHE:
+                self._styled.clear()
+            item = _typed(_read_back(value, fmt, self._number_text), fmt)
+            self._styled[(value, fmt)] = item
+        return item
 
     def _flush(self) -> None:
         self._sha.update(("\n".join(self._lines) + "\n").encode("utf-8", "surrogatepass"))
