@@ -565,14 +565,21 @@ class _BillRows:
 
             return source_step
         i = IDX[col.field or ""]
-        text_cell, plain = cells.text, _plain
+        text_cell = cells.text
+        risky, longest = _RISKY_FIRST, _PLAIN_MAX
 
         def text_step(row: Sequence[Any], out: list[Any], texts: list[str]) -> None:
             value = row[i]
             if value is None or value == "":
                 out.append(None)
                 texts.append("")
-            elif value.__class__ is str and plain(value):
+            elif (  # ``_plain`` inlined: this runs for every text cell of every bill
+                value.__class__ is str
+                and value.isprintable()
+                and value[0] not in risky
+                and "_x" not in value
+                and len(value) <= longest
+            ):
                 out.append(value)
                 texts.append(value)
             else:
