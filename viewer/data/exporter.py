@@ -512,9 +512,11 @@ class _BillRows:
         if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < _MAX_EXACT_INT:
             return raw, False, str(raw), False
         text = str(raw)  # a plain str, also for a ``VerbatimCode``
-        if isinstance(raw, codes.VerbatimCode):
-            return (text, False, text, False) if _plain(text) else _clean_text(text)
-        if _INT_TEXT.fullmatch(text) and str(int(text)) == text:
+        if (
+            not isinstance(raw, codes.VerbatimCode)
+            and _INT_TEXT.fullmatch(text)
+            and str(int(text)) == text
+        ):
             return int(text), False, text, False
         if _plain(text):
             return text, False, text, False

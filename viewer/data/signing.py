@@ -20,7 +20,7 @@ import socket
 import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -203,7 +203,7 @@ def load_or_create_key(folder: Path | None = None) -> SigningKey:
         raise SigningKeyError(
             f"{path}: cannot use the signing key ({exc.strerror or exc})"
         ) from None
-    return SigningKey(key.name, key.private, key.path, created)
+    return replace(key, created=created)
 
 
 def existing_key(folder: Path | None = None) -> SigningKey | None:
