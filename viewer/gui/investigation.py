@@ -775,7 +775,7 @@ class InvestigationPanel(QWidget):
         if self._pending_fit:
             QTimer.singleShot(0, self, self._fit_pending)  # once the layout has sized the tables
 
-    def _fit_pending(self, _index: int = 0) -> None:
+    def _fit_pending(self) -> None:
         for view, cols in list(self._pending_fit.items()):
             if view.isVisible():
                 self._fit(view, cols)
