@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,24 +12,13 @@ from viewer.core.states import StateKind
 from viewer.core.timefmt import to_epoch
 from viewer.data import investigate
 from viewer.data.db import Database
-from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
-from viewer.data.importer import import_paths
+from viewer.data.generator import GeneratorConfig
 from viewer.gui.investigation import SORT_ROLE, InvestigationPanel
 from viewer.gui.timeline import MAIN_KINDS
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
-CONFIG = GeneratorConfig(agents=8, days=1, seed=5, start=datetime(2026, 11, 2, 8, 0, 0))
 FILTER = BillFilter(time_from="2026-11-02 00:00:00", time_to="2026-11-03 00:00:00")
-
-
-@pytest.fixture
-def gen_db(db: Database, tmp_path: Path) -> Database:
-    path = tmp_path / "export.csv"
-    assert write_csv(path, generate_bills(CONFIG)) > 500
-    report = import_paths(db, [path])
-    assert report.ok
-    return db
 
 
 @pytest.fixture
@@ -52,13 +39,13 @@ def _compute(qtbot, panel: InvestigationPanel, f: BillFilter = FILTER) -> None: 
     assert panel.investigation is not None
 
 
-def test_lanes_summary_and_anomalies(qtbot, panel: InvestigationPanel, gen_db) -> None:  # type: ignore[no-untyped-def]
+def test_lanes_summary_and_anomalies(qtbot, panel: InvestigationPanel, gen_db, gen_config) -> None:  # type: ignore[no-untyped-def]
     _compute(qtbot, panel)
     inv = panel.investigation
     assert inv is not None
     expected = investigate.agent_states(gen_db, FILTER, labels={})
     agents = [s.agent for s in expected.states]
-    assert len(agents) == CONFIG.agents
+    assert len(agents) == gen_config.agents
     assert panel.timeline.lane_count() == len(agents)
     assert [s.agent for s in panel.timeline.states()] == agents
     assert panel.tabs.isEnabled()
@@ -220,13 +207,15 @@ def test_anomaly_double_click(qtbot, panel: InvestigationPanel) -> None:  # type
     assert blocker.args == [tuple(first.bill_pks)]
 
 
-def test_newer_filter_supersedes_and_errors_are_text(qtbot, panel: InvestigationPanel) -> None:  # type: ignore[no-untyped-def]
+def test_newer_filter_supersedes_and_errors_are_text(  # type: ignore[no-untyped-def]
+    qtbot, panel: InvestigationPanel, gen_config: GeneratorConfig
+) -> None:
     one = BillFilter(agents=("no-such-agent",), time_from=FILTER.time_from)
     panel.set_filter(one, {})
     assert panel.is_computing
     assert "Computing" in panel.status.text()
     _compute(qtbot, panel)  # supersedes the first
-    assert panel.timeline.lane_count() == CONFIG.agents
+    assert panel.timeline.lane_count() == gen_config.agents
     qtbot.waitUntil(lambda: not panel._runners, timeout=30_000)
 
     def boom(*_args, **_kwargs):  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ Real widgets on a real database imported from a generated export (offscreen Qt).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,24 +17,13 @@ from viewer.core.filters import BillFilter
 from viewer.core.states import StateKind
 from viewer.core.timefmt import from_epoch, to_epoch
 from viewer.data.db import Database
-from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
-from viewer.data.importer import import_paths
 from viewer.gui.investigation import TAB_ANOMALIES, TAB_MOMENT, InvestigationPanel
 from viewer.gui.main_window import MainWindow
 from viewer.gui.timeline import MAIN_KINDS
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
-CONFIG = GeneratorConfig(agents=8, days=1, seed=5, start=datetime(2026, 11, 2, 8, 0, 0))
 FILTER = BillFilter(time_from="2026-11-02 00:00:00", time_to="2026-11-03 00:00:00")
-
-
-@pytest.fixture
-def gen_db(db: Database, tmp_path: Path) -> Database:
-    path = tmp_path / "export.csv"
-    assert write_csv(path, generate_bills(CONFIG)) > 500
-    assert import_paths(db, [path]).ok
-    return db
 
 
 @pytest.fixture

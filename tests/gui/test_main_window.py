@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from viewer.core.filters import BillFilter
@@ -20,25 +20,6 @@ from viewer.data.db import open_database
 from viewer.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record message boxes instead of blocking on them."""
-    seen: list[str] = []
-
-    def record(_parent, _title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-        seen.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", record)
-    monkeypatch.setattr(QMessageBox, "information", record)
-    return seen
 
 
 def _switch(qtbot, w: MainWindow, path: Path, create: bool = True):

@@ -27,25 +27,6 @@ pytestmark = pytest.mark.gui
 BROKEN = ("bad_lines.csv", "binary.csv", "20261102101530123456_call_1.csv")
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the blocking warning boxes instead of blocking on them."""
-    seen: list[str] = []
-
-    def record(_parent, _title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-        seen.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", record)
-    monkeypatch.setattr(QMessageBox, "information", record)
-    return seen
-
-
 def _settled(w: MainWindow) -> bool:
     return w.model.has_snapshot and not w.model.is_loading
 

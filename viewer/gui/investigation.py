@@ -775,7 +775,7 @@ class InvestigationPanel(QWidget):
         if self._pending_fit:
             QTimer.singleShot(0, self, self._fit_pending)  # once the layout has sized the tables
 
-    def _fit_pending(self, _index: int = 0) -> None:
+    def _fit_pending(self) -> None:
         for view, cols in list(self._pending_fit.items()):
             if view.isVisible():
                 self._fit(view, cols)
@@ -804,10 +804,7 @@ class InvestigationPanel(QWidget):
         self.moment_edit.blockSignals(True)
         self.moment_edit.set_seconds(seconds)
         self.moment_edit.blockSignals(False)
-        self._follow_first_moment()
-        self._remember_moments()
-        self._moment_timer.start()
-        self._changes_timer.start()
+        self._first_moment_moved()
 
     def _remember_moments(self) -> None:
         self._moment_value = self.moment_edit.seconds()
@@ -823,12 +820,16 @@ class InvestigationPanel(QWidget):
         self.moment2_edit.set_seconds(t2 if hi is None else min(hi, t2))
         self.moment2_edit.blockSignals(False)
 
-    def _on_moment_edited(self, _dt: object = None) -> None:
-        self._moment_chosen = True
+    def _first_moment_moved(self) -> None:
+        """The second moment follows the first; both tables refresh after a short pause."""
         self._follow_first_moment()
         self._remember_moments()
         self._moment_timer.start()
         self._changes_timer.start()
+
+    def _on_moment_edited(self, _dt: object = None) -> None:
+        self._moment_chosen = True
+        self._first_moment_moved()
 
     def _on_moment2_edited(self, _dt: object = None) -> None:
         self._moment2_chosen = True

@@ -241,8 +241,8 @@ class BackgroundCall(QObject):
         self._signals = _CallSignals()
         self._signals.done.connect(self._deliver)
         self._generation = 0
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
-        self._failure_callbacks: dict[int, Callable[[Failure], None]] = {}
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Any], None] | None]] = {}
+        """The newest call's ``callback`` and its error handler (``on_failure`` or ``on_error``)."""
 
     def run(
         self,
@@ -260,8 +260,8 @@ class BackgroundCall(QObject):
         """
         self._generation += 1
         generation = self._generation
-        self._callbacks = {generation: (callback, on_error)}
-        self._failure_callbacks = {generation: on_failure} if on_failure is not None else {}
+        # the thread hands the handler what it takes: a Failure for on_failure, else text
+        self._callbacks = {generation: (callback, on_failure or on_error)}
 
         def target() -> None:
             try:
@@ -293,16 +293,13 @@ class BackgroundCall(QObject):
             thread.join(max(0.0, deadline - time.monotonic()))
         return not any(t.is_alive() for t in _LIVE_CALLS)
 
-    def _deliver(self, payload: tuple[int, Any], error: str | None) -> None:
+    def _deliver(self, payload: tuple[int, Any], error: str | Failure | None) -> None:
         generation, result = payload
         entry = self._callbacks.get(generation)
         if entry is None:
             return
         callback, on_error = entry
-        on_failure = self._failure_callbacks.get(generation)
         if error is None:
             callback(result)
-        elif on_failure is not None:
-            on_failure(error)
         elif on_error is not None:
             on_error(error)
