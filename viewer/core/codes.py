@@ -817,6 +817,13 @@ def _text(value: object) -> str:
     return text
 
 
+def _empty_cell(value: object) -> bool:
+    """Whether a cell is empty: None or blanks, but not a code kept as written (``"  "`` is one)."""
+    return value is None or (
+        isinstance(value, str) and not isinstance(value, VerbatimCode) and not value.strip()
+    )
+
+
 def _show(value: object) -> str:
     """The raw value as short display text (integers in canonical form), never raising."""
     code = parse_code(value)
@@ -888,9 +895,7 @@ def explain_op_type(code: object) -> Explanation:
     parsed = parse_code(code)
     if parsed is not None:
         return _explain_op_type_token(parsed)
-    if code is None or (
-        isinstance(code, str) and not isinstance(code, VerbatimCode) and not code.strip()
-    ):
+    if _empty_cell(code):
         return _explain_op_type_token(_NOT_USED)
     return _explain_op_type_token(_show(code))
 
@@ -1107,9 +1112,7 @@ def describe_call_in_out(code: object) -> str:
         E.g. "undocumented code 2 (inbound/outbound/IVR outbound/campaign outbound)"; "not used"
         for a "not used" marker; "" for an empty cell.
     """
-    if code is None or (
-        isinstance(code, str) and not isinstance(code, VerbatimCode) and not code.strip()
-    ):
+    if _empty_cell(code):
         return ""
     if is_not_used(code):
         return NOT_USED_TEXT

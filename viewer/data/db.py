@@ -332,7 +332,7 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
         with engine.begin() as conn:
             version = _stored_version(conn)
             if version is not None:
-                _check_version(path, version, readonly)
+                _check_version(path, version)
         if version is None or version < schema.SCHEMA_VERSION:
             if readonly:
                 if version is None:
@@ -354,7 +354,8 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
     return Database(path=path, engine=engine, readonly=readonly)
 
 
-def _check_version(path: Path, version: int, readonly: bool) -> None:
+def _check_version(path: Path, version: int) -> None:
+    """Raise ``SchemaTooNewError`` when a newer version of this application wrote the file."""
     if version > schema.SCHEMA_VERSION:
         raise SchemaTooNewError(
             f"{path}: this database was written by a newer Agent Bill Viewer "

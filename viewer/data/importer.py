@@ -234,9 +234,7 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[Unusable]]:
                 else:
                     unreadable.append(_not_a_file(q))
             except OSError as exc:
-                unreadable.append(
-                    Unusable(str(q), ImportStatus.FAILED, f"{q}: cannot read ({exc.strerror})")
-                )
+                unreadable.append(_unreadable(q, exc))
     return sorted(found), unreadable
 
 

@@ -283,10 +283,13 @@ def source_of(conn: Connection, source_id: int) -> dict[str, Any] | None:
 def time_span(conn: Connection) -> tuple[int | None, int | None]:
     """Earliest and latest begin time (epoch seconds) of all bills; ``(None, None)`` when empty.
 
-    The filter panel's default time range. A min/max over the indexed column, but still a read
-    of the database: callers run it off the GUI thread.
+    The filter panel's default time range and ``stats``' first and last bill. Two subqueries:
+    SQLite answers a lone min() or max() from the begin_time index's ends, but scans every bill
+    for both in one SELECT. Still a read of the database: callers run it off the GUI thread.
     """
-    lo, hi = conn.exec_driver_sql("SELECT min(begin_time), max(begin_time) FROM bill").one()
+    lo, hi = conn.exec_driver_sql(
+        "SELECT (SELECT min(begin_time) FROM bill), (SELECT max(begin_time) FROM bill)"
+    ).one()
     return lo, hi
 
 
@@ -341,9 +344,9 @@ def stats(db: Database) -> Stats:
     with user_errors(db.path), db.engine.connect() as conn:
         bills = total_bills(conn)
         agents = conn.exec_driver_sql("SELECT count(DISTINCT agent_id) FROM bill").scalar_one()
-        first = from_epoch(conn.exec_driver_sql("SELECT min(begin_time) FROM bill").scalar_one())
-        last = from_epoch(conn.exec_driver_sql("SELECT max(begin_time) FROM bill").scalar_one())
+        lo, hi = time_span(conn)
         files = conn.exec_driver_sql("SELECT count(*) FROM source_file").scalar_one()
         rejects = conn.exec_driver_sql("SELECT count(*) FROM reject").scalar_one()
         conflicts = conn.exec_driver_sql("SELECT count(*) FROM conflict").scalar_one()
+    first, last = from_epoch(lo), from_epoch(hi)
     return Stats(bills, int(agents), first, last, int(files), int(rejects), int(conflicts))
