@@ -318,3 +318,30 @@ def test_details_pane_notes_are_readable(  # type: ignore[no-untyped-def]
     for value in found:
         got = ratio(QColor(value), base)
         assert got >= TEXT_AA, (scheme, value, base.name(), got)
+
+
+def test_filter_panel_notes_are_readable(qtbot, scheme: str, coded_db: Database) -> None:  # type: ignore[no-untyped-def]
+    """The time-range and pasted-agents notes take their colours from the palette."""
+    from PySide6.QtCore import QDateTime
+
+    from viewer.gui.filter_panel import TIME_FMT, FilterPanel
+
+    panel = FilterPanel(coded_db)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.agents.list.count() > 0, timeout=10_000)
+    background = panel.palette().color(QPalette.ColorRole.Window)
+    assert (relative_luminance(background) < 0.2) == (scheme == "dark")
+    panel.time_from.setDateTime(QDateTime.fromString("2026-11-02 10:00:00", TIME_FMT))
+    panel.time_to.setDateTime(QDateTime.fromString("2026-11-02 09:00:00", TIME_FMT))
+    panel.use_from.setChecked(True)
+    panel.use_to.setChecked(True)
+    qtbot.waitUntil(lambda: panel.time_note.isVisible(), timeout=5_000)
+    panel.agents.check_pasted("9998 9999")
+    qtbot.waitUntil(lambda: panel.agents.note.isVisible(), timeout=5_000)
+    for label in (panel.time_note, panel.agents.note):
+        found = re.findall(r"color:\s*(#[0-9a-fA-F]{6})", label.styleSheet())
+        assert found, label.styleSheet()
+        got = ratio(QColor(found[0]), background)
+        assert got >= TEXT_AA, (scheme, label.text()[:40], found[0], background.name(), got)

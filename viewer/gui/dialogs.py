@@ -33,6 +33,7 @@ from viewer.data import browse
 from viewer.data.db import Database, user_errors
 from viewer.data.exporter import ExportResult
 from viewer.data.labels import load_labels, set_label, unset_label
+from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -198,9 +199,10 @@ class ImportReportDialog(QDialog):
             for f in report.files
             if f.status not in (ImportStatus.IMPORTED, ImportStatus.ALREADY_IMPORTED)
         )
+        error = colors(self.palette()).error_fg.name()
         summary = QLabel(
             f"<b>{len(report.files)} file(s)</b>"
-            + (f", <b style='color:#9b1c1c'>{refused} not imported</b>" if refused else "")
+            + (f", <b style='color:{error}'>{refused} not imported</b>" if refused else "")
             + f": {t('rows_read'):,} lines read, "
             f"{t('imported'):,} imported, {t('duplicates'):,} duplicates "
             f"({t('conflicts'):,} with other values), {t('rejected'):,} rejected."

@@ -40,6 +40,7 @@ from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.data import browse
 from viewer.data.db import Database
 from viewer.data.saved import delete_filter, list_filters, save_filter
+from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall
 
 DEBOUNCE_MS = 250
@@ -205,7 +206,7 @@ class CheckList(QWidget):
                 f" {len(missing):,} not in the data: {shown} (kept checked, listed as "
                 "“not in the data”)."
             )
-            self.note.setStyleSheet("color: #a05a00;")
+            self.note.setStyleSheet(f"color: {colors(self.palette()).warning_fg.name()};")
         else:
             self.note.setStyleSheet("")
         self.note.setText(message)
@@ -659,20 +660,20 @@ class FilterPanel(QWidget):
                 else "the table is not limited by time"
             )
             text = f"From is after To: no time can match, so this range is not applied ({kept})."
-            colour = "#b00020"
+            colour = colors(self.palette()).error_fg.name()
         elif problem == "empty":
             text = (
                 "From equals To: the range is empty, no bill begins in it. "
                 "Tick Overlapping for the bills going on at that moment."
             )
-            colour = "#a05a00"
+            colour = colors(self.palette()).warning_fg.name()
         else:
             first, after_last = self._span or ("", "")
             text = (
                 f"No bill begins in this range: the data's bills begin from {first} to "
                 f"before {after_last}."
             )
-            colour = "#a05a00"
+            colour = colors(self.palette()).warning_fg.name()
         self.time_note.setStyleSheet(f"color: {colour};")
         self.time_note.setText(text)
         self.time_note.show()
