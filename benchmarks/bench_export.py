@@ -68,8 +68,8 @@ from viewer.core.tasks import Cancelled, CancelToken  # noqa: E402
 from viewer.core.timefmt import to_datetime  # noqa: E402
 from viewer.data import queries  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
-from viewer.data.export_sheets import investigation_sheet_specs  # noqa: E402
-from viewer.data.exporter import export_header, export_xlsx  # noqa: E402
+from viewer.data.export.exporter import export_header, export_xlsx  # noqa: E402
+from viewer.data.export.investigation_sheets import investigation_sheet_specs  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
 from viewer.gui.main_window import EXPORT_BILLS, EXPORT_PHASES, EXPORT_STATES  # noqa: E402
 from viewer.gui.workers import PhasedProgress  # noqa: E402
@@ -105,7 +105,7 @@ def build(workdir: Path, bills: int, agents: int, seed: int) -> Path:
     zips = sorted(export.glob("*.zip")) if export.exists() else []
     started = time.perf_counter()
     if not zips:
-        generator = [sys.executable, "-m", "viewer.data.generator", "--bills", str(bills)]
+        generator = [sys.executable, "-m", "viewer.demo.generator", "--bills", str(bills)]
         generator += ["--agents", str(agents), "--seed", str(seed), "--out", str(export)]
         subprocess.run(generator, check=True, cwd=REPO)
         zips = sorted(export.glob("*.zip"))

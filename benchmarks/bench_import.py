@@ -1,6 +1,6 @@
 """Import benchmark: ``bill-viewer import`` against the sqlite3 shell's ``.import``.
 
-Generates (once, cached in ``--workdir``) a realistic export with ``viewer.data.generator``, then:
+Generates (once, cached in ``--workdir``) a realistic export with ``viewer.demo.generator``, then:
 
 a. runs the real command ``python -m viewer import --db X file.csv`` as a subprocess into a fresh
    database, timed, with the command's peak memory (resident set size of the command and of the
@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:  # runnable from a checkout without installing
     sys.path.insert(0, str(REPO))
 
 from viewer.core.records import COLUMNS  # noqa: E402
-from viewer.data.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
+from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
 
 TARGET_RATIO = 2.0
 TARGET_PEAK_MB = 300.0

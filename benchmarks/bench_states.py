@@ -3,10 +3,10 @@
 Builds (once, cached in ``--workdir``) a database of generated bills with the generator and the
 importer's command line, then times in the same run:
 
-(a) the loader's SELECT (``viewer.data.investigate.state_query``: state columns ordered by agent,
+(a) the loader's SELECT (``viewer.data.investigation.state_query``: state columns ordered by agent,
     begin time and pk), fetched into Python and nothing else;
 (b) the full rebuild: load, reconstruct every agent's intervals and anomalies
-    (``viewer.data.investigate.agent_states``).
+    (``viewer.data.investigation.agent_states``).
 
 It prints both and their ratio (target: at most 3), best of ``--repeat`` runs each, and the time
 of one day's states (every agent, the window's timeline case).
@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from viewer.core.filters import BillFilter
-from viewer.data import investigate
+from viewer.data import investigation
 from viewer.data.db import Database, open_database
 
 TARGET = 3.0
@@ -45,7 +45,7 @@ def build(workdir: Path, bills: int, agents: int, seed: int) -> Path:
             [
                 sys.executable,
                 "-m",
-                "viewer.data.generator",
+                "viewer.demo.generator",
                 "--bills",
                 str(bills),
                 "--agents",
@@ -74,7 +74,7 @@ def build(workdir: Path, bills: int, agents: int, seed: int) -> Path:
 def scan(db: Database, f: BillFilter) -> tuple[float, int]:
     """(a): the loader's SELECT, every row fetched into Python, nothing else."""
     started = time.perf_counter()
-    sql, params = investigate.state_query(f, investigate.window_for(db, f))
+    sql, params = investigation.state_query(f, investigation.window_for(db, f))
     rows = 0
     with db.engine.connect() as conn:
         cur = conn.connection.driver_connection.execute(sql, params)
@@ -83,10 +83,10 @@ def scan(db: Database, f: BillFilter) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
-def rebuild(db: Database, f: BillFilter) -> tuple[float, investigate.Investigation]:
+def rebuild(db: Database, f: BillFilter) -> tuple[float, investigation.Investigation]:
     """(b): load and reconstruct every agent's intervals and anomalies."""
     started = time.perf_counter()
-    result = investigate.agent_states(db, f)
+    result = investigation.agent_states(db, f)
     return time.perf_counter() - started, result
 
 

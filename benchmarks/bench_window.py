@@ -28,7 +28,7 @@ is timed to the model reset of the new filter (``counts_changed(-1, total)``), n
 ``rowCount() > 0``.
 
 The database is built once and cached in ``--workdir`` (default ``./bench-out``):
-``python -m viewer.data.generator --bills N --agents 500 --out X.csv`` then
+``python -m viewer.demo.generator --bills N --agents 500 --out X.csv`` then
 ``python -m viewer import --db X.sqlite X.csv``.
 
 Run: ``python benchmarks/bench_window.py`` (``--bills 200000`` for a quick run).
@@ -93,7 +93,7 @@ def build_db(workdir: Path, bills: int, agents: int) -> Path:
             [
                 py,
                 "-m",
-                "viewer.data.generator",
+                "viewer.demo.generator",
                 "--bills",
                 str(bills),
                 "--agents",

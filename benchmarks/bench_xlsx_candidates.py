@@ -5,7 +5,7 @@ with each candidate installed in this interpreter and prints seconds, rows per s
 ratio to openpyxl's write-only mode:
 
 * openpyxl write-only (the reference; the project's workbook library);
-* ``viewer.data.xlsx_stream`` (rows as text into the zip openpyxl builds, deflate level 1 on a
+* ``xlsx_stream`` (rows as text into the zip openpyxl builds, deflate level 1 on a
   second thread);
 * XlsxWriter in constant-memory mode, PyExcelerate: only when installed (they are not project
   dependencies; ``pip install xlsxwriter pyexcelerate`` into a scratch environment to compare).
@@ -31,7 +31,7 @@ if str(REPO) not in sys.path:  # runnable from a checkout without installing
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.cell.cell import Cell  # noqa: E402
 
-from viewer.data.xlsx_stream import StreamBook, Styled  # noqa: E402
+from viewer.data.export.xlsx_stream import StreamBook, Styled  # noqa: E402
 
 FORMAT = "yyyy-mm-dd hh:mm:ss"
 DAY0 = datetime(1899, 12, 30)
@@ -124,7 +124,7 @@ def with_pyexcelerate(rows: Sequence[Sequence[Any]], out: Path) -> None:
 
 CANDIDATES: list[tuple[str, str | None, Callable[[Sequence[Sequence[Any]], Path], None]]] = [
     ("openpyxl write-only (reference)", None, with_openpyxl),
-    ("viewer.data.xlsx_stream", None, with_stream),
+    ("viewer.data.export.xlsx_stream", None, with_stream),
     ("XlsxWriter constant_memory", "xlsxwriter", with_xlsxwriter),
     ("PyExcelerate", "pyexcelerate", with_pyexcelerate),
 ]

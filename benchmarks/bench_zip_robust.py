@@ -26,7 +26,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from viewer.data.generator import GeneratorConfig, generate_bills
+from viewer.demo.generator import GeneratorConfig, generate_bills
 
 
 def _lines(n: int) -> list[bytes]:

@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from viewer.data.db import Database, open_database
-from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.data.importer import import_paths
+from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, Qt
 from viewer.core.filters import BillFilter
 from viewer.core.states import StateKind
 from viewer.core.timefmt import to_epoch
-from viewer.data import investigate
+from viewer.data import investigation
 from viewer.data.db import Database
-from viewer.data.generator import GeneratorConfig
+from viewer.demo.generator import GeneratorConfig
 from viewer.gui.investigation import SORT_ROLE, InvestigationPanel
 from viewer.gui.timeline import MAIN_KINDS
 
@@ -43,7 +43,7 @@ def test_lanes_summary_and_anomalies(qtbot, panel: InvestigationPanel, gen_db, g
     _compute(qtbot, panel)
     inv = panel.investigation
     assert inv is not None
-    expected = investigate.agent_states(gen_db, FILTER, labels={})
+    expected = investigation.agent_states(gen_db, FILTER, labels={})
     agents = [s.agent for s in expected.states]
     assert len(agents) == gen_config.agents
     assert panel.timeline.lane_count() == len(agents)

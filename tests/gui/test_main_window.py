@@ -310,7 +310,7 @@ def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
     qtbot, tmp_path, settings, export_csv
 ) -> None:
     second = tmp_path / "20261103101530123456_agentOprInfo_1.csv"
-    from viewer.data.generator import GeneratorConfig, generate_bills, write_csv
+    from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
     write_csv(second, generate_bills(GeneratorConfig(agents=5, seed=8, target_bills=2000)))
     db = open_database(tmp_path / "c2.sqlite")

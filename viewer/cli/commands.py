@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from viewer.cli import basic, export_cmd, investigate_cmd, key_cmd, zone_cmd
+from viewer.cli import basic, export_cmd, investigation_cmd, key_cmd, zone_cmd
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -49,7 +49,7 @@ def _register_gui(sub: Any) -> None:
 REGISTRY: list[Callable[[Any], None]] = [
     basic.register,
     _register_gui,
-    investigate_cmd.register,
+    investigation_cmd.register,
     export_cmd.register,
     zone_cmd.register,
     key_cmd.register,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from viewer.core.errors import KnownError
-from viewer.data.signing import load_or_create_key, public_key_pem
+from viewer.data.export.signing import load_or_create_key, public_key_pem
 
 
 def cmd_key_show(_args: argparse.Namespace) -> int:

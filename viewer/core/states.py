@@ -1,6 +1,6 @@
 """Agent states rebuilt from bills: intervals, anomalies, the state at a moment, time per state.
 
-Pure Python (no Qt, no SQL): ``viewer.data.investigate`` feeds it rows from the database, the tests
+Pure Python (no Qt, no SQL): ``data.investigation`` feeds it rows from the database, the tests
 feed it hand-written bills, and the window's timeline, "at a moment" and summary views read its
 results.
 

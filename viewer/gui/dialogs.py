@@ -31,7 +31,7 @@ from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.data import browse
 from viewer.data.db import Database, user_errors
-from viewer.data.exporter import ExportResult
+from viewer.data.export.exporter import ExportResult
 from viewer.data.labels import load_labels, set_label, unset_label
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner

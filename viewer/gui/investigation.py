@@ -1,7 +1,7 @@
 """The investigation panel: timeline, the state at a moment, time per state, anomalies.
 
 ``InvestigationPanel(db)`` rebuilds the agent states of a filter in the background
-(``viewer.data.investigate.agent_states`` on a ``TaskRunner``; a newer filter cancels the older
+(``viewer.data.investigation.agent_states`` on a ``TaskRunner``; a newer filter cancels the older
 computation) and shows them in four tabs:
 
 1. Timeline: one lane per agent (``viewer.gui.timeline``), with a legend;
@@ -71,7 +71,7 @@ from viewer.core.states import (
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data import browse
 from viewer.data.db import Database
-from viewer.data.investigate import Investigation, agent_states
+from viewer.data.investigation import Investigation, agent_states
 from viewer.gui.timeline import TimelineLegend, TimelineView
 from viewer.gui.workers import TaskRunner
 

@@ -59,8 +59,8 @@ from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
-from viewer.data.export_sheets import investigation_sheet_specs
-from viewer.data.exporter import export_xlsx
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.importer import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel

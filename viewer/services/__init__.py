@@ -1,0 +1,1 @@
+"""One Qt-free service per feature, shared by the window and the command line."""
