@@ -13,7 +13,7 @@ import pytest
 
 from viewer.cli import main
 from viewer.core.filters import BillFilter
-from viewer.core.states import (
+from viewer.core.investigation import (
     AgentChange,
     AnomalyKind,
     StateBill,

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from viewer.core.filters import BillFilter
-from viewer.core.states import StateKind
+from viewer.core.investigation import StateKind
 from viewer.core.timefmt import to_epoch
 from viewer.data import investigation
 from viewer.data.db import Database

@@ -23,7 +23,7 @@ from viewer.cli.common import (
     plural,
 )
 from viewer.core.filters import BillFilter, parse_user_time
-from viewer.core.states import (
+from viewer.core.investigation import (
     DEFAULT_GAP_SECONDS,
     AgentChange,
     AgentMoment,

@@ -1,10 +1,10 @@
 """Investigation views from the database: agent states, time per state, the state at a moment.
 
-Reads the state columns (``viewer.core.states.STATE_COLUMNS``) of the bills with one SELECT ordered
-by ``agent_id, begin_time, pk`` (the ``(agent_id, begin_time)`` index), streams them into
-:func:`viewer.core.states.reconstruct`, and hands the results to the window, the command line
-(``bill-viewer summary`` and ``bill-viewer at``) and the exporter (the "Summary" and "Anomalies"
-sheets).
+Reads the state columns (``viewer.core.investigation.STATE_COLUMNS``) of the bills with one
+SELECT ordered by ``agent_id, begin_time, pk`` (the ``(agent_id, begin_time)`` index), streams
+them into :func:`viewer.core.investigation.reconstruct`, and hands the results to the window, the
+command line (``bill-viewer summary`` and ``bill-viewer at``) and the exporter (the "Summary" and
+"Anomalies" sheets).
 
 Which agents
     The agents of the filter: those with at least one bill matching the whole ``BillFilter``.
@@ -29,10 +29,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from viewer.core import states as st
+from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
 from viewer.core.filters import BillFilter
-from viewer.core.states import (
+from viewer.core.investigation import (
     DEFAULT_GAP_SECONDS,
     STATE_COLUMNS,
     AgentChange,
@@ -490,7 +490,7 @@ def changes_between(
     """Every agent's state at ``t1`` and ``t2`` and the intervals that began or ended between.
 
     ``AgentChange.started`` holds the intervals that began in ``(t1, t2]``, ``ended`` those
-    that ended in ``(t1, t2]`` (see ``viewer.core.states.changes_between``).
+    that ended in ``(t1, t2]`` (see ``viewer.core.investigation.changes_between``).
 
     Args:
         db: The bill database.

@@ -56,10 +56,10 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core import codes
-from viewer.core import states as st
+from viewer.core import investigation as st
 from viewer.core.describe import op_type_name, reason_name
 from viewer.core.filters import BillFilter
-from viewer.core.states import (
+from viewer.core.investigation import (
     ALL_REASONS,
     AgentChange,
     AgentMoment,

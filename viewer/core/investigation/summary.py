@@ -1,0 +1,422 @@
+"""Time per state per agent over a period, with a total row, drill-down and tables.
+
+Intervals are clipped to ``[start, end)``. Signed-in and conversation time are the length of the
+union of the clipped intervals (overlaps count once); busy, rest, working and study are sums (busy
+and rest by reason). A conversation counts when it overlaps the period, a forced event when it
+begins in it, an anomaly when it touches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from viewer.core import codes
+from viewer.core.investigation.model import (
+    BUSY_REST_LABEL,
+    BUSY_REST_REASON,
+    AgentStates,
+    Anomaly,
+    StateKind,
+    _touches,
+)
+from viewer.core.timefmt import format_duration, from_epoch
+
+FIGURES: tuple[str, ...] = (
+    "signed_in",
+    "conversation",
+    "conversations",
+    "busy",
+    "rest",
+    "work",
+    "study",
+    "forced",
+    "anomalies",
+)
+"""Summary figures that :meth:`Summary.bill_pks` can drill into."""
+
+
+class _AllReasons:
+    def __repr__(self) -> str:
+        return "ALL_REASONS"
+
+
+ALL_REASONS: Any = _AllReasons()
+"""``Summary.bill_pks(..., reason=ALL_REASONS)``: every reason of a busy or rest figure."""
+
+_FIGURE_KINDS: dict[str, StateKind] = {
+    "signed_in": StateKind.SIGNED_IN,
+    "conversation": StateKind.CONVERSATION,
+    "conversations": StateKind.CONVERSATION,
+    "busy": StateKind.BUSY,
+    "rest": StateKind.REST,
+    "work": StateKind.WORK,
+    "study": StateKind.STUDY,
+    "forced": StateKind.FORCED,
+}
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One agent's time per state over the period (seconds), or the total of all agents.
+
+    Attributes:
+        agent: The agent's work number ("" for the total row).
+        signed_in: Time signed in (union of sessions).
+        conversation: Time in conversation (union of joined conversations).
+        conversations: Joined conversations overlapping the period.
+        busy: Busy time by reason code (None = reason not used).
+        rest: Rest time by reason code.
+        work: Time working (after-call and other adjusting).
+        study: Time in study.
+        forced: Forced events beginning in the period.
+        anomalies: Anomalies touching the period.
+    """
+
+    agent: str
+    signed_in: int = 0
+    conversation: int = 0
+    conversations: int = 0
+    busy: Mapping[int | None, int] = field(default_factory=dict)
+    rest: Mapping[int | None, int] = field(default_factory=dict)
+    work: int = 0
+    study: int = 0
+    forced: int = 0
+    anomalies: int = 0
+
+    @property
+    def is_total(self) -> bool:
+        """Whether this is the total row."""
+        return self.agent == ""
+
+    @property
+    def busy_total(self) -> int:
+        """Busy time, all reasons."""
+        return sum(self.busy.values())
+
+    @property
+    def rest_total(self) -> int:
+        """Rest time, all reasons."""
+        return sum(self.rest.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form: seconds, reason maps keyed by the code as text ("" = not used)."""
+        return {
+            "agent": self.agent if not self.is_total else None,
+            "signed_in": self.signed_in,
+            "conversation": self.conversation,
+            "conversations": self.conversations,
+            "busy": self.busy_total,
+            "busy_by_reason": {reason_key(r): s for r, s in sorted_reasons(self.busy)},
+            "rest": self.rest_total,
+            "rest_by_reason": {reason_key(r): s for r, s in sorted_reasons(self.rest)},
+            "work": self.work,
+            "study": self.study,
+            "forced": self.forced,
+            "anomalies": self.anomalies,
+        }
+
+
+def reason_key(reason: int | None) -> str:
+    """A reason code as a JSON key and a short column title ("" for "not used")."""
+    return "" if reason is None else str(reason)
+
+
+def _reason_order(item: tuple[Any, int]) -> tuple[int, int, str]:
+    """Sort key of a reason: "not used" first, then codes by number, then verbatim texts."""
+    reason = item[0]
+    if reason is None:
+        return (0, 0, "")
+    if isinstance(reason, str):
+        return (2, 0, reason)
+    return (1, reason, "")
+
+
+def sorted_reasons(by_reason: Mapping[int | None, int]) -> list[tuple[int | None, int]]:
+    """``(reason, seconds)`` pairs by code, "not used" (None) first, verbatim texts last."""
+    return sorted(by_reason.items(), key=_reason_order)
+
+
+@dataclass
+class Summary:
+    """Time per state per agent over a period, with a total row and drill-down to bills.
+
+    Attributes:
+        start: The period's start (inclusive; None: open).
+        end: The period's end (exclusive; None: open).
+        rows: One row per agent, by agent.
+        total: The sum of the rows.
+        busy_reasons: Busy reason codes present, ordered (None first).
+        rest_reasons: Rest reason codes present, ordered.
+        reason_labels: Decoded labels by ``(kind, reason)`` for the busy and rest columns.
+        states: The agents' states the figures come from (for drill-down).
+    """
+
+    start: int | None
+    end: int | None
+    rows: list[SummaryRow]
+    total: SummaryRow
+    busy_reasons: list[int | None]
+    rest_reasons: list[int | None]
+    reason_labels: dict[tuple[StateKind, int | None], str]
+    states: dict[str, AgentStates] = field(default_factory=dict, repr=False)
+
+    def reason_label(self, kind: StateKind, reason: int | None) -> str:
+        """The decoded label of a busy or rest reason ("not used" for None)."""
+        return self.reason_labels.get((kind, reason), codes.NOT_USED_TEXT)
+
+    def bill_pks(self, agent: str | None, figure: str, reason: Any = ALL_REASONS) -> list[int]:
+        """The bills behind one cell: ``agent`` None for the total row, ``figure`` in FIGURES.
+
+        Args:
+            agent: The row's agent, or None for the total row.
+            figure: A name from :data:`FIGURES`.
+            reason: For "busy" and "rest": one reason code (None = not used), or every reason.
+
+        Returns:
+            Row keys in time order (sign-ins and sign-outs for "signed_in", every piece for
+            "conversation", the bills of the anomalies for "anomalies").
+
+        Raises:
+            ValueError: an unknown figure.
+        """
+        if figure not in FIGURES:
+            raise ValueError(f"unknown figure {figure!r}; choose from {', '.join(FIGURES)}")
+        agents = [self.states[agent]] if agent is not None else list(self.states.values())
+        lo, hi = self.start, self.end
+        out: list[tuple[int, tuple[int, ...]]] = []
+        if figure == "anomalies":
+            for st in agents:
+                out.extend((a.start, a.bill_pks) for a in st.anomalies if a.touches(lo, hi))
+        else:
+            kind = _FIGURE_KINDS[figure]
+            for st in agents:
+                for iv in st.intervals:
+                    if iv.kind is not kind or (reason is not ALL_REASONS and iv.reason != reason):
+                        continue
+                    if kind is StateKind.FORCED:
+                        ok = (lo is None or iv.start >= lo) and (hi is None or iv.start < hi)
+                    else:
+                        ok = _touches(iv.start, iv.end, lo, hi)
+                    if ok:
+                        out.append((iv.start, iv.bill_pks))
+        out.sort(key=itemgetter(0))
+        return list(dict.fromkeys(pk for _, pks in out for pk in pks))
+
+
+def _union_length(spans: list[tuple[int, int]]) -> int:
+    """Total length of the union of ``[a, b)`` spans."""
+    if not spans:
+        return 0
+    spans.sort()
+    total = 0
+    cur_a, cur_b = spans[0]
+    for a, b in spans[1:]:
+        if a > cur_b:
+            total += cur_b - cur_a
+            cur_a, cur_b = a, b
+        elif b > cur_b:
+            cur_b = b
+    return total + cur_b - cur_a
+
+
+def _summarise_agent(st: AgentStates, lo: int | None, hi: int | None) -> SummaryRow:
+    signed: list[tuple[int, int]] = []
+    talk: list[tuple[int, int]] = []
+    convs = forced = 0
+    busy: dict[int | None, int] = {}
+    rest: dict[int | None, int] = {}
+    work = study = 0
+    for iv in st.intervals:
+        s, e, kind = iv.start, iv.end, iv.kind
+        if not _touches(s, e, lo, hi):
+            continue
+        a = s if lo is None or s > lo else lo
+        b = e if hi is None or e < hi else hi
+        if kind is StateKind.CONVERSATION:
+            convs += 1
+            if b > a:
+                talk.append((a, b))
+        elif kind is StateKind.SIGNED_IN:
+            if b > a:
+                signed.append((a, b))
+        elif kind is StateKind.BUSY:
+            busy[iv.reason] = busy.get(iv.reason, 0) + max(0, b - a)
+        elif kind is StateKind.REST:
+            rest[iv.reason] = rest.get(iv.reason, 0) + max(0, b - a)
+        elif kind is StateKind.WORK:
+            work += max(0, b - a)
+        elif kind is StateKind.STUDY:
+            study += max(0, b - a)
+        elif kind is StateKind.FORCED and (lo is None or s >= lo):
+            forced += 1
+    anomalies = sum(1 for an in st.anomalies if an.touches(lo, hi))
+    return SummaryRow(
+        st.agent,
+        _union_length(signed),
+        _union_length(talk),
+        convs,
+        busy,
+        rest,
+        work,
+        study,
+        forced,
+        anomalies,
+    )
+
+
+def summarise(
+    states: Iterable[AgentStates],
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    labels: Mapping[tuple[int, int], str] | None = None,
+    keep_states: bool = True,
+) -> Summary:
+    """Time per state per agent over ``[start, end)``, with a total row (see module notes).
+
+    Args:
+        states: The agents' rebuilt states (e.g. from :func:`reconstruct`), read once.
+        start: The period's start (inclusive); None: open.
+        end: The period's end (exclusive); None: open.
+        labels: Site labels for the busy and rest reason columns.
+        keep_states: Keep the states for drill-down (``Summary.bill_pks``). Without them the
+            summary holds only its figures, so a generator of states is summed one agent at a
+            time (the export's Summary sheet on a million bills).
+
+    Returns:
+        The summary; rows are sorted by agent.
+    """
+    kept: dict[str, AgentStates] = {}
+    rows: list[SummaryRow] = []
+    for st in states:
+        if keep_states:
+            kept[st.agent] = st
+        rows.append(_summarise_agent(st, start, end))
+    rows.sort(key=lambda r: r.agent)
+    busy: dict[int | None, int] = {}
+    rest: dict[int | None, int] = {}
+    for r in rows:
+        for k, v in r.busy.items():
+            busy[k] = busy.get(k, 0) + v
+        for k, v in r.rest.items():
+            rest[k] = rest.get(k, 0) + v
+    total = SummaryRow(
+        "",
+        sum(r.signed_in for r in rows),
+        sum(r.conversation for r in rows),
+        sum(r.conversations for r in rows),
+        busy,
+        rest,
+        sum(r.work for r in rows),
+        sum(r.study for r in rows),
+        sum(r.forced for r in rows),
+        sum(r.anomalies for r in rows),
+    )
+    busy_reasons = [r for r, _ in sorted_reasons(busy)]
+    rest_reasons = [r for r, _ in sorted_reasons(rest)]
+    reason_labels: dict[tuple[StateKind, int | None], str] = {}
+    for kind, op_type, reasons in (
+        (StateKind.BUSY, 3, busy_reasons),
+        (StateKind.REST, 26, rest_reasons),
+    ):
+        for r in reasons:
+            if r is None:
+                text = codes.NOT_USED_TEXT
+            elif op_type == 3 and r == BUSY_REST_REASON:
+                text = BUSY_REST_LABEL
+            else:
+                text = codes.explain_reason(op_type, r, labels).text
+            reason_labels[(kind, r)] = text
+    return Summary(start, end, rows, total, busy_reasons, rest_reasons, reason_labels, kept)
+
+
+# --------------------------------------------------------------------------------------------
+# Tables (the command line, the export's sheets)
+# --------------------------------------------------------------------------------------------
+
+
+def _duration_cell(seconds: int, as_text: bool) -> Any:
+    return format_duration(seconds) if as_text else seconds
+
+
+def _reason_title(summary: Summary, kind: StateKind, reason: int | None) -> str:
+    """A reason column's title, e.g. "Busy: Set busy by the agent [1]", "Busy 4 (rest)"."""
+    label = summary.reason_label(kind, reason)
+    if kind is StateKind.BUSY and reason == BUSY_REST_REASON:
+        return label
+    code = "" if reason is None or label.endswith(f"(code {reason})") else f" [{reason}]"
+    return f"{kind.title}: {label}{code}"
+
+
+def summary_table(
+    summary: Summary, *, durations_as_text: bool = True
+) -> tuple[list[str], list[list[Any]]]:
+    """The summary as a header and rows (agents, then the total row), one column per reason.
+
+    Args:
+        summary: What :func:`summarise` returned.
+        durations_as_text: ``h:mm:ss`` text (True) or whole seconds (False).
+
+    Returns:
+        ``(header, rows)``; the total row's agent cell is "Total".
+    """
+    busy_titles = [_reason_title(summary, StateKind.BUSY, r) for r in summary.busy_reasons]
+    rest_titles = [_reason_title(summary, StateKind.REST, r) for r in summary.rest_reasons]
+    header = [
+        "Agent",
+        "Signed in",
+        "In conversation",
+        "Conversations",
+        "Busy",
+        *busy_titles,
+        "Rest",
+        *rest_titles,
+        "Working",
+        "Study",
+        "Forced events",
+        "Anomalies",
+    ]
+    out: list[list[Any]] = []
+    for row in [*summary.rows, summary.total]:
+        d = durations_as_text
+        out.append(
+            [
+                "Total" if row.is_total else row.agent,
+                _duration_cell(row.signed_in, d),
+                _duration_cell(row.conversation, d),
+                row.conversations,
+                _duration_cell(row.busy_total, d),
+                *(_duration_cell(row.busy.get(r, 0), d) for r in summary.busy_reasons),
+                _duration_cell(row.rest_total, d),
+                *(_duration_cell(row.rest.get(r, 0), d) for r in summary.rest_reasons),
+                _duration_cell(row.work, d),
+                _duration_cell(row.study, d),
+                row.forced,
+                row.anomalies,
+            ]
+        )
+    return header, out
+
+
+ANOMALY_HEADER: tuple[str, ...] = ("Agent", "Anomaly", "Begin", "End", "Duration", "Details")
+"""Columns of :func:`anomaly_table` (before the bills column the caller adds)."""
+
+
+def anomaly_table(anomalies: Iterable[Anomaly]) -> tuple[list[str], list[list[Any]]]:
+    """Anomalies as a header and rows (times as exported text), ending with the bills' row keys."""
+    rows = [
+        [
+            a.agent,
+            a.kind.title,
+            from_epoch(a.start),
+            from_epoch(a.end),
+            format_duration(a.end - a.start),
+            a.message,
+            " ".join(str(pk) for pk in a.bill_pks),
+        ]
+        for a in anomalies
+    ]
+    return [*ANOMALY_HEADER, "Bills (row keys)"], rows
