@@ -29,6 +29,8 @@ from viewer.core.investigation import (
     AgentMoment,
     StateKind,
     Summary,
+    reason_key,
+    summary_table,
 )
 from viewer.core.timefmt import format_duration, from_epoch, to_epoch
 from viewer.data import investigation
@@ -106,10 +108,6 @@ def _options(args: argparse.Namespace) -> dict[str, int]:
     }
 
 
-def _reason_key(reason: int | None) -> str:
-    return "" if reason is None else str(reason)
-
-
 def _summary_json(s: Summary, f: BillFilter, label: str) -> dict[str, Any]:
     return {
         "period": {"from": f.time_from, "to": f.time_to},
@@ -117,15 +115,15 @@ def _summary_json(s: Summary, f: BillFilter, label: str) -> dict[str, Any]:
         "filter": f.to_dict(),
         "agents": [r.as_dict() for r in s.rows],
         "total": s.total.as_dict(),
-        "busy_reasons": {_reason_key(r): s.reason_label(StateKind.BUSY, r) for r in s.busy_reasons},
-        "rest_reasons": {_reason_key(r): s.reason_label(StateKind.REST, r) for r in s.rest_reasons},
+        "busy_reasons": {reason_key(r): s.reason_label(StateKind.BUSY, r) for r in s.busy_reasons},
+        "rest_reasons": {reason_key(r): s.reason_label(StateKind.REST, r) for r in s.rest_reasons},
     }
 
 
 def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> str:
     """A per-agent table of one state's time by reason code, with a legend of the codes."""
     attr = "busy" if kind is StateKind.BUSY else "rest"
-    head = ["Agent", *(_reason_key(r) or "not used" for r in reasons)]
+    head = ["Agent", *(reason_key(r) or "not used" for r in reasons)]
     rows = []
     for row in [*s.rows, s.total]:
         values = getattr(row, attr)
@@ -136,39 +134,13 @@ def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> s
             ]
         )
     legend = "\n".join(
-        f"  {_reason_key(r) or 'not used'} = {s.reason_label(kind, r)}" for r in reasons
+        f"  {reason_key(r) or 'not used'} = {s.reason_label(kind, r)}" for r in reasons
     )
     return f"{kind.title} by reason:\n{_table(head, rows, set(range(1, len(head))))}\n{legend}"
 
 
 def _summary_text(s: Summary, f: BillFilter, label: str) -> str:
-    head = [
-        "Agent",
-        "Signed in",
-        "In conversation",
-        "Conversations",
-        "Busy",
-        "Rest",
-        "Working",
-        "Study",
-        "Forced",
-        "Anomalies",
-    ]
-    rows = [
-        [
-            "Total" if r.is_total else r.agent,
-            format_duration(r.signed_in),
-            format_duration(r.conversation),
-            r.conversations,
-            format_duration(r.busy_total),
-            format_duration(r.rest_total),
-            format_duration(r.work),
-            format_duration(r.study),
-            r.forced,
-            r.anomalies,
-        ]
-        for r in [*s.rows, s.total]
-    ]
+    head, rows = summary_table(s, by_reason=False)
     scope = (
         f.describe(time_label=label).removesuffix(", sorted by begin ascending.").removesuffix(".")
     )

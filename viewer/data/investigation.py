@@ -267,7 +267,7 @@ def _count(db: Database, sql: str, params: Sequence[Any]) -> int:
         return int(_conn_raw(conn).execute(f"SELECT count(*) FROM ({head})", params).fetchone()[0])
 
 
-def _rebuild(
+def load_states(
     db: Database,
     f: BillFilter,
     window: Window,
@@ -381,7 +381,7 @@ def agent_states(
     labels = _labels(db, labels)
     lo, hi = _period(f)
     window = window_for(db, f, lookback_seconds=lookback_seconds)
-    rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
+    rebuilt = load_states(db, f, window, labels, gap_seconds, progress, cancel)
     return Investigation(f, lo, hi, window, list(_in_period(rebuilt, lo, window)), labels)
 
 
@@ -407,7 +407,7 @@ def summary_and_anomalies(
     labels = _labels(db, labels)
     lo, hi = _period(f)
     window = window_for(db, f, lookback_seconds=lookback_seconds)
-    rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
+    rebuilt = load_states(db, f, window, labels, gap_seconds, progress, cancel)
     found: list[Anomaly] = []
 
     def agents() -> Iterator[AgentStates]:
@@ -445,7 +445,7 @@ def _around(
     """The filter's agents and their states rebuilt from ``t1 - lookback`` to ``t2`` inclusive."""
     lo, hi = min(t1, t2), max(t1, t2)
     window = _window(db, f, lo - lookback_seconds, hi + 1, all_agents=True)
-    rebuilt = _rebuild(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
+    rebuilt = load_states(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
     return list(window.agents or ()), {s.agent: s for s in rebuilt}
 
 

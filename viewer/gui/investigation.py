@@ -66,7 +66,9 @@ from viewer.core.investigation import (
     Anomaly,
     Interval,
     Summary,
-    summary_table,
+    SummaryColumn,
+    summary_columns,
+    summary_value,
 )
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data import browse
@@ -323,38 +325,6 @@ def _source_row(view: QTableView, index: QModelIndex) -> int:
 # Tab contents
 # ------------------------------------------------------------------------------------------------
 
-SUMMARY_DURATION_FIGURES = frozenset({"signed_in", "conversation", "busy", "rest", "work", "study"})
-
-
-def summary_columns(summary: Summary) -> list[tuple[str, str | None, Any]]:
-    """``(title, figure, reason)`` per column of the summary table (figure None: the agent)."""
-    keys: list[tuple[str | None, Any]] = [
-        (None, None),
-        ("signed_in", ALL_REASONS),
-        ("conversation", ALL_REASONS),
-        ("conversations", ALL_REASONS),
-        ("busy", ALL_REASONS),
-        *(("busy", r) for r in summary.busy_reasons),
-        ("rest", ALL_REASONS),
-        *(("rest", r) for r in summary.rest_reasons),
-        ("work", ALL_REASONS),
-        ("study", ALL_REASONS),
-        ("forced", ALL_REASONS),
-        ("anomalies", ALL_REASONS),
-    ]
-    # The titles of the command line's and the export's summary table, in the same order.
-    header = summary_table(summary)[0]
-    if len(header) != len(keys):  # pragma: no cover - the two lists are kept in step
-        header = [k[0] or "Agent" for k in keys]
-    return [(title, fig, reason) for title, (fig, reason) in zip(header, keys, strict=True)]
-
-
-def _summary_value(row: st.SummaryRow, figure: str, reason: Any) -> int:
-    if figure in ("busy", "rest"):
-        by = row.busy if figure == "busy" else row.rest
-        return sum(by.values()) if reason is ALL_REASONS else by.get(reason, 0)
-    return int(getattr(row, figure))
-
 
 def time_near(seconds: int | None, moment: int) -> str:
     """A time beside a moment: "hh:mm:ss" on the moment's day, else the full date and time."""
@@ -554,7 +524,7 @@ class InvestigationPanel(QWidget):
         self.summary_view = _table()
         self.summary_view.setModel(self.summary_model)
         self.summary_view.doubleClicked.connect(self._on_summary_double)
-        self._summary_cols: list[tuple[str, str | None, Any]] = []
+        self._summary_cols: list[SummaryColumn] = []
 
         # 4. Anomalies
         self.anomalies_model = RowsModel(ANOMALY_HEADER, self)
@@ -726,17 +696,16 @@ class InvestigationPanel(QWidget):
         rows: list[list[Any]] = []
         raw: list[list[Any]] = []
         for row in [*summary.rows, summary.total]:
-            r_raw: list[Any] = ["Total" if row.is_total else row.agent]
-            r_show: list[Any] = [r_raw[0]]
-            for _title, figure, reason in cols[1:]:
-                assert figure is not None
-                v = _summary_value(row, figure, reason)
-                r_raw.append(v)
-                r_show.append(format_duration(v) if figure in SUMMARY_DURATION_FIGURES else v)
-            rows.append(r_show)
+            r_raw = [summary_value(row, c) for c in cols]
+            rows.append(
+                [
+                    format_duration(v) if c.is_duration else v
+                    for c, v in zip(cols, r_raw, strict=True)
+                ]
+            )
             raw.append(r_raw)
         payloads = [r.agent for r in summary.rows] + [None]
-        self.summary_model.set_rows(rows, raw, payloads, header=[c[0] for c in cols])
+        self.summary_model.set_rows(rows, raw, payloads, header=[c.title for c in cols])
         self.summary_view.resizeColumnsToContents()
 
     def _fill_anomalies(self, anomalies: Sequence[Anomaly]) -> None:

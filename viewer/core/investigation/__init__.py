@@ -30,14 +30,18 @@ from viewer.core.investigation.rebuild import reconstruct, reconstruct_agent
 from viewer.core.investigation.summary import (
     ALL_REASONS,
     ANOMALY_HEADER,
+    DURATION_FIGURES,
     FIGURES,
     Summary,
+    SummaryColumn,
     SummaryRow,
     anomaly_table,
     reason_key,
     sorted_reasons,
     summarise,
+    summary_columns,
     summary_table,
+    summary_value,
 )
 
 __all__ = [
@@ -45,6 +49,7 @@ __all__ = [
     "ANOMALY_HEADER",
     "CONCURRENT_MEDIA",
     "DEFAULT_GAP_SECONDS",
+    "DURATION_FIGURES",
     "EXCLUSIVE_KINDS",
     "FIGURES",
     "FORCED_MERGE_SECONDS",
@@ -62,6 +67,7 @@ __all__ = [
     "StateBill",
     "StateKind",
     "Summary",
+    "SummaryColumn",
     "SummaryRow",
     "anomalies_in",
     "anomaly_table",
@@ -72,5 +78,7 @@ __all__ = [
     "reconstruct_agent",
     "state_at",
     "summarise",
+    "summary_columns",
     "summary_table",
+    "summary_value",
 ]

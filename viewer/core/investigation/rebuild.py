@@ -137,7 +137,7 @@ def reconstruct(
     """
     namer = _Namer(labels)
     for agent, rows in groupby(bills, key=_AGENT):
-        yield _rebuild(agent, list(rows), since, until, gap_seconds, namer)
+        yield _rebuild_agent(agent, list(rows), since, until, gap_seconds, namer)
 
 
 def reconstruct_agent(
@@ -151,7 +151,7 @@ def reconstruct_agent(
 ) -> AgentStates:
     """Rebuild one agent's states from its bills in any order (see :func:`reconstruct`)."""
     rows = sorted(bills, key=itemgetter(2, 0))
-    return _rebuild(agent, rows, since, until, gap_seconds, _Namer(labels))
+    return _rebuild_agent(agent, rows, since, until, gap_seconds, _Namer(labels))
 
 
 def _open_end(rows: Sequence[Sequence[Any]], i: int, until: int | None) -> int:
@@ -163,7 +163,7 @@ def _open_end(rows: Sequence[Sequence[Any]], i: int, until: int | None) -> int:
     return until if until is not None and until > begin else begin
 
 
-def _rebuild(
+def _rebuild_agent(
     agent: str,
     rows: list[Sequence[Any]],
     since: int | None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from viewer.core import codes
 from viewer.core.investigation.model import (
@@ -334,12 +334,74 @@ def summarise(
 
 
 # --------------------------------------------------------------------------------------------
-# Tables (the command line, the export's sheets)
+# Tables (the window, the command line, the export's sheets)
 # --------------------------------------------------------------------------------------------
 
+DURATION_FIGURES = frozenset({"signed_in", "conversation", "busy", "rest", "work", "study"})
+"""Figures that are durations in seconds (the others are counts)."""
 
-def _duration_cell(seconds: int, as_text: bool) -> Any:
-    return format_duration(seconds) if as_text else seconds
+
+class SummaryColumn(NamedTuple):
+    """One column of the summary table: the one definition the window, CLI and export render.
+
+    Attributes:
+        title: The column's title, e.g. "Signed in", "Busy: Lunch [2]", "Forced events".
+        figure: A :data:`FIGURES` name; None for the agent column.
+        reason: For "busy" and "rest": one reason code (None = not used), or
+            :data:`ALL_REASONS` for the column of every reason.
+    """
+
+    title: str
+    figure: str | None
+    reason: Any = ALL_REASONS
+
+    @property
+    def is_duration(self) -> bool:
+        """Whether the cells are durations in seconds (else counts or the agent)."""
+        return self.figure in DURATION_FIGURES
+
+
+_COLUMN_TITLES: tuple[tuple[str | None, str], ...] = (
+    (None, "Agent"),
+    ("signed_in", "Signed in"),
+    ("conversation", "In conversation"),
+    ("conversations", "Conversations"),
+    ("busy", "Busy"),
+    ("rest", "Rest"),
+    ("work", "Working"),
+    ("study", "Study"),
+    ("forced", "Forced events"),
+    ("anomalies", "Anomalies"),
+)
+"""The summary's columns in order, each figure with its title (reason columns follow busy/rest)."""
+
+
+def summary_columns(summary: Summary, *, by_reason: bool = True) -> list[SummaryColumn]:
+    """The summary table's columns, in order.
+
+    Args:
+        summary: What :func:`summarise` returned (its reasons give the reason columns).
+        by_reason: Add one column per busy and per rest reason after the busy and rest totals.
+    """
+    out: list[SummaryColumn] = []
+    for figure, title in _COLUMN_TITLES:
+        out.append(SummaryColumn(title, figure))
+        if by_reason and figure in ("busy", "rest"):
+            kind = StateKind.BUSY if figure == "busy" else StateKind.REST
+            reasons = summary.busy_reasons if figure == "busy" else summary.rest_reasons
+            out.extend(SummaryColumn(_reason_title(summary, kind, r), figure, r) for r in reasons)
+    return out
+
+
+def summary_value(row: SummaryRow, column: SummaryColumn) -> Any:
+    """One cell: the agent ("Total" on the total row), seconds, or a count."""
+    figure, reason = column.figure, column.reason
+    if figure is None:
+        return "Total" if row.is_total else row.agent
+    if figure in ("busy", "rest"):
+        by = row.busy if figure == "busy" else row.rest
+        return sum(by.values()) if reason is ALL_REASONS else by.get(reason, 0)
+    return int(getattr(row, figure))
 
 
 def _reason_title(summary: Summary, kind: StateKind, reason: int | None) -> str:
@@ -352,53 +414,28 @@ def _reason_title(summary: Summary, kind: StateKind, reason: int | None) -> str:
 
 
 def summary_table(
-    summary: Summary, *, durations_as_text: bool = True
+    summary: Summary, *, durations_as_text: bool = True, by_reason: bool = True
 ) -> tuple[list[str], list[list[Any]]]:
-    """The summary as a header and rows (agents, then the total row), one column per reason.
+    """The summary as a header and rows (agents, then the total row), from :func:`summary_columns`.
 
     Args:
         summary: What :func:`summarise` returned.
         durations_as_text: ``h:mm:ss`` text (True) or whole seconds (False).
+        by_reason: One column per busy and rest reason (the export), or the totals only.
 
     Returns:
         ``(header, rows)``; the total row's agent cell is "Total".
     """
-    busy_titles = [_reason_title(summary, StateKind.BUSY, r) for r in summary.busy_reasons]
-    rest_titles = [_reason_title(summary, StateKind.REST, r) for r in summary.rest_reasons]
-    header = [
-        "Agent",
-        "Signed in",
-        "In conversation",
-        "Conversations",
-        "Busy",
-        *busy_titles,
-        "Rest",
-        *rest_titles,
-        "Working",
-        "Study",
-        "Forced events",
-        "Anomalies",
+    columns = summary_columns(summary, by_reason=by_reason)
+    rows = [
+        [
+            format_duration(v) if durations_as_text and c.is_duration else v
+            for c in columns
+            for v in (summary_value(row, c),)
+        ]
+        for row in [*summary.rows, summary.total]
     ]
-    out: list[list[Any]] = []
-    for row in [*summary.rows, summary.total]:
-        d = durations_as_text
-        out.append(
-            [
-                "Total" if row.is_total else row.agent,
-                _duration_cell(row.signed_in, d),
-                _duration_cell(row.conversation, d),
-                row.conversations,
-                _duration_cell(row.busy_total, d),
-                *(_duration_cell(row.busy.get(r, 0), d) for r in summary.busy_reasons),
-                _duration_cell(row.rest_total, d),
-                *(_duration_cell(row.rest.get(r, 0), d) for r in summary.rest_reasons),
-                _duration_cell(row.work, d),
-                _duration_cell(row.study, d),
-                row.forced,
-                row.anomalies,
-            ]
-        )
-    return header, out
+    return [c.title for c in columns], rows
 
 
 ANOMALY_HEADER: tuple[str, ...] = ("Agent", "Anomaly", "Begin", "End", "Duration", "Details")
