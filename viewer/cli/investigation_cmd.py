@@ -23,19 +23,17 @@ from viewer.cli.common import (
     plural,
 )
 from viewer.core.filters import BillFilter, parse_user_time
-from viewer.core.investigation import (
+from viewer.core.investigation import reason_key, summary_table
+from viewer.core.timefmt import format_duration, from_epoch, to_epoch
+from viewer.services.investigation import (
     DEFAULT_GAP_SECONDS,
+    DEFAULT_LOOKBACK_SECONDS,
     AgentChange,
     AgentMoment,
+    InvestigationService,
     StateKind,
     Summary,
-    reason_key,
-    summary_table,
 )
-from viewer.core.timefmt import format_duration, from_epoch, to_epoch
-from viewer.data import investigation
-from viewer.data.labels import load_labels
-from viewer.data.zone import data_time_label
 
 ELLIPSIS = "\u2026"
 MIN_ELIDED = 8
@@ -161,9 +159,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     options = _options(args)
     db = open_db_from(args, create=False)
     try:
-        labels = load_labels(db)
-        s = investigation.summary(db, f, labels, **options)
-        label = data_time_label(db)
+        service = InvestigationService(db)
+        s = service.summary(f, labels=service.labels(), **options)
+        label = service.time_label()
     finally:
         db.close()
     if args.json:
@@ -272,10 +270,9 @@ def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
     options = _options(args)
     db = open_db_from(args, create=False)
     try:
-        every = investigation.changes_between(
-            db, f, t1, t2, load_labels(db), only_changed=False, **options
-        )
-        label = data_time_label(db)
+        service = InvestigationService(db)
+        every = service.changes(f, t1, t2, labels=service.labels(), only_changed=False, **options)
+        label = service.time_label()
     finally:
         db.close()
     changes = [c for c in every if c.eventful]
@@ -313,8 +310,9 @@ def cmd_at(args: argparse.Namespace) -> int:
     options = _options(args)
     db = open_db_from(args, create=False)
     try:
-        moments = investigation.at(db, f, t, load_labels(db), **options)
-        label = data_time_label(db)
+        service = InvestigationService(db)
+        moments = service.at(f, t, labels=service.labels(), **options)
+        label = service.time_label()
     finally:
         db.close()
     if args.json:
@@ -344,7 +342,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lookback-hours",
         type=float,
-        default=investigation.DEFAULT_LOOKBACK_SECONDS / 3600,
+        default=DEFAULT_LOOKBACK_SECONDS / 3600,
         metavar="H",
         help="read bills up to H hours before the period for sessions already open (default 24)",
     )

@@ -1,8 +1,8 @@
 """The investigation panel: timeline, the state at a moment, time per state, anomalies.
 
 ``InvestigationPanel(db)`` rebuilds the agent states of a filter in the background
-(``viewer.data.investigation.agent_states`` on a ``TaskRunner``; a newer filter cancels the older
-computation) and shows them in four tabs:
+(``viewer.services.investigation.InvestigationService.states`` on a ``TaskRunner``; a newer
+filter cancels the older computation) and shows them in four tabs:
 
 1. Timeline: one lane per agent (``viewer.gui.timeline``), with a legend;
 2. At a moment: every agent's state at a moment, and what changed between two moments;
@@ -71,11 +71,9 @@ from viewer.core.investigation import (
     summary_value,
 )
 from viewer.core.timefmt import format_duration, from_epoch
-from viewer.data import browse
-from viewer.data.db import Database
-from viewer.data.investigation import Investigation, agent_states
 from viewer.gui.timeline import TimelineLegend, TimelineView
 from viewer.gui.workers import TaskRunner
+from viewer.services.investigation import Database, Investigation, InvestigationService
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
 """Raw value of a cell (seconds, counts, text) for sorting and tests."""
@@ -422,6 +420,7 @@ class InvestigationPanel(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.service = InvestigationService(db)
         self.investigation: Investigation | None = None
         self.result: Result | None = None
         self._runner: TaskRunner | None = None
@@ -568,11 +567,11 @@ class InvestigationPanel(QWidget):
         """Rebuild the agent states of ``f`` in the background (cancels an older computation)."""
         self._cancel_current()
         self._generation += 1
-        db = self.db
+        service = self.service
         label_map = dict(labels) if labels is not None else None
 
         def work(progress: Callable[[int, int], None], cancel: Any) -> Result:
-            inv = agent_states(db, f, labels=label_map, progress=progress, cancel=cancel)
+            inv = service.states(f, labels=label_map, progress=progress, cancel=cancel)
             cancel.raise_if_set()
             return Result(inv)
 
@@ -937,7 +936,7 @@ class InvestigationPanel(QWidget):
         missing = [pk for pk in pks if pk not in self._bill_text_cache]
         if missing:
             labels = self.investigation.labels if self.investigation is not None else None
-            rows = browse.bill_briefs(self.db, missing)
+            rows = self.service.bill_briefs(missing)
             for pk, bill_id, op_type, cause, begin, end in rows:
                 what = op_type_name(op_type) if op_type is not None else "no operation type"
                 reason = ""
