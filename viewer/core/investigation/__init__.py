@@ -18,14 +18,18 @@ from viewer.core.investigation.model import (
     STATE_COLUMNS,
     AgentChange,
     AgentMoment,
-    AgentStates,
     Anomaly,
     AnomalyKind,
     Interval,
     StateBill,
     StateKind,
 )
-from viewer.core.investigation.moments import anomalies_in, changes_between, state_at
+from viewer.core.investigation.moments import (
+    AgentStates,
+    anomalies_in,
+    changes_between,
+    state_at,
+)
 from viewer.core.investigation.rebuild import reconstruct, reconstruct_agent
 from viewer.core.investigation.summary import (
     ALL_REASONS,

@@ -1,18 +1,14 @@
-"""The investigation's types: bills in, intervals and anomalies out, an agent's states.
+"""The investigation's value types: bills in; intervals, anomalies, moments and changes out.
 
 A :class:`StateBill` (a bill's state columns) becomes :class:`Interval` s and :class:`Anomaly` s
-(``rebuild``), gathered per agent in :class:`AgentStates`, which answers "what was active at t"
-and "what lies in [lo, hi)" with a binary search. Times are stored seconds
-(``viewer.core.timefmt``). An interval is active at ``t`` when ``start <= t < end``.
+(``rebuild``); an :class:`AgentMoment` is an agent's state at one moment, an :class:`AgentChange`
+how it differs between two (``moments``). Times are stored seconds (``viewer.core.timefmt``); an
+interval is active at ``t`` when ``start <= t < end``.
 """
 
 from __future__ import annotations
 
 import enum
-from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from viewer.core.timefmt import from_epoch
@@ -361,81 +357,6 @@ def _interval_dict(iv: Interval) -> dict[str, Any]:
         "open_ended": iv.open_ended,
         "bill_pks": list(iv.bill_pks),
     }
-
-
-@dataclass(eq=False)
-class AgentStates:
-    """Everything rebuilt for one agent: intervals (by start) and anomalies (by start)."""
-
-    agent: str
-    intervals: list[Interval]
-    anomalies: list[Anomaly]
-    bill_count: int = 0
-    first_begin: int | None = None
-    """The begin of the agent's first bill read."""
-    last_begin: int | None = None
-    """The begin of the agent's last bill read."""
-    last_end: int | None = None
-    """The latest end of the agent's bills read."""
-    _index: tuple[list[Interval], list[Interval], list[int], int] | None = field(
-        default=None, repr=False
-    )
-
-    def sessions(self) -> list[Interval]:
-        """The ``SIGNED_IN`` intervals, by start."""
-        return self._idx()[0]
-
-    def _idx(self) -> tuple[list[Interval], list[Interval], list[int], int]:
-        if self._index is None:
-            sessions = [iv for iv in self.intervals if iv.kind is StateKind.SIGNED_IN]
-            others = [iv for iv in self.intervals if iv.kind is not StateKind.SIGNED_IN]
-            starts = [iv.start for iv in others]
-            longest = max((iv.end - iv.start for iv in others), default=0)
-            self._index = (sessions, others, starts, longest)
-        return self._index
-
-    def active(self, t: int) -> list[Interval]:
-        """Intervals active at ``t`` (``start <= t < end``), sessions first, then by start."""
-        sessions, others, starts, longest = self._idx()
-        out = [s for s in sessions if s.start <= t < s.end]
-        found = []
-        j = bisect_right(starts, t) - 1
-        while j >= 0 and starts[j] > t - longest:
-            iv = others[j]
-            if iv.end > t:
-                found.append(iv)
-            j -= 1
-        found.reverse()
-        return out + found
-
-    def overlapping(
-        self, lo: int | None, hi: int | None, kinds: Iterable[StateKind] | None = None
-    ) -> list[Interval]:
-        """Intervals (of the given kinds) lying partly inside ``[lo, hi)``, by start.
-
-        A binary search on the starts: cheap enough for painting the visible part of a
-        timeline lane on every frame.
-        """
-        wanted = frozenset(kinds) if kinds is not None else None
-        sessions, others, starts, longest = self._idx()
-        first = 0 if lo is None else bisect_right(starts, lo - longest - 1)
-        last = len(others) if hi is None else bisect_right(starts, hi)
-        found = [
-            iv
-            for iv in (*sessions, *others[first:last])
-            if (wanted is None or iv.kind in wanted) and _touches(iv.start, iv.end, lo, hi)
-        ]
-        found.sort(key=_START)
-        return found
-
-    def state_at(self, t: int) -> AgentMoment:
-        """The agent's state at ``t`` (see ``viewer.core.investigation.moments``)."""
-        from viewer.core.investigation.moments import state_at
-
-        return state_at(self, t)
-
-
-_START = itemgetter(2)
 
 
 def _touches(start: int, end: int, lo: int | None, hi: int | None) -> bool:

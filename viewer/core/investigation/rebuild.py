@@ -23,12 +23,12 @@ from viewer.core.investigation.model import (
     DEFAULT_GAP_SECONDS,
     FORCED_MERGE_SECONDS,
     PIECE_JOIN_SECONDS,
-    AgentStates,
     Anomaly,
     AnomalyKind,
     Interval,
     StateKind,
 )
+from viewer.core.investigation.moments import AgentStates
 from viewer.core.timefmt import format_duration, from_epoch
 
 _SIMPLE_KINDS: dict[int, StateKind] = {

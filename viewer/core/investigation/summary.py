@@ -17,11 +17,11 @@ from viewer.core import codes
 from viewer.core.investigation.model import (
     BUSY_REST_LABEL,
     BUSY_REST_REASON,
-    AgentStates,
     Anomaly,
     StateKind,
     _touches,
 )
+from viewer.core.investigation.moments import AgentStates
 from viewer.core.timefmt import format_duration, from_epoch
 
 FIGURES: tuple[str, ...] = (
