@@ -6,7 +6,7 @@ importer's command line, then times in the same run:
 (a) the loader's SELECT (``viewer.data.investigation.state_query``: state columns ordered by agent,
     begin time and pk), fetched into Python and nothing else;
 (b) the full rebuild: load, reconstruct every agent's intervals and anomalies
-    (``viewer.data.investigation.agent_states``).
+    (``viewer.services.investigation.InvestigationService.states``, what the window runs).
 
 It prints both and their ratio (target: at most 3), best of ``--repeat`` runs each, and the time
 of one day's states (every agent, the window's timeline case).
@@ -27,6 +27,7 @@ from pathlib import Path
 from viewer.core.filters import BillFilter
 from viewer.data import investigation
 from viewer.data.db import Database, open_database
+from viewer.services.investigation import Investigation, InvestigationService
 
 TARGET = 3.0
 
@@ -83,10 +84,10 @@ def scan(db: Database, f: BillFilter) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
-def rebuild(db: Database, f: BillFilter) -> tuple[float, investigation.Investigation]:
+def rebuild(db: Database, f: BillFilter) -> tuple[float, Investigation]:
     """(b): load and reconstruct every agent's intervals and anomalies."""
     started = time.perf_counter()
-    result = investigation.agent_states(db, f)
+    result = InvestigationService(db).states(f)
     return time.perf_counter() - started, result
 
 

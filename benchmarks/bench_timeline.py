@@ -1,8 +1,8 @@
 """Benchmark: paint the investigation timeline of 500 agents over one day, offscreen.
 
 Generates one day of ~500 agents (``viewer.demo.generator``), imports it into a database in
-``--workdir`` (cached), rebuilds the states (``viewer.data.investigation.agent_states``) and shows
-them in a ``TimelineView`` of ``--width`` x ``--height`` pixels. It then repaints the viewport
+``--workdir`` (cached), rebuilds the states (``InvestigationService.states``, as the window) and
+shows them in a ``TimelineView`` of ``--width`` x ``--height`` pixels. It then repaints the viewport
 ``--repeat`` times at full-day zoom and at 1-hour zoom (panning through the day, scrolling through
 the lanes) and prints the mean and max paint time (``TimelineView.paint_ms``) against the 50 ms
 target.
@@ -26,11 +26,11 @@ from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from viewer.core.filters import BillFilter  # noqa: E402
-from viewer.data import investigation  # noqa: E402
 from viewer.data.db import open_database  # noqa: E402
 from viewer.data.importer import import_paths  # noqa: E402
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
 from viewer.gui.timeline import TimelineView  # noqa: E402
+from viewer.services.investigation import InvestigationService  # noqa: E402
 
 TARGET_MS = 50.0
 DAY = BillFilter(time_from="2026-11-02 00:00:00", time_to="2026-11-03 00:00:00")
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     db = open_database(build(args.workdir, args.agents, args.seed), readonly=True)
     started = time.perf_counter()
-    inv = investigation.agent_states(db, DAY)
+    inv = InvestigationService(db).states(DAY)
     rebuild_s = time.perf_counter() - started
     intervals = sum(len(s.intervals) for s in inv.states)
     print(

@@ -13,7 +13,7 @@ import pytest
 
 from viewer.cli import main
 from viewer.core.filters import BillFilter
-from viewer.core.states import (
+from viewer.core.investigation import (
     AgentChange,
     AnomalyKind,
     StateBill,
@@ -27,6 +27,7 @@ from viewer.data import investigation
 from viewer.data.db import Database, open_database
 from viewer.data.importer import import_paths
 from viewer.demo.generator import GeneratorConfig, write_export_zip
+from viewer.services.investigation import InvestigationService
 
 CONFIG = GeneratorConfig(agents=15, days=2, seed=11, start=datetime(2026, 11, 2, 8, 0, 0))
 FROM, TO = "2026-11-02 10:00:00", "2026-11-02 14:00:00"
@@ -115,7 +116,7 @@ def test_whole_database_figures_match_the_bills(gen_db: Database) -> None:
 
 
 def test_totals_row_is_the_sum_of_the_rows(gen_db: Database) -> None:
-    s = investigation.summary(gen_db, BillFilter(time_from=FROM, time_to=TO))
+    s = InvestigationService(gen_db).summary(BillFilter(time_from=FROM, time_to=TO))
     header, rows = summary_table(s, durations_as_text=False)
     assert rows[-1][0] == "Total"
     for col in range(1, len(header)):
@@ -147,9 +148,10 @@ def test_period_is_clipped_with_sessions_open_at_its_start(gen_db: Database) -> 
 
 
 def test_agent_filter_gives_that_agents_row(gen_db: Database) -> None:
-    everyone = investigation.summary(gen_db, BillFilter(time_from=FROM, time_to=TO))
+    service = InvestigationService(gen_db)
+    everyone = service.summary(BillFilter(time_from=FROM, time_to=TO))
     row = everyone.rows[3]
-    one = investigation.summary(gen_db, BillFilter(agents=(row.agent,), time_from=FROM, time_to=TO))
+    one = service.summary(BillFilter(agents=(row.agent,), time_from=FROM, time_to=TO))
     assert one.rows == [row]
     assert one.total.signed_in == row.signed_in
 
@@ -167,7 +169,7 @@ def test_other_criteria_choose_agents_but_states_use_all_their_bills(gen_db: Dat
 
 
 def test_drill_down_pks_are_real_bills(gen_db: Database) -> None:
-    s = investigation.summary(gen_db, BillFilter(time_from=FROM, time_to=TO))
+    s = InvestigationService(gen_db).summary(BillFilter(time_from=FROM, time_to=TO))
     agent = s.rows[0].agent
     pks = s.bill_pks(agent, "conversation")
     assert pks
@@ -182,11 +184,11 @@ def test_drill_down_pks_are_real_bills(gen_db: Database) -> None:
 
 def test_state_at_a_moment(gen_db: Database) -> None:
     agents = sql(gen_db, "SELECT count(DISTINCT agent_id) FROM bill")[0][0]
-    night = investigation.at(gen_db, BillFilter(), to_epoch("2026-11-02 03:00:00"))
+    night = InvestigationService(gen_db).at(BillFilter(), to_epoch("2026-11-02 03:00:00"))
     assert len(night) == agents
     assert all(m.kind is StateKind.SIGNED_OUT for m in night)
     t = to_epoch("2026-11-02 11:00:00")
-    day = investigation.at(gen_db, BillFilter(), t)
+    day = InvestigationService(gen_db).at(BillFilter(), t)
     assert [m.agent for m in day] == sorted(m.agent for m in day)
     assert sum(m.signed_in for m in day) >= agents - 3
     # the same answer as the states of a period holding the moment
@@ -201,13 +203,13 @@ def test_state_at_a_moment(gen_db: Database) -> None:
         "AND begin_time > ? ORDER BY begin_time LIMIT 1",
         t,
     )[0]
-    (m,) = investigation.at(gen_db, BillFilter(agents=(agent,)), begin)
+    (m,) = InvestigationService(gen_db).at(BillFilter(agents=(agent,)), begin)
     assert (m.kind, m.since, m.bill_pks) == (StateKind.BUSY, begin, (pk,))
 
 
 def test_changes_between_two_moments(gen_db: Database) -> None:
     t1, t2 = to_epoch("2026-11-02 11:00:00"), to_epoch("2026-11-02 11:10:00")
-    changes = investigation.changes_between(gen_db, BillFilter(), t1, t2)
+    changes = InvestigationService(gen_db).changes(BillFilter(), t1, t2)
     assert changes and all(c.changed or c.started for c in changes)
     assert all(t1 < iv.start <= t2 for c in changes for iv in c.started)
     # what ended in between: active before, no longer active at the second moment
@@ -216,7 +218,7 @@ def test_changes_between_two_moments(gen_db: Database) -> None:
     assert all(t1 < iv.end <= t2 and iv.start < iv.end for _, iv in ended)
     assert all(not iv.contains(t2) for _, iv in ended)
     assert all(c.eventful for c in changes)
-    every = investigation.changes_between(gen_db, BillFilter(), t1, t2, only_changed=False)
+    every = InvestigationService(gen_db).changes(BillFilter(), t1, t2, only_changed=False)
     assert len(every) == sql(gen_db, "SELECT count(DISTINCT agent_id) FROM bill")[0][0]
     assert [c for c in every if c.eventful] == changes
 

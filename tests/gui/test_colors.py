@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from viewer.core.columns import CODE
 from viewer.core.filters import BillFilter
-from viewer.core.states import StateKind
+from viewer.core.investigation import StateKind
 from viewer.data.db import Database
 from viewer.data.importer import import_paths
 from viewer.data.labels import set_label

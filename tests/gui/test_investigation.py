@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from viewer.core.filters import BillFilter
-from viewer.core.states import StateKind
+from viewer.core.investigation import StateKind
 from viewer.core.timefmt import to_epoch
 from viewer.data import investigation
 from viewer.data.db import Database
@@ -221,15 +221,13 @@ def test_newer_filter_supersedes_and_errors_are_text(  # type: ignore[no-untyped
     def boom(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk on fire")
 
-    import viewer.gui.investigation as mod
-
-    original = mod.agent_states
-    mod.agent_states = boom  # type: ignore[assignment]
+    original = panel.service.states
+    panel.service.states = boom  # type: ignore[method-assign]
     try:
         with qtbot.waitSignal(panel.failed, timeout=10_000):
             panel.set_filter(FILTER, {})
     finally:
-        mod.agent_states = original
+        panel.service.states = original  # type: ignore[method-assign]
     assert "disk on fire" in panel.status.text()
     assert panel.tabs.isEnabled()  # the earlier results stay usable
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QTableView
 
 from viewer.core.columns import IDX
 from viewer.core.filters import BillFilter
-from viewer.core.states import StateKind
+from viewer.core.investigation import StateKind
 from viewer.core.timefmt import from_epoch, to_epoch
 from viewer.data.db import Database
 from viewer.gui.investigation import TAB_ANOMALIES, TAB_MOMENT, InvestigationPanel

@@ -23,17 +23,17 @@ from viewer.cli.common import (
     plural,
 )
 from viewer.core.filters import BillFilter, parse_user_time
-from viewer.core.states import (
+from viewer.core.investigation import reason_key, summary_table
+from viewer.core.timefmt import format_duration, from_epoch, to_epoch
+from viewer.services.investigation import (
     DEFAULT_GAP_SECONDS,
+    DEFAULT_LOOKBACK_SECONDS,
     AgentChange,
     AgentMoment,
+    InvestigationService,
     StateKind,
     Summary,
 )
-from viewer.core.timefmt import format_duration, from_epoch, to_epoch
-from viewer.data import investigation
-from viewer.data.labels import load_labels
-from viewer.data.zone import data_time_label
 
 ELLIPSIS = "\u2026"
 MIN_ELIDED = 8
@@ -106,10 +106,6 @@ def _options(args: argparse.Namespace) -> dict[str, int]:
     }
 
 
-def _reason_key(reason: int | None) -> str:
-    return "" if reason is None else str(reason)
-
-
 def _summary_json(s: Summary, f: BillFilter, label: str) -> dict[str, Any]:
     return {
         "period": {"from": f.time_from, "to": f.time_to},
@@ -117,15 +113,15 @@ def _summary_json(s: Summary, f: BillFilter, label: str) -> dict[str, Any]:
         "filter": f.to_dict(),
         "agents": [r.as_dict() for r in s.rows],
         "total": s.total.as_dict(),
-        "busy_reasons": {_reason_key(r): s.reason_label(StateKind.BUSY, r) for r in s.busy_reasons},
-        "rest_reasons": {_reason_key(r): s.reason_label(StateKind.REST, r) for r in s.rest_reasons},
+        "busy_reasons": {reason_key(r): s.reason_label(StateKind.BUSY, r) for r in s.busy_reasons},
+        "rest_reasons": {reason_key(r): s.reason_label(StateKind.REST, r) for r in s.rest_reasons},
     }
 
 
 def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> str:
     """A per-agent table of one state's time by reason code, with a legend of the codes."""
     attr = "busy" if kind is StateKind.BUSY else "rest"
-    head = ["Agent", *(_reason_key(r) or "not used" for r in reasons)]
+    head = ["Agent", *(reason_key(r) or "not used" for r in reasons)]
     rows = []
     for row in [*s.rows, s.total]:
         values = getattr(row, attr)
@@ -136,39 +132,13 @@ def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> s
             ]
         )
     legend = "\n".join(
-        f"  {_reason_key(r) or 'not used'} = {s.reason_label(kind, r)}" for r in reasons
+        f"  {reason_key(r) or 'not used'} = {s.reason_label(kind, r)}" for r in reasons
     )
     return f"{kind.title} by reason:\n{_table(head, rows, set(range(1, len(head))))}\n{legend}"
 
 
 def _summary_text(s: Summary, f: BillFilter, label: str) -> str:
-    head = [
-        "Agent",
-        "Signed in",
-        "In conversation",
-        "Conversations",
-        "Busy",
-        "Rest",
-        "Working",
-        "Study",
-        "Forced",
-        "Anomalies",
-    ]
-    rows = [
-        [
-            "Total" if r.is_total else r.agent,
-            format_duration(r.signed_in),
-            format_duration(r.conversation),
-            r.conversations,
-            format_duration(r.busy_total),
-            format_duration(r.rest_total),
-            format_duration(r.work),
-            format_duration(r.study),
-            r.forced,
-            r.anomalies,
-        ]
-        for r in [*s.rows, s.total]
-    ]
+    head, rows = summary_table(s, by_reason=False)
     scope = (
         f.describe(time_label=label).removesuffix(", sorted by begin ascending.").removesuffix(".")
     )
@@ -189,9 +159,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     options = _options(args)
     db = open_db_from(args, create=False)
     try:
-        labels = load_labels(db)
-        s = investigation.summary(db, f, labels, **options)
-        label = data_time_label(db)
+        service = InvestigationService(db)
+        s = service.summary(f, labels=service.labels(), **options)
+        label = service.time_label()
     finally:
         db.close()
     if args.json:
@@ -300,10 +270,9 @@ def _cmd_changes(args: argparse.Namespace, t1: int, t2: int) -> int:
     options = _options(args)
     db = open_db_from(args, create=False)
     try:
-        every = investigation.changes_between(
-            db, f, t1, t2, load_labels(db), only_changed=False, **options
-        )
-        label = data_time_label(db)
+        service = InvestigationService(db)
+        every = service.changes(f, t1, t2, labels=service.labels(), only_changed=False, **options)
+        label = service.time_label()
     finally:
         db.close()
     changes = [c for c in every if c.eventful]
@@ -341,8 +310,9 @@ def cmd_at(args: argparse.Namespace) -> int:
     options = _options(args)
     db = open_db_from(args, create=False)
     try:
-        moments = investigation.at(db, f, t, load_labels(db), **options)
-        label = data_time_label(db)
+        service = InvestigationService(db)
+        moments = service.at(f, t, labels=service.labels(), **options)
+        label = service.time_label()
     finally:
         db.close()
     if args.json:
@@ -372,7 +342,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lookback-hours",
         type=float,
-        default=investigation.DEFAULT_LOOKBACK_SECONDS / 3600,
+        default=DEFAULT_LOOKBACK_SECONDS / 3600,
         metavar="H",
         help="read bills up to H hours before the period for sessions already open (default 24)",
     )

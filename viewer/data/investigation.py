@@ -1,10 +1,10 @@
 """Investigation views from the database: agent states, time per state, the state at a moment.
 
-Reads the state columns (``viewer.core.states.STATE_COLUMNS``) of the bills with one SELECT ordered
-by ``agent_id, begin_time, pk`` (the ``(agent_id, begin_time)`` index), streams them into
-:func:`viewer.core.states.reconstruct`, and hands the results to the window, the command line
-(``bill-viewer summary`` and ``bill-viewer at``) and the exporter (the "Summary" and "Anomalies"
-sheets).
+Reads the state columns (``viewer.core.investigation.STATE_COLUMNS``) of the bills with one
+SELECT ordered by ``agent_id, begin_time, pk`` (the ``(agent_id, begin_time)`` index), streams
+them into :func:`viewer.core.investigation.reconstruct`, and hands the results to
+``viewer.services.investigation`` (the window and the command line) and to the exporter (the
+"Summary" and "Anomalies" sheets).
 
 Which agents
     The agents of the filter: those with at least one bill matching the whole ``BillFilter``.
@@ -29,17 +29,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from viewer.core import states as st
+from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
 from viewer.core.filters import BillFilter
-from viewer.core.states import (
+from viewer.core.investigation import (
     DEFAULT_GAP_SECONDS,
     STATE_COLUMNS,
     AgentChange,
     AgentMoment,
     AgentStates,
     Anomaly,
-    StateKind,
     Summary,
 )
 from viewer.core.tasks import CancelToken, ProgressFn
@@ -53,15 +52,14 @@ __all__ = [
     "Investigation",
     "Window",
     "agent_states",
-    "anomalies",
     "anomaly_sheet_rows",
     "bill_ids_for",
-    "at",
-    "changes_between",
     "filter_agents",
     "investigation_sheets",
+    "load_states",
     "state_query",
-    "summary",
+    "states_around",
+    "summary_and_anomalies",
     "summary_sheet_rows",
     "window_for",
 ]
@@ -267,7 +265,7 @@ def _count(db: Database, sql: str, params: Sequence[Any]) -> int:
         return int(_conn_raw(conn).execute(f"SELECT count(*) FROM ({head})", params).fetchone()[0])
 
 
-def _rebuild(
+def load_states(
     db: Database,
     f: BillFilter,
     window: Window,
@@ -303,8 +301,8 @@ class Investigation:
     """The rebuilt states of the filter's agents, and the views computed from them.
 
     ``at`` and ``changes`` answer for moments inside what was read (the period, or the look-back
-    before it); the module functions :func:`at` and :func:`changes_between` read around any
-    moment instead.
+    before it); :func:`states_around` (behind the service's ``at`` and ``changes``) reads around
+    any moment instead.
 
     Attributes:
         filter: The filter it was built for.
@@ -381,7 +379,7 @@ def agent_states(
     labels = _labels(db, labels)
     lo, hi = _period(f)
     window = window_for(db, f, lookback_seconds=lookback_seconds)
-    rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
+    rebuilt = load_states(db, f, window, labels, gap_seconds, progress, cancel)
     return Investigation(f, lo, hi, window, list(_in_period(rebuilt, lo, window)), labels)
 
 
@@ -407,7 +405,7 @@ def summary_and_anomalies(
     labels = _labels(db, labels)
     lo, hi = _period(f)
     window = window_for(db, f, lookback_seconds=lookback_seconds)
-    rebuilt = _rebuild(db, f, window, labels, gap_seconds, progress, cancel)
+    rebuilt = load_states(db, f, window, labels, gap_seconds, progress, cancel)
     found: list[Anomaly] = []
 
     def agents() -> Iterator[AgentStates]:
@@ -420,104 +418,26 @@ def summary_and_anomalies(
     return result, found, labels
 
 
-def summary(db: Database, f: BillFilter, labels: Labels | None = None, **options: Any) -> Summary:
-    """Time per state per agent over the filter's period (``agent_states`` options apply)."""
-    return agent_states(db, f, labels=labels, **options).summary()
-
-
-def anomalies(
-    db: Database, f: BillFilter, labels: Labels | None = None, **options: Any
-) -> list[Anomaly]:
-    """Anomalies of the filter's agents touching its period, by time then agent."""
-    return agent_states(db, f, labels=labels, **options).anomalies()
-
-
-def _around(
+def states_around(
     db: Database,
     f: BillFilter,
     t1: int,
     t2: int,
-    labels: Labels | None,
-    lookback_seconds: int,
-    gap_seconds: int,
-    cancel: CancelToken | None,
+    labels: Labels | None = None,
+    *,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    cancel: CancelToken | None = None,
 ) -> tuple[list[str], dict[str, AgentStates]]:
-    """The filter's agents and their states rebuilt from ``t1 - lookback`` to ``t2`` inclusive."""
+    """The filter's agents and their states rebuilt from ``t1 - lookback`` to ``t2`` inclusive.
+
+    What the state at a moment and the changes between two moments are read from; an agent of
+    the filter with no bill in that window has no entry in the dict.
+    """
     lo, hi = min(t1, t2), max(t1, t2)
     window = _window(db, f, lo - lookback_seconds, hi + 1, all_agents=True)
-    rebuilt = _rebuild(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
+    rebuilt = load_states(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
     return list(window.agents or ()), {s.agent: s for s in rebuilt}
-
-
-def _signed_out(agent: str, t: int) -> AgentMoment:
-    """The state of an agent with no bill in the window read: not signed in, since unknown."""
-    return AgentMoment(
-        agent, t, StateKind.SIGNED_OUT, StateKind.SIGNED_OUT.title, None, None, False, None, (), ()
-    )
-
-
-def at(
-    db: Database,
-    f: BillFilter,
-    t: int,
-    labels: Labels | None = None,
-    *,
-    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
-    gap_seconds: int = DEFAULT_GAP_SECONDS,
-    cancel: CancelToken | None = None,
-) -> list[AgentMoment]:
-    """Every agent of the filter and its state at ``t`` (stored seconds), by agent.
-
-    Bills from ``t - lookback_seconds`` to ``t`` are read; an agent with none there is "not
-    signed in" with no known start.
-    """
-    agents, by_agent = _around(db, f, t, t, labels, lookback_seconds, gap_seconds, cancel)
-    return [by_agent[a].state_at(t) if a in by_agent else _signed_out(a, t) for a in agents]
-
-
-def changes_between(
-    db: Database,
-    f: BillFilter,
-    t1: int,
-    t2: int,
-    labels: Labels | None = None,
-    *,
-    only_changed: bool = True,
-    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
-    gap_seconds: int = DEFAULT_GAP_SECONDS,
-    cancel: CancelToken | None = None,
-) -> list[AgentChange]:
-    """Every agent's state at ``t1`` and ``t2`` and the intervals that began or ended between.
-
-    ``AgentChange.started`` holds the intervals that began in ``(t1, t2]``, ``ended`` those
-    that ended in ``(t1, t2]`` (see ``viewer.core.states.changes_between``).
-
-    Args:
-        db: The bill database.
-        f: The filter choosing the agents.
-        t1: The first moment (stored seconds).
-        t2: The second moment.
-        labels: Site labels; None reads them from the database.
-        only_changed: Keep only agents whose state changed or with an interval that began or
-            ended in between.
-        lookback_seconds: How far before the earlier moment to read.
-        gap_seconds: Minimum length of a "no bill while signed in" anomaly.
-        cancel: Checked while reading.
-
-    Returns:
-        One change per agent, by agent.
-    """
-    agents, by_agent = _around(db, f, t1, t2, labels, lookback_seconds, gap_seconds, cancel)
-    out = []
-    for a in agents:
-        s = by_agent.get(a)
-        if s is None:
-            change = AgentChange(a, _signed_out(a, t1), _signed_out(a, t2), (), ())
-        else:
-            change = st.changes_between(s, t1, t2)
-        if not only_changed or change.eventful:
-            out.append(change)
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,7 +465,7 @@ def summary_sheet_rows(
     Returns:
         ``("Summary", header, rows)``.
     """
-    result = result if result is not None else summary(db, f, labels)
+    result = result if result is not None else agent_states(db, f, labels=labels).summary()
     header, rows = st.summary_table(result, durations_as_text=durations_as_text)
     return "Summary", header, rows
 
@@ -583,7 +503,7 @@ def anomaly_sheet_rows(
     Returns:
         ``("Anomalies", header, rows)``; the last column lists the bills' exported IDs.
     """
-    found = result if result is not None else anomalies(db, f, labels)
+    found = result if result is not None else agent_states(db, f, labels=labels).anomalies()
     ids = bill_ids_for(db, [pk for a in found for pk in a.bill_pks])
     header = [*st.ANOMALY_HEADER, "Bill IDs"]
     rows: list[list[Any]] = []

@@ -1,8 +1,8 @@
 """The investigation panel: timeline, the state at a moment, time per state, anomalies.
 
 ``InvestigationPanel(db)`` rebuilds the agent states of a filter in the background
-(``viewer.data.investigation.agent_states`` on a ``TaskRunner``; a newer filter cancels the older
-computation) and shows them in four tabs:
+(``viewer.services.investigation.InvestigationService.states`` on a ``TaskRunner``; a newer
+filter cancels the older computation) and shows them in four tabs:
 
 1. Timeline: one lane per agent (``viewer.gui.timeline``), with a legend;
 2. At a moment: every agent's state at a moment, and what changed between two moments;
@@ -56,24 +56,24 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core import codes
-from viewer.core import states as st
+from viewer.core import investigation as st
 from viewer.core.describe import op_type_name, reason_name
 from viewer.core.filters import BillFilter
-from viewer.core.states import (
+from viewer.core.investigation import (
     ALL_REASONS,
     AgentChange,
     AgentMoment,
     Anomaly,
     Interval,
     Summary,
-    summary_table,
+    SummaryColumn,
+    summary_columns,
+    summary_value,
 )
 from viewer.core.timefmt import format_duration, from_epoch
-from viewer.data import browse
-from viewer.data.db import Database
-from viewer.data.investigation import Investigation, agent_states
 from viewer.gui.timeline import TimelineLegend, TimelineView
 from viewer.gui.workers import TaskRunner
+from viewer.services.investigation import Database, Investigation, InvestigationService
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
 """Raw value of a cell (seconds, counts, text) for sorting and tests."""
@@ -323,38 +323,6 @@ def _source_row(view: QTableView, index: QModelIndex) -> int:
 # Tab contents
 # ------------------------------------------------------------------------------------------------
 
-SUMMARY_DURATION_FIGURES = frozenset({"signed_in", "conversation", "busy", "rest", "work", "study"})
-
-
-def summary_columns(summary: Summary) -> list[tuple[str, str | None, Any]]:
-    """``(title, figure, reason)`` per column of the summary table (figure None: the agent)."""
-    keys: list[tuple[str | None, Any]] = [
-        (None, None),
-        ("signed_in", ALL_REASONS),
-        ("conversation", ALL_REASONS),
-        ("conversations", ALL_REASONS),
-        ("busy", ALL_REASONS),
-        *(("busy", r) for r in summary.busy_reasons),
-        ("rest", ALL_REASONS),
-        *(("rest", r) for r in summary.rest_reasons),
-        ("work", ALL_REASONS),
-        ("study", ALL_REASONS),
-        ("forced", ALL_REASONS),
-        ("anomalies", ALL_REASONS),
-    ]
-    # The titles of the command line's and the export's summary table, in the same order.
-    header = summary_table(summary)[0]
-    if len(header) != len(keys):  # pragma: no cover - the two lists are kept in step
-        header = [k[0] or "Agent" for k in keys]
-    return [(title, fig, reason) for title, (fig, reason) in zip(header, keys, strict=True)]
-
-
-def _summary_value(row: st.SummaryRow, figure: str, reason: Any) -> int:
-    if figure in ("busy", "rest"):
-        by = row.busy if figure == "busy" else row.rest
-        return sum(by.values()) if reason is ALL_REASONS else by.get(reason, 0)
-    return int(getattr(row, figure))
-
 
 def time_near(seconds: int | None, moment: int) -> str:
     """A time beside a moment: "hh:mm:ss" on the moment's day, else the full date and time."""
@@ -452,6 +420,7 @@ class InvestigationPanel(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.service = InvestigationService(db)
         self.investigation: Investigation | None = None
         self.result: Result | None = None
         self._runner: TaskRunner | None = None
@@ -554,7 +523,7 @@ class InvestigationPanel(QWidget):
         self.summary_view = _table()
         self.summary_view.setModel(self.summary_model)
         self.summary_view.doubleClicked.connect(self._on_summary_double)
-        self._summary_cols: list[tuple[str, str | None, Any]] = []
+        self._summary_cols: list[SummaryColumn] = []
 
         # 4. Anomalies
         self.anomalies_model = RowsModel(ANOMALY_HEADER, self)
@@ -598,11 +567,11 @@ class InvestigationPanel(QWidget):
         """Rebuild the agent states of ``f`` in the background (cancels an older computation)."""
         self._cancel_current()
         self._generation += 1
-        db = self.db
+        service = self.service
         label_map = dict(labels) if labels is not None else None
 
         def work(progress: Callable[[int, int], None], cancel: Any) -> Result:
-            inv = agent_states(db, f, labels=label_map, progress=progress, cancel=cancel)
+            inv = service.states(f, labels=label_map, progress=progress, cancel=cancel)
             cancel.raise_if_set()
             return Result(inv)
 
@@ -726,17 +695,16 @@ class InvestigationPanel(QWidget):
         rows: list[list[Any]] = []
         raw: list[list[Any]] = []
         for row in [*summary.rows, summary.total]:
-            r_raw: list[Any] = ["Total" if row.is_total else row.agent]
-            r_show: list[Any] = [r_raw[0]]
-            for _title, figure, reason in cols[1:]:
-                assert figure is not None
-                v = _summary_value(row, figure, reason)
-                r_raw.append(v)
-                r_show.append(format_duration(v) if figure in SUMMARY_DURATION_FIGURES else v)
-            rows.append(r_show)
+            r_raw = [summary_value(row, c) for c in cols]
+            rows.append(
+                [
+                    format_duration(v) if c.is_duration else v
+                    for c, v in zip(cols, r_raw, strict=True)
+                ]
+            )
             raw.append(r_raw)
         payloads = [r.agent for r in summary.rows] + [None]
-        self.summary_model.set_rows(rows, raw, payloads, header=[c[0] for c in cols])
+        self.summary_model.set_rows(rows, raw, payloads, header=[c.title for c in cols])
         self.summary_view.resizeColumnsToContents()
 
     def _fill_anomalies(self, anomalies: Sequence[Anomaly]) -> None:
@@ -968,7 +936,7 @@ class InvestigationPanel(QWidget):
         missing = [pk for pk in pks if pk not in self._bill_text_cache]
         if missing:
             labels = self.investigation.labels if self.investigation is not None else None
-            rows = browse.bill_briefs(self.db, missing)
+            rows = self.service.bill_briefs(missing)
             for pk, bill_id, op_type, cause, begin, end in rows:
                 what = op_type_name(op_type) if op_type is not None else "no operation type"
                 reason = ""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from viewer.core.states import StateKind
+from viewer.core.investigation import StateKind
 
 TEXT_CONTRAST = 4.5
 """WCAG AA minimum for normal text."""

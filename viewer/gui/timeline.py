@@ -45,7 +45,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QToolTip, QWidget
 
-from viewer.core.states import AgentStates, Anomaly, Interval, StateKind
+from viewer.core.investigation import AgentStates, Anomaly, Interval, StateKind
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.palette import SchemeWatcher, colors
 

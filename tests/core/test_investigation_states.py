@@ -1,4 +1,4 @@
-"""State reconstruction (viewer.core.states) on hand-written bill sequences with known answers."""
+"""State reconstruction (viewer.core.investigation) on hand-written bills with known answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from viewer.core.states import (
+from viewer.core.investigation import (
     ALL_REASONS,
     BUSY_REST_LABEL,
     BUSY_REST_REASON,
