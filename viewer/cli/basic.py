@@ -14,10 +14,10 @@ from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, prog
 from viewer.core import codes
 from viewer.core.errors import DatabaseError, KnownError
 from viewer.core.records import FileReport, ImportStatus
-from viewer.data.db import default_db_path
 from viewer.data.importer import import_paths
 from viewer.data.labels import label_problem, load_labels, set_label, unset_label
 from viewer.data.queries import stats
+from viewer.services.database import default_db_path
 
 _STATUS_WORDS = {
     ImportStatus.IMPORTED: "imported",

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.data import browse
-from viewer.data.db import Database, user_errors
+from viewer.data.db import user_errors
 from viewer.data.export.exporter import ExportResult
 from viewer.data.labels import load_labels, set_label, unset_label
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner
+from viewer.services.database import Database
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's whole text where it shows less (a path shown by its file name)."""
@@ -456,6 +457,6 @@ def about_text(db_path: str) -> str:
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
 
-    from viewer.data.about import version_text
+    from viewer.services.database import version_text
 
     return version_text(db_path, f"{qVersion()} / PySide6 {pyside_version}")

@@ -38,10 +38,10 @@ from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.data import browse
-from viewer.data.db import Database
 from viewer.data.saved import delete_filter, list_filters, save_filter
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall
+from viewer.services.database import Database
 
 DEBOUNCE_MS = 250
 TIME_FMT = "yyyy-MM-dd HH:mm:ss"

@@ -70,10 +70,10 @@ from viewer.core.states import (
 )
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data import browse
-from viewer.data.db import Database
 from viewer.data.investigation import Investigation, agent_states
 from viewer.gui.timeline import TimelineLegend, TimelineView
 from viewer.gui.workers import TaskRunner
+from viewer.services.database import Database
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
 """Raw value of a cell (seconds, counts, text) for sorting and tests."""

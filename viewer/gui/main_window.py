@@ -58,7 +58,7 @@ from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import browse
-from viewer.data.db import Database, friendly_db_error
+from viewer.data.db import friendly_db_error
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.importer import import_paths
@@ -77,10 +77,10 @@ from viewer.gui.dialogs import (
 from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
-from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
+from viewer.services.database import Database, open_or_read_only
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -1031,7 +1031,7 @@ class MainWindow(QMainWindow):
             self.database_switched.emit(None)
 
         self._opener.run(
-            lambda: open_for_window(path, create=create),
+            lambda: open_or_read_only(path, create=create),
             opened,
             on_failure=failed,
             what=f"opening {path}",
