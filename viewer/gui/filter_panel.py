@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.describe import describe_filter
+from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.data import browse
+from viewer.gui.dialogs import show_failure
 from viewer.gui.palette import colors
-from viewer.gui.workers import BackgroundCall
+from viewer.gui.workers import BackgroundCall, failure_of
 from viewer.services.database import Database
 from viewer.services.saved_filters import SavedFiltersService
 
@@ -704,8 +706,11 @@ class FilterPanel(QWidget):
             return
         try:
             SavedFiltersService(self._db).save(name, self.current_filter())
-        except Exception as exc:  # noqa: BLE001 - a read-only database, say
+        except KnownError as exc:  # a read-only or locked database, say
             QMessageBox.warning(self, "Save filter", f"The filter could not be saved:\n{exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug: shown as one, with its traceback
+            show_failure(self, "Save filter", failure_of(exc, "saving a filter"))
             return
         self._refresh_saved()
         self.message.emit(f"Saved filter “{name.strip()}”.")
@@ -719,8 +724,11 @@ class FilterPanel(QWidget):
             return
         try:
             SavedFiltersService(self._db).delete(name)
-        except Exception as exc:  # noqa: BLE001 - a read-only or locked database, say
+        except KnownError as exc:  # a read-only or locked database, say
             QMessageBox.warning(self, "Delete filter", f"The filter could not be deleted:\n{exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug: shown as one, with its traceback
+            show_failure(self, "Delete filter", failure_of(exc, "deleting a filter"))
             return
         self._refresh_saved()
         self.message.emit(f"Deleted saved filter “{name}”.")
