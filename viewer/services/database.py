@@ -14,6 +14,7 @@ from pathlib import Path
 from viewer.core.errors import DatabaseError, KnownError, SchemaTooNewError
 from viewer.data.about import version_text
 from viewer.data.db import (
+    SQLITE_READONLY,
     Database,
     data_dir,
     default_db_path,
@@ -34,9 +35,6 @@ __all__ = [
     "writable",
 ]
 
-_SQLITE_READONLY = 8
-"""SQLite's primary result code of the ``SQLITE_READONLY*`` errors."""
-
 
 def writable(path: Path) -> bool:
     """Whether the existing database ``path`` and its folder (SQLite's journal files) are writable.
@@ -49,8 +47,13 @@ def writable(path: Path) -> bool:
 
 
 def _says_read_only(exc: DatabaseError) -> bool:
+    """Whether the driver error behind ``exc`` is SQLite's READONLY (by its code, not its words)."""
     cause = exc.__cause__
-    return "read-only" in str(exc) or (cause is not None and sqlite_code(cause) == _SQLITE_READONLY)
+    while cause is not None:
+        if sqlite_code(cause) == SQLITE_READONLY:
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def open_or_read_only(path: Path, create: bool = True) -> Database:
