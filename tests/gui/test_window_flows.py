@@ -299,7 +299,7 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
 def test_switching_to_a_database_it_may_not_write_opens_it_read_only(
     qtbot, filled_db, settings, tmp_path, monkeypatch
 ) -> None:
-    import viewer.gui.opening as opening
+    import viewer.services.database as opening
 
     other = tmp_path / "shared" / "colleague.sqlite"
     other.parent.mkdir()
@@ -364,7 +364,7 @@ def test_database_on_a_read_only_mount_opens_read_only(
 ) -> None:
     import sqlite3
 
-    import viewer.gui.opening as opening
+    import viewer.services.database as opening
 
     source = tmp_path / "src"
     source.mkdir()
@@ -464,7 +464,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     assert "broken_import" in box.detailedText()
     box.close()
     qtbot.waitUntil(lambda: _bug_boxes(w) == [], timeout=5_000)
-    monkeypatch.setattr(mw, "open_for_window", broken_open)
+    monkeypatch.setattr(mw, "open_or_read_only", broken_open)
     with (
         caplog.at_level(logging.ERROR),
         qtbot.waitSignal(w.database_switched, timeout=10_000) as blocker,

@@ -15,7 +15,7 @@ from types import FrameType
 from viewer.cli import commands
 from viewer.cli.common import UsageError
 from viewer.core.errors import KnownError
-from viewer.data.about import version_text
+from viewer.services.database import version_text
 
 log = logging.getLogger("viewer")
 

@@ -14,10 +14,10 @@ from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, prog
 from viewer.core import codes
 from viewer.core.errors import DatabaseError, KnownError
 from viewer.core.records import FileReport, ImportStatus
-from viewer.data.db import default_db_path
 from viewer.data.importer import import_paths
-from viewer.data.labels import label_problem, load_labels, set_label, unset_label
 from viewer.data.queries import stats
+from viewer.services.database import default_db_path
+from viewer.services.labels import LabelsService
 
 _STATUS_WORDS = {
     ImportStatus.IMPORTED: "imported",
@@ -162,7 +162,7 @@ def _decode_labels(args: argparse.Namespace) -> dict[tuple[int, int], str]:
         sys.stderr.write(f"bill-viewer: warning: site labels not loaded: {exc}\n")
         return {}
     try:
-        return load_labels(db)
+        return LabelsService(db).labels()
     finally:
         db.close()
 
@@ -179,15 +179,16 @@ def cmd_labels(args: argparse.Namespace) -> int:
     if args.action == "set":
         if len(args.values) < 3:
             raise UsageError("labels set needs TYPE CODE TEXT")
-        problem = label_problem(op_type, code, text)
+        problem = LabelsService.problem(op_type, code, text)
         if problem is not None:
             raise UsageError(problem)
     db = open_db_from(args)
     try:
+        labels = LabelsService(db)
         if args.action == "set":
-            set_label(db, op_type, code, text)
+            labels.set(op_type, code, text)
             sys.stdout.write(f"{op_type}:{code} = {text}\n")
-        elif not unset_label(db, op_type, code):
+        elif not labels.unset(op_type, code):
             sys.stdout.write(f"{op_type}:{code} had no label\n")
         return 0
     finally:
@@ -198,18 +199,17 @@ def _list_labels(args: argparse.Namespace) -> int:
     """Print every site-definable code range with the labels the database holds in it."""
     db = open_db_from(args)
     try:
-        labels = load_labels(db)
+        ranges = LabelsService(db).by_range()
     finally:
         db.close()
-    for site in codes.SITE_DEFINABLE:
+    for site, labels in ranges:
         info = codes.op_type_info(site.op_type)
         head = info.short if info else str(site.op_type)
         sys.stdout.write(
             f"type {site.op_type} ({head}), codes {site.low}-{site.high}: {site.generic}\n"
         )
-        for (t, c), label in sorted(labels.items()):
-            if t == site.op_type and site.low <= c <= site.high:
-                sys.stdout.write(f"  {t}:{c} = {label}\n")
+        for t, c, label in labels:
+            sys.stdout.write(f"  {t}:{c} = {label}\n")
     return 0
 
 

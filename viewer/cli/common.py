@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from viewer.core.filters import SORTABLE_COLUMNS, BillFilter, parse_reason, parse_user_time
-from viewer.data.db import Database, default_db_path, open_database
+from viewer.services.database import Database, default_db_path, open_database
 
 
 class UsageError(Exception):

@@ -8,7 +8,7 @@ from typing import Any
 
 from viewer.cli.common import UsageError, add_db_arg, open_db_from
 from viewer.core.timefmt import time_label
-from viewer.data.zone import data_time_zone, set_data_time_zone
+from viewer.services.time_zone import TimeZoneService, ZoneNameError
 
 
 def cmd_time_zone(args: argparse.Namespace) -> int:
@@ -18,13 +18,14 @@ def cmd_time_zone(args: argparse.Namespace) -> int:
     changing = args.clear or bool(args.name)
     db = open_db_from(args, create=changing)
     try:
+        zones = TimeZoneService(db)
         if changing:
             try:
-                zone = set_data_time_zone(db, None if args.clear else " ".join(args.name))
-            except ValueError as exc:
+                zone = zones.set_zone(None if args.clear else " ".join(args.name))
+            except ZoneNameError as exc:
                 raise UsageError(str(exc)) from None
         else:
-            zone = data_time_zone(db)
+            zone = zones.zone()
     finally:
         db.close()
     sys.stdout.write(f"times are shown {time_label(zone)}\n")

@@ -1,19 +1,42 @@
 """Site labels: names a site gives to its own codes (busy 200-250, rest and work reasons, ...).
 
 They live in the database, so that every window, command and export on it uses the same names.
+Statements are built by the ``*_statement`` functions (SQLAlchemy Core, any dialect) and run by
+the thin functions beside them.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import Delete, Select, delete, select
+from sqlalchemy.sql.dml import Insert
+
 from viewer.core.codes import is_site_definable
 from viewer.core.errors import KnownError
 from viewer.data.db import Database, user_errors
+from viewer.data.schema import site_label
+from viewer.data.upsert import upsert_statement
+
+
+def labels_statement() -> Select:
+    """Every label: ``(op_type, code, text)``."""
+    return select(site_label.c.op_type, site_label.c.code, site_label.c.text)
+
+
+def set_label_statement(dialect: str, op_type: int, code: int, text: str) -> Insert:
+    """Store ``text`` as the label of ``(op_type, code)``, replacing one there."""
+    values = {"op_type": op_type, "code": code, "text": text}
+    return upsert_statement(dialect, site_label, values, ("op_type", "code"))
+
+
+def unset_label_statement(op_type: int, code: int) -> Delete:
+    """Remove the label of ``(op_type, code)``."""
+    return delete(site_label).where(site_label.c.op_type == op_type, site_label.c.code == code)
 
 
 def load_labels(db: Database) -> dict[tuple[int, int], str]:
     """All site labels as ``{(op_type, code): text}``."""
     with user_errors(db.path), db.engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT op_type, code, text FROM site_label").all()
+        rows = conn.execute(labels_statement()).all()
     return {(int(t), int(c)): str(x) for t, c, x in rows}
 
 
@@ -40,17 +63,11 @@ def set_label(db: Database, op_type: int, code: int, text: str) -> None:
         raise KnownError(problem)
     text = text.strip()
     with user_errors(db.path), db.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO site_label (op_type, code, text) VALUES (?, ?, ?) "
-            "ON CONFLICT(op_type, code) DO UPDATE SET text = excluded.text",
-            (op_type, code, text),
-        )
+        conn.execute(set_label_statement(conn.dialect.name, op_type, code, text))
 
 
 def unset_label(db: Database, op_type: int, code: int) -> bool:
     """Remove a label; returns whether one existed."""
     with user_errors(db.path), db.engine.begin() as conn:
-        result = conn.exec_driver_sql(
-            "DELETE FROM site_label WHERE op_type = ? AND code = ?", (op_type, code)
-        )
+        result = conn.execute(unset_label_statement(op_type, code))
     return bool(result.rowcount)

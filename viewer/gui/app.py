@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from viewer import __version__
 from viewer.core.errors import KnownError
 from viewer.core.resources import demo_export, icon_path
-from viewer.data.db import default_db_path, open_database
 from viewer.gui.main_window import MainWindow
+from viewer.services.database import default_db_path, open_database
 
 log = logging.getLogger(__name__)
 SMOKE_TIMEOUT_S = 60

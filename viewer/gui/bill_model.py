@@ -32,10 +32,10 @@ from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, 
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.data import browse, queries
-from viewer.data.db import Database
 from viewer.data.labels import load_labels
 from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
+from viewer.services.database import Database
 
 log = logging.getLogger(__name__)
 

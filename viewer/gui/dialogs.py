@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
-from viewer.data import browse
-from viewer.data.db import Database, user_errors
 from viewer.data.export.exporter import ExportResult
-from viewer.data.labels import load_labels, set_label, unset_label
 from viewer.gui.palette import colors
-from viewer.gui.workers import BackgroundCall, Failure, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure, TaskRunner, failure_of
+from viewer.services.database import Database
+from viewer.services.labels import LabelsService, SiteCodeRow
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's whole text where it shows less (a path shown by its file name)."""
@@ -392,34 +391,18 @@ class SiteLabelsDialog(QDialog):
         The bill counts grow with the database: they are read off the GUI thread and the table
         is filled when they arrive.
         """
-        db = self._db
-        types = sorted({s.op_type for s in codes.SITE_DEFINABLE})
-
-        def work() -> tuple[dict[tuple[int, int], str], list[tuple[int, Any, int]]]:
-            with user_errors(db.path):
-                return load_labels(db), browse.reason_counts(db, types)
-
         self._counts.run(
-            work,
+            LabelsService(self._db).site_codes,
             self._fill,
             on_failure=lambda failure: show_failure(self, "Site labels", failure),
             what="reading the site labels",
         )
 
-    def _fill(self, data: tuple[dict[tuple[int, int], str], list[tuple[int, Any, int]]]) -> None:
-        labels, present = data
-        rows: dict[tuple[int, int], int] = {}
-        for t, c, n in present:
-            code = codes.parse_code(c)
-            if code is not None and codes.is_site_definable(int(t), code):
-                rows[(int(t), code)] = rows.get((int(t), code), 0) + n
-        for key in labels:
-            rows.setdefault(key, 0)
+    def _fill(self, rows: list[SiteCodeRow]) -> None:
         self.table.blockSignals(True)
         self.table.setRowCount(0)
-        for (t, c), n in sorted(rows.items()):
-            generic = codes.explain_reason(t, c).text
-            self.table.add_row([t, c, generic, n, labels.get((t, c), "")])
+        for row in rows:
+            self.table.add_row([row.op_type, row.code, row.meaning, row.bills, row.label])
             for col in range(4):
                 item = self.table.item(self.table.rowCount() - 1, col)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -441,12 +424,9 @@ class SiteLabelsDialog(QDialog):
 
     def _store(self, op_type: int, code: int, text: str) -> None:
         try:
-            if text.strip():
-                set_label(self._db, op_type, code, text)
-            else:
-                unset_label(self._db, op_type, code)
-        except Exception as exc:  # noqa: BLE001 - read-only database, say
-            QMessageBox.warning(self, "Site labels", str(exc))
+            LabelsService(self._db).store(op_type, code, text)
+        except Exception as exc:  # noqa: BLE001 - a read-only database said, a bug shown as one
+            show_failure(self, "Site labels", failure_of(exc, "setting a site label"))
             return
         self.labels_changed.emit()
 
@@ -456,6 +436,6 @@ def about_text(db_path: str) -> str:
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
 
-    from viewer.data.about import version_text
+    from viewer.services.database import version_text
 
     return version_text(db_path, f"{qVersion()} / PySide6 {pyside_version}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
@@ -34,14 +33,16 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.describe import describe_filter
+from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.data import browse
-from viewer.data.db import Database
-from viewer.data.saved import delete_filter, list_filters, save_filter
+from viewer.gui.dialogs import show_failure
 from viewer.gui.palette import colors
-from viewer.gui.workers import BackgroundCall
+from viewer.gui.workers import BackgroundCall, failure_of
+from viewer.services.database import Database
+from viewer.services.saved_filters import SavedFiltersService
 
 DEBOUNCE_MS = 250
 TIME_FMT = "yyyy-MM-dd HH:mm:ss"
@@ -689,7 +690,7 @@ class FilterPanel(QWidget):
 
     def _refresh_saved(self) -> None:
         try:
-            names = sorted(list_filters(self._db))
+            names = SavedFiltersService(self._db).names()
         except Exception as exc:  # noqa: BLE001 - shown, not raised
             self.message.emit(f"Saved filters unavailable: {exc}")
             return
@@ -703,11 +704,13 @@ class FilterPanel(QWidget):
         name, ok = QInputDialog.getText(self, "Save filter", "Name of this filter:")
         if not ok or not name.strip():
             return
-        f = replace(self.current_filter(), ids=())
         try:
-            save_filter(self._db, name.strip(), f)
-        except Exception as exc:  # noqa: BLE001 - a read-only database, say
+            SavedFiltersService(self._db).save(name, self.current_filter())
+        except KnownError as exc:  # a read-only or locked database, say
             QMessageBox.warning(self, "Save filter", f"The filter could not be saved:\n{exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug: shown as one, with its traceback
+            show_failure(self, "Save filter", failure_of(exc, "saving a filter"))
             return
         self._refresh_saved()
         self.message.emit(f"Saved filter “{name.strip()}”.")
@@ -720,9 +723,12 @@ class FilterPanel(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            delete_filter(self._db, name)
-        except Exception as exc:  # noqa: BLE001 - a read-only or locked database, say
+            SavedFiltersService(self._db).delete(name)
+        except KnownError as exc:  # a read-only or locked database, say
             QMessageBox.warning(self, "Delete filter", f"The filter could not be deleted:\n{exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug: shown as one, with its traceback
+            show_failure(self, "Delete filter", failure_of(exc, "deleting a filter"))
             return
         self._refresh_saved()
         self.message.emit(f"Deleted saved filter “{name}”.")
@@ -730,7 +736,7 @@ class FilterPanel(QWidget):
     def _open_saved(self, index: int) -> None:
         name = self.saved.itemText(index)
         try:
-            saved = list_filters(self._db).get(name)
+            saved = SavedFiltersService(self._db).get(name)
         except Exception as exc:  # noqa: BLE001 - shown, not raised
             self.message.emit(f"Saved filter “{name}” could not be read: {exc}")
             return

@@ -52,17 +52,14 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
-from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import browse
-from viewer.data.db import Database, friendly_db_error
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.importer import import_paths
-from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
 from viewer.gui.dialogs import (
@@ -77,10 +74,11 @@ from viewer.gui.dialogs import (
 from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
-from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
-from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner, failure_of
+from viewer.services.database import Database, open_or_read_only
+from viewer.services.time_zone import TimeZoneService
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -1031,7 +1029,7 @@ class MainWindow(QMainWindow):
             self.database_switched.emit(None)
 
         self._opener.run(
-            lambda: open_for_window(path, create=create),
+            lambda: open_or_read_only(path, create=create),
             opened,
             on_failure=failed,
             what=f"opening {path}",
@@ -1087,7 +1085,7 @@ class MainWindow(QMainWindow):
 
     def _show_time_label(self) -> None:
         try:
-            label = data_time_label(self._db)
+            label = TimeZoneService(self._db).label()
         except Exception as exc:  # noqa: BLE001 - a locked database: keep the generic label
             log.warning("time zone unreadable: %s", exc)
             label = TIME_LABEL
@@ -1097,7 +1095,7 @@ class MainWindow(QMainWindow):
 
     def time_zone_dialog(self) -> None:
         """Name the data's time zone (a statement beside every time; nothing is converted)."""
-        current = data_time_zone(self._db) or ""
+        current = TimeZoneService(self._db).zone() or ""
         text, ok = QInputDialog.getText(
             self,
             "Time zone of the data",
@@ -1112,13 +1110,9 @@ class MainWindow(QMainWindow):
     def set_time_zone(self, text: str) -> None:
         """Store the data's zone name (empty removes it) and show it everywhere."""
         try:
-            set_data_time_zone(self._db, text)
-        except (ValueError, KnownError) as exc:
-            QMessageBox.warning(self, "Time zone of the data", str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - a read-only or locked database
-            message = str(friendly_db_error(exc, self._db.path))
-            QMessageBox.warning(self, "Time zone of the data", message)
+            TimeZoneService(self._db).set_zone(text)
+        except Exception as exc:  # noqa: BLE001 - a bad name or read-only database; a bug as one
+            show_failure(self, "Time zone of the data", failure_of(exc, "naming the time zone"))
             return
         self._show_time_label()
 

@@ -1,0 +1,79 @@
+"""Opening bill databases, for the window and the command line alike.
+
+The one place above the data layer that knows how a database is found (``--db``,
+``$BILL_VIEWER_DB``, the user's data folder) and opened (created, upgraded, or read-only when this
+user may not write it). It re-exports the ``Database`` type and the database errors, so that
+``viewer.gui`` and ``viewer.cli`` need not import ``viewer.data.db``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from viewer.core.errors import DatabaseError, KnownError, SchemaTooNewError
+from viewer.data.about import version_text
+from viewer.data.db import (
+    SQLITE_READONLY,
+    Database,
+    data_dir,
+    default_db_path,
+    open_database,
+    sqlite_code,
+)
+
+__all__ = [
+    "Database",
+    "DatabaseError",
+    "KnownError",
+    "SchemaTooNewError",
+    "data_dir",
+    "default_db_path",
+    "open_database",
+    "open_or_read_only",
+    "version_text",
+    "writable",
+]
+
+
+def writable(path: Path) -> bool:
+    """Whether the existing database ``path`` and its folder (SQLite's journal files) are writable.
+
+    A file that does not exist yet counts as writable: creating it reports its own problem.
+    """
+    if not path.exists():
+        return True
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _says_read_only(exc: DatabaseError) -> bool:
+    """Whether the driver error behind ``exc`` is SQLite's READONLY (by its code, not its words)."""
+    cause = exc.__cause__
+    while cause is not None:
+        if sqlite_code(cause) == SQLITE_READONLY:
+            return True
+        cause = cause.__cause__
+    return False
+
+
+def open_or_read_only(path: Path, create: bool = True) -> Database:
+    """Open ``path`` (made absolute) writable if allowed, else read-only (``Database.readonly``).
+
+    For the window: a database on a read-only share, or a colleague's file without write
+    permission, is still worth browsing, filtering and exporting. Read-only when the file or its
+    folder is not writable, or when opening it writable fails with a read-only error (some
+    network shares say "writable" where writing fails); other problems raise ``DatabaseError``
+    as ``open_database`` does.
+    """
+    path = Path(path).expanduser().absolute()
+    if not writable(path):
+        return open_database(path, readonly=True)
+    try:
+        return open_database(path, create=create)
+    except DatabaseError as exc:
+        if path.exists() and _says_read_only(exc):
+            try:
+                return open_database(path, readonly=True)
+            except DatabaseError:
+                pass  # say why opening it writable failed, the clearer of the two
+        raise
