@@ -114,7 +114,7 @@ def test_import_through_window_updates_table_and_reports(
 def test_cancelled_import_rolls_back_the_file(qtbot, tmp_path, settings, export_csv) -> None:
     db = open_database(tmp_path / "c.sqlite")
     w = _window(qtbot, db, settings)
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.importing as mw
 
     real = mw.import_paths
 
@@ -129,7 +129,7 @@ def test_cancelled_import_rolls_back_the_file(qtbot, tmp_path, settings, export_
     mw.import_paths = slow_import
     try:
         w.import_paths([export_csv])
-        qtbot.waitUntil(lambda: not w._runner.running, timeout=20_000)
+        qtbot.waitUntil(lambda: not w.imports.runner.running, timeout=20_000)
     finally:
         mw.import_paths = real
     with db.engine.connect() as conn:
@@ -315,7 +315,7 @@ def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
     write_csv(second, generate_bills(GeneratorConfig(agents=5, seed=8, target_bills=2000)))
     db = open_database(tmp_path / "c2.sqlite")
     w = _window(qtbot, db, settings)
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.importing as mw
 
     real = mw.import_paths
     first_share = 2 * export_csv.stat().st_size
@@ -324,7 +324,7 @@ def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
         def progress_and_cancel(done: int, total: int) -> None:
             progress(done, total)
             if done > first_share:
-                w._runner.cancel()  # what the progress dialog's Cancel button calls
+                w.imports.runner.cancel()  # what the progress dialog's Cancel button calls
 
         return real(db_, paths, force=force, progress=progress_and_cancel, cancel=cancel)
 
@@ -349,10 +349,10 @@ def test_progress_dialog_cancel_sets_the_token(qtbot, tmp_path, settings, export
     db = open_database(tmp_path / "p.sqlite")
     w = _window(qtbot, db, settings)
     w.import_paths([export_csv])
-    runner = w._runner
+    runner = w.imports.runner
     from PySide6.QtWidgets import QPushButton
 
-    w.progress_dialog.findChild(QPushButton).click()
+    w.imports.progress_dialog.findChild(QPushButton).click()
     assert runner.token.is_set()
     qtbot.waitUntil(lambda: not runner.running, timeout=20_000)
     w.close()

@@ -266,7 +266,7 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     ro = open_database(path, readonly=True)
     w = _window(qtbot, ro, settings)
     assert w.windowTitle().endswith("(read-only)")
-    for act in (w.act_open, w.act_open_folder, w.act_labels, w.act_zone):
+    for act in (w.imports.act_open, w.imports.act_open_folder, w.act_labels, w.act_zone):
         assert not act.isEnabled(), act.text()
     assert w.act_export.isEnabled() and w.act_open_db.isEnabled()
     buttons = {b.text(): b for b in w.filters.findChildren(QPushButton)}
@@ -289,7 +289,7 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     assert not event.isAccepted()
     message = w.statusBar().currentMessage()
     assert "read-only" in message and path.name in message and "\n" not in message
-    assert w._runner is None
+    assert w.imports.runner is None
     w.close()
     ro.close()
     with filled_db.engine.connect() as conn:
@@ -319,12 +319,12 @@ def test_switching_to_a_database_it_may_not_write_opens_it_read_only(
         w.switch_database(other, create=False)
     assert blocker.args[0] == other
     assert w.windowTitle() == "Agent Bill Viewer — colleague.sqlite (read-only)"
-    assert not w.act_open.isEnabled() and not w.act_labels.isEnabled()
+    assert not w.imports.act_open.isEnabled() and not w.act_labels.isEnabled()
     # Back to a writable database: everything is enabled again.
     with qtbot.waitSignal(w.database_switched, timeout=20_000):
         w.switch_database(filled_db.path, create=False)
     assert not w.windowTitle().endswith("(read-only)")
-    assert w.act_open.isEnabled() and w.act_labels.isEnabled() and w.act_zone.isEnabled()
+    assert w.imports.act_open.isEnabled() and w.act_labels.isEnabled() and w.act_zone.isEnabled()
     w.close()
 
 
@@ -388,7 +388,7 @@ def test_database_on_a_read_only_mount_opens_read_only(
             w.switch_database(mount / "mounted.sqlite", create=False)
         assert blocker.args[0] == mount / "mounted.sqlite", warnings
         assert w.windowTitle().endswith("(read-only)")
-        assert not w.act_open.isEnabled()
+        assert not w.imports.act_open.isEnabled()
         qtbot.waitUntil(lambda: _settled(w), timeout=10_000)
         assert w.model.matching() == 0  # browsing works
         w.close()
@@ -445,6 +445,7 @@ def test_known_export_error_is_one_line_and_a_bug_says_so_with_its_traceback(
 def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     qtbot, filled_db, settings, tmp_path, warnings, monkeypatch, caplog
 ) -> None:
+    import viewer.gui.controllers.importing as importing
     import viewer.gui.main_window as mw
 
     def broken_import(*_args, **_kwargs):  # noqa: ANN002, ANN003
@@ -454,7 +455,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
         raise KeyError("schema")
 
     w = _window(qtbot, filled_db, settings)
-    monkeypatch.setattr(mw, "import_paths", broken_import)
+    monkeypatch.setattr(importing, "import_paths", broken_import)
     w.quiet_reports = True  # even the quiet start-up import shows a bug
     with caplog.at_level(logging.ERROR):
         w.import_paths([tmp_path])

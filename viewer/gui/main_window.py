@@ -55,19 +55,18 @@ from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
 from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
-from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
+from viewer.core.records import TIME_LABEL
 from viewer.core.resources import icon_path
 from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
+from viewer.gui.controllers.importing import ImportController
 from viewer.gui.dialogs import (
     ExportDoneDialog,
-    ImportReportDialog,
     Opener,
     SiteLabelsDialog,
     about_text,
@@ -153,17 +152,14 @@ class MainWindow(QMainWindow):
         self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
         self.transient = transient
         self._remember = remember_db
-        self._runner: TaskRunner | None = None
         self._export_runner: TaskRunner | None = None
         self._opener = BackgroundCall(self)
         self._keep_pk: int | None = None
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
-        self._quiet_import = False
         self.open_url: Opener = QDesktopServices.openUrl
         """What the export-finished dialog opens files and folders with (tests record)."""
         self.export_done_dialog: ExportDoneDialog | None = None
-        self.last_report: ImportReport | None = None
         self._refit_when_shown = False
         self._dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
         self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
@@ -240,9 +236,10 @@ class MainWindow(QMainWindow):
         sb.add_permanent(self.status_tz)
         sb.add_permanent(self.status_db, share=0.2)
 
+        self.imports = ImportController(self)
         self._build_actions()
-        self.empty_state.open_exports.connect(self.open_exports)
-        self.empty_state.open_folder.connect(self.open_folder)
+        self.empty_state.open_exports.connect(self.imports.open_exports)
+        self.empty_state.open_folder.connect(self.imports.open_folder)
         self.empty_state.open_database.connect(self.open_db_dialog)
         self.empty_state.open_demo.connect(self.open_demo)
         self.filters.filter_changed.connect(self._apply_filter)
@@ -289,15 +286,6 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
-        self.act_open = self._action(
-            "&Open exports…", self.open_exports, std.Open, "Import CSV files or zips of exports"
-        )
-        self.act_open_folder = self._action(
-            "Open export &folder…",
-            self.open_folder,
-            "Ctrl+Shift+F",
-            "Import every export in a folder",
-        )
         self.act_open_db = self._action("Open &database…", self.open_db_dialog, "Ctrl+Shift+O")
         self.act_new_db = self._action("&New database…", self.new_db_dialog, std.New)
         self.act_export = self._action(
@@ -373,7 +361,7 @@ class MainWindow(QMainWindow):
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_open, self.act_open_folder):
+        for a in self.imports.import_actions():
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_open_db)
@@ -418,7 +406,7 @@ class MainWindow(QMainWindow):
         tb = self.addToolBar("Main")
         tb.setObjectName("main-toolbar")
         for a in (
-            self.act_open,
+            self.imports.act_open,
             self.act_open_db,
             self.act_export,
             self.act_clear,
@@ -652,24 +640,15 @@ class MainWindow(QMainWindow):
         readonly = self._db.readonly
         if readonly:
             self.setWindowTitle(f"{self.windowTitle()} (read-only)")
-        importing = self._runner is not None and self._runner.running
-        for act in (*self._import_actions(), self.act_labels, self.act_zone):
+        importing = self.imports.running
+        for act in (*self.imports.import_actions(), self.act_labels, self.act_zone):
             act.setToolTip("The database is open read-only" if readonly else "")
             act.setEnabled(not readonly)
         if importing:
-            for act in self._import_actions():
+            for act in self.imports.import_actions():
                 act.setEnabled(False)
         self.filters.set_read_only(readonly)
         self.empty_state.set_state(readonly=readonly, importing=importing)
-
-    def _import_actions(self) -> tuple[QAction, ...]:
-        return (self.act_open, self.act_open_folder)
-
-    def _read_only_line(self) -> str:
-        return (
-            f"{self._db.path.name} is open read-only: nothing can be imported into it. "
-            "Open a database you may write to (File ▸ Open database) to import."
-        )
 
     # -- keyboard ------------------------------------------------------------------------
 
@@ -878,103 +857,16 @@ class MainWindow(QMainWindow):
 
     # -- import --------------------------------------------------------------------------
 
-    def open_exports(self) -> None:
-        """Choose export files or zips and import them."""
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Open exports", "", "Bill exports (*.zip *.csv *.txt);;All files (*)"
-        )
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def open_folder(self) -> None:
-        """Choose a folder and import every export in it."""
-        folder = QFileDialog.getExistingDirectory(self, "Open export folder")
-        if folder:
-            self.import_paths([Path(folder)])
-
-    def import_paths(self, paths: list[Path], force: bool = False) -> None:
-        """Import in the background with progress and Cancel; the table stays usable.
-
-        A read-only database refuses with one line in the status bar. ``quiet_reports``
-        silences this import's report and failure (the start-up import) and is then reset.
-        """
-        if self._db.readonly:
-            self.statusBar().showMessage(self._read_only_line(), 15000)
-            return
-        if self._runner is not None and self._runner.running:
-            QMessageBox.information(self, "Import", "An import is already running.")
-            return
-        self._quiet_import, self.quiet_reports = self.quiet_reports, False
-        db = self._db
-
-        def work(progress: Any, cancel: Any) -> ImportReport:
-            return import_paths(db, paths, force=force, progress=progress, cancel=cancel)
-
-        runner = TaskRunner(work, self, "import")
-        self._runner = runner
-        for act in self._import_actions():
-            act.setEnabled(False)
-        self.empty_state.set_state(readonly=False, importing=True)
-        self.progress_dialog = run_with_progress(self, runner, "Importing", "bytes")
-        runner.finished.connect(self._import_done)
-        runner.failed.connect(lambda msg: self._import_failed(runner.failure or Failure(msg)))
-        runner.cancelled.connect(
-            lambda: self.statusBar().showMessage("Import cancelled; nothing was imported.", 15000)
-        )
-        runner.done.connect(self._import_ended)
-        runner.start()
-
-    def _import_ended(self) -> None:
-        for act in self._import_actions():
-            act.setEnabled(not self._db.readonly)
-        self.empty_state.set_state(readonly=self._db.readonly, importing=False)
-        # Whatever the outcome, earlier files may have landed: show what the database holds.
-        self.refresh_data()
-
-    def _import_done(self, report: ImportReport) -> None:
-        self.last_report = report
-        self.import_finished.emit(report)
-        imported = report.total("imported")
-        already = sum(1 for f in report.files if f.status == ImportStatus.ALREADY_IMPORTED)
-        cancelled = [f for f in report.files if f.status == ImportStatus.CANCELLED]
-        msg = f"Imported {imported:,} bills from {len(report.files)} file(s)."
-        if cancelled:
-            msg = (
-                f"Import cancelled: {cancelled[0].path} was rolled back; "
-                f"{imported:,} bills from the files before it stay imported."
-            )
-        if already:
-            msg += f" {already} file(s) had been imported already."
-        refused = sum(
-            1
-            for f in report.files
-            if f.status in (ImportStatus.NOT_A_BILL_EXPORT, ImportStatus.FAILED)
-        )
-        if refused:
-            msg += f" {refused} file(s) could not be imported (see the import report)."
-        self.statusBar().showMessage(msg, 15000)
-        if not self._quiet_import:
-            dialog = ImportReportDialog(report, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.show()
-
-    def _import_failed(self, failure: Failure) -> None:
-        self.statusBar().showMessage(failure.message, 15000)
-        if failure.bug or not self._quiet_import:  # a bug is never kept quiet
-            show_failure(self, "Import", failure)
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths and self._db.readonly:
-            event.ignore()
-            self.statusBar().showMessage(self._read_only_line(), 15000)
-        elif paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
+        self.imports.drop(event)
+
+    def import_paths(self, paths: list[Path], force: bool = False) -> None:
+        """Import in the background (see ``ImportController.import_paths``)."""
+        self.imports.import_paths(paths, force=force)
 
     # -- databases -----------------------------------------------------------------------
 
@@ -1038,9 +930,9 @@ class MainWindow(QMainWindow):
         )
 
     def _adopt_database(self, db: Database) -> None:
-        if self._runner is not None and self._runner.running:
-            self._runner.cancel()
-            self._runner.wait()
+        if self.imports.runner is not None and self.imports.runner.running:
+            self.imports.runner.cancel()
+            self.imports.runner.wait()
         self.model.close()
         old = self._db
         self._db = db
@@ -1230,7 +1122,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._size_docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for runner in (self._runner, self._export_runner):
+        for runner in (self.imports.runner, self._export_runner):
             if runner is not None and runner.running:
                 runner.cancel()
                 runner.wait()
