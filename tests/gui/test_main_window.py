@@ -515,13 +515,13 @@ def test_export_dialog_adds_the_suffix_and_asks_before_replacing(
     monkeypatch.setattr(QMessageBox, "question", answer)
     target = tmp_path / "Q3 v1.2.xlsx"
     target.write_bytes(b"the auditor's copy")
-    w.export_to_chosen(tmp_path / "Q3 v1.2")  # typed without the suffix
+    w.exports.export_to_chosen(tmp_path / "Q3 v1.2")  # typed without the suffix
     assert answers and "already exists" in answers[0]
     assert target.read_bytes() == b"the auditor's copy"
-    assert w._export_runner is None
+    assert w.exports.runner is None
     fresh = tmp_path / "export.2026-11"
     with qtbot.waitSignal(w.export_finished, timeout=60_000) as blocker:
-        w.export_to_chosen(fresh)
+        w.exports.export_to_chosen(fresh)
     assert blocker.args[0] is not None
     assert (tmp_path / "export.2026-11.xlsx").is_file()
     assert len(answers) == 1

@@ -19,8 +19,9 @@ from viewer.core.records import ImportStatus
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.gui import workers
+from viewer.gui.controllers.exporting import EXPORT_PHASES
 from viewer.gui.dialogs import ExportDoneDialog, ImportReportDialog
-from viewer.gui.main_window import EXPORT_PHASES, MainWindow
+from viewer.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -153,7 +154,9 @@ def test_export_progress_is_one_bar_that_never_goes_back(
     labels: list[str] = []
     with qtbot.waitSignal(w.export_finished, timeout=60_000) as blocker:
         w.export_to(tmp_path / "bar.xlsx")
-        w._export_runner.progress.connect(lambda *_: labels.append(w.export_progress.labelText()))
+        w.exports.runner.progress.connect(
+            lambda *_: labels.append(w.exports.export_progress.labelText())
+        )
     assert blocker.args[0] is not None and blocker.args[0].rows == 3000
     fractions = [done / total for done, total in seen]
     assert len(fractions) > 3
@@ -185,7 +188,7 @@ def test_phased_progress_maps_each_phase_into_its_share() -> None:
 def test_cancelled_export_is_a_status_message_not_a_warning(
     qtbot, filled_db, settings, tmp_path, warnings
 ) -> None:
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.exporting as mw
 
     w = _window(qtbot, filled_db, settings)
     real = mw.export_xlsx
@@ -194,7 +197,7 @@ def test_cancelled_export_is_a_status_message_not_a_warning(
         def progress_and_cancel(done: int, total: int) -> None:
             progress(done, total)
             if done >= 1000:
-                w._export_runner.cancel()  # what the progress dialog's Cancel button calls
+                w.exports.runner.cancel()  # what the progress dialog's Cancel button calls
 
         return real(*args, progress=progress_and_cancel, cancel=cancel, **kwargs)
 
@@ -215,7 +218,7 @@ def test_cancelled_export_is_a_status_message_not_a_warning(
 def test_export_offers_to_open_the_file_or_its_folder(qtbot, filled_db, settings, tmp_path) -> None:
     w = _window(qtbot, filled_db, settings)
     opened: list[QUrl] = []
-    w.open_url = opened.append
+    w.exports.open_url = opened.append
     out = tmp_path / "done.xlsx"
     with qtbot.waitSignal(w.export_finished, timeout=60_000):
         w.export_to(out)
@@ -233,11 +236,11 @@ def test_export_offers_to_open_the_file_or_its_folder(qtbot, filled_db, settings
     assert not dialog.isVisible()
     with qtbot.waitSignal(w.export_finished, timeout=60_000):
         w.export_to(out, force=True)
-    w.export_done_dialog.open_folder.click()
+    w.exports.export_done_dialog.open_folder.click()
     assert opened[1] == QUrl.fromLocalFile(str(tmp_path))
     with qtbot.waitSignal(w.export_finished, timeout=60_000):
         w.export_to(out, force=True)
-    w.export_done_dialog.close_button.click()
+    w.exports.export_done_dialog.close_button.click()
     assert len(opened) == 2
     w.close()
 
@@ -268,7 +271,7 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     assert w.windowTitle().endswith("(read-only)")
     for act in (w.imports.act_open, w.imports.act_open_folder, w.act_labels, w.act_zone):
         assert not act.isEnabled(), act.text()
-    assert w.act_export.isEnabled() and w.act_open_db.isEnabled()
+    assert w.exports.act_export.isEnabled() and w.act_open_db.isEnabled()
     buttons = {b.text(): b for b in w.filters.findChildren(QPushButton)}
     assert not buttons["Save…"].isEnabled() and not buttons["Delete"].isEnabled()
     assert buttons["Clear all filters"].isEnabled()

@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
@@ -54,23 +53,18 @@ from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
 from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
-from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL
 from viewer.core.resources import icon_path
 from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
-from viewer.data.export.exporter import export_xlsx
-from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
+from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
 from viewer.gui.dialogs import (
-    ExportDoneDialog,
-    Opener,
     SiteLabelsDialog,
     about_text,
-    run_with_progress,
     show_failure,
 )
 from viewer.gui.empty_state import EmptyState, demo_command
@@ -79,7 +73,7 @@ from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
-from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -109,16 +103,6 @@ def _first_focusable(container: QWidget) -> QWidget:
 
 def _esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
-EXPORT_BILLS = "bills"
-EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
-"""Shares of the export's one progress bar; the rest is the other sheets and the save.
-
-Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
-the other sheets and the save 6%.
-"""
 
 
 class MainWindow(QMainWindow):
@@ -152,14 +136,10 @@ class MainWindow(QMainWindow):
         self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
         self.transient = transient
         self._remember = remember_db
-        self._export_runner: TaskRunner | None = None
         self._opener = BackgroundCall(self)
         self._keep_pk: int | None = None
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
-        self.open_url: Opener = QDesktopServices.openUrl
-        """What the export-finished dialog opens files and folders with (tests record)."""
-        self.export_done_dialog: ExportDoneDialog | None = None
         self._refit_when_shown = False
         self._dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
         self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
@@ -237,6 +217,7 @@ class MainWindow(QMainWindow):
         sb.add_permanent(self.status_db, share=0.2)
 
         self.imports = ImportController(self)
+        self.exports = ExportController(self)
         self._build_actions()
         self.empty_state.open_exports.connect(self.imports.open_exports)
         self.empty_state.open_folder.connect(self.imports.open_folder)
@@ -288,12 +269,6 @@ class MainWindow(QMainWindow):
         std = QKeySequence.StandardKey
         self.act_open_db = self._action("Open &database…", self.open_db_dialog, "Ctrl+Shift+O")
         self.act_new_db = self._action("&New database…", self.new_db_dialog, std.New)
-        self.act_export = self._action(
-            "&Export to Excel…",
-            self.export_dialog,
-            "Ctrl+E",
-            "Export the bills shown, as shown, to an .xlsx workbook",
-        )
         self.act_quit = self._action("&Quit", self.close, std.Quit)
         self.act_copy = self._action(
             "&Copy rows", self.copy_rows, std.Copy, "Copy the selected rows as tab-separated text"
@@ -368,7 +343,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_new_db)
         m.addMenu(self.recent_menu)
         m.addSeparator()
-        m.addAction(self.act_export)
+        m.addAction(self.exports.act_export)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
@@ -408,7 +383,7 @@ class MainWindow(QMainWindow):
         for a in (
             self.imports.act_open,
             self.act_open_db,
-            self.act_export,
+            self.exports.act_export,
             self.act_clear,
             self.act_labels,
         ):
@@ -864,6 +839,10 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         self.imports.drop(event)
 
+    def export_to(self, path: Path, force: bool = False) -> None:
+        """Export in the background (see ``ExportController.export_to``)."""
+        self.exports.export_to(path, force=force)
+
     def import_paths(self, paths: list[Path], force: bool = False) -> None:
         """Import in the background (see ``ImportController.import_paths``)."""
         self.imports.import_paths(paths, force=force)
@@ -1014,101 +993,6 @@ class MainWindow(QMainWindow):
             return
         self._show_time_label()
 
-    def export_dialog(self) -> None:
-        """Choose a file and export exactly what the table shows."""
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            "Export to Excel",
-            "bills.xlsx",
-            "Excel workbook (*.xlsx)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if name:
-            self.export_to_chosen(Path(name))
-
-    def export_to_chosen(self, path: Path) -> None:
-        """Export to a file the user named: add ``.xlsx``, confirm before replacing a file."""
-        if path.suffix.lower() != ".xlsx":
-            path = xlsx_target(path)  # "Q3 v1.2" stays "Q3 v1.2.xlsx"
-        force = False
-        if path.exists():
-            answer = QMessageBox.question(
-                self, "Export to Excel", f"{path} already exists. Replace it?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            force = True
-        self.export_to(path, force=force)
-
-    def export_to(self, path: Path, force: bool = False) -> None:
-        """Export the current filter, sort and visible columns in the background."""
-        if self._export_runner is not None and self._export_runner.running:
-            QMessageBox.information(self, "Export", "An export is already running.")
-            return
-        db, f, keys = self._db, self.model.bill_filter, self.visible_column_keys()
-        sentence = self.filters.describe(f)
-        extra = self._extra_sheets
-
-        bar: list[PhasedProgress] = []
-
-        def work(progress: Any, cancel: Any) -> Any:
-            # One bar for the whole job: the states (read first) and the bills each fill their
-            # share of it; the exporter's own callback counts rows from 0 again.
-            phased = PhasedProgress(progress, EXPORT_PHASES, on_phase_end=runner.flush_progress)
-            bar.append(phased)
-            sheets = extra(db, f, cancel, phased.phase(EXPORT_STATES))
-            return export_xlsx(
-                db,
-                f,
-                path,
-                columns=keys,
-                force=force,
-                progress=phased.phase(EXPORT_BILLS, after="saving the workbook…"),
-                cancel=cancel,
-                filter_sentence=sentence,
-                extra_sheets=sheets,
-            )
-
-        runner = TaskRunner(work, self, "export")
-        self._export_runner = runner
-        self.act_export.setEnabled(False)
-        self.export_progress = run_with_progress(
-            self, runner, "Exporting", "rows", words=lambda: bar[0].words if bar else ""
-        )
-        runner.finished.connect(self._export_done)
-        runner.failed.connect(lambda msg: self._export_failed(runner.failure or Failure(msg)))
-        runner.cancelled.connect(self._export_cancelled)
-        runner.done.connect(lambda: self.act_export.setEnabled(True))
-        runner.start()
-
-    @staticmethod
-    def _extra_sheets(db: Database, f: BillFilter, cancel: Any, progress: Any) -> list[Any]:
-        return investigation_sheet_specs(db, f, cancel=cancel, progress=progress)
-
-    def _export_done(self, result: Any) -> None:
-        self.export_finished.emit(result)
-        msg = f"Exported {result.rows:,} bills to {result.path}."
-        if result.cut_cells:
-            msg += (
-                f" {result.cut_cells:,} cell(s) longer than Excel allows were cut and marked "
-                "(counted on the Report sheet)."
-            )
-        self.statusBar().showMessage(msg, 20000)
-        dialog = ExportDoneDialog(result, self, opener=self.open_url)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        self.export_done_dialog = dialog
-
-    def _export_cancelled(self) -> None:
-        """A cancel is the user's choice, not a problem: said in the status bar only."""
-        self.export_finished.emit(None)
-        self.statusBar().showMessage("Export cancelled; no file written.", 15000)
-
-    def _export_failed(self, failure: Failure) -> None:
-        self.export_finished.emit(None)
-        self.statusBar().showMessage(failure.message, 15000)
-        show_failure(self, "Export", failure)
-
     def about(self) -> None:
         """Versions, database path and data folder."""
         QMessageBox.about(self, "About Agent Bill Viewer", about_text(str(self._db.path)))
@@ -1122,7 +1006,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._size_docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for runner in (self.imports.runner, self._export_runner):
+        for runner in (self.imports.runner, self.exports.runner):
             if runner is not None and runner.running:
                 runner.cancel()
                 runner.wait()
