@@ -548,7 +548,7 @@ def test_new_database_never_empties_an_existing_file(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(filled_db.path), ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(w.database_switched, timeout=20_000) as blocker:
-        w.new_db_dialog()
+        w.databases.new_db_dialog()
     assert blocker.args[0] == filled_db.path
     qtbot.waitUntil(lambda: _settled(w), timeout=10_000)
     assert w.model.matching() == 3000

@@ -271,7 +271,7 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     assert w.windowTitle().endswith("(read-only)")
     for act in (w.imports.act_open, w.imports.act_open_folder, w.act_labels, w.act_zone):
         assert not act.isEnabled(), act.text()
-    assert w.exports.act_export.isEnabled() and w.act_open_db.isEnabled()
+    assert w.exports.act_export.isEnabled() and w.databases.act_open_db.isEnabled()
     buttons = {b.text(): b for b in w.filters.findChildren(QPushButton)}
     assert not buttons["Save…"].isEnabled() and not buttons["Delete"].isEnabled()
     assert buttons["Clear all filters"].isEnabled()
@@ -414,7 +414,7 @@ def test_recent_databases_are_stored_as_absolute_paths(
     w = MainWindow(db, settings)
     qtbot.addWidget(w)
     assert w.recent_databases() == [str((tmp_path / "here.sqlite").resolve()), str(kept)]
-    assert [a.text() for a in w.recent_menu.actions()] == w.recent_databases()
+    assert [a.text() for a in w.databases.recent_menu.actions()] == w.recent_databases()
     w.close()
     db.close()
 
@@ -448,8 +448,8 @@ def test_known_export_error_is_one_line_and_a_bug_says_so_with_its_traceback(
 def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     qtbot, filled_db, settings, tmp_path, warnings, monkeypatch, caplog
 ) -> None:
+    import viewer.gui.controllers.databases as databases
     import viewer.gui.controllers.importing as importing
-    import viewer.gui.main_window as mw
 
     def broken_import(*_args, **_kwargs):  # noqa: ANN002, ANN003
         raise ZeroDivisionError("division by zero in the importer")
@@ -468,7 +468,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     assert "broken_import" in box.detailedText()
     box.close()
     qtbot.waitUntil(lambda: _bug_boxes(w) == [], timeout=5_000)
-    monkeypatch.setattr(mw, "open_for_window", broken_open)
+    monkeypatch.setattr(databases, "open_for_window", broken_open)
     with (
         caplog.at_level(logging.ERROR),
         qtbot.waitSignal(w.database_switched, timeout=10_000) as blocker,

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -60,23 +59,21 @@ from viewer.data.db import Database, friendly_db_error
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
+from viewer.gui.controllers.databases import DatabaseController
 from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
 from viewer.gui.dialogs import (
     SiteLabelsDialog,
     about_text,
-    show_failure,
 )
 from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
-from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
-from viewer.gui.workers import BackgroundCall, Failure
+from viewer.gui.workers import BackgroundCall
 
 log = logging.getLogger(__name__)
-MAX_RECENT = 8
 MAX_COPY_ROWS = 100_000
 ROW_HEIGHT = 22
 FIRST_SIZE = QSize(1500, 900)
@@ -135,8 +132,6 @@ class MainWindow(QMainWindow):
         self._db = db
         self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
         self.transient = transient
-        self._remember = remember_db
-        self._opener = BackgroundCall(self)
         self._keep_pk: int | None = None
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
@@ -218,16 +213,17 @@ class MainWindow(QMainWindow):
 
         self.imports = ImportController(self)
         self.exports = ExportController(self)
+        self.databases = DatabaseController(self, remember_db=remember_db)
         self._build_actions()
         self.empty_state.open_exports.connect(self.imports.open_exports)
         self.empty_state.open_folder.connect(self.imports.open_folder)
-        self.empty_state.open_database.connect(self.open_db_dialog)
+        self.empty_state.open_database.connect(self.databases.open_db_dialog)
         self.empty_state.open_demo.connect(self.open_demo)
         self.filters.filter_changed.connect(self._apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._connect_model()
         self._restore_settings()
-        self._show_db()
+        self.databases.show_db()
         self._show_time_label()
         self.filters.set_labels(self.model.labels)
         self.filters.reload()
@@ -267,8 +263,6 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
-        self.act_open_db = self._action("Open &database…", self.open_db_dialog, "Ctrl+Shift+O")
-        self.act_new_db = self._action("&New database…", self.new_db_dialog, std.New)
         self.act_quit = self._action("&Quit", self.close, std.Quit)
         self.act_copy = self._action(
             "&Copy rows", self.copy_rows, std.Copy, "Copy the selected rows as tab-separated text"
@@ -332,16 +326,15 @@ class MainWindow(QMainWindow):
         )
         self.filter_dock.toggleViewAction().setText("F&ilters pane")
         self.details_dock.toggleViewAction().setText("Bill detail&s pane")
-        self.recent_menu = QMenu("&Recent databases", self)
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
         for a in self.imports.import_actions():
             m.addAction(a)
         m.addSeparator()
-        m.addAction(self.act_open_db)
-        m.addAction(self.act_new_db)
-        m.addMenu(self.recent_menu)
+        m.addAction(self.databases.act_open_db)
+        m.addAction(self.databases.act_new_db)
+        m.addMenu(self.databases.recent_menu)
         m.addSeparator()
         m.addAction(self.exports.act_export)
         m.addSeparator()
@@ -382,7 +375,7 @@ class MainWindow(QMainWindow):
         tb.setObjectName("main-toolbar")
         for a in (
             self.imports.act_open,
-            self.act_open_db,
+            self.databases.act_open_db,
             self.exports.act_export,
             self.act_clear,
             self.act_labels,
@@ -406,7 +399,7 @@ class MainWindow(QMainWindow):
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
             self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self._remember_db(self._db.path)
+        self.databases.remember_db(self._db.path)
 
     def _available(self) -> QRect:
         """The available area of the screen the window is (mostly) on, else the primary one."""
@@ -466,14 +459,6 @@ class MainWindow(QMainWindow):
             self.resize(width - extra_w, height - extra_h)
             self.move(x, y)  # move() places the frame
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for p in self.recent_databases():
-            self.recent_menu.addAction(
-                p.replace("&", "&&"), lambda p=p: self.switch_database(Path(p), create=False)
-            )
-        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
-
     def _save_settings(self) -> None:
         if self.transient:
             return
@@ -482,26 +467,6 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("table/header", self.table.horizontalHeader().saveState())
         s.sync()
-
-    def recent_databases(self) -> list[str]:
-        """Recently opened databases (absolute paths of existing files), newest first.
-
-        Entries stored as typed by earlier versions (relative to a folder nobody knows now)
-        are left out.
-        """
-        value = self._settings.value("recent/databases", [])
-        if isinstance(value, str):
-            value = [value]
-        paths = [Path(str(v)) for v in (value or [])]
-        return [str(p) for p in paths if p.is_absolute() and p.exists()]
-
-    def _remember_db(self, path: Path) -> None:
-        if self._remember and not self.transient:
-            here = str(Path(path).expanduser().resolve())
-            recent = [p for p in self.recent_databases() if p != here]
-            recent.insert(0, here)
-            self._settings.setValue("recent/databases", recent[:MAX_RECENT])
-        self._fill_recent_menu()
 
     # -- columns -------------------------------------------------------------------------
 
@@ -600,30 +565,6 @@ class MainWindow(QMainWindow):
 
     def _model_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Database problem: {message}", 15000)
-
-    def _show_db(self) -> None:
-        self.status_db.set_full_text(str(self._db.path))
-        self.setWindowTitle(f"Agent Bill Viewer — {self._db.path.name}")
-        self._show_access()
-
-    def _show_access(self) -> None:
-        """A read-only database says so in the title, and what writes is disabled.
-
-        Browsing, filtering and export work; import, drop, site labels, time zone and saving or
-        deleting saved filters do not.
-        """
-        readonly = self._db.readonly
-        if readonly:
-            self.setWindowTitle(f"{self.windowTitle()} (read-only)")
-        importing = self.imports.running
-        for act in (*self.imports.import_actions(), self.act_labels, self.act_zone):
-            act.setToolTip("The database is open read-only" if readonly else "")
-            act.setEnabled(not readonly)
-        if importing:
-            for act in self.imports.import_actions():
-                act.setEnabled(False)
-        self.filters.set_read_only(readonly)
-        self.empty_state.set_state(readonly=readonly, importing=importing)
 
     # -- keyboard ------------------------------------------------------------------------
 
@@ -839,6 +780,14 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         self.imports.drop(event)
 
+    def switch_database(self, path: Path, create: bool = True) -> None:
+        """Show another database (see ``DatabaseController.switch_database``)."""
+        self.databases.switch_database(path, create=create)
+
+    def recent_databases(self) -> list[str]:
+        """Recently opened databases, newest first (see ``DatabaseController``)."""
+        return self.databases.recent_databases()
+
     def export_to(self, path: Path, force: bool = False) -> None:
         """Export in the background (see ``ExportController.export_to``)."""
         self.exports.export_to(path, force=force)
@@ -848,97 +797,6 @@ class MainWindow(QMainWindow):
         self.imports.import_paths(paths, force=force)
 
     # -- databases -----------------------------------------------------------------------
-
-    def open_db_dialog(self) -> None:
-        """Open an existing bill database."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Open database", "", "Bill databases (*.sqlite *.db);;All files (*)"
-        )
-        if name:
-            self.switch_database(Path(name), create=False)
-
-    def new_db_dialog(self) -> None:
-        """Create a new, empty bill database (an existing file is never emptied)."""
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            "New database",
-            "bills.sqlite",
-            "Bill databases (*.sqlite)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if not name:
-            return
-        path = Path(name)
-        if path.suffix == "":
-            path = path.with_name(path.name + ".sqlite")
-        if path.exists():
-            answer = QMessageBox.question(
-                self,
-                "New database",
-                f"{path} already exists. Open it instead?\n\n"
-                "(A new database needs a new file name; existing bills are never deleted.)",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            self.switch_database(path, create=False)
-            return
-        self.switch_database(path)
-
-    def switch_database(self, path: Path, create: bool = True) -> None:
-        """Show another database, opened off the GUI thread (a locked file must not freeze).
-
-        A problem is reported and the current database stays open; ``database_switched`` tells
-        the outcome.
-        """
-        self.statusBar().showMessage(f"Opening {path}…")
-
-        def opened(db: Database) -> None:
-            self._adopt_database(db)
-            self.database_switched.emit(db.path)
-
-        def failed(failure: Failure) -> None:
-            self.statusBar().showMessage(failure.message, 15000)
-            show_failure(self, "Open database", failure)
-            self.database_switched.emit(None)
-
-        self._opener.run(
-            lambda: open_for_window(path, create=create),
-            opened,
-            on_failure=failed,
-            what=f"opening {path}",
-        )
-
-    def _adopt_database(self, db: Database) -> None:
-        if self.imports.runner is not None and self.imports.runner.running:
-            self.imports.runner.cancel()
-            self.imports.runner.wait()
-        self.model.close()
-        old = self._db
-        self._db = db
-        new_model = BillTableModel(db, self)
-        self.model.deleteLater()
-        self.model = new_model
-        self.table.setModel(new_model)
-        self._connect_model()
-        self._keep_pk = None
-        self.details.clear()
-        self.filters.set_database(db)
-        self.filters.set_labels(new_model.labels)
-        if self.investigation is not None:  # the panel is bound to its database: make a new one
-            self.investigation.shutdown()
-            self.tabs.removeTab(self.tabs.indexOf(self.investigation))
-            self.investigation.deleteLater()
-            self.investigation = None
-            self._investigated = None
-            self._add_investigation()
-        new_model.set_filter(self.filters.current_filter())
-        self._update_sentence(new_model.bill_filter)
-        old.close()
-        self._remember_db(self._db.path)
-        self._show_db()
-        self._show_time_label()
-        mode = " read-only: browse, filter and export; nothing can be changed"
-        self.statusBar().showMessage(f"Opened {db.path}{mode if db.readonly else ''}", 8000)
 
     # -- labels, export, about -----------------------------------------------------------
 
