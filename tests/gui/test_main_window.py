@@ -182,7 +182,7 @@ def test_details_copy_and_columns(qtbot, filled_db, settings) -> None:
     assert str(row[1]) in html  # the bill id
     assert "Source" in html and ".csv, line" in html
     w.table.selectRow(0)
-    w.copy_rows()
+    w.bill_details.copy_rows()
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0].split("\t")[:2] == ["Begin", "End"]
     # Hide a column and move another: the export order follows the screen.
@@ -251,7 +251,7 @@ def test_switch_database_and_moment_at_bill(qtbot, filled_db, settings, tmp_path
     w.table.selectRow(10)
     w.table.setCurrentIndex(w.model.index(10, 0))
     begin = w.model.row_tuple(10)[2 + 6]  # begin_time follows pk and six id columns
-    w.moment_at_selection()
+    w.bill_details.moment_at_selection()
     assert w.tabs.currentWidget() is w.investigation
     assert w.investigation.moment() == begin
     old_panel = w.investigation

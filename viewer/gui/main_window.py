@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QModelIndex,
     QPoint,
     QProcess,
     QRect,
@@ -48,18 +47,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.core import codes
-from viewer.core.columns import ALL_COLUMNS, CODE, DEFAULT_KEYS, IDX
+from viewer.core.columns import CODE, DEFAULT_KEYS, IDX
 from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.records import TIME_LABEL
 from viewer.core.resources import icon_path
-from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
 from viewer.gui.controllers.databases import DatabaseController
+from viewer.gui.controllers.details import DetailsController
 from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
 from viewer.gui.dialogs import (
@@ -69,12 +67,10 @@ from viewer.gui.dialogs import (
 from viewer.gui.empty_state import EmptyState, demo_command
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
-from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall
 
 log = logging.getLogger(__name__)
-MAX_COPY_ROWS = 100_000
 ROW_HEIGHT = 22
 FIRST_SIZE = QSize(1500, 900)
 NARROW_SCREEN = 1100
@@ -96,10 +92,6 @@ def _first_focusable(container: QWidget) -> QWidget:
             return widget
         widget = widget.nextInFocusChain()
     return container
-
-
-def _esc(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -132,7 +124,6 @@ class MainWindow(QMainWindow):
         self._db = db
         self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
         self.transient = transient
-        self._keep_pk: int | None = None
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
         self._refit_when_shown = False
@@ -214,6 +205,7 @@ class MainWindow(QMainWindow):
         self.imports = ImportController(self)
         self.exports = ExportController(self)
         self.databases = DatabaseController(self, remember_db=remember_db)
+        self.bill_details = DetailsController(self)
         self._build_actions()
         self.empty_state.open_exports.connect(self.imports.open_exports)
         self.empty_state.open_folder.connect(self.imports.open_folder)
@@ -237,9 +229,9 @@ class MainWindow(QMainWindow):
         m.counts_changed.connect(self._counts)
         m.failed.connect(self._model_failed)
         m.loading_changed.connect(self._loading)
-        m.modelAboutToBeReset.connect(self._remember_current)
-        m.snapshot_ready.connect(self._restore_current)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        m.modelAboutToBeReset.connect(self.bill_details.remember_current)
+        m.snapshot_ready.connect(self.bill_details.restore_current)
+        self.table.selectionModel().currentRowChanged.connect(self.bill_details.current_changed)
 
     def _add_investigation(self) -> None:
         self.investigation = InvestigationPanel(self._db)
@@ -264,9 +256,6 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
         self.act_quit = self._action("&Quit", self.close, std.Quit)
-        self.act_copy = self._action(
-            "&Copy rows", self.copy_rows, std.Copy, "Copy the selected rows as tab-separated text"
-        )
         self.act_clear = self._action("C&lear filters", self.filters.clear, "Ctrl+Shift+L")
         self.act_refresh = self._action(
             "&Refresh",
@@ -281,12 +270,6 @@ class MainWindow(QMainWindow):
             tip="Name the tenant's time zone: shown beside every time and in every export",
         )
         self.act_about = self._action("&About", self.about)
-        self.act_moment = self._action(
-            "State of all agents at this &bill",
-            self.moment_at_selection,
-            "Ctrl+T",
-            "Show every agent's state at the selected bill's begin time",
-        )
         self.act_last = self._action("Go to las&t row", self.go_last, "Ctrl+End")
         self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
         self.act_find = self._action(
@@ -340,7 +323,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
-        m.addAction(self.act_copy)
+        m.addAction(self.bill_details.act_copy)
         m.addAction(self.act_find)
         m = mb.addMenu("&View")
         m.addAction(self.act_refresh)
@@ -364,7 +347,7 @@ class MainWindow(QMainWindow):
         cols = m.addMenu("&Columns")
         cols.aboutToShow.connect(lambda: self._fill_column_menu(cols))
         m = mb.addMenu("&Tools")
-        m.addAction(self.act_moment)
+        m.addAction(self.bill_details.act_moment)
         m.addAction(self.act_labels)
         m.addAction(self.act_zone)
         m = mb.addMenu("&Help")
@@ -536,7 +519,7 @@ class MainWindow(QMainWindow):
         """
         keys = tuple(int(p) for p in pks)
         self.filters.show_bills(keys)
-        self._keep_pk = keys[0] if keys else None
+        self.bill_details.keep_pk = keys[0] if keys else None
         self.tabs.setCurrentIndex(0)
 
     def _counts(self, shown: int, total: int) -> None:
@@ -635,129 +618,6 @@ class MainWindow(QMainWindow):
 
     # -- table ---------------------------------------------------------------------------
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_details(current.row() if current.isValid() else None)
-
-    def _show_details(self, row_no: int | None) -> None:
-        row = None if row_no is None else self.model.row_tuple(row_no)
-        self.filters.set_selected_begin(None if row is None else row[IDX["begin_time"]])
-        if row is not None and self.investigation is not None:
-            self.investigation.follow_selected_bill()
-        self.details.setHtml(self.details_html(row) if row is not None else "")
-
-    def _remember_current(self) -> None:
-        """Before the rows change, note the selected bill (a reset drops the selection).
-
-        Only a selected one: Qt makes the first cell current when the table gets the focus,
-        and keeping that bill would scroll a re-sorted table to wherever it lands.
-        """
-        if self._keep_pk is None:
-            index = self.table.currentIndex()
-            chosen = self.table.selectionModel()
-            selected = index.isValid() and chosen.rowIntersectsSelection(index.row())
-            self._keep_pk = self.model.pk_at(index.row()) if selected else None
-
-    def _restore_current(self) -> None:
-        """Select the noted bill again where the new rows hold it; else clear the details."""
-        pk, self._keep_pk = self._keep_pk, None
-        row = None if pk is None else self.model.row_of(pk)
-        if row is None:
-            self._show_details(None)
-            return
-        index = self.model.index(row, self.table.horizontalHeader().logicalIndex(0))
-        self.table.setCurrentIndex(index)
-        self.table.selectRow(row)
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
-        # The reset cleared the current index, so setCurrentIndex has shown the details.
-
-    def details_html(self, row: tuple[Any, ...]) -> str:
-        """The details pane: every field, each code explained, provenance and conflicts."""
-        labels = self.model.labels
-        tint = colors(self.details.palette())  # readable on the pane's light or dark base
-        muted, error = tint.not_used_fg.name(), tint.error_fg.name()
-        warning = tint.warning_fg.name()
-        parts = ["<table cellspacing=2>"]
-        for col in ALL_COLUMNS:
-            if col.kind == CODE and col.explain is not None:
-                exp = col.explain(row, labels)
-                raw = col.raw(row)
-                text = f"<b>{_esc(exp.text)}</b> <span style='color:{muted}'>(raw {_esc(raw)})"
-                text += "</span>"
-                if exp.generic and exp.generic != exp.text:
-                    text += f"<br><i>{_esc(exp.generic)}</i>"
-                if not exp.known:
-                    text += f"<br><span style='color:{error}'>not in the vendor's tables</span>"
-                if col.key == "op_type":
-                    info = codes.op_type_info(codes.parse_code(raw))
-                    if info is not None and not info.billed:
-                        text += (
-                            f"<br><span style='color:{warning}'>"
-                            "documented as not normally billed</span>"
-                        )
-            else:
-                text = _esc(self.model.display_text(col, row))
-            parts.append(f"<tr><td valign=top><b>{_esc(col.title)}</b></td><td>{text}</td></tr>")
-        parts.append("</table>")
-        try:
-            source, conflicts = browse.provenance(
-                self._db, row[IDX["source_id"]], str(row[IDX["bill_id"]])
-            )
-        except Exception as exc:  # noqa: BLE001 - show what we can
-            source, conflicts = None, []
-            parts.append(f"<p>Provenance unavailable: {_esc(exc)}</p>")
-        if source:
-            parts.append(
-                f"<p><b>Source</b>: {_esc(source['path'])}, line {row[IDX['line']]}<br>"
-                f"SHA-256 {source['sha256']}<br>imported {source['imported_at']}</p>"
-            )
-        if row[IDX["extra"]]:
-            parts.append(f"<p><b>Extra trailing columns</b>: {_esc(row[IDX['extra']])}</p>")
-        if conflicts:
-            parts.append(
-                f"<p style='color:{error}'><b>{len(conflicts)} conflicting copy(ies) "
-                "of this bill id were imported with other values:</b></p><ul>"
-            )
-            for c in conflicts:
-                parts.append(
-                    f"<li>{_esc(c['path'])} line {c['line']}: differs in "
-                    f"{_esc(', '.join(c['differs']))}</li>"
-                )
-            parts.append("</ul>")
-        return "".join(parts)
-
-    def moment_at_selection(self) -> None:
-        """Open the investigation at the selected bill's begin time."""
-        row = self.model.row_tuple(self.table.currentIndex().row())
-        if row is None or self.investigation is None:
-            self.statusBar().showMessage("Select a bill first.", 5000)
-            return
-        self.tabs.setCurrentWidget(self.investigation)
-        self.investigation.set_moment(int(row[IDX["begin_time"]]))
-
-    def copy_rows(self) -> None:
-        """Copy the selected rows (visible columns, on-screen order) with a header.
-
-        At most ``MAX_COPY_ROWS``: more would read and hold the whole selection on the GUI
-        thread; the Excel export is the way to take a large selection out.
-        """
-        selected = self.table.selectionModel().selection()
-        n = sum(r.height() for r in selected)
-        if not n:
-            return
-        if n > MAX_COPY_ROWS:
-            QMessageBox.information(
-                self,
-                "Copy rows",
-                f"{n:,} rows are selected; copying is limited to {MAX_COPY_ROWS:,}. "
-                "Use File ▸ Export to Excel for more.",
-            )
-            return
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        keys = self.visible_column_keys()
-        order = [next(i for i, c in enumerate(self.model.columns) if c.key == k) for k in keys]
-        QGuiApplication.clipboard().setText(self.model.copy_text(rows, order))
-        self.statusBar().showMessage(f"Copied {len(rows):,} row(s).", 4000)
-
     def go_last(self) -> None:
         """Select and show the last row."""
         n = self.model.rowCount()
@@ -811,7 +671,7 @@ class MainWindow(QMainWindow):
         self.filters.set_labels(self.model.labels)
         self._update_sentence(self.model.bill_filter)
         index = self.table.currentIndex()
-        self._show_details(index.row() if index.isValid() else None)
+        self.bill_details.show_details(index.row() if index.isValid() else None)
         self._investigate(force=True)
 
     def _show_time_label(self) -> None:

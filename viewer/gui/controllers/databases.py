@@ -104,7 +104,7 @@ class DatabaseController(Controller):
         self.win.model = new_model
         self.win.table.setModel(new_model)
         self.win._connect_model()
-        self.win._keep_pk = None
+        self.win.bill_details.keep_pk = None
         self.win.details.clear()
         self.win.filters.set_database(db)
         self.win.filters.set_labels(new_model.labels)
