@@ -9,14 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
-    QPoint,
     QProcess,
-    QRect,
     QSettings,
-    QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -24,7 +19,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QIcon,
     QKeySequence,
     QShowEvent,
@@ -37,7 +31,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QScrollArea,
     QStackedWidget,
@@ -60,6 +53,7 @@ from viewer.gui.controllers.databases import DatabaseController
 from viewer.gui.controllers.details import DetailsController
 from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
+from viewer.gui.controllers.layout import LayoutController
 from viewer.gui.dialogs import (
     SiteLabelsDialog,
     about_text,
@@ -72,9 +66,6 @@ from viewer.gui.workers import BackgroundCall
 
 log = logging.getLogger(__name__)
 ROW_HEIGHT = 22
-FIRST_SIZE = QSize(1500, 900)
-NARROW_SCREEN = 1100
-"""Below this available width (device-independent pixels) the details dock shares a column."""
 
 
 def _first_focusable(container: QWidget) -> QWidget:
@@ -126,8 +117,6 @@ class MainWindow(QMainWindow):
         self.transient = transient
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
-        self._refit_when_shown = False
-        self._dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
         self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
         """Starts a program on its own (the demo window); tests put a recorder here."""
         self.setWindowTitle("Agent Bill Viewer")
@@ -135,6 +124,7 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(icon_path())))
         self.setAcceptDrops(True)
 
+        self.window_layout = LayoutController(self)
         self.model = BillTableModel(db, self)
         self.table = BillTableView()
         self.table.text_typed.connect(self._typed_in_table)
@@ -149,7 +139,7 @@ class MainWindow(QMainWindow):
         hh = self.table.horizontalHeader()
         hh.setSectionsMovable(True)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        hh.customContextMenuRequested.connect(self._header_menu)
+        hh.customContextMenuRequested.connect(self.window_layout.header_menu)
         hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         hh.sortIndicatorChanged.connect(self._sort_changed)
         for i, col in enumerate(self.model.columns):
@@ -214,7 +204,7 @@ class MainWindow(QMainWindow):
         self.filters.filter_changed.connect(self._apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._connect_model()
-        self._restore_settings()
+        self.window_layout.restore_settings()
         self.databases.show_db()
         self._show_time_label()
         self.filters.set_labels(self.model.labels)
@@ -345,7 +335,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.filter_dock.toggleViewAction())
         m.addAction(self.details_dock.toggleViewAction())
         cols = m.addMenu("&Columns")
-        cols.aboutToShow.connect(lambda: self._fill_column_menu(cols))
+        cols.aboutToShow.connect(lambda: self.window_layout.fill_column_menu(cols))
         m = mb.addMenu("&Tools")
         m.addAction(self.bill_details.act_moment)
         m.addAction(self.act_labels)
@@ -367,90 +357,6 @@ class MainWindow(QMainWindow):
 
     # -- settings ------------------------------------------------------------------------
 
-    def _restore_settings(self) -> None:
-        s = self._settings
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            self._fit_on_screen()
-            self._refit_when_shown = True  # the frame's size is known once shown
-        else:
-            self._first_size()
-        state = s.value("window/state")
-        if not (isinstance(state, QByteArray) and self.restoreState(state)):
-            self._first_layout()
-        header = s.value("table/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
-            self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.databases.remember_db(self._db.path)
-
-    def _available(self) -> QRect:
-        """The available area of the screen the window is (mostly) on, else the primary one."""
-        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
-        screen = screen or QGuiApplication.primaryScreen()
-        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
-
-    def _first_size(self) -> None:
-        """No saved layout: 1500x900 centred where it fits, else maximised (1366x768, scale 2)."""
-        area = self._available()
-        if area.width() >= FIRST_SIZE.width() + 60 and area.height() >= FIRST_SIZE.height() + 60:
-            self.resize(FIRST_SIZE)
-            self.move(area.center() - self.rect().center())
-            return
-        # the normal size (after un-maximising) still fits the screen
-        self.resize(int(area.width() * 0.9), int(area.height() * 0.9))
-        self.move(area.topLeft())
-        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-
-    def _first_layout(self) -> None:
-        """No saved layout: docks sized to their content and the screen.
-
-        The filters get the width their widgets need (no sideways scrolling); on a narrow screen
-        (1366 pixels at scale 2 leaves 683) the details share the filters' column as a tab, so
-        that the table keeps room.
-        """
-        area = self._available()
-        bar = self.filter_scroll.verticalScrollBar().sizeHint().width()
-        filters = self.filters.minimumSizeHint().width() + bar + 2 * self.filter_scroll.frameWidth()
-        if area.width() < NARROW_SCREEN:
-            self.tabifyDockWidget(self.filter_dock, self.details_dock)
-            self.filter_dock.raise_()
-            self._dock_sizes = ([self.filter_dock], [min(filters, int(area.width() * 0.45))])
-        else:
-            details = max(220, min(360, area.width() // 6))
-            self._dock_sizes = ([self.filter_dock, self.details_dock], [filters, details])
-
-    def _size_docks(self) -> None:
-        """Give the docks the widths ``_first_layout`` chose (resizeDocks needs a shown window)."""
-        if self._dock_sizes is not None:
-            docks, widths = self._dock_sizes
-            self._dock_sizes = None
-            self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
-
-    def _fit_on_screen(self) -> None:
-        """Bring a restored window that no longer fits (another screen, a scale) back on screen."""
-        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            return
-        area = self._available()
-        geo, frame = self.geometry(), self.frameGeometry()  # frame = geo until first shown
-        extra_w, extra_h = frame.width() - geo.width(), frame.height() - geo.height()
-        width = min(frame.width(), area.width())
-        height = min(frame.height(), area.height())
-        x = min(max(frame.x(), area.left()), area.left() + area.width() - width)
-        y = min(max(frame.y(), area.top()), area.top() + area.height() - height)
-        if (x, y, width, height) != (frame.x(), frame.y(), frame.width(), frame.height()):
-            self.resize(width - extra_w, height - extra_h)
-            self.move(x, y)  # move() places the frame
-
-    def _save_settings(self) -> None:
-        if self.transient:
-            return
-        s = self._settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("table/header", self.table.horizontalHeader().saveState())
-        s.sync()
-
     # -- columns -------------------------------------------------------------------------
 
     def visible_column_keys(self) -> list[str]:
@@ -462,19 +368,6 @@ class MainWindow(QMainWindow):
             if not self.table.isColumnHidden(i)
         )
         return [self.model.columns[i].key for _v, i in order]
-
-    def _fill_column_menu(self, menu: QMenu) -> None:
-        menu.clear()
-        for i, col in enumerate(self.model.columns):
-            act = menu.addAction(col.title)
-            act.setCheckable(True)
-            act.setChecked(not self.table.isColumnHidden(i))
-            act.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
-
-    def _header_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        self._fill_column_menu(menu)
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     # -- filtering -----------------------------------------------------------------------
 
@@ -717,11 +610,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._refit_when_shown:
-            self._refit_when_shown = False
-            QTimer.singleShot(0, self, self._fit_on_screen)
-        if self._dock_sizes is not None:
-            QTimer.singleShot(0, self, self._size_docks)
+        self.window_layout.shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for runner in (self.imports.runner, self.exports.runner):
@@ -730,7 +619,7 @@ class MainWindow(QMainWindow):
                 runner.wait()
         if self.investigation is not None:
             self.investigation.shutdown()
-        self._save_settings()
+        self.window_layout.save_settings()
         self.model.close()
         if not BackgroundCall.wait_all():
             log.warning("a background query was still running as the window closed")
