@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDockWidget,
     QHeaderView,
     QInputDialog,
@@ -54,6 +53,7 @@ from viewer.gui.controllers.details import DetailsController
 from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
 from viewer.gui.controllers.layout import LayoutController
+from viewer.gui.controllers.navigation import NavigationController
 from viewer.gui.dialogs import (
     SiteLabelsDialog,
     about_text,
@@ -66,23 +66,6 @@ from viewer.gui.workers import BackgroundCall
 
 log = logging.getLogger(__name__)
 ROW_HEIGHT = 22
-
-
-def _first_focusable(container: QWidget) -> QWidget:
-    """The first widget inside ``container`` that Tab would stop at (else the container)."""
-    if container.focusPolicy() & Qt.FocusPolicy.TabFocus and container.isEnabled():
-        return container
-    widget = container.nextInFocusChain()
-    while widget is not None and widget is not container:
-        if (
-            container.isAncestorOf(widget)
-            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-            and widget.isVisibleTo(container)
-            and widget.isEnabled()
-        ):
-            return widget
-        widget = widget.nextInFocusChain()
-    return container
 
 
 class MainWindow(QMainWindow):
@@ -125,9 +108,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.window_layout = LayoutController(self)
+        self.navigation = NavigationController(self)
         self.model = BillTableModel(db, self)
         self.table = BillTableView()
-        self.table.text_typed.connect(self._typed_in_table)
+        self.table.text_typed.connect(self.navigation.typed_in_table)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -260,38 +244,6 @@ class MainWindow(QMainWindow):
             tip="Name the tenant's time zone: shown beside every time and in every export",
         )
         self.act_about = self._action("&About", self.about)
-        self.act_last = self._action("Go to las&t row", self.go_last, "Ctrl+End")
-        self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
-        self.act_find = self._action(
-            "&Find (text filter)",
-            self.focus_text_filter,
-            std.Find,
-            "Type text to show only the bills containing it (searched in the database)",
-        )
-        self.act_go_agents = self._action(
-            "&Agents filter", lambda: self._reveal_filter(self.filters.focus_agents()), "Alt+1"
-        )
-        self.act_go_types = self._action(
-            "&Operation types filter",
-            lambda: self._reveal_filter(self.filters.focus_op_types()),
-            "Alt+2",
-        )
-        self.act_go_time = self._action(
-            "T&ime filter", lambda: self._reveal_filter(self.filters.focus_time()), "Alt+3"
-        )
-        self.act_go_table = self._action("Bill &table", self.focus_table, "Alt+0")
-        self.act_next_pane = self._action(
-            "&Next pane", lambda: self.cycle_pane(1), "F6", "Filters, table, details in turn"
-        )
-        self.act_prev_pane = self._action("&Previous pane", lambda: self.cycle_pane(-1), "Shift+F6")
-        self.act_sort_asc = self._action(
-            "Sort &ascending by this column",
-            lambda: self.sort_current_column(Qt.SortOrder.AscendingOrder),
-        )
-        self.act_sort_desc = self._action(
-            "Sort &descending by this column",
-            lambda: self.sort_current_column(Qt.SortOrder.DescendingOrder),
-        )
         self.act_demo = self._action(
             "Open the &demo in a new window",
             self.open_demo,
@@ -314,23 +266,16 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
         m.addAction(self.bill_details.act_copy)
-        m.addAction(self.act_find)
+        m.addAction(self.navigation.act_find)
         m = mb.addMenu("&View")
         m.addAction(self.act_refresh)
         m.addAction(self.act_clear)
-        m.addAction(self.act_first)
-        m.addAction(self.act_last)
-        m.addAction(self.act_sort_asc)
-        m.addAction(self.act_sort_desc)
+        m.addAction(self.navigation.act_first)
+        m.addAction(self.navigation.act_last)
+        m.addAction(self.navigation.act_sort_asc)
+        m.addAction(self.navigation.act_sort_desc)
         go = m.addMenu("&Go to")
-        for a in (
-            self.act_go_table,
-            self.act_go_agents,
-            self.act_go_types,
-            self.act_go_time,
-            self.act_next_pane,
-            self.act_prev_pane,
-        ):
+        for a in self.navigation.go_to_actions():
             go.addAction(a)
         m.addAction(self.filter_dock.toggleViewAction())
         m.addAction(self.details_dock.toggleViewAction())
@@ -444,61 +389,6 @@ class MainWindow(QMainWindow):
 
     # -- keyboard ------------------------------------------------------------------------
 
-    def _typed_in_table(self, text: str) -> None:
-        """Text typed in the table goes to the text filter (a database query), never a row walk."""
-        self._reveal_filter(self.filters.focus_text(append=text))
-
-    def focus_text_filter(self) -> None:
-        """Ctrl+F: the text filter, focused with its text selected."""
-        self._reveal_filter(self.filters.focus_text())
-
-    def _reveal_filter(self, widget: QWidget) -> None:
-        """Show the filter pane and scroll it to ``widget`` (which has the focus)."""
-        self.filter_dock.show()
-        self.filter_dock.raise_()
-        self.filter_scroll.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def focus_table(self) -> None:
-        """The bill table (or, with no bills, the first button of the empty state)."""
-        self.tabs.setCurrentIndex(0)
-        target = self.table_stack.currentWidget()
-        _first_focusable(target).setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _panes(self) -> list[QWidget]:
-        """The panes F6 visits, left to right: filters, the tab shown, details (when visible)."""
-        central = self.tabs.currentWidget()
-        if central is self.tabs.widget(0):
-            central = self.table_stack.currentWidget()
-        panes: list[QWidget] = []
-        if self.filter_dock.isVisible():
-            panes.append(self.filter_scroll)
-        panes.append(central)
-        if self.details_dock.isVisible():
-            panes.append(self.details)
-        return panes
-
-    def cycle_pane(self, step: int) -> None:
-        """F6 / Shift+F6: the focus to the next / previous pane (as in spreadsheets)."""
-        panes = self._panes()
-        focus = QApplication.focusWidget()
-        current = next(
-            (i for i, p in enumerate(panes) if focus is p or (focus and p.isAncestorOf(focus))),
-            -1,
-        )
-        pane = panes[(current + step) % len(panes)] if current >= 0 else panes[0]
-        target = _first_focusable(pane)
-        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if pane is self.filter_scroll:
-            self.filter_scroll.ensureWidgetVisible(target)
-
-    def sort_current_column(self, order: Qt.SortOrder) -> None:
-        """Sort by the column of the current cell (the sorted column when there is none)."""
-        index = self.table.currentIndex()
-        header = self.table.horizontalHeader()
-        column = index.column() if index.isValid() else header.sortIndicatorSection()
-        self.table.sortByColumn(column, order)
-
     def open_demo(self) -> None:
         """Open the demo export in a new window on a throwaway database (this one stays as is)."""
         program, args = demo_command()
@@ -510,19 +400,6 @@ class MainWindow(QMainWindow):
         )
 
     # -- table ---------------------------------------------------------------------------
-
-    def go_last(self) -> None:
-        """Select and show the last row."""
-        n = self.model.rowCount()
-        if n:
-            self.table.selectRow(n - 1)
-            self.table.scrollToBottom()
-
-    def go_first(self) -> None:
-        """Select and show the first row."""
-        if self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.scrollToTop()
 
     # -- import --------------------------------------------------------------------------
 
