@@ -446,7 +446,7 @@ def test_label_change_keeps_the_selection_and_updates_details(
     pk = w.model.pk_at(1)
     assert "Coaching" not in w.details.toPlainText()
     set_label(filled_db, 3, 201, "Coaching")
-    w._labels_changed()  # what the site labels dialog's signal calls
+    w.dialogs.labels_changed()  # what the site labels dialog's signal calls
     assert w.model.pk_at(w.table.currentIndex().row()) == pk
     reason_col = next(i for i, c in enumerate(w.model.columns) if c.key == "op_cause")
     assert "Coaching" in w.model.data(w.model.index(1, reason_col))
@@ -560,7 +560,7 @@ def test_time_zone_is_stated_in_status_filter_and_export(
 ) -> None:
     w = _window(qtbot, filled_db, settings)
     assert w.status_tz.text() == "times as exported (tenant time)"
-    w.set_time_zone("Asia/Shanghai")
+    w.dialogs.set_time_zone("Asia/Shanghai")
     assert w.status_tz.text() == "times as exported (tenant time, Asia/Shanghai)"
     w.filters.set_filter(BillFilter(time_from="2026-11-02 09:00:00"))
     qtbot.waitUntil(lambda: w.model.bill_filter.time_from is not None, timeout=5_000)
@@ -571,6 +571,6 @@ def test_time_zone_is_stated_in_status_filter_and_export(
         w.export_to(out)
     report = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["Report"].iter_rows()}
     assert "Asia/Shanghai" in report["Times"] and "Asia/Shanghai" in report["Filter"]
-    w.set_time_zone("")
+    w.dialogs.set_time_zone("")
     assert w.status_tz.text() == "times as exported (tenant time)"
     w.close()

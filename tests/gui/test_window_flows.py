@@ -269,7 +269,12 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     ro = open_database(path, readonly=True)
     w = _window(qtbot, ro, settings)
     assert w.windowTitle().endswith("(read-only)")
-    for act in (w.imports.act_open, w.imports.act_open_folder, w.act_labels, w.act_zone):
+    for act in (
+        w.imports.act_open,
+        w.imports.act_open_folder,
+        w.dialogs.act_labels,
+        w.dialogs.act_zone,
+    ):
         assert not act.isEnabled(), act.text()
     assert w.exports.act_export.isEnabled() and w.databases.act_open_db.isEnabled()
     buttons = {b.text(): b for b in w.filters.findChildren(QPushButton)}
@@ -322,12 +327,16 @@ def test_switching_to_a_database_it_may_not_write_opens_it_read_only(
         w.switch_database(other, create=False)
     assert blocker.args[0] == other
     assert w.windowTitle() == "Agent Bill Viewer — colleague.sqlite (read-only)"
-    assert not w.imports.act_open.isEnabled() and not w.act_labels.isEnabled()
+    assert not w.imports.act_open.isEnabled() and not w.dialogs.act_labels.isEnabled()
     # Back to a writable database: everything is enabled again.
     with qtbot.waitSignal(w.database_switched, timeout=20_000):
         w.switch_database(filled_db.path, create=False)
     assert not w.windowTitle().endswith("(read-only)")
-    assert w.imports.act_open.isEnabled() and w.act_labels.isEnabled() and w.act_zone.isEnabled()
+    assert (
+        w.imports.act_open.isEnabled()
+        and w.dialogs.act_labels.isEnabled()
+        and w.dialogs.act_zone.isEnabled()
+    )
     w.close()
 
 

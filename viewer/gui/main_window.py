@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QProcess,
     QSettings,
     Qt,
     Signal,
@@ -27,10 +25,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QTabWidget,
@@ -40,25 +36,19 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.columns import CODE, DEFAULT_KEYS, IDX
-from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
-from viewer.core.records import TIME_LABEL
 from viewer.core.resources import icon_path
-from viewer.data.db import Database, friendly_db_error
-from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
+from viewer.data.db import Database
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
 from viewer.gui.controllers.databases import DatabaseController
 from viewer.gui.controllers.details import DetailsController
+from viewer.gui.controllers.dialogs import DialogsController
 from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
 from viewer.gui.controllers.layout import LayoutController
 from viewer.gui.controllers.navigation import NavigationController
-from viewer.gui.dialogs import (
-    SiteLabelsDialog,
-    about_text,
-)
-from viewer.gui.empty_state import EmptyState, demo_command
+from viewer.gui.empty_state import EmptyState
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.status_bar import ElidedLabel, StatusBar
@@ -100,8 +90,6 @@ class MainWindow(QMainWindow):
         self.transient = transient
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
-        self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
-        """Starts a program on its own (the demo window); tests put a recorder here."""
         self.setWindowTitle("Agent Bill Viewer")
         if icon_path().exists():
             self.setWindowIcon(QIcon(str(icon_path())))
@@ -109,6 +97,7 @@ class MainWindow(QMainWindow):
 
         self.window_layout = LayoutController(self)
         self.navigation = NavigationController(self)
+        self.dialogs = DialogsController(self)
         self.model = BillTableModel(db, self)
         self.table = BillTableView()
         self.table.text_typed.connect(self.navigation.typed_in_table)
@@ -184,13 +173,13 @@ class MainWindow(QMainWindow):
         self.empty_state.open_exports.connect(self.imports.open_exports)
         self.empty_state.open_folder.connect(self.imports.open_folder)
         self.empty_state.open_database.connect(self.databases.open_db_dialog)
-        self.empty_state.open_demo.connect(self.open_demo)
+        self.empty_state.open_demo.connect(self.dialogs.open_demo)
         self.filters.filter_changed.connect(self._apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._connect_model()
         self.window_layout.restore_settings()
         self.databases.show_db()
-        self._show_time_label()
+        self.dialogs.show_time_label()
         self.filters.set_labels(self.model.labels)
         self.filters.reload()
         self.model.set_filter(self.filters.current_filter())
@@ -237,18 +226,6 @@ class MainWindow(QMainWindow):
             std.Refresh,
             "Read the database again (bills imported by another window or program)",
         )
-        self.act_labels = self._action("&Site labels…", self.labels_dialog, "Ctrl+L")
-        self.act_zone = self._action(
-            "Time &zone of the data…",
-            self.time_zone_dialog,
-            tip="Name the tenant's time zone: shown beside every time and in every export",
-        )
-        self.act_about = self._action("&About", self.about)
-        self.act_demo = self._action(
-            "Open the &demo in a new window",
-            self.open_demo,
-            tip="Sample bills in a throwaway database, in a second window",
-        )
         self.filter_dock.toggleViewAction().setText("F&ilters pane")
         self.details_dock.toggleViewAction().setText("Bill detail&s pane")
 
@@ -283,11 +260,11 @@ class MainWindow(QMainWindow):
         cols.aboutToShow.connect(lambda: self.window_layout.fill_column_menu(cols))
         m = mb.addMenu("&Tools")
         m.addAction(self.bill_details.act_moment)
-        m.addAction(self.act_labels)
-        m.addAction(self.act_zone)
+        m.addAction(self.dialogs.act_labels)
+        m.addAction(self.dialogs.act_zone)
         m = mb.addMenu("&Help")
-        m.addAction(self.act_demo)
-        m.addAction(self.act_about)
+        m.addAction(self.dialogs.act_demo)
+        m.addAction(self.dialogs.act_about)
 
         tb = self.addToolBar("Main")
         tb.setObjectName("main-toolbar")
@@ -296,7 +273,7 @@ class MainWindow(QMainWindow):
             self.databases.act_open_db,
             self.exports.act_export,
             self.act_clear,
-            self.act_labels,
+            self.dialogs.act_labels,
         ):
             tb.addAction(a)
 
@@ -389,16 +366,6 @@ class MainWindow(QMainWindow):
 
     # -- keyboard ------------------------------------------------------------------------
 
-    def open_demo(self) -> None:
-        """Open the demo export in a new window on a throwaway database (this one stays as is)."""
-        program, args = demo_command()
-        result = self.start_detached(program, args)
-        started = result[0] if isinstance(result, tuple) else bool(result)
-        self.statusBar().showMessage(
-            "Opening the demo in a new window…" if started else f"Could not start {program}.",
-            8000,
-        )
-
     # -- table ---------------------------------------------------------------------------
 
     # -- import --------------------------------------------------------------------------
@@ -429,61 +396,6 @@ class MainWindow(QMainWindow):
     # -- databases -----------------------------------------------------------------------
 
     # -- labels, export, about -----------------------------------------------------------
-
-    def labels_dialog(self) -> None:
-        """Edit site labels; the table updates at once."""
-        dialog = SiteLabelsDialog(self._db, self)
-        dialog.labels_changed.connect(self._labels_changed)
-        dialog.exec()
-
-    def _labels_changed(self) -> None:
-        self.model.reload_labels()
-        self.filters.set_labels(self.model.labels)
-        self._update_sentence(self.model.bill_filter)
-        index = self.table.currentIndex()
-        self.bill_details.show_details(index.row() if index.isValid() else None)
-        self._investigate(force=True)
-
-    def _show_time_label(self) -> None:
-        try:
-            label = data_time_label(self._db)
-        except Exception as exc:  # noqa: BLE001 - a locked database: keep the generic label
-            log.warning("time zone unreadable: %s", exc)
-            label = TIME_LABEL
-        self.status_tz.setText(f"times {label}")
-        self.filters.set_time_label(label)
-        self._update_sentence(self.model.bill_filter)
-
-    def time_zone_dialog(self) -> None:
-        """Name the data's time zone (a statement beside every time; nothing is converted)."""
-        current = data_time_zone(self._db) or ""
-        text, ok = QInputDialog.getText(
-            self,
-            "Time zone of the data",
-            "Bill exports carry no time zone, so times are shown as exported.\n"
-            "Name the tenant's zone (e.g. Asia/Shanghai or UTC+08:00) to state it beside\n"
-            "every time and in every export; leave empty to remove it.",
-            text=current,
-        )
-        if ok:
-            self.set_time_zone(text)
-
-    def set_time_zone(self, text: str) -> None:
-        """Store the data's zone name (empty removes it) and show it everywhere."""
-        try:
-            set_data_time_zone(self._db, text)
-        except (ValueError, KnownError) as exc:
-            QMessageBox.warning(self, "Time zone of the data", str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - a read-only or locked database
-            message = str(friendly_db_error(exc, self._db.path))
-            QMessageBox.warning(self, "Time zone of the data", message)
-            return
-        self._show_time_label()
-
-    def about(self) -> None:
-        """Versions, database path and data folder."""
-        QMessageBox.about(self, "About Agent Bill Viewer", about_text(str(self._db.path)))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -120,7 +120,7 @@ class DatabaseController(Controller):
         old.close()
         self.remember_db(self.win._db.path)
         self.show_db()
-        self.win._show_time_label()
+        self.win.dialogs.show_time_label()
         mode = " read-only: browse, filter and export; nothing can be changed"
         self.win.statusBar().showMessage(f"Opened {db.path}{mode if db.readonly else ''}", 8000)
 
@@ -169,7 +169,11 @@ class DatabaseController(Controller):
         if readonly:
             self.win.setWindowTitle(f"{self.win.windowTitle()} (read-only)")
         importing = self.win.imports.running
-        for act in (*self.win.imports.import_actions(), self.win.act_labels, self.win.act_zone):
+        for act in (
+            *self.win.imports.import_actions(),
+            self.win.dialogs.act_labels,
+            self.win.dialogs.act_zone,
+        ):
             act.setToolTip("The database is open read-only" if readonly else "")
             act.setEnabled(not readonly)
         if importing:
