@@ -1,4 +1,9 @@
-"""The main window: menus, the bill table, filters, details, import and export. Holds no SQL."""
+"""The main window: its widgets, menus and the wiring between them and the controllers.
+
+Each flow lives in a controller (``viewer.gui.controllers``); this module builds the widgets,
+makes the controllers, puts their actions in the menus and keeps the table, the filters, the
+sentence and the investigation in step. Holds no SQL.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -41,6 +45,7 @@ from viewer.core.resources import icon_path
 from viewer.data.db import Database
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
+from viewer.gui.controllers.base import make_action
 from viewer.gui.controllers.databases import DatabaseController
 from viewer.gui.controllers.details import DetailsController
 from viewer.gui.controllers.dialogs import DialogsController
@@ -59,7 +64,24 @@ ROW_HEIGHT = 22
 
 
 class MainWindow(QMainWindow):
-    """The window a team lead opens."""
+    """The window a team lead opens: widgets and wiring; each flow in its controller.
+
+    - ``imports`` (``ImportController``): Open exports / folder, drops, the background import,
+      its progress and report.
+    - ``exports`` (``ExportController``): Export to Excel, the target file, the background
+      export with its investigation sheets, the result dialog.
+    - ``databases`` (``DatabaseController``): open / new / recent databases, switching off the
+      GUI thread, the title and what read-only disables.
+    - ``bill_details`` (``DetailsController``): the details pane of the current bill with its
+      provenance, keeping it selected across reloads, Copy rows, its moment.
+    - ``window_layout`` (``LayoutController``): first size and dock widths, fitting on screen,
+      saved settings, the columns menu.
+    - ``navigation`` (``NavigationController``): Go to, F6 panes, Ctrl+F, first/last row,
+      keyboard sort.
+    - ``dialogs`` (``DialogsController``): site labels, the data's time zone, About, the demo.
+
+    The window itself keeps the filter, the table's model and the investigation in step.
+    """
 
     import_finished = Signal(object)
     """An ``ImportReport`` (for tests and scripts)."""
@@ -95,9 +117,16 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(icon_path())))
         self.setAcceptDrops(True)
 
+        # The controllers hold the window and read its widgets when they act: made first, so
+        # that the widgets below can be connected to them.
+        self.imports = ImportController(self)
+        self.exports = ExportController(self)
+        self.databases = DatabaseController(self, remember_db=remember_db)
+        self.bill_details = DetailsController(self)
         self.window_layout = LayoutController(self)
         self.navigation = NavigationController(self)
         self.dialogs = DialogsController(self)
+
         self.model = BillTableModel(db, self)
         self.table = BillTableView()
         self.table.text_typed.connect(self.navigation.typed_in_table)
@@ -165,10 +194,6 @@ class MainWindow(QMainWindow):
         sb.add_permanent(self.status_tz)
         sb.add_permanent(self.status_db, share=0.2)
 
-        self.imports = ImportController(self)
-        self.exports = ExportController(self)
-        self.databases = DatabaseController(self, remember_db=remember_db)
-        self.bill_details = DetailsController(self)
         self._build_actions()
         self.empty_state.open_exports.connect(self.imports.open_exports)
         self.empty_state.open_folder.connect(self.imports.open_folder)
@@ -207,20 +232,13 @@ class MainWindow(QMainWindow):
         row = self.model.row_tuple(self.table.currentIndex().row())
         return None if row is None else int(row[IDX["begin_time"]])
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
     def _build_actions(self) -> None:
+        """The window's own actions, and the menus and toolbar of every controller's actions."""
         std = QKeySequence.StandardKey
-        self.act_quit = self._action("&Quit", self.close, std.Quit)
-        self.act_clear = self._action("C&lear filters", self.filters.clear, "Ctrl+Shift+L")
-        self.act_refresh = self._action(
+        self.act_quit = make_action(self, "&Quit", self.close, std.Quit)
+        self.act_clear = make_action(self, "C&lear filters", self.filters.clear, "Ctrl+Shift+L")
+        self.act_refresh = make_action(
+            self,
             "&Refresh",
             self.refresh_data,
             std.Refresh,
@@ -276,8 +294,6 @@ class MainWindow(QMainWindow):
             self.dialogs.act_labels,
         ):
             tb.addAction(a)
-
-    # -- settings ------------------------------------------------------------------------
 
     # -- columns -------------------------------------------------------------------------
 
@@ -364,11 +380,7 @@ class MainWindow(QMainWindow):
     def _model_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Database problem: {message}", 15000)
 
-    # -- keyboard ------------------------------------------------------------------------
-
-    # -- table ---------------------------------------------------------------------------
-
-    # -- import --------------------------------------------------------------------------
+    # -- events and the window's public surface (each delegates to its controller) -------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -392,10 +404,6 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[Path], force: bool = False) -> None:
         """Import in the background (see ``ImportController.import_paths``)."""
         self.imports.import_paths(paths, force=force)
-
-    # -- databases -----------------------------------------------------------------------
-
-    # -- labels, export, about -----------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
