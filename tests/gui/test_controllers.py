@@ -231,8 +231,10 @@ def test_navigation_controller_go_to_actions_move_the_focus_and_the_row(
     assert w.table.currentIndex().row() == w.model.rowCount() - 1 > 0
     _menu_action(w, "View", "Go to first row").trigger()
     assert w.table.currentIndex().row() == 0
-    _menu_action(w, "View", "Go to", "Agents filter").trigger()
+    w.filter_dock.hide()
+    _menu_action(w, "View", "Go to", "Agents filter").trigger()  # shows the pane it focuses
     qtbot.waitUntil(lambda: w.filters.isAncestorOf(QApplication.focusWidget()), timeout=2_000)
+    assert w.filter_dock.isVisible()
     _menu_action(w, "View", "Go to", "Bill table").trigger()
     qtbot.waitUntil(w.table.hasFocus, timeout=2_000)
     _menu_action(w, "View", "Go to", "Next pane").trigger()  # table -> details
