@@ -262,3 +262,26 @@ def test_dialogs_controller_time_zone_about_and_demo_from_the_menus(
     assert len(started) == 1
     assert w.statusBar().currentMessage() == "Opening the demo in a new window…"
     w.close()
+
+
+# -- browse ---------------------------------------------------------------------------------
+
+
+def test_browse_controller_takes_a_drill_down_to_the_table_sentence_and_counts(
+    qtbot, filled_db, settings, export_csv
+) -> None:
+    w = _window(qtbot, filled_db, settings)
+    total = len(_csv_rows(export_csv))
+    qtbot.waitUntil(lambda: w.status_count.text() == f"{total:,} of {total:,} bills", timeout=5_000)
+    w.tabs.setCurrentWidget(w.investigation)
+    picked = [w.model.pk_at(r) for r in (5, 1, 9)]
+    w.investigation.bills_selected.emit(picked)  # what a bar of the timeline sends
+    assert w.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == 3, timeout=10_000)
+    assert sorted(w.model.pk_at(r) for r in range(3)) == sorted(picked)
+    assert "3 selected bill(s)" in w.sentence.text()
+    assert w.status_count.text() == f"3 of {total:,} bills"
+    _menu_action(w, "View", "Clear filters").trigger()
+    qtbot.waitUntil(lambda: _settled(w) and w.model.matching() == total, timeout=10_000)
+    assert "selected bill" not in w.sentence.text()
+    w.close()

@@ -1,16 +1,14 @@
 """The main window: its widgets, menus and the wiring between them and the controllers.
 
 Each flow lives in a controller (``viewer.gui.controllers``); this module builds the widgets,
-makes the controllers, puts their actions in the menus and keeps the table, the filters, the
-sentence and the investigation in step. Holds no SQL.
+makes the controllers, connects the widgets' signals to them and puts their actions in the
+menus and the toolbar. Holds no SQL.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
     QSettings,
@@ -40,12 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.columns import CODE, DEFAULT_KEYS, IDX
-from viewer.core.filters import BillFilter
 from viewer.core.resources import icon_path
 from viewer.data.db import Database
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
 from viewer.gui.controllers.base import make_action
+from viewer.gui.controllers.browsing import BrowseController
 from viewer.gui.controllers.databases import DatabaseController
 from viewer.gui.controllers.details import DetailsController
 from viewer.gui.controllers.dialogs import DialogsController
@@ -79,8 +77,8 @@ class MainWindow(QMainWindow):
     - ``navigation`` (``NavigationController``): Go to, F6 panes, Ctrl+F, first/last row,
       keyboard sort.
     - ``dialogs`` (``DialogsController``): site labels, the data's time zone, About, the demo.
-
-    The window itself keeps the filter, the table's model and the investigation in step.
+    - ``browse`` (``BrowseController``): the filter and sort applied to the table and the
+      investigation, the sentence, the counts, the empty state, drill-downs, Refresh.
     """
 
     import_finished = Signal(object)
@@ -119,6 +117,7 @@ class MainWindow(QMainWindow):
 
         # The controllers hold the window and read its widgets when they act: made first, so
         # that the widgets below can be connected to them.
+        self.browse = BrowseController(self)
         self.imports = ImportController(self)
         self.exports = ExportController(self)
         self.databases = DatabaseController(self, remember_db=remember_db)
@@ -143,7 +142,7 @@ class MainWindow(QMainWindow):
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self.window_layout.header_menu)
         hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        hh.sortIndicatorChanged.connect(self._sort_changed)
+        hh.sortIndicatorChanged.connect(self.browse.sort_changed)
         for i, col in enumerate(self.model.columns):
             self.table.setColumnHidden(i, col.key not in DEFAULT_KEYS)
             self.table.setColumnWidth(i, 160 if col.kind in (CODE, "time") else 110)
@@ -181,9 +180,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
 
         self.investigation: InvestigationPanel | None = None
-        self._investigated: BillFilter | None = None
         self._add_investigation()
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.currentChanged.connect(self.browse.tab_changed)
 
         self.status_db = ElidedLabel(Qt.TextElideMode.ElideMiddle)
         self.status_count = QLabel()
@@ -199,7 +197,7 @@ class MainWindow(QMainWindow):
         self.empty_state.open_folder.connect(self.imports.open_folder)
         self.empty_state.open_database.connect(self.databases.open_db_dialog)
         self.empty_state.open_demo.connect(self.dialogs.open_demo)
-        self.filters.filter_changed.connect(self._apply_filter)
+        self.filters.filter_changed.connect(self.browse.apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._connect_model()
         self.window_layout.restore_settings()
@@ -208,15 +206,15 @@ class MainWindow(QMainWindow):
         self.filters.set_labels(self.model.labels)
         self.filters.reload()
         self.model.set_filter(self.filters.current_filter())
-        self._update_sentence(self.model.bill_filter)
+        self.browse.update_sentence(self.model.bill_filter)
 
-    # -- construction --------------------------------------------------------------------
+    # -- wiring ------------------------------------------------------------------------------
 
     def _connect_model(self) -> None:
         m = self.model
-        m.counts_changed.connect(self._counts)
-        m.failed.connect(self._model_failed)
-        m.loading_changed.connect(self._loading)
+        m.counts_changed.connect(self.browse.counts)
+        m.failed.connect(self.browse.model_failed)
+        m.loading_changed.connect(self.browse.loading)
         m.modelAboutToBeReset.connect(self.bill_details.remember_current)
         m.snapshot_ready.connect(self.bill_details.restore_current)
         self.table.selectionModel().currentRowChanged.connect(self.bill_details.current_changed)
@@ -224,7 +222,7 @@ class MainWindow(QMainWindow):
     def _add_investigation(self) -> None:
         self.investigation = InvestigationPanel(self._db)
         self.tabs.addTab(self.investigation, "Investigation")
-        self.investigation.bills_selected.connect(self.show_bills)
+        self.investigation.bills_selected.connect(self.browse.show_bills)
         self.investigation.selected_begin = self._selected_begin
 
     def _selected_begin(self) -> int | None:
@@ -240,7 +238,7 @@ class MainWindow(QMainWindow):
         self.act_refresh = make_action(
             self,
             "&Refresh",
-            self.refresh_data,
+            self.browse.refresh_data,
             std.Refresh,
             "Read the database again (bills imported by another window or program)",
         )
@@ -295,8 +293,6 @@ class MainWindow(QMainWindow):
         ):
             tb.addAction(a)
 
-    # -- columns -------------------------------------------------------------------------
-
     def visible_column_keys(self) -> list[str]:
         """Keys of the visible columns in their on-screen order (what an export writes)."""
         hh = self.table.horizontalHeader()
@@ -306,79 +302,6 @@ class MainWindow(QMainWindow):
             if not self.table.isColumnHidden(i)
         )
         return [self.model.columns[i].key for _v, i in order]
-
-    # -- filtering -----------------------------------------------------------------------
-
-    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
-        key, descending = self.model.columns[section].key, order == Qt.SortOrder.DescendingOrder
-        self.filters.set_sort(key, descending)
-        # the sentence says the sort the table shows, whichever way it changed
-        self._update_sentence(replace(self.model.bill_filter, sort=key, descending=descending))
-
-    def _apply_filter(self, f: BillFilter) -> None:
-        f = replace(
-            f, sort=self.model.bill_filter.sort, descending=self.model.bill_filter.descending
-        )
-        self.model.set_filter(f)
-        self._update_sentence(f)
-        self._investigate()
-
-    def _tab_changed(self, _index: int) -> None:
-        self._investigate()
-
-    def _investigate(self, force: bool = False) -> None:
-        """Show the investigation of the filter when its tab is open.
-
-        Its scope is the filter without the bills of a drill-down: picking the bills of one bar
-        must not shrink the timeline to that agent.
-        """
-        if self.investigation is None or self.tabs.currentWidget() is not self.investigation:
-            return
-        scope = replace(self.model.bill_filter, ids=())
-        if force or scope != self._investigated:
-            self._investigated = scope
-            self.investigation.set_filter(scope, self.model.labels)
-
-    def _update_sentence(self, f: BillFilter) -> None:
-        self.sentence.setText(self.filters.describe(f))
-
-    def show_bills(self, pks: Any) -> None:
-        """Show exactly these bills in the table (drill-down from the investigation views).
-
-        The sentence above the table says "N selected bills" and Clear filters lifts it; the
-        first of them is selected so the details pane shows it.
-        """
-        keys = tuple(int(p) for p in pks)
-        self.filters.show_bills(keys)
-        self.bill_details.keep_pk = keys[0] if keys else None
-        self.tabs.setCurrentIndex(0)
-
-    def _counts(self, shown: int, total: int) -> None:
-        shown_text = "counting…" if shown < 0 else f"{shown:,}"
-        self.status_count.setText(f"{shown_text} of {total:,} bills")
-        self._show_empty_state(total == 0)
-
-    def _show_empty_state(self, empty: bool) -> None:
-        """No bill in the database: say what to do instead of an empty table and made-up times."""
-        had_focus = self.table.hasFocus()
-        self.table_stack.setCurrentWidget(self.empty_state if empty else self.table)
-        self.sentence.setVisible(not empty)
-        self.filters.show_no_data(empty)
-        if not empty and had_focus:
-            self.table.setFocus()
-
-    def _loading(self, loading: bool) -> None:
-        if loading:
-            self.status_count.setText(self.status_count.text().split(" of ")[0] + " …")
-
-    def refresh_data(self) -> None:
-        """Read the database again: rows, counts, lists and the investigation."""
-        self.model.refresh()
-        self.filters.reload()
-        self._investigate(force=True)
-
-    def _model_failed(self, message: str) -> None:
-        self.statusBar().showMessage(f"Database problem: {message}", 15000)
 
     # -- events and the window's public surface (each delegates to its controller) -------
 

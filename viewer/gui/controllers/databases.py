@@ -113,10 +113,10 @@ class DatabaseController(Controller):
             self.win.tabs.removeTab(self.win.tabs.indexOf(self.win.investigation))
             self.win.investigation.deleteLater()
             self.win.investigation = None
-            self.win._investigated = None
+            self.win.browse.investigated = None
             self.win._add_investigation()
         new_model.set_filter(self.win.filters.current_filter())
-        self.win._update_sentence(new_model.bill_filter)
+        self.win.browse.update_sentence(new_model.bill_filter)
         old.close()
         self.remember_db(self.win._db.path)
         self.show_db()

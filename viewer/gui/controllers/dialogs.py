@@ -53,10 +53,10 @@ class DialogsController(Controller):
         """Site labels were edited: the table, filters, sentence, details and investigation."""
         self.win.model.reload_labels()
         self.win.filters.set_labels(self.win.model.labels)
-        self.win._update_sentence(self.win.model.bill_filter)
+        self.win.browse.update_sentence(self.win.model.bill_filter)
         index = self.win.table.currentIndex()
         self.win.bill_details.show_details(index.row() if index.isValid() else None)
-        self.win._investigate(force=True)
+        self.win.browse.investigate(force=True)
 
     def show_time_label(self) -> None:
         """The data's time zone in the status bar, the time filter and the sentence."""
@@ -67,7 +67,7 @@ class DialogsController(Controller):
             label = TIME_LABEL
         self.win.status_tz.setText(f"times {label}")
         self.win.filters.set_time_label(label)
-        self.win._update_sentence(self.win.model.bill_filter)
+        self.win.browse.update_sentence(self.win.model.bill_filter)
 
     def time_zone_dialog(self) -> None:
         """Name the data's time zone (a statement beside every time; nothing is converted)."""

@@ -97,7 +97,7 @@ class ImportController(Controller):
             act.setEnabled(not self.win._db.readonly)
         self.win.empty_state.set_state(readonly=self.win._db.readonly, importing=False)
         # Whatever the outcome, earlier files may have landed: show what the database holds.
-        self.win.refresh_data()
+        self.win.browse.refresh_data()
 
     def _import_done(self, report: ImportReport) -> None:
         self.last_report = report
