@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
 
         self.investigation: InvestigationPanel | None = None
-        self._add_investigation()
+        self.add_investigation()
         self.tabs.currentChanged.connect(self.browse.tab_changed)
 
         self.status_db = ElidedLabel(Qt.TextElideMode.ElideMiddle)
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.empty_state.open_demo.connect(self.dialogs.open_demo)
         self.filters.filter_changed.connect(self.browse.apply_filter)
         self.filters.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self._connect_model()
+        self.connect_model()
         self.window_layout.restore_settings()
         self.databases.show_db()
         self.dialogs.show_time_label()
@@ -210,7 +210,8 @@ class MainWindow(QMainWindow):
 
     # -- wiring ------------------------------------------------------------------------------
 
-    def _connect_model(self) -> None:
+    def connect_model(self) -> None:
+        """Connect the table's model (a new one for each database) to the controllers."""
         m = self.model
         m.counts_changed.connect(self.browse.counts)
         m.failed.connect(self.browse.model_failed)
@@ -219,7 +220,8 @@ class MainWindow(QMainWindow):
         m.snapshot_ready.connect(self.bill_details.restore_current)
         self.table.selectionModel().currentRowChanged.connect(self.bill_details.current_changed)
 
-    def _add_investigation(self) -> None:
+    def add_investigation(self) -> None:
+        """A new Investigation tab for the database shown (the panel is bound to it)."""
         self.investigation = InvestigationPanel(self._db)
         self.tabs.addTab(self.investigation, "Investigation")
         self.investigation.bills_selected.connect(self.browse.show_bills)

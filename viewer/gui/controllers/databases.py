@@ -103,7 +103,7 @@ class DatabaseController(Controller):
         self.win.model.deleteLater()
         self.win.model = new_model
         self.win.table.setModel(new_model)
-        self.win._connect_model()
+        self.win.connect_model()
         self.win.bill_details.keep_pk = None
         self.win.details.clear()
         self.win.filters.set_database(db)
@@ -114,7 +114,7 @@ class DatabaseController(Controller):
             self.win.investigation.deleteLater()
             self.win.investigation = None
             self.win.browse.investigated = None
-            self.win._add_investigation()
+            self.win.add_investigation()
         new_model.set_filter(self.win.filters.current_filter())
         self.win.browse.update_sentence(new_model.bill_filter)
         old.close()
