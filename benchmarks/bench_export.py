@@ -71,7 +71,11 @@ from viewer.data.db import Database, open_database  # noqa: E402
 from viewer.data.export.exporter import export_header, export_xlsx  # noqa: E402
 from viewer.data.export.investigation_sheets import investigation_sheet_specs  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
-from viewer.gui.main_window import EXPORT_BILLS, EXPORT_PHASES, EXPORT_STATES  # noqa: E402
+from viewer.gui.controllers.exporting import (  # noqa: E402
+    EXPORT_BILLS,
+    EXPORT_PHASES,
+    EXPORT_STATES,
+)
 from viewer.gui.workers import PhasedProgress  # noqa: E402
 
 TARGET_RATIO = 0.2

@@ -312,7 +312,7 @@ def test_details_pane_notes_are_readable(  # type: ignore[no-untyped-def]
     assert (relative_luminance(base) < 0.2) == (scheme == "dark")
     found: set[str] = set()
     for r in range(w.model.rowCount()):
-        html = w.details_html(w.model.row_tuple(r))  # type: ignore[arg-type]
+        html = w.bill_details.details_html(w.model.row_tuple(r))  # type: ignore[arg-type]
         found.update(re.findall(r"color:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", html))
     assert len(found) >= 3, found  # the raw values, unknown codes, types not normally billed
     for value in found:

@@ -77,7 +77,7 @@ def test_details_show_the_verbatim_code(qtbot, edge_db: Database, tmp_path: Path
     qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
     rows = [w.model.row_tuple(r) for r in range(w.model.rowCount())]
     [odd] = [r for r in rows if r is not None and r[8] == to_epoch(TIMES[1])]
-    html = w.details_html(odd)
+    html = w.bill_details.details_html(odd)
     assert "(raw &quot;9223372036854775808&quot;)" in html or "(raw 9223372036854775808)" in html
     assert "unknown media type" in html
     w.close()

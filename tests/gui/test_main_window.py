@@ -114,7 +114,7 @@ def test_import_through_window_updates_table_and_reports(
 def test_cancelled_import_rolls_back_the_file(qtbot, tmp_path, settings, export_csv) -> None:
     db = open_database(tmp_path / "c.sqlite")
     w = _window(qtbot, db, settings)
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.importing as mw
 
     real = mw.import_paths
 
@@ -129,7 +129,7 @@ def test_cancelled_import_rolls_back_the_file(qtbot, tmp_path, settings, export_
     mw.import_paths = slow_import
     try:
         w.import_paths([export_csv])
-        qtbot.waitUntil(lambda: not w._runner.running, timeout=20_000)
+        qtbot.waitUntil(lambda: not w.imports.runner.running, timeout=20_000)
     finally:
         mw.import_paths = real
     with db.engine.connect() as conn:
@@ -182,7 +182,7 @@ def test_details_copy_and_columns(qtbot, filled_db, settings) -> None:
     assert str(row[1]) in html  # the bill id
     assert "Source" in html and ".csv, line" in html
     w.table.selectRow(0)
-    w.copy_rows()
+    w.bill_details.copy_rows()
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0].split("\t")[:2] == ["Begin", "End"]
     # Hide a column and move another: the export order follows the screen.
@@ -251,7 +251,7 @@ def test_switch_database_and_moment_at_bill(qtbot, filled_db, settings, tmp_path
     w.table.selectRow(10)
     w.table.setCurrentIndex(w.model.index(10, 0))
     begin = w.model.row_tuple(10)[2 + 6]  # begin_time follows pk and six id columns
-    w.moment_at_selection()
+    w.bill_details.moment_at_selection()
     assert w.tabs.currentWidget() is w.investigation
     assert w.investigation.moment() == begin
     old_panel = w.investigation
@@ -315,7 +315,7 @@ def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
     write_csv(second, generate_bills(GeneratorConfig(agents=5, seed=8, target_bills=2000)))
     db = open_database(tmp_path / "c2.sqlite")
     w = _window(qtbot, db, settings)
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.importing as mw
 
     real = mw.import_paths
     first_share = 2 * export_csv.stat().st_size
@@ -324,7 +324,7 @@ def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
         def progress_and_cancel(done: int, total: int) -> None:
             progress(done, total)
             if done > first_share:
-                w._runner.cancel()  # what the progress dialog's Cancel button calls
+                w.imports.runner.cancel()  # what the progress dialog's Cancel button calls
 
         return real(db_, paths, force=force, progress=progress_and_cancel, cancel=cancel)
 
@@ -349,10 +349,10 @@ def test_progress_dialog_cancel_sets_the_token(qtbot, tmp_path, settings, export
     db = open_database(tmp_path / "p.sqlite")
     w = _window(qtbot, db, settings)
     w.import_paths([export_csv])
-    runner = w._runner
+    runner = w.imports.runner
     from PySide6.QtWidgets import QPushButton
 
-    w.progress_dialog.findChild(QPushButton).click()
+    w.imports.progress_dialog.findChild(QPushButton).click()
     assert runner.token.is_set()
     qtbot.waitUntil(lambda: not runner.running, timeout=20_000)
     w.close()
@@ -446,7 +446,7 @@ def test_label_change_keeps_the_selection_and_updates_details(
     pk = w.model.pk_at(1)
     assert "Coaching" not in w.details.toPlainText()
     set_label(filled_db, 3, 201, "Coaching")
-    w._labels_changed()  # what the site labels dialog's signal calls
+    w.dialogs.labels_changed()  # what the site labels dialog's signal calls
     assert w.model.pk_at(w.table.currentIndex().row()) == pk
     reason_col = next(i for i, c in enumerate(w.model.columns) if c.key == "op_cause")
     assert "Coaching" in w.model.data(w.model.index(1, reason_col))
@@ -515,13 +515,13 @@ def test_export_dialog_adds_the_suffix_and_asks_before_replacing(
     monkeypatch.setattr(QMessageBox, "question", answer)
     target = tmp_path / "Q3 v1.2.xlsx"
     target.write_bytes(b"the auditor's copy")
-    w.export_to_chosen(tmp_path / "Q3 v1.2")  # typed without the suffix
+    w.exports.export_to_chosen(tmp_path / "Q3 v1.2")  # typed without the suffix
     assert answers and "already exists" in answers[0]
     assert target.read_bytes() == b"the auditor's copy"
-    assert w._export_runner is None
+    assert w.exports.runner is None
     fresh = tmp_path / "export.2026-11"
     with qtbot.waitSignal(w.export_finished, timeout=60_000) as blocker:
-        w.export_to_chosen(fresh)
+        w.exports.export_to_chosen(fresh)
     assert blocker.args[0] is not None
     assert (tmp_path / "export.2026-11.xlsx").is_file()
     assert len(answers) == 1
@@ -548,7 +548,7 @@ def test_new_database_never_empties_an_existing_file(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(filled_db.path), ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(w.database_switched, timeout=20_000) as blocker:
-        w.new_db_dialog()
+        w.databases.new_db_dialog()
     assert blocker.args[0] == filled_db.path
     qtbot.waitUntil(lambda: _settled(w), timeout=10_000)
     assert w.model.matching() == 3000
@@ -560,7 +560,7 @@ def test_time_zone_is_stated_in_status_filter_and_export(
 ) -> None:
     w = _window(qtbot, filled_db, settings)
     assert w.status_tz.text() == "times as exported (tenant time)"
-    w.set_time_zone("Asia/Shanghai")
+    w.dialogs.set_time_zone("Asia/Shanghai")
     assert w.status_tz.text() == "times as exported (tenant time, Asia/Shanghai)"
     w.filters.set_filter(BillFilter(time_from="2026-11-02 09:00:00"))
     qtbot.waitUntil(lambda: w.model.bill_filter.time_from is not None, timeout=5_000)
@@ -571,6 +571,6 @@ def test_time_zone_is_stated_in_status_filter_and_export(
         w.export_to(out)
     report = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["Report"].iter_rows()}
     assert "Asia/Shanghai" in report["Times"] and "Asia/Shanghai" in report["Filter"]
-    w.set_time_zone("")
+    w.dialogs.set_time_zone("")
     assert w.status_tz.text() == "times as exported (tenant time)"
     w.close()

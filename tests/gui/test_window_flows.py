@@ -19,8 +19,9 @@ from viewer.core.records import ImportStatus
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.gui import workers
+from viewer.gui.controllers.exporting import EXPORT_PHASES
 from viewer.gui.dialogs import ExportDoneDialog, ImportReportDialog
-from viewer.gui.main_window import EXPORT_PHASES, MainWindow
+from viewer.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -153,7 +154,9 @@ def test_export_progress_is_one_bar_that_never_goes_back(
     labels: list[str] = []
     with qtbot.waitSignal(w.export_finished, timeout=60_000) as blocker:
         w.export_to(tmp_path / "bar.xlsx")
-        w._export_runner.progress.connect(lambda *_: labels.append(w.export_progress.labelText()))
+        w.exports.runner.progress.connect(
+            lambda *_: labels.append(w.exports.export_progress.labelText())
+        )
     assert blocker.args[0] is not None and blocker.args[0].rows == 3000
     fractions = [done / total for done, total in seen]
     assert len(fractions) > 3
@@ -185,7 +188,7 @@ def test_phased_progress_maps_each_phase_into_its_share() -> None:
 def test_cancelled_export_is_a_status_message_not_a_warning(
     qtbot, filled_db, settings, tmp_path, warnings
 ) -> None:
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.exporting as mw
 
     w = _window(qtbot, filled_db, settings)
     real = mw.export_xlsx
@@ -194,7 +197,7 @@ def test_cancelled_export_is_a_status_message_not_a_warning(
         def progress_and_cancel(done: int, total: int) -> None:
             progress(done, total)
             if done >= 1000:
-                w._export_runner.cancel()  # what the progress dialog's Cancel button calls
+                w.exports.runner.cancel()  # what the progress dialog's Cancel button calls
 
         return real(*args, progress=progress_and_cancel, cancel=cancel, **kwargs)
 
@@ -215,7 +218,7 @@ def test_cancelled_export_is_a_status_message_not_a_warning(
 def test_export_offers_to_open_the_file_or_its_folder(qtbot, filled_db, settings, tmp_path) -> None:
     w = _window(qtbot, filled_db, settings)
     opened: list[QUrl] = []
-    w.open_url = opened.append
+    w.exports.open_url = opened.append
     out = tmp_path / "done.xlsx"
     with qtbot.waitSignal(w.export_finished, timeout=60_000):
         w.export_to(out)
@@ -233,11 +236,11 @@ def test_export_offers_to_open_the_file_or_its_folder(qtbot, filled_db, settings
     assert not dialog.isVisible()
     with qtbot.waitSignal(w.export_finished, timeout=60_000):
         w.export_to(out, force=True)
-    w.export_done_dialog.open_folder.click()
+    w.exports.export_done_dialog.open_folder.click()
     assert opened[1] == QUrl.fromLocalFile(str(tmp_path))
     with qtbot.waitSignal(w.export_finished, timeout=60_000):
         w.export_to(out, force=True)
-    w.export_done_dialog.close_button.click()
+    w.exports.export_done_dialog.close_button.click()
     assert len(opened) == 2
     w.close()
 
@@ -266,9 +269,14 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     ro = open_database(path, readonly=True)
     w = _window(qtbot, ro, settings)
     assert w.windowTitle().endswith("(read-only)")
-    for act in (w.act_open, w.act_open_folder, w.act_labels, w.act_zone):
+    for act in (
+        w.imports.act_open,
+        w.imports.act_open_folder,
+        w.dialogs.act_labels,
+        w.dialogs.act_zone,
+    ):
         assert not act.isEnabled(), act.text()
-    assert w.act_export.isEnabled() and w.act_open_db.isEnabled()
+    assert w.exports.act_export.isEnabled() and w.databases.act_open_db.isEnabled()
     buttons = {b.text(): b for b in w.filters.findChildren(QPushButton)}
     assert not buttons["Save…"].isEnabled() and not buttons["Delete"].isEnabled()
     assert buttons["Clear all filters"].isEnabled()
@@ -289,7 +297,7 @@ def test_read_only_database_browses_filters_exports_and_refuses_writes(
     assert not event.isAccepted()
     message = w.statusBar().currentMessage()
     assert "read-only" in message and path.name in message and "\n" not in message
-    assert w._runner is None
+    assert w.imports.runner is None
     w.close()
     ro.close()
     with filled_db.engine.connect() as conn:
@@ -319,12 +327,16 @@ def test_switching_to_a_database_it_may_not_write_opens_it_read_only(
         w.switch_database(other, create=False)
     assert blocker.args[0] == other
     assert w.windowTitle() == "Agent Bill Viewer — colleague.sqlite (read-only)"
-    assert not w.act_open.isEnabled() and not w.act_labels.isEnabled()
+    assert not w.imports.act_open.isEnabled() and not w.dialogs.act_labels.isEnabled()
     # Back to a writable database: everything is enabled again.
     with qtbot.waitSignal(w.database_switched, timeout=20_000):
         w.switch_database(filled_db.path, create=False)
     assert not w.windowTitle().endswith("(read-only)")
-    assert w.act_open.isEnabled() and w.act_labels.isEnabled() and w.act_zone.isEnabled()
+    assert (
+        w.imports.act_open.isEnabled()
+        and w.dialogs.act_labels.isEnabled()
+        and w.dialogs.act_zone.isEnabled()
+    )
     w.close()
 
 
@@ -388,7 +400,7 @@ def test_database_on_a_read_only_mount_opens_read_only(
             w.switch_database(mount / "mounted.sqlite", create=False)
         assert blocker.args[0] == mount / "mounted.sqlite", warnings
         assert w.windowTitle().endswith("(read-only)")
-        assert not w.act_open.isEnabled()
+        assert not w.imports.act_open.isEnabled()
         qtbot.waitUntil(lambda: _settled(w), timeout=10_000)
         assert w.model.matching() == 0  # browsing works
         w.close()
@@ -411,7 +423,7 @@ def test_recent_databases_are_stored_as_absolute_paths(
     w = MainWindow(db, settings)
     qtbot.addWidget(w)
     assert w.recent_databases() == [str((tmp_path / "here.sqlite").resolve()), str(kept)]
-    assert [a.text() for a in w.recent_menu.actions()] == w.recent_databases()
+    assert [a.text() for a in w.databases.recent_menu.actions()] == w.recent_databases()
     w.close()
     db.close()
 
@@ -445,7 +457,8 @@ def test_known_export_error_is_one_line_and_a_bug_says_so_with_its_traceback(
 def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     qtbot, filled_db, settings, tmp_path, warnings, monkeypatch, caplog
 ) -> None:
-    import viewer.gui.main_window as mw
+    import viewer.gui.controllers.databases as databases
+    import viewer.gui.controllers.importing as importing
 
     def broken_import(*_args, **_kwargs):  # noqa: ANN002, ANN003
         raise ZeroDivisionError("division by zero in the importer")
@@ -454,7 +467,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
         raise KeyError("schema")
 
     w = _window(qtbot, filled_db, settings)
-    monkeypatch.setattr(mw, "import_paths", broken_import)
+    monkeypatch.setattr(importing, "import_paths", broken_import)
     w.quiet_reports = True  # even the quiet start-up import shows a bug
     with caplog.at_level(logging.ERROR):
         w.import_paths([tmp_path])
@@ -464,7 +477,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     assert "broken_import" in box.detailedText()
     box.close()
     qtbot.waitUntil(lambda: _bug_boxes(w) == [], timeout=5_000)
-    monkeypatch.setattr(mw, "open_or_read_only", broken_open)
+    monkeypatch.setattr(databases, "open_or_read_only", broken_open)
     with (
         caplog.at_level(logging.ERROR),
         qtbot.waitSignal(w.database_switched, timeout=10_000) as blocker,

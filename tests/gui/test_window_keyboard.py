@@ -188,7 +188,7 @@ def test_every_action_is_in_a_menu_with_an_accelerator(window) -> None:
 
 
 def test_ctrl_f_is_the_platform_find_key(window) -> None:
-    assert window.act_find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.navigation.act_find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
 
 
 def _arrow_rows(window: MainWindow, column: int) -> tuple[list[int], list[int]]:
@@ -258,7 +258,7 @@ def test_menu_sort_entries_sort_by_the_current_column(qtbot, window) -> None:
     duration = next(i for i, c in enumerate(window.model.columns) if c.key == "duration")
     window.table.setColumnHidden(duration, False)
     window.table.setCurrentIndex(window.model.index(0, duration))
-    window.act_sort_desc.trigger()
+    window.navigation.act_sort_desc.trigger()
     qtbot.waitUntil(lambda: window.model.bill_filter.sort == "duration")
     assert window.model.bill_filter.descending
     assert window.sentence.text().endswith("sorted by duration descending.")

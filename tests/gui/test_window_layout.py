@@ -119,7 +119,9 @@ def test_open_exports_button_imports_and_shows_the_table(
 def test_demo_button_starts_the_demo_command(qtbot, db, settings) -> None:
     w = _window(qtbot, db, settings)
     started: list[tuple[str, list[str]]] = []
-    w.start_detached = lambda program, args: started.append((program, list(args))) or (True, 1)
+    w.dialogs.start_detached = lambda program, args: (
+        started.append((program, list(args))) or (True, 1)
+    )
     qtbot.waitUntil(lambda: w.empty_state.isVisible(), timeout=5_000)
     qtbot.mouseClick(w.empty_state.buttons["demo"], Qt.MouseButton.LeftButton)
     assert started == [demo_command()]

@@ -76,7 +76,7 @@ def _smoke(app: QApplication, window: MainWindow, started: float) -> int:
     result = {"code": 1}
 
     def check() -> None:
-        busy = window._runner is not None and window._runner.running  # noqa: SLF001
+        busy = window.imports.running
         if window.model.rowCount() > 0 and not busy:
             ms = (time.perf_counter() - started) * 1000
             sys.stdout.write(f"rows shown: {window.model.rowCount()}\nstartup ms: {ms:.0f}\n")

@@ -1,0 +1,106 @@
+"""Browsing: filter and sort applied to the table and the investigation; sentence, counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+
+from viewer.core.filters import BillFilter
+from viewer.gui.controllers.base import Controller
+
+if TYPE_CHECKING:
+    from viewer.gui.main_window import MainWindow
+
+
+class BrowseController(Controller):
+    """Applies the filter panel's filter and the header's sort to the table and investigation."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.investigated: BillFilter | None = None
+        """The scope the investigation tab shows (it is read again only when this changes)."""
+
+    def sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        """The header's sort: into the filter panel and the sentence (the model sorts itself)."""
+        key, descending = self.win.model.columns[section].key, order == Qt.SortOrder.DescendingOrder
+        self.win.filters.set_sort(key, descending)
+        # the sentence says the sort the table shows, whichever way it changed
+        self.update_sentence(replace(self.win.model.bill_filter, sort=key, descending=descending))
+
+    def apply_filter(self, f: BillFilter) -> None:
+        """The filter panel's filter, with the table's sort, to the table and the investigation."""
+        f = replace(
+            f,
+            sort=self.win.model.bill_filter.sort,
+            descending=self.win.model.bill_filter.descending,
+        )
+        self.win.model.set_filter(f)
+        self.update_sentence(f)
+        self.investigate()
+
+    def tab_changed(self, _index: int) -> None:
+        """Another tab: the investigation catches up with the filter when it is shown."""
+        self.investigate()
+
+    def investigate(self, force: bool = False) -> None:
+        """Show the investigation of the filter when its tab is open.
+
+        Its scope is the filter without the bills of a drill-down: picking the bills of one bar
+        must not shrink the timeline to that agent.
+        """
+        if (
+            self.win.investigation is None
+            or self.win.tabs.currentWidget() is not self.win.investigation
+        ):
+            return
+        scope = replace(self.win.model.bill_filter, ids=())
+        if force or scope != self.investigated:
+            self.investigated = scope
+            self.win.investigation.set_filter(scope, self.win.model.labels)
+
+    def update_sentence(self, f: BillFilter) -> None:
+        """The sentence above the table says ``f``."""
+        self.win.sentence.setText(self.win.filters.describe(f))
+
+    def show_bills(self, pks: Any) -> None:
+        """Show exactly these bills in the table (drill-down from the investigation views).
+
+        The sentence above the table says "N selected bills" and Clear filters lifts it; the
+        first of them is selected so the details pane shows it.
+        """
+        keys = tuple(int(p) for p in pks)
+        self.win.filters.show_bills(keys)
+        self.win.bill_details.keep_pk = keys[0] if keys else None
+        self.win.tabs.setCurrentIndex(0)
+
+    def counts(self, shown: int, total: int) -> None:
+        """The model's counts in the status bar; the empty state when the database has none."""
+        shown_text = "counting…" if shown < 0 else f"{shown:,}"
+        self.win.status_count.setText(f"{shown_text} of {total:,} bills")
+        self._show_empty_state(total == 0)
+
+    def _show_empty_state(self, empty: bool) -> None:
+        """No bill in the database: say what to do instead of an empty table and made-up times."""
+        had_focus = self.win.table.hasFocus()
+        self.win.table_stack.setCurrentWidget(self.win.empty_state if empty else self.win.table)
+        self.win.sentence.setVisible(not empty)
+        self.win.filters.show_no_data(empty)
+        if not empty and had_focus:
+            self.win.table.setFocus()
+
+    def loading(self, loading: bool) -> None:
+        """The model is reading: say so beside the count."""
+        if loading:
+            self.win.status_count.setText(self.win.status_count.text().split(" of ")[0] + " …")
+
+    def refresh_data(self) -> None:
+        """Read the database again: rows, counts, lists and the investigation."""
+        self.win.model.refresh()
+        self.win.filters.reload()
+        self.investigate(force=True)
+
+    def model_failed(self, message: str) -> None:
+        """The model's query failed: one line in the status bar."""
+        self.win.statusBar().showMessage(f"Database problem: {message}", 15000)

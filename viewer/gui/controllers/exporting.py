@@ -1,0 +1,143 @@
+"""Export: the Export to Excel action, the target file, the background export and its result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from viewer.core.filters import BillFilter
+from viewer.core.paths import xlsx_target
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.investigation_sheets import investigation_sheet_specs
+from viewer.gui.controllers.base import Controller
+from viewer.gui.dialogs import ExportDoneDialog, Opener, run_with_progress, show_failure
+from viewer.gui.workers import Failure, PhasedProgress, TaskRunner
+from viewer.services.database import Database
+
+if TYPE_CHECKING:
+    from viewer.gui.main_window import MainWindow
+
+EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
+EXPORT_BILLS = "bills"
+EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
+"""Shares of the export's one progress bar; the rest is the other sheets and the save.
+
+Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
+the other sheets and the save 6%.
+"""
+
+
+class ExportController(Controller):
+    """Exports exactly what the table shows to an .xlsx workbook, off the GUI thread."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.runner: TaskRunner | None = None
+        self.open_url: Opener = QDesktopServices.openUrl
+        """What the export-finished dialog opens files and folders with (tests record)."""
+        self.export_done_dialog: ExportDoneDialog | None = None
+        self.act_export = self._action(
+            "&Export to Excel…",
+            self.export_dialog,
+            "Ctrl+E",
+            "Export the bills shown, as shown, to an .xlsx workbook",
+        )
+
+    def export_dialog(self) -> None:
+        """Choose a file and export exactly what the table shows."""
+        name, _ = QFileDialog.getSaveFileName(
+            self.win,
+            "Export to Excel",
+            "bills.xlsx",
+            "Excel workbook (*.xlsx)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if name:
+            self.export_to_chosen(Path(name))
+
+    def export_to_chosen(self, path: Path) -> None:
+        """Export to a file the user named: add ``.xlsx``, confirm before replacing a file."""
+        if path.suffix.lower() != ".xlsx":
+            path = xlsx_target(path)  # "Q3 v1.2" stays "Q3 v1.2.xlsx"
+        force = False
+        if path.exists():
+            answer = QMessageBox.question(
+                self.win, "Export to Excel", f"{path} already exists. Replace it?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            force = True
+        self.export_to(path, force=force)
+
+    def export_to(self, path: Path, force: bool = False) -> None:
+        """Export the current filter, sort and visible columns in the background."""
+        if self.runner is not None and self.runner.running:
+            QMessageBox.information(self.win, "Export", "An export is already running.")
+            return
+        db, f, keys = self.win._db, self.win.model.bill_filter, self.win.visible_column_keys()
+        sentence = self.win.filters.describe(f)
+        extra = self._extra_sheets
+
+        bar: list[PhasedProgress] = []
+
+        def work(progress: Any, cancel: Any) -> Any:
+            # One bar for the whole job: the states (read first) and the bills each fill their
+            # share of it; the exporter's own callback counts rows from 0 again.
+            phased = PhasedProgress(progress, EXPORT_PHASES, on_phase_end=runner.flush_progress)
+            bar.append(phased)
+            sheets = extra(db, f, cancel, phased.phase(EXPORT_STATES))
+            return export_xlsx(
+                db,
+                f,
+                path,
+                columns=keys,
+                force=force,
+                progress=phased.phase(EXPORT_BILLS, after="saving the workbook…"),
+                cancel=cancel,
+                filter_sentence=sentence,
+                extra_sheets=sheets,
+            )
+
+        runner = TaskRunner(work, self.win, "export")
+        self.runner = runner
+        self.act_export.setEnabled(False)
+        self.export_progress = run_with_progress(
+            self.win, runner, "Exporting", "rows", words=lambda: bar[0].words if bar else ""
+        )
+        runner.finished.connect(self._export_done)
+        runner.failed.connect(lambda msg: self._export_failed(runner.failure or Failure(msg)))
+        runner.cancelled.connect(self._export_cancelled)
+        runner.done.connect(lambda: self.act_export.setEnabled(True))
+        runner.start()
+
+    @staticmethod
+    def _extra_sheets(db: Database, f: BillFilter, cancel: Any, progress: Any) -> list[Any]:
+        return investigation_sheet_specs(db, f, cancel=cancel, progress=progress)
+
+    def _export_done(self, result: Any) -> None:
+        self.win.export_finished.emit(result)
+        msg = f"Exported {result.rows:,} bills to {result.path}."
+        if result.cut_cells:
+            msg += (
+                f" {result.cut_cells:,} cell(s) longer than Excel allows were cut and marked "
+                "(counted on the Report sheet)."
+            )
+        self.win.statusBar().showMessage(msg, 20000)
+        dialog = ExportDoneDialog(result, self.win, opener=self.open_url)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.export_done_dialog = dialog
+
+    def _export_cancelled(self) -> None:
+        """A cancel is the user's choice, not a problem: said in the status bar only."""
+        self.win.export_finished.emit(None)
+        self.win.statusBar().showMessage("Export cancelled; no file written.", 15000)
+
+    def _export_failed(self, failure: Failure) -> None:
+        self.win.export_finished.emit(None)
+        self.win.statusBar().showMessage(failure.message, 15000)
+        show_failure(self.win, "Export", failure)
