@@ -138,7 +138,7 @@ def test_a_time_zone_named_on_one_side_is_stated_on_the_other(
     w = MainWindow(shared, settings)
     qtbot.addWidget(w)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Asia/Shanghai", True))
-    w.time_zone_dialog()
+    w.dialogs.time_zone_dialog()
     code, out, _ = _cli(capsys, "time-zone", "--db", str(shared.path))
     assert (code, out) == (0, "times are shown as exported (tenant time, Asia/Shanghai)\n")
     assert w.status_tz.text() == "times as exported (tenant time, Asia/Shanghai)"
@@ -151,7 +151,7 @@ def test_a_time_zone_named_on_one_side_is_stated_on_the_other(
         return kwargs["text"], True
 
     monkeypatch.setattr(QInputDialog, "getText", answer)
-    w.time_zone_dialog()
+    w.dialogs.time_zone_dialog()
     assert offered == ["UTC+08:00"]
     assert w.status_tz.text() == "times as exported (tenant time, UTC+08:00)"
     w.close()
@@ -167,7 +167,7 @@ def test_a_bad_zone_name_gets_the_same_message_on_both_sides(
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(shared, settings)
     qtbot.addWidget(w)
-    w.set_time_zone("x" * 70)
+    w.dialogs.set_time_zone("x" * 70)
     code, _, err = _cli(capsys, "time-zone", "--db", str(shared.path), "x" * 70)
     assert code == 2
     assert len(boxes) == 1 and "time zone name" in boxes[0] and boxes[0] in err
@@ -185,7 +185,7 @@ def test_a_broken_database_is_a_bug_in_the_window_not_a_plain_message(
     with contextlib.closing(sqlite3.connect(shared.path)) as conn, conn:
         conn.execute("DROP TABLE meta")
     with caplog.at_level(logging.ERROR):
-        w.set_time_zone("UTC")
+        w.dialogs.set_time_zone("UTC")
     bugs = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
     assert boxes == []  # not the plain warning a user error gets
     assert len(bugs) == 1 and bugs[0].text().startswith("This is a bug")
