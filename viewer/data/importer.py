@@ -17,13 +17,12 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sqlite3
 import stat
 import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,25 +31,19 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError
 
 from viewer.core.columns import CODE_FIELDS
 from viewer.core.errors import BadInputError, KnownError, NotABillExportError
 from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
-from viewer.data import parallel_import
+from viewer.data import parallel_import, schema
+from viewer.data.backend import BulkWriter, ErrorKind
+from viewer.data.backend.sqlite import SQLITE
 from viewer.data.csv_source import Edges, Layout, find_split, open_bill_stream, sibling_export_kind
-from viewer.data.db import (
-    CACHE_KIB,
-    SQLITE_FULL,
-    Database,
-    begin_immediate,
-    friendly_db_error,
-    sqlite_code,
-    sqlite_temp_dir,
-)
+from viewer.data.db import CACHE_KIB, Database, begin_immediate, friendly_db_error
 from viewer.data.parallel_import import PartJob, PartReader, merged_rows
 from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
 
@@ -434,29 +427,19 @@ def _raw_codes_of(row: Sequence[Any]) -> str | None:
 class _FileImport:
     """The work of importing one source inside one transaction."""
 
-    def __init__(self, raw: sqlite3.Connection, source_id: int, report: FileReport) -> None:
-        self.raw = raw
-        self.cur = raw.cursor()
+    def __init__(
+        self, conn: Connection, writer: BulkWriter, source_id: int, report: FileReport
+    ) -> None:
+        self.conn = conn
+        self.writer = writer
         self.sid = source_id
         self.report = report
-        marks = ", ".join("?" * len(BILL_FIELDS))
-        cols = ", ".join(BILL_FIELDS)
-        self.insert_sql = (
-            f"INSERT OR IGNORE INTO bill ({cols}, source_id, line) "
-            f"VALUES ({marks}, {int(source_id)}, ?)"
-        )
-        self.insert_extra_sql = (
-            f"INSERT OR IGNORE INTO bill ({cols}, source_id, line, extra, raw_codes) "
-            f"VALUES ({marks}, {int(source_id)}, ?, ?, ?)"
-        )
 
-    def add_rows(self, rows: list[list[Any]], sql: str) -> None:
+    def add_rows(self, rows: list[list[Any]], *, wide: bool) -> None:
         """Insert rows; those whose bill id is stored already become duplicates or conflicts."""
         if not rows:
             return
-        before = self.raw.total_changes
-        self.cur.executemany(sql, rows)
-        inserted = self.raw.total_changes - before
+        inserted = self.writer.insert_bills(rows, wide=wide)
         self.report.imported += inserted
         self.report.rows_read += len(rows)
         if inserted < len(rows):
@@ -464,17 +447,7 @@ class _FileImport:
 
     def _find_duplicates(self, rows: list[list[Any]]) -> None:
         """Tell apart the rows just inserted from copies of bills already stored."""
-        stored: dict[str, tuple[Any, ...]] = {}
-        ids = [r[0] for r in rows]
-        cols = ", ".join(BILL_FIELDS)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.cur.execute(
-                f"SELECT source_id, line, {cols}, raw_codes FROM bill WHERE bill_id IN ({marks})",
-                chunk,
-            ):
-                stored[row[2]] = row
+        stored = {row[2]: row for row in self.writer.stored_bills([r[0] for r in rows])}
         conflicts = []
         for r in rows:
             s = stored.get(r[0])
@@ -494,11 +467,7 @@ class _FileImport:
                     )
                 )
         if conflicts:
-            self.cur.executemany(
-                "INSERT INTO conflict (bill_id, source_id, line, fields, differs) "
-                "VALUES (?, ?, ?, ?, ?)",
-                conflicts,
-            )
+            self.writer.insert_conflicts(conflicts)
 
     def add_issues(self, issues: list[RowIssue]) -> None:
         """Count and store rejected lines (the first ones also go into the report)."""
@@ -509,10 +478,7 @@ class _FileImport:
         self.report.rejected += len(issues)
         self.report.rows_read += len(issues)
         self.report_rejects(issues)
-        self.cur.executemany(
-            f"INSERT INTO reject (source_id, line, reason, raw) VALUES ({self.sid}, ?, ?, ?)",
-            [(i.line, i.reason, i.raw) for i in issues],
-        )
+        self.writer.insert_rejects([(i.line, i.reason, i.raw) for i in issues])
 
     def report_rejects(self, issues: list[RowIssue]) -> None:
         """Keep the first ``MAX_REPORTED_REJECTS`` rejected lines by line (``issues`` sorted)."""
@@ -526,9 +492,9 @@ class _FileImport:
         """Copy in the bills and rejects the child process staged; return its extra lines."""
         result = part.result
         assert result is not None
-        next_pk = self.cur.execute("SELECT max(pk) FROM bill").fetchone()[0]
-        first_pk = (part.job.pk_before if next_pk is None else int(next_pk)) + 1
-        rejects = part.copy_into(self.raw, first_pk, MAX_REPORTED_REJECTS)
+        next_pk = _max_pk(self.conn)
+        first_pk = (part.job.pk_before if next_pk is None else next_pk) + 1
+        rejects = part.copy_into(self.writer, first_pk, MAX_REPORTED_REJECTS)
         self.report.imported += result.bills
         self.report.rejected += result.rejected
         self.report.rows_read += result.bills + result.rejected
@@ -537,6 +503,12 @@ class _FileImport:
 
 
 _by_line = attrgetter("line")
+
+
+def _max_pk(conn: Connection) -> int | None:
+    """The largest ``bill.pk`` stored (None in an empty table): new bills are numbered on."""
+    value = conn.execute(select(func.max(schema.bill.c.pk))).scalar()
+    return None if value is None else int(value)
 
 
 def _forget_earlier_reading(conn: Connection, sha: str, sid: int) -> None:
@@ -680,7 +652,7 @@ def _load(
     """
     with source.open() as fp, db.engine.connect() as conn:
         layout, batches = open_bill_stream(fp, source.display)
-        raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+        backend = db.backend
         try:
             with ExitStack() as stack, begin_immediate(conn):
                 if not force:  # looked at again holding the write lock: two imports at once
@@ -696,26 +668,28 @@ def _load(
                     ).lastrowid
                     or 0
                 )
+                writer = backend.bulk_writer(conn, sid)
                 started, wall = time.perf_counter(), time.time()
                 edges: Edges | None = None
                 at = _split_point(source, layout) if part is not None and bulk else None
                 if part is not None and at is not None:
-                    part.start(_part_job(raw, layout, sid, at))  # the child reads from ``at`` on
+                    # the child reads from ``at`` on
+                    part.start(_part_job(conn, writer, layout, sid, at))
                     edges = Edges()
                     fp.seek(0)
                     layout, batches = open_bill_stream(fp, source.display, limit=at, edges=edges)
                 _forget_earlier_reading(conn, report.sha256, sid)
                 if bulk:
-                    stack.enter_context(_pragmas(raw, cache_size=-BULK_LOAD_CACHE_KIB))
+                    stack.enter_context(backend.settings(conn, cache_size=-BULK_LOAD_CACHE_KIB))
                     for index in BILL_INDEXES:
                         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
-                work = _FileImport(raw, sid, report)
+                work = _FileImport(conn, writer, sid, report)
                 extra_lines = 0
                 for batch in batches:
                     cancel.raise_if_set()
                     extra_lines += batch.extra_lines
                     rows, extra = merged_rows(batch)
-                    work.add_rows(rows, work.insert_extra_sql if extra else work.insert_sql)
+                    work.add_rows(rows, wide=extra)
                     work.add_issues(batch.issues)
                     _test_stop("rows")
                     if progress:
@@ -741,14 +715,14 @@ def _load(
                         )
                     try:
                         extra_lines += work.add_part(part)
-                    except sqlite3.OperationalError as exc:
+                    except backend.driver_errors as exc:
                         # Copying the staged part in spills SQLite's statement journal to its
                         # temporary folder; one process needs none: read the file in one part.
-                        if sqlite_code(exc) != SQLITE_FULL:
+                        if backend.error_kind(exc) is not ErrorKind.FULL:
                             raise
                         raise _SplitUnsafe(
                             f"no room to copy the second part in ({exc}; temporary folder "
-                            f"{sqlite_temp_dir()})",
+                            f"{backend.temp_dir()})",
                             failed=True,
                         ) from exc
                     log.debug(
@@ -757,8 +731,9 @@ def _load(
                 if bulk:
                     cancel.raise_if_set()
                     _test_stop("indexes")
-                    cache = _index_build_cache_kib(source.size)
-                    with _pragmas(raw, cache_size=-cache, threads=INDEX_BUILD_THREADS):
+                    cache = _index_build_cache_kib(source.size, backend.temp_dir())
+                    settings = {"cache_size": -cache, "threads": INDEX_BUILD_THREADS}
+                    with backend.settings(conn, **settings):
                         try:
                             for index in BILL_INDEXES:
                                 index.create(conn)
@@ -790,7 +765,7 @@ def _load(
                 )
             log.debug("%s: committed at %.2f s", source.display, _since(started))
         finally:
-            if part is not None and not part.detach(raw):
+            if part is not None and not part.detach():
                 conn.invalidate()
 
 
@@ -812,7 +787,7 @@ INDEX_SORT_BYTES_PER_BYTE = 0.5
 about 70 MB), with a margin."""
 
 
-def _index_build_cache_kib(file_bytes: int) -> int:
+def _index_build_cache_kib(file_bytes: int, temp_dir: Path | None = None) -> int:
     """The page cache for the index builds: small runs where the temporary folder has room.
 
     Small runs spill to SQLite's temporary files (in SQLite's temporary folder, ``$TMPDIR`` if
@@ -821,7 +796,7 @@ def _index_build_cache_kib(file_bytes: int) -> int:
     but without temporary files.
     """
     try:
-        free = shutil.disk_usage(sqlite_temp_dir()).free
+        free = shutil.disk_usage(temp_dir or SQLITE.temp_dir()).free
     except OSError:
         free = 0
     if free >= 2 * INDEX_SORT_BYTES_PER_BYTE * file_bytes + (64 << 20):
@@ -829,35 +804,19 @@ def _index_build_cache_kib(file_bytes: int) -> int:
     return CACHE_KIB
 
 
-@contextmanager
-def _pragmas(raw: sqlite3.Connection, **values: int) -> Iterator[None]:
-    """Set connection pragmas (``cache_size``, ``threads``) for a while, then put them back."""
-    before = {name: int(raw.execute(f"PRAGMA {name}").fetchone()[0]) for name in values}
-    for name, value in values.items():
-        raw.execute(f"PRAGMA {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        with suppress(sqlite3.Error):  # a broken connection: the error on its way says why
-            for name, value in before.items():
-                raw.execute(f"PRAGMA {name} = {value}")
-
-
 def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def _part_job(raw: sqlite3.Connection, layout: Layout, sid: int, at: int) -> PartJob:
+def _part_job(conn: Connection, writer: BulkWriter, layout: Layout, sid: int, at: int) -> PartJob:
     """The child's job: read the file from byte ``at`` on, numbered on from the stored bills."""
-    pk_before = raw.execute("SELECT max(pk) FROM bill").fetchone()[0] or 0
-    ddl = raw.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'bill'")
     return PartJob(
         start=at,
         layout=layout,
         source_id=sid,
-        pk_before=int(pk_before),
+        pk_before=_max_pk(conn) or 0,
         header_lines=1 if layout.header else 0,
-        bill_ddl=ddl.fetchone()[0],
+        bill_ddl=writer.bill_ddl(),
         columns=tuple(map(str, BILL_FIELDS)),  # plain text: the child needs no SQLAlchemy
     )
 
@@ -880,7 +839,7 @@ def _spawn_part(db: Database, source: Source) -> PartReader | None:
         if not _parallel_worthwhile(source, _bulk_worthwhile(db, source)):
             return None
         return PartReader(source.path, _split_wish(source))
-    except (DBAPIError, sqlite3.Error) as exc:  # the import itself will say what is wrong
+    except db.backend.driver_errors as exc:  # the import itself will say what is wrong
         log.info("%s: reading in one part (%s)", source.display, exc)
         return None
     except (OSError, RuntimeError) as exc:
@@ -970,9 +929,9 @@ def _import_source(
     except KnownError as exc:
         report.status = ImportStatus.FAILED
         report.message = str(exc)
-    except (DBAPIError, sqlite3.Error) as exc:
+    except db.backend.driver_errors as exc:
         report.status = ImportStatus.FAILED
-        report.message = f"{source.display}: {friendly_db_error(exc, db.path)}"
+        report.message = f"{source.display}: {friendly_db_error(exc, db.path, db.backend)}"
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
         report.message = f"{source.display}: cannot read ({exc})"
