@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from viewer.core.errors import DatabaseError, SchemaTooNewError
+from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
 from viewer.data import schema
 from viewer.data.backend import Backend, ErrorKind
 from viewer.data.backend.sqlite import (
@@ -114,6 +114,8 @@ def friendly_db_error(
     kind = backend.error_kind(exc)
     if kind is None:
         return DatabaseBug(f"{path}: database error: {getattr(exc, 'orig', exc)}")
+    if kind is ErrorKind.READONLY:
+        return ReadOnlyDatabaseError(_explain(kind, exc, path, backend))
     return DatabaseError(_explain(kind, exc, path, backend))
 
 

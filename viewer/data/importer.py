@@ -43,7 +43,13 @@ from viewer.data import parallel_import, schema
 from viewer.data.backend import BulkWriter, ErrorKind
 from viewer.data.backend.sqlite import SQLITE
 from viewer.data.csv_source import Edges, Layout, find_split, open_bill_stream, sibling_export_kind
-from viewer.data.db import CACHE_KIB, Database, begin_immediate, friendly_db_error
+from viewer.data.db import (
+    CACHE_KIB,
+    Database,
+    begin_immediate,
+    friendly_db_error,
+    is_known_db_error,
+)
 from viewer.data.parallel_import import PartJob, PartReader, merged_rows
 from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
 
@@ -930,6 +936,8 @@ def _import_source(
         report.status = ImportStatus.FAILED
         report.message = str(exc)
     except db.backend.driver_errors as exc:
+        if not is_known_db_error(exc, db.backend):
+            raise  # a bug: it goes on with its traceback, it is not this file's fault
         report.status = ImportStatus.FAILED
         report.message = f"{source.display}: {friendly_db_error(exc, db.path, db.backend)}"
     except (OSError, zipfile.BadZipFile, EOFError) as exc:

@@ -58,7 +58,7 @@ from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
 from viewer.data import browse
-from viewer.data.db import Database, friendly_db_error
+from viewer.data.db import Database
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.importer import import_paths
@@ -80,7 +80,7 @@ from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
-from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner, failure_of
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -1116,9 +1116,8 @@ class MainWindow(QMainWindow):
         except (ValueError, KnownError) as exc:
             QMessageBox.warning(self, "Time zone of the data", str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - a read-only or locked database
-            message = str(friendly_db_error(exc, self._db.path))
-            QMessageBox.warning(self, "Time zone of the data", message)
+        except Exception as exc:  # noqa: BLE001 - a bug (a locked database is a KnownError)
+            show_failure(self, "Time zone of the data", failure_of(exc, "Setting the time zone"))
             return
         self._show_time_label()
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from viewer.core.errors import DatabaseError
-from viewer.data.db import Database, open_database, sqlite_code
-
-_SQLITE_READONLY = 8
-"""SQLite's primary result code of the ``SQLITE_READONLY*`` errors."""
+from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError
+from viewer.data.db import Database, open_database
 
 
 def writable(path: Path) -> bool:
@@ -27,8 +24,8 @@ def writable(path: Path) -> bool:
 
 
 def _says_read_only(exc: DatabaseError) -> bool:
-    cause = exc.__cause__
-    return "read-only" in str(exc) or (cause is not None and sqlite_code(cause) == _SQLITE_READONLY)
+    """Whether opening failed because the database cannot be written (by the driver's code)."""
+    return isinstance(exc, ReadOnlyDatabaseError)
 
 
 def open_for_window(path: Path, create: bool = True) -> Database:
