@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from viewer.data.backend import ErrorKind
 from viewer.data.backend.sqlite import CACHE_KIB, SQLITE
 from viewer.data.db import open_database
-from viewer.data.parallel_import import read_part
+from viewer.data.imports.parallel import read_part
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "viewer" / "data" / "backend"

@@ -23,7 +23,7 @@ from viewer.data.db import (
     open_database,
     user_errors,
 )
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 
 KNOWN = {
     5: "locked by another program",  # SQLITE_BUSY

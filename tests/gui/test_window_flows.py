@@ -80,7 +80,7 @@ def test_after_a_quiet_startup_import_later_imports_and_export_failures_are_show
 def test_import_report_shows_status_and_reason_first_with_full_paths_copyable(
     qtbot, tmp_path, fixtures_dir
 ) -> None:
-    from viewer.data.importer import import_paths
+    from viewer.data.imports.loading import import_paths
 
     db = open_database(tmp_path / "r.sqlite")
     # A long folder name, as real export folders have: it must not push the reason away.

@@ -61,7 +61,6 @@ from viewer.data import browse
 from viewer.data.db import Database
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.bill_table import BillTableView
@@ -81,6 +80,7 @@ from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner, failure_of
+from viewer.services.imports import ImportService
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -908,7 +908,9 @@ class MainWindow(QMainWindow):
         db = self._db
 
         def work(progress: Any, cancel: Any) -> ImportReport:
-            return import_paths(db, paths, force=force, progress=progress, cancel=cancel)
+            return ImportService(db).import_paths(
+                paths, force=force, progress=progress, cancel=cancel
+            )
 
         runner = TaskRunner(work, self, "import")
         self._runner = runner

@@ -2,8 +2,9 @@
 
 The importer reads a big plain file in two parts. It reads the first part itself, straight into
 the target database inside the file's transaction, while a child process reads the second part
-with the same reader (``viewer.data.csv_source``, the layout detected at the file's start, line
-numbers counted on from the lines before the split) into a staging SQLite file of its own:
+with the same reader (``viewer.data.imports.csv_source``, the layout detected at the file's
+start, line numbers counted on from the lines before the split) into a staging SQLite file of
+its own (``viewer.data.backend.staging``):
 journal off, no indexes. When both are done the importer attaches the staging file and copies
 its bills and rejects in with ``INSERT ... SELECT``, at C speed (when the child numbered the
 bills right, SQLite copies the stored records as they are).
@@ -47,7 +48,7 @@ from viewer.core.records import RowIssue
 from viewer.core.tasks import CancelToken
 from viewer.data.backend import BulkWriter
 from viewer.data.backend.staging import StagingWriter
-from viewer.data.csv_source import Batch, Edges, Layout, open_bill_part
+from viewer.data.imports.csv_source import Batch, Edges, Layout, open_bill_part
 
 log = logging.getLogger(__name__)
 

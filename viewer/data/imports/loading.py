@@ -1,4 +1,4 @@
-"""Importing bill exports (CSV files, zips of CSVs, folders) into the database.
+"""Loading bill exports (CSV files, zips of CSVs, folders) into the database.
 
 One transaction per file: a cancel, an error or a killed process leaves the whole file or none of
 it. A file whose SHA-256 is already in the ledger is reported at once (unless forced). Every line
@@ -7,42 +7,34 @@ is imported, counted as a duplicate (or conflict) of a stored bill, or rejected 
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import heapq
-import io
 import json
 import logging
 import multiprocessing
 import os
 import shutil
 import signal
-import stat
 import time
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from datetime import datetime
 from itertools import islice
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from viewer.core.columns import CODE_FIELDS
-from viewer.core.errors import BadInputError, KnownError, NotABillExportError
+from viewer.core.errors import KnownError, NotABillExportError
 from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
-from viewer.data import parallel_import, schema
+from viewer.data import schema
 from viewer.data.backend import BulkWriter, ErrorKind
 from viewer.data.backend.sqlite import SQLITE
-from viewer.data.csv_source import Edges, Layout, find_split, open_bill_stream, sibling_export_kind
 from viewer.data.db import (
     CACHE_KIB,
     Database,
@@ -50,328 +42,16 @@ from viewer.data.db import (
     friendly_db_error,
     is_known_db_error,
 )
-from viewer.data.parallel_import import PartJob, PartReader, merged_rows
+from viewer.data.imports import parallel
+from viewer.data.imports.csv_source import Edges, Layout, find_split, open_bill_stream
+from viewer.data.imports.parallel import PartJob, PartReader, merged_rows
+from viewer.data.imports.sources import Source, Unusable, expand_paths, sha256_of, zips_kept_open
 from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
 
 log = logging.getLogger(__name__)
 
 MAX_REPORTED_REJECTS = 1000
 """Rejects kept in memory per file for the report; all of them are stored in the database."""
-
-FOLDER_SUFFIXES = (".csv", ".zip")
-"""What a folder import takes; a file named on its own may be any CSV (a ``.txt`` too)."""
-
-_HASH_CHUNK = 1 << 20
-_ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0 of a zip entry
-
-
-@dataclass(frozen=True)
-class Source:
-    """One CSV to import: a plain file or a member of a zip."""
-
-    display: str
-    name: str
-    size: int
-    path: Path
-    member: str | None = None
-
-    @property
-    def ledger_path(self) -> str:
-        """The absolute path the ledger records (``zip!member`` for a zip member).
-
-        ``display`` is the path as the user typed it, which means nothing once the working
-        folder changes; the ledger keeps the resolved one so that it always names the file.
-        """
-        where = str(self.path.resolve())
-        return where if self.member is None else f"{where}!{self.member}"
-
-    @contextmanager
-    def open(self) -> Iterator[IO[bytes]]:
-        """Open the content as a binary stream (a zip member is decompressed on the fly).
-
-        Raises:
-            BadInputError: a zip member that cannot be read: encrypted, compressed with a
-                method Python cannot decompress, or damaged (bad data, bad CRC, cut short).
-                Raised while opening or, for damage, from the reads of the ``with`` body.
-        """
-        if self.member is None:
-            with self.path.open("rb") as fp:
-                yield fp
-            return
-        with _zip_archive(self.path) as zf:
-            try:
-                info = zf.getinfo(self.member)
-            except KeyError:
-                raise BadInputError(f"{self.display}: no longer in the zip archive") from None
-            if info.flag_bits & _ZIP_ENCRYPTED:
-                raise BadInputError(
-                    f"{self.display}: the zip member is encrypted (password-protected); "
-                    "extract it with its password and import the CSV"
-                )
-            try:
-                raw = zf.open(info)
-            except (NotImplementedError, RuntimeError) as exc:  # what zipfile raises for these
-                raise BadInputError(
-                    f"{self.display}: the zip member is compressed with a method this program "
-                    f"cannot read ({exc}); extract it with an archive tool and import the CSV"
-                ) from None
-            with raw:
-                try:
-                    yield io.BufferedReader(raw, buffer_size=1 << 16)  # type: ignore[arg-type]
-                except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
-                    raise BadInputError(
-                        f"{self.display}: the zip member is damaged, it cannot be decompressed "
-                        f"({exc})"
-                    ) from exc
-
-
-_OPEN_ZIPS: ContextVar[dict[Path, zipfile.ZipFile] | None] = ContextVar(
-    "bill_viewer_open_zips", default=None
-)
-"""The zip archive kept open while ``import_paths`` reads its members (see ``_zips_kept_open``)."""
-
-
-@contextmanager
-def _zips_kept_open() -> Iterator[None]:
-    """Keep the last zip archive open from one member to the next while inside.
-
-    Opening a ``ZipFile`` reads the whole central directory; done again for each member (to
-    hash it, then to read it), a zip of N small members took time in N squared.
-    """
-    cache: dict[Path, zipfile.ZipFile] = {}
-    token = _OPEN_ZIPS.set(cache)
-    try:
-        yield
-    finally:
-        _OPEN_ZIPS.reset(token)
-        for zf in cache.values():
-            zf.close()
-
-
-@contextmanager
-def _zip_archive(path: Path) -> Iterator[zipfile.ZipFile]:
-    """The zip archive at ``path``: the one kept open by ``_zips_kept_open``, or opened now."""
-    cache = _OPEN_ZIPS.get()
-    if cache is None:
-        with zipfile.ZipFile(path) as zf:
-            yield zf
-        return
-    zf = cache.get(path)
-    if zf is None:
-        for other in cache.values():  # one archive at a time: the import goes zip by zip
-            other.close()
-        cache.clear()
-        zf = cache[path] = zipfile.ZipFile(path)
-    yield zf
-
-
-@dataclass(frozen=True)
-class Unusable:
-    """A path that cannot be imported at all, with its status and message."""
-
-    display: str
-    status: str
-    message: str
-
-
-def expand_paths(paths: Iterable[Path | str]) -> list[Source | Unusable]:
-    """Turn files, zips and folders into the list of CSV sources to import, in a stable order.
-
-    Folders are searched recursively for ``.csv`` and ``.zip`` files only (a ``readme.txt``
-    beside the exports is not one); a subfolder that cannot be read is listed as failed, so
-    that nothing in a folder is left out without a word.
-    """
-    out: list[Source | Unusable] = []
-    for p in paths:
-        path = Path(p)
-        try:
-            is_dir = path.is_dir()
-        except OSError as exc:  # a name too long for the file system, say
-            out.append(_unreadable(path, exc))
-            continue
-        if is_dir:
-            found, unreadable = _folder_files(path)
-            if not found and not unreadable:
-                out.append(
-                    Unusable(
-                        str(path),
-                        ImportStatus.FAILED,
-                        f"{path}: folder holds no .csv or .zip files",
-                    )
-                )
-            for q in found:
-                out.extend(_expand_file_all(q))
-            out.extend(unreadable)
-            continue
-        out.extend(_expand_file_all(path))
-    return out
-
-
-def _folder_files(folder: Path) -> tuple[list[Path], list[Unusable]]:
-    """The ``.csv`` and ``.zip`` files under ``folder``, sorted, and the parts it cannot read."""
-    found: list[Path] = []
-    unreadable: list[Unusable] = []
-
-    def cannot_read(exc: OSError) -> None:
-        where = exc.filename if exc.filename is not None else folder
-        unreadable.append(
-            Unusable(
-                str(where),
-                ImportStatus.FAILED,
-                f"{where}: cannot read this folder ({exc.strerror}); its files were not imported",
-            )
-        )
-
-    for top, _dirs, names in os.walk(folder, onerror=cannot_read):
-        for name in names:
-            if not name.lower().endswith(FOLDER_SUFFIXES):
-                continue
-            q = Path(top, name)
-            try:
-                if q.is_file():
-                    found.append(q)
-                else:
-                    unreadable.append(_not_a_file(q))
-            except OSError as exc:
-                unreadable.append(_unreadable(q, exc))
-    return sorted(found), unreadable
-
-
-def _not_a_file(path: Path) -> Unusable:
-    """Why ``path`` (named like an export) cannot be read: a dangling link, a link loop, a FIFO."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            why = "a symbolic link that loops back on itself"
-        elif path.is_symlink():
-            why = f"a symbolic link to {os.readlink(path)}, which does not exist"
-        else:
-            why = f"cannot read ({exc.strerror})"
-        return Unusable(str(path), ImportStatus.FAILED, f"{path}: {why}; not imported")
-    return Unusable(str(path), ImportStatus.FAILED, _not_regular_message(path, mode))
-
-
-def _not_regular_message(path: Path, mode: int) -> str:
-    """One line for something that is not a regular file (reading it might never end)."""
-    if stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
-    elif stat.S_ISSOCK(mode):
-        kind = "a socket"
-    elif stat.S_ISDIR(mode):
-        kind = "a folder"
-    else:
-        kind = "not a regular file"
-    return f"{path}: {kind}, not a file; only files, zips and folders are imported"
-
-
-def _unreadable(path: Path, exc: OSError) -> Unusable:
-    return Unusable(str(path), ImportStatus.FAILED, f"{path}: cannot read ({exc.strerror})")
-
-
-def _expand_file_all(path: Path) -> list[Source | Unusable]:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        if path.is_symlink():
-            return [_not_a_file(path)]
-        return [Unusable(str(path), ImportStatus.FAILED, f"{path}: no such file or folder")]
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return [_not_a_file(path)]
-        return [_unreadable(path, exc)]
-    if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would be read for ever
-        return [Unusable(str(path), ImportStatus.FAILED, _not_regular_message(path, info.st_mode))]
-    try:
-        size = info.st_size
-        with path.open("rb") as fp:
-            magic = fp.read(4)
-    except OSError as exc:
-        return [_unreadable(path, exc)]
-    if magic.startswith(b"PK") or path.suffix.lower() == ".zip":
-        return _expand_zip(path)
-    kind = sibling_export_kind(path.name)
-    if kind:
-        return [
-            Unusable(
-                str(path),
-                ImportStatus.NOT_A_BILL_EXPORT,
-                f"{path}: not an agent operation bill export ({kind})",
-            )
-        ]
-    return [Source(str(path), path.name, size, path)]
-
-
-def _expand_zip(path: Path) -> list[Source | Unusable]:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return [
-            Unusable(str(path), ImportStatus.FAILED, f"{path}: not a readable zip archive ({exc})")
-        ]
-    if not infos:
-        return [Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, f"{path}: empty zip archive")]
-    names = [i.filename.rsplit("/", 1)[-1] for i in infos]
-    if not any(_csv_name(n) or sibling_export_kind(n) for n in names):
-        return [Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, _no_csv_message(path, infos))]
-    out: list[Source | Unusable] = []
-    for info in sorted(infos, key=lambda i: i.filename):
-        display = f"{path}!{info.filename}"
-        base = info.filename.rsplit("/", 1)[-1]
-        kind = sibling_export_kind(base)
-        if kind:
-            out.append(
-                Unusable(
-                    display,
-                    ImportStatus.NOT_A_BILL_EXPORT,
-                    f"{display}: not an agent operation bill export ({kind})",
-                )
-            )
-        elif not _csv_name(base):
-            out.append(
-                Unusable(display, ImportStatus.NOT_A_BILL_EXPORT, f"{display}: not a CSV file")
-            )
-        else:
-            out.append(Source(display, base, info.file_size, path, info.filename))
-    return out
-
-
-def _csv_name(name: str) -> bool:
-    """Whether a zip member's name is that of a CSV (the platform's, or a renamed ``.txt``)."""
-    return name.lower().endswith((".csv", ".txt"))
-
-
-def _no_csv_message(path: Path, infos: list[zipfile.ZipInfo]) -> str:
-    """One line for a zip without a single CSV in it (an Excel workbook is such a zip)."""
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        return (
-            f"{path}: an Excel workbook, not a CSV export; open it in Excel and save it as "
-            "CSV (File > Save As > CSV), then import the CSV"
-        )
-    return (
-        f"{path}: not an agent operation bill export: the zip archive holds no CSV file "
-        f"({len(infos)} other file(s), e.g. {infos[0].filename})"
-    )
-
-
-def sha256_of(
-    source: Source, on_bytes: Callable[[int], None] | None = None, cancel: CancelToken | None = None
-) -> str:
-    """SHA-256 of the source's content (of the member, for a zip member)."""
-    digest = hashlib.sha256()
-    with source.open() as fp:
-        while chunk := fp.read(_HASH_CHUNK):
-            digest.update(chunk)
-            if on_bytes:
-                on_bytes(len(chunk))
-            if cancel:
-                cancel.raise_if_set()
-    return digest.hexdigest()
-
 
 _CODE_AT = {BILL_FIELDS.index(name): name for name in CODE_FIELDS}
 
@@ -611,7 +291,7 @@ PARALLEL_SHARE = 0.5
 
 
 def _parallel_worthwhile(source: Source, bulk: bool) -> bool:
-    """Whether to read the file in two parts at once (see ``viewer.data.parallel_import``).
+    """Whether to read the file in two parts at once (see ``viewer.data.imports.parallel``).
 
     Only a plain file (a zip member cannot be read from its middle) loaded in bulk (the
     careful way looks up each bill as it goes), big enough, on a machine with two cores.
@@ -620,7 +300,7 @@ def _parallel_worthwhile(source: Source, bulk: bool) -> bool:
         bulk
         and source.member is None
         and source.size >= PARALLEL_MIN_BYTES
-        and parallel_import.usable_cores() >= 2
+        and parallel.usable_cores() >= 2
     )
 
 
@@ -653,7 +333,7 @@ def _load(
     when the ledger holds the content (another process imported it meanwhile).
 
     Given a ``part`` reader, a big file is read in two parts at once, the second by its child
-    process (``viewer.data.parallel_import``); ``_SplitUnsafe`` asks for it to be read again
+    process (``viewer.data.imports.parallel``); ``_SplitUnsafe`` asks for it to be read again
     in one part.
     """
     with source.open() as fp, db.engine.connect() as conn:
@@ -1027,15 +707,15 @@ def import_paths(
     total is twice the size). On cancel the current file is rolled back, earlier files stay, and
     the report ends with the cancelled file (``Cancelled`` is not raised).
 
-    A big file is read by two processes at once (``viewer.data.parallel_import``), the second
+    A big file is read by two processes at once (``viewer.data.imports.parallel``), the second
     one started with multiprocessing's "spawn": like any program that uses it, a script calling
     this function keeps its work under ``if __name__ == "__main__":``, or the second process
     runs the script again before it does its part.
     """
     progress = progress or no_progress
     cancel = cancel or CancelToken()
-    parallel_import.remove_stale_staging()  # what a killed import left behind
-    with _zips_kept_open():
+    parallel.remove_stale_staging()  # what a killed import left behind
+    with zips_kept_open():
         return _import_items(db, paths, force, progress, cancel, on_file)
 
 
