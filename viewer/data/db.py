@@ -12,7 +12,19 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Select,
+    bindparam,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
 from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
 from viewer.data import schema
@@ -59,9 +71,9 @@ def _upgrade_2_to_3(conn: Connection) -> None:
     "1e3" 1000, 20 digits a rounded real): the file's text is gone and cannot be recovered;
     importing the file again (``--force``) into a new database keeps it.
     """
-    have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(bill)")}
-    if "raw_codes" not in have:
-        conn.exec_driver_sql("ALTER TABLE bill ADD COLUMN raw_codes TEXT")
+    have = {column["name"] for column in inspect(conn).get_columns("bill")}
+    if "raw_codes" not in have:  # plain SQL every engine takes (Core has no ADD COLUMN)
+        conn.execute(text("ALTER TABLE bill ADD COLUMN raw_codes TEXT"))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
@@ -166,31 +178,39 @@ class Database:
     def meta_get(self, key: str, default: str | None = None) -> str | None:
         """Read one value of the ``meta`` table."""
         with self.engine.connect() as conn:
-            row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": key}).first()
+            row = conn.execute(meta_value_statement(key)).first()
         return row[0] if row else default
 
     def meta_set(self, key: str, value: str) -> None:
         """Write one value of the ``meta`` table."""
         with self.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO meta(key, value) VALUES (:k, :v) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-                ),
-                {"k": key, "v": value},
-            )
+            conn.execute(meta_upsert_statement(conn.dialect.name, key, value))
+
+
+def meta_value_statement(key: str) -> Select[tuple[str]]:
+    """The value of one key of the ``meta`` table (no row: not set)."""
+    return select(schema.meta.c.value).where(schema.meta.c.key == bindparam("key", key))
+
+
+def meta_upsert_statement(dialect_name: str, key: str, value: str) -> Insert:
+    """Set one key of the ``meta`` table, inserting or replacing (``ON CONFLICT DO UPDATE``).
+
+    The upsert is each dialect's own construct (same SQL on SQLite and PostgreSQL).
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(schema.meta).values(key=key, value=value)
+    return statement.on_conflict_do_update(
+        index_elements=[schema.meta.c.key], set_={"value": statement.excluded.value}
+    )
 
 
 def _stored_version(conn: Connection) -> int | None:
-    has_meta = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-    ).first()
-    if not has_meta:
-        has_any = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-        if has_any:
+    found = inspect(conn)
+    if not found.has_table("meta"):
+        if found.get_table_names() or found.get_view_names():
             raise DatabaseError("not a bill database: it has tables but no version record")
         return None
-    row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").first()
+    row = conn.execute(meta_value_statement("schema_version")).first()
     if row is None:
         raise DatabaseError("not a bill database: no schema version recorded")
     return _parse_version(row[0])
@@ -314,8 +334,7 @@ def _create_or_upgrade(engine: Engine) -> None:
         if version is None:
             schema.metadata.create_all(conn)
             conn.execute(
-                text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"),
-                {"v": str(schema.SCHEMA_VERSION)},
+                insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
         elif version < schema.SCHEMA_VERSION:
             while version < schema.SCHEMA_VERSION:
@@ -325,17 +344,15 @@ def _create_or_upgrade(engine: Engine) -> None:
                 step(conn)
                 version += 1
             conn.execute(
-                text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                {"v": str(version)},
+                update(schema.meta)
+                .where(schema.meta.c.key == "schema_version")
+                .values(value=str(version))
             )
 
 
 def _check_tables(conn: Connection) -> None:
     """Raise ``DatabaseError`` when a table of the schema is missing (dropped by some tool)."""
-    have = {
-        str(row[0])
-        for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    have = set(inspect(conn).get_table_names())
     missing = sorted(EXPECTED_TABLES - have)
     if missing:
         raise DatabaseError(

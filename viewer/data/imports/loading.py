@@ -24,7 +24,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from viewer.core.columns import CODE_FIELDS
@@ -32,7 +32,6 @@ from viewer.core.errors import KnownError, NotABillExportError
 from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
-from viewer.data import schema
 from viewer.data.backend import BulkWriter, ErrorKind
 from viewer.data.backend.sqlite import SQLITE
 from viewer.data.db import (
@@ -42,7 +41,7 @@ from viewer.data.db import (
     friendly_db_error,
     is_known_db_error,
 )
-from viewer.data.imports import parallel
+from viewer.data.imports import ledger, parallel
 from viewer.data.imports.csv_source import Edges, Layout, find_split, open_bill_stream
 from viewer.data.imports.parallel import PartJob, PartReader, merged_rows
 from viewer.data.imports.sources import Source, Unusable, expand_paths, sha256_of, zips_kept_open
@@ -193,7 +192,7 @@ _by_line = attrgetter("line")
 
 def _max_pk(conn: Connection) -> int | None:
     """The largest ``bill.pk`` stored (None in an empty table): new bills are numbered on."""
-    value = conn.execute(select(func.max(schema.bill.c.pk))).scalar()
+    value = conn.execute(ledger.max_pk_statement()).scalar()
     return None if value is None else int(value)
 
 
@@ -205,17 +204,11 @@ def _forget_earlier_reading(conn: Connection, sha: str, sid: int) -> None:
     counted twice. The earlier ledger rows stay as the history of the imports. Inside the
     file's transaction, so a re-import that fails or is cancelled leaves them as they were.
     """
-    earlier = [
-        row[0]
-        for row in conn.exec_driver_sql(
-            "SELECT id FROM source_file WHERE sha256 = ? AND id != ?", (sha, sid)
-        )
-    ]
+    earlier = [int(i) for i in conn.execute(ledger.earlier_readings_statement(sha, sid)).scalars()]
     if not earlier:
         return
-    marks = ", ".join("?" * len(earlier))
-    conn.exec_driver_sql(f"DELETE FROM reject WHERE source_id IN ({marks})", tuple(earlier))
-    conn.exec_driver_sql(f"DELETE FROM conflict WHERE source_id IN ({marks})", tuple(earlier))
+    for statement in ledger.forget_statements(earlier):
+        conn.execute(statement)
 
 
 def _already_imported(db: Database, sha: str) -> tuple[str, str] | None:
@@ -224,10 +217,7 @@ def _already_imported(db: Database, sha: str) -> tuple[str, str] | None:
 
 
 def _already_imported_in(conn: Connection, sha: str) -> tuple[str, str] | None:
-    row = conn.exec_driver_sql(
-        "SELECT path, imported_at FROM source_file WHERE sha256 = ? ORDER BY id LIMIT 1",
-        (sha,),
-    ).first()
+    row = conn.execute(ledger.first_import_statement(sha)).first()
     return (row[0], row[1]) if row else None
 
 
@@ -275,8 +265,8 @@ def _bulk_worthwhile(db: Database, source: Source) -> bool:
     if source.size < BULK_MIN_BYTES:
         return False
     with db.engine.connect() as conn:
-        stored = conn.exec_driver_sql("SELECT max(pk) FROM bill").scalar() or 0
-    return int(stored) <= source.size // 150
+        stored = _max_pk(conn) or 0
+    return stored <= source.size // 150
 
 
 PARALLEL_MIN_BYTES = 64 << 20
@@ -346,14 +336,10 @@ def _load(
                     if seen:
                         raise _AlreadyImported(seen)
                 now = datetime.now().isoformat(timespec="seconds")
-                sid = int(
-                    conn.exec_driver_sql(
-                        "INSERT INTO source_file (path, name, size, sha256, imported_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (source.ledger_path, source.name, source.size, report.sha256, now),
-                    ).lastrowid
-                    or 0
+                entry = ledger.new_source_statement(
+                    source.ledger_path, source.name, source.size, report.sha256, now
                 )
+                sid = int(conn.execute(entry).inserted_primary_key[0])
                 writer = backend.bulk_writer(conn, sid)
                 started, wall = time.perf_counter(), time.time()
                 edges: Edges | None = None
@@ -367,8 +353,8 @@ def _load(
                 _forget_earlier_reading(conn, report.sha256, sid)
                 if bulk:
                     stack.enter_context(backend.settings(conn, cache_size=-BULK_LOAD_CACHE_KIB))
-                    for index in BILL_INDEXES:
-                        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
+                    for statement in ledger.drop_bill_indexes_statements():
+                        conn.execute(statement)
                 work = _FileImport(conn, writer, sid, report)
                 extra_lines = 0
                 for batch in batches:
@@ -436,19 +422,7 @@ def _load(
                         f"{report.conflicts} bill id(s) already stored with other values"
                     )
                 report.message = "; ".join(messages)
-                conn.exec_driver_sql(
-                    "UPDATE source_file SET rows_read = ?, imported = ?, duplicates = ?, "
-                    "conflicts = ?, rejected = ?, message = ? WHERE id = ?",
-                    (
-                        report.rows_read,
-                        report.imported,
-                        report.duplicates,
-                        report.conflicts,
-                        report.rejected,
-                        report.message,
-                        sid,
-                    ),
-                )
+                conn.execute(ledger.source_counts_statement(sid, report))
             log.debug("%s: committed at %.2f s", source.display, _since(started))
         finally:
             if part is not None and not part.detach():
