@@ -3,8 +3,9 @@
 The only module of the application (with ``staging``, the import's child process) that uses the
 ``sqlite3`` driver itself. Driver-level SQL stays here where a measured fast path needs it: the
 import's inserts go through the driver's ``executemany`` with ``INSERT OR IGNORE`` and count
-what was inserted by ``total_changes`` (SQLAlchemy's per-statement overhead doubled the time of
-a bulk load), and the pragmas have no SQLAlchemy form.
+what was inserted by ``total_changes`` (a SQLAlchemy Core executemany of the same rows took 1.8
+to 2.9 times as long: ``benchmarks/bench_bulk_insert.py``), the staging file of a two-process
+read is attached and copied with ``INSERT ... SELECT``, and the pragmas have no SQLAlchemy form.
 """
 
 from __future__ import annotations
