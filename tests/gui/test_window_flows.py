@@ -454,7 +454,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
         raise KeyError("schema")
 
     w = _window(qtbot, filled_db, settings)
-    monkeypatch.setattr(mw, "import_paths", broken_import)
+    monkeypatch.setattr(mw.ImportService, "import_paths", broken_import)
     w.quiet_reports = True  # even the quiet start-up import shows a bug
     with caplog.at_level(logging.ERROR):
         w.import_paths([tmp_path])
