@@ -29,16 +29,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
 from viewer.data import schema
 from viewer.data.backend import Backend, ErrorKind
-from viewer.data.backend.sqlite import (
-    BUSY_TIMEOUT_MS,
-    CACHE_KIB,
-    IMMEDIATE,
-    SQLITE,
-    sqlite_code,
-    sqlite_temp_dir,
-)
 
-__all__ = ["BUSY_TIMEOUT_MS", "CACHE_KIB", "sqlite_code", "sqlite_temp_dir"]
+# The ``X as X`` names are re-exported: callers imported them from here before the backend existed.
+from viewer.data.backend.sqlite import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from viewer.data.backend.sqlite import CACHE_KIB as CACHE_KIB
+from viewer.data.backend.sqlite import IMMEDIATE, SQLITE
+from viewer.data.backend.sqlite import SQLITE_BUSY as SQLITE_BUSY
+from viewer.data.backend.sqlite import SQLITE_CANTOPEN as SQLITE_CANTOPEN
+from viewer.data.backend.sqlite import SQLITE_CORRUPT as SQLITE_CORRUPT
+from viewer.data.backend.sqlite import SQLITE_FULL as SQLITE_FULL
+from viewer.data.backend.sqlite import SQLITE_IOERR as SQLITE_IOERR
+from viewer.data.backend.sqlite import SQLITE_LOCKED as SQLITE_LOCKED
+from viewer.data.backend.sqlite import SQLITE_NOTADB as SQLITE_NOTADB
+from viewer.data.backend.sqlite import SQLITE_READONLY as SQLITE_READONLY
+from viewer.data.backend.sqlite import sqlite_code as sqlite_code
+from viewer.data.backend.sqlite import sqlite_temp_dir as sqlite_temp_dir
 
 ENV_DB = "BILL_VIEWER_DB"
 APP_NAME = "agent-bill-viewer"
