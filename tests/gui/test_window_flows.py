@@ -446,6 +446,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     qtbot, filled_db, settings, tmp_path, warnings, monkeypatch, caplog
 ) -> None:
     import viewer.gui.main_window as mw
+    from viewer.services.imports import ImportService
 
     def broken_import(*_args, **_kwargs):  # noqa: ANN002, ANN003
         raise ZeroDivisionError("division by zero in the importer")
@@ -454,7 +455,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
         raise KeyError("schema")
 
     w = _window(qtbot, filled_db, settings)
-    monkeypatch.setattr(mw.ImportService, "import_paths", broken_import)
+    monkeypatch.setattr(ImportService, "import_paths", broken_import)
     w.quiet_reports = True  # even the quiet start-up import shows a bug
     with caplog.at_level(logging.ERROR):
         w.import_paths([tmp_path])
