@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from viewer.core.filters import BillFilter  # noqa: E402
 from viewer.core.resources import demo_export  # noqa: E402
 from viewer.data.db import open_database  # noqa: E402
-from viewer.data.importer import import_paths  # noqa: E402
+from viewer.data.imports.loading import import_paths  # noqa: E402  # noqa: E402
 from viewer.gui.main_window import MainWindow  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent

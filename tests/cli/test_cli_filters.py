@@ -23,7 +23,7 @@ from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
 from viewer.data import queries
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = sorted((REPO / "resources" / "demo").glob("*.zip"))

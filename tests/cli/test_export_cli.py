@@ -24,7 +24,7 @@ from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.data.export.exporter import export_header, export_xlsx, recompute_sha256
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 REPO = Path(__file__).resolve().parents[2]

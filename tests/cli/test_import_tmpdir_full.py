@@ -22,12 +22,12 @@ REPO = Path(__file__).resolve().parents[2]
 RUNNER = r"""
 import sys
 from viewer.cli import main
-from viewer.data import importer, parallel_import
+from viewer.data.imports import loading, parallel
 
 if __name__ == "__main__":
-    importer.BULK_MIN_BYTES = 0
-    importer.PARALLEL_MIN_BYTES = 0
-    parallel_import.usable_cores = lambda: 2
+    loading.BULK_MIN_BYTES = 0
+    loading.PARALLEL_MIN_BYTES = 0
+    parallel.usable_cores = lambda: 2
     sys.exit(main(["import", "--db", *sys.argv[1:]]))
 """
 

@@ -19,7 +19,7 @@ import pytest
 
 from viewer.data import browse, queries
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 
 FILES = ("duplicate_ids.csv", "20261102_0123456789abcdef0123456789abcdef.zip")
 

@@ -1,11 +1,12 @@
 """A killed import leaves a consistent database, nothing behind, and imports again exactly.
 
 A real importing process (``bill-viewer import`` through ``viewer.cli.main``) kills itself with
-SIGKILL at a named point (``viewer.data.importer.TEST_STOP_ENV``, so the point is deterministic):
-after hashing, after the first rows of a file, before the index builds of a bulk load, and with
-the second part of a two-process read staged but not copied in. Then: ``PRAGMA integrity_check``
-is ok, the bills are exactly those the ledger counts, no staging folder or temporary file is
-left, and importing again gives the same bills as an import that was never interrupted.
+SIGKILL at a named point (``viewer.data.imports.loading.TEST_STOP_ENV``, so the point is
+deterministic): after hashing, after the first rows of a file, before the index builds of a bulk
+load, and with the second part of a two-process read staged but not copied in. Then:
+``PRAGMA integrity_check`` is ok, the bills are exactly those the ledger counts, no staging
+folder or temporary file is left, and importing again gives the same bills as an import that was
+never interrupted.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from viewer.data.importer import TEST_STOP_ENV
+from viewer.data.imports.loading import TEST_STOP_ENV
 from viewer.data.schema import BILL_FIELDS
 from viewer.demo.generator import GeneratorConfig, generate_bills
 
@@ -32,12 +33,12 @@ REPO = Path(__file__).resolve().parents[2]
 RUNNER = r"""
 import sys
 from viewer.cli import main
-from viewer.data import importer, parallel_import
+from viewer.data.imports import loading, parallel
 
 if __name__ == "__main__":
     if sys.argv[1] == "parallel":  # big files are read in two processes, however small
-        importer.PARALLEL_MIN_BYTES = 0
-        parallel_import.usable_cores = lambda: 2
+        loading.PARALLEL_MIN_BYTES = 0
+        parallel.usable_cores = lambda: 2
     sys.exit(main(["import", "--db", *sys.argv[2:]]))
 """
 

@@ -22,11 +22,12 @@ from viewer.core import codes
 from viewer.core.columns import BY_KEY, IDX
 from viewer.core.filters import BillFilter
 from viewer.core.records import ImportStatus, RowIssue
-from viewer.data import csv_source, queries, schema
-from viewer.data.csv_source import Layout, open_bill_stream
+from viewer.data import queries, schema
 from viewer.data.db import Database, open_database
 from viewer.data.export.exporter import export_xlsx, verify_xlsx
-from viewer.data.importer import import_paths
+from viewer.data.imports import csv_source
+from viewer.data.imports.csv_source import Layout, open_bill_stream
+from viewer.data.imports.loading import import_paths
 
 BASE = [
     "02019b2d4c6e8a0b1c2d3e4f5a6b7c8d",

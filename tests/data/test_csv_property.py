@@ -39,9 +39,9 @@ from viewer.core.columns import BY_KEY
 from viewer.core.filters import BillFilter
 from viewer.core.records import COLUMNS, ImportStatus
 from viewer.data import queries
-from viewer.data.csv_source import DELIMITERS, uses_lone_cr
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.csv_source import DELIMITERS, uses_lone_cr
+from viewer.data.imports.loading import import_paths
 
 CODES = {9: "op_type", 11: "op_cause", 12: "media_type", 15: "agent_type", 17: "callIn_out"}
 """Code fields by index, with their column keys."""

@@ -1,4 +1,4 @@
-"""Tests of the bill CSV reader (viewer.data.csv_source): detection, decoding, bad lines.
+"""Tests of the bill CSV reader (viewer.data.imports.csv_source): detection, decoding, bad lines.
 
 Expected results come from tests/fixtures/README.md. The reader is exercised through its public
 entry point ``open_bill_stream``; block boundaries are moved by shrinking the block size.
@@ -16,8 +16,8 @@ import pytest
 from viewer.core.errors import BadInputError, NotABillExportError
 from viewer.core.records import COLUMNS, RowIssue
 from viewer.core.timefmt import from_epoch, to_epoch
-from viewer.data import csv_source
-from viewer.data.csv_source import (
+from viewer.data.imports import csv_source
+from viewer.data.imports.csv_source import (
     MAX_LINE_BYTES,
     Layout,
     normalise_time,

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from viewer.core.errors import DatabaseError, SchemaTooNewError
 from viewer.data import schema
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 
 
 def meta_version(path: Path) -> str:

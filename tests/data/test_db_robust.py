@@ -21,7 +21,7 @@ from viewer.cli import main
 from viewer.core.errors import DatabaseError
 from viewer.data import db as db_module
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"

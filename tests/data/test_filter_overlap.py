@@ -16,7 +16,7 @@ import pytest
 from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import write_csv
 
 DAY = "2026-11-02"

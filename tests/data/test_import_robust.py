@@ -24,10 +24,10 @@ import pytest
 
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.data import db as db_module
-from viewer.data import parallel_import
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
-from viewer.data.parallel_import import STAGING_PREFIX
+from viewer.data.imports import parallel
+from viewer.data.imports.loading import import_paths
+from viewer.data.imports.parallel import STAGING_PREFIX
 from viewer.demo.generator import GeneratorConfig, generate_bills
 
 REPO = Path(__file__).resolve().parents[2]
@@ -203,12 +203,12 @@ def _fill(folder: Path) -> None:
 
 FULL_TMPDIR_SCRIPT = r"""
 import sys
-from viewer.data import importer
+from viewer.data.imports import loading
 from viewer.data.db import open_database
-importer.BULK_MIN_BYTES = 0
-importer.INDEX_BUILD_CACHE_KIB = 64  # small sorter runs: they spill to temporary files
+loading.BULK_MIN_BYTES = 0
+loading.INDEX_BUILD_CACHE_KIB = 64  # small sorter runs: they spill to temporary files
 db = open_database(sys.argv[1])
-[f] = importer.import_paths(db, [sys.argv[2]]).files
+[f] = loading.import_paths(db, [sys.argv[2]]).files
 print(f.status, f.imported, f.message)
 """
 
@@ -260,14 +260,14 @@ def test_every_import_removes_staging_left_by_a_killed_process(
     [f] = import_paths(db, [small]).files  # a small file: no second process of its own
     assert f.status == ImportStatus.IMPORTED
     assert not stale.exists()
-    assert parallel_import.STAGING_PREFIX == STAGING_PREFIX
+    assert parallel.STAGING_PREFIX == STAGING_PREFIX
 
 
 SAME_FILE_SCRIPT = r"""
 import sys, time
 from pathlib import Path
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 go = Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.001)

@@ -25,7 +25,7 @@ from viewer.core.tasks import Cancelled, CancelToken
 from viewer.core.timefmt import to_epoch
 from viewer.data import investigation
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, write_export_zip
 from viewer.services.investigation import InvestigationService
 

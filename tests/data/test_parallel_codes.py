@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from viewer.core.records import ImportStatus
-from viewer.data import importer, parallel_import
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports import loading, parallel
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills
 
 PARALLEL_LOG = "second part copied in"
@@ -62,13 +62,13 @@ def test_verbatim_codes_and_edge_times_read_the_same_in_two_parts(
 ) -> None:
     path = export(tmp_path / "export.csv", line_end)
     with monkeypatch.context() as m:
-        m.setattr(importer, "PARALLEL_MIN_BYTES", 1 << 62)
+        m.setattr(loading, "PARALLEL_MIN_BYTES", 1 << 62)
         one, one_db = import_into(tmp_path / "one", path)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(importer, "BULK_MIN_BYTES", 0)
-    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "usable_cores", lambda: 2)
-    with caplog.at_level(logging.DEBUG, logger="viewer.data.importer"):
+    monkeypatch.setattr(loading, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    with caplog.at_level(logging.DEBUG, logger="viewer.data.imports.loading"):
         two, two_db = import_into(tmp_path / "two", path)
     two_parts = any(PARALLEL_LOG in m for m in caplog.messages)
     assert two_parts == (line_end == "\n")  # a lone-CR file is never split

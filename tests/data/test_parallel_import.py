@@ -1,9 +1,9 @@
-"""Tests of reading a big file in two parts at once (viewer.data.parallel_import).
+"""Tests of reading a big file in two parts at once (viewer.data.imports.parallel).
 
 The parallel path is forced on small files (thresholds patched to zero) and must give exactly
 what the sequential path gives: the same bill table (primary keys included), rejects, conflicts,
 ledger counts and file report. Where the split point matters it is injected by patching
-``importer._split_point``. Every test starts real child processes ("spawn").
+``loading._split_point``. Every test starts real child processes ("spawn").
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ import pytest
 
 from viewer.core.records import COLUMNS, FileReport, ImportStatus
 from viewer.core.tasks import CancelToken
-from viewer.data import importer, parallel_import
 from viewer.data.db import Database, open_database
-from viewer.data.importer import Source, import_paths
-from viewer.data.parallel_import import STAGING_PREFIX, PartReader, PartResult
+from viewer.data.imports import loading, parallel
+from viewer.data.imports.loading import import_paths
+from viewer.data.imports.parallel import STAGING_PREFIX, PartReader, PartResult
+from viewer.data.imports.sources import Source
 from viewer.demo.generator import GeneratorConfig, generate_bills
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,9 +58,9 @@ def staging_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def force_parallel(monkeypatch: pytest.MonkeyPatch, staging_dir: Path) -> None:
     """Every plain file is read in two parts (bulk mode, two cores), however small."""
-    monkeypatch.setattr(importer, "BULK_MIN_BYTES", 0)
-    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel_import, "usable_cores", lambda: 2)
+    monkeypatch.setattr(loading, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def results(monkeypatch: pytest.MonkeyPatch) -> list[PartResult]:
 
 
 def split_at(monkeypatch: pytest.MonkeyPatch, offset: int) -> None:
-    monkeypatch.setattr(importer, "_split_point", lambda source, layout: offset)
+    monkeypatch.setattr(loading, "_split_point", lambda source, layout: offset)
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -132,7 +133,7 @@ def both_ways(
 ) -> tuple[list[FileReport], dict[str, Any], list[FileReport], dict[str, Any]]:
     """Import ``paths`` sequentially (one part) and then in two parts, into fresh databases."""
     with monkeypatch.context() as m:
-        m.setattr(importer, "PARALLEL_MIN_BYTES", 1 << 62)
+        m.setattr(loading, "PARALLEL_MIN_BYTES", 1 << 62)
         one, one_db = import_into(tmp_path / "one", list(paths), **kwargs)
     two, two_db = import_into(tmp_path / "two", list(paths), **kwargs)
     return one, one_db, two, two_db
@@ -211,7 +212,7 @@ def messy_export(path: Path, n: int = 4000, *, crlf: bool = True) -> Path:
 
 @pytest.fixture
 def debug_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    with caplog.at_level(logging.DEBUG, logger="viewer.data.importer"):
+    with caplog.at_level(logging.DEBUG, logger="viewer.data.imports.loading"):
         yield caplog
 
 
@@ -258,7 +259,7 @@ def test_generated_export_in_two_parts_everywhere(
     """The split at a few places, one of them right after the header: always the same result."""
     path = messy_export(tmp_path / "messy.csv", 600, crlf=crlf)
     with monkeypatch.context() as m:
-        m.setattr(importer, "PARALLEL_MIN_BYTES", 1 << 62)
+        m.setattr(loading, "PARALLEL_MIN_BYTES", 1 << 62)
         want = import_into(tmp_path / "one", [path])
     for k, line in enumerate((2, 3, 150, 301, 302, 550)):
         split_at(monkeypatch, line_start(path, line))
@@ -291,7 +292,7 @@ def test_import_on_a_worker_thread_reads_in_two_parts(
     """The window imports on a worker thread: the child process starts from there too."""
     path = messy_export(tmp_path / "messy.csv", 1500)
     with monkeypatch.context() as m:
-        m.setattr(importer, "PARALLEL_MIN_BYTES", 1 << 62)
+        m.setattr(loading, "PARALLEL_MIN_BYTES", 1 << 62)
         want = import_into(tmp_path / "one", [path])
     got: list[Any] = []
     worker = threading.Thread(target=lambda: got.append(import_into(tmp_path / "two", [path])))
@@ -402,15 +403,15 @@ def test_first_part_with_blank_lines_numbers_the_bills_on(
 def test_child_error_falls_back_to_one_part(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    job = importer._part_job
+    job = loading._part_job
 
     def broken(*args: Any) -> Any:
         real = job(*args)
         return type(real)(**{**real.__dict__, "bill_ddl": "CREATE TABLE bill (oops"})
 
-    monkeypatch.setattr(importer, "_part_job", broken)
+    monkeypatch.setattr(loading, "_part_job", broken)
     path = messy_export(tmp_path / "messy.csv", 500)
-    with caplog.at_level(logging.WARNING, logger="viewer.data.importer"):
+    with caplog.at_level(logging.WARNING, logger="viewer.data.imports.loading"):
         one, one_db, two, two_db = both_ways(tmp_path, monkeypatch, path)
     assert any("could not be read" in m and "OperationalError" in m for m in caplog.messages)
     assert_same(one, one_db, two, two_db)
@@ -429,7 +430,7 @@ def test_killed_child_falls_back_to_one_part(
 
     monkeypatch.setattr(PartReader, "start", start_and_kill)
     path = messy_export(tmp_path / "messy.csv", 500)
-    with caplog.at_level(logging.WARNING, logger="viewer.data.importer"):
+    with caplog.at_level(logging.WARNING, logger="viewer.data.imports.loading"):
         one, one_db, two, two_db = both_ways(tmp_path, monkeypatch, path)
     assert any("ended without a result" in m for m in caplog.messages)
     assert_same(one, one_db, two, two_db)
@@ -445,7 +446,7 @@ def test_process_start_failure_reads_in_one_part(
         raise RuntimeError("no processes here")
 
     monkeypatch.setattr(PartReader, "__init__", cannot)
-    with caplog.at_level(logging.WARNING, logger="viewer.data.importer"):
+    with caplog.at_level(logging.WARNING, logger="viewer.data.imports.loading"):
         files, _ = import_into(tmp_path / "db", [FIXTURES / "no_header.csv"])
     assert [(f.status, f.imported) for f in files] == [(ImportStatus.IMPORTED, 6)]
     assert any("cannot start a second process" in m for m in caplog.messages)
@@ -471,7 +472,7 @@ def test_cancel_while_both_parts_are_read(
     files, db = import_into(tmp_path / "db", [path], progress=progress, cancel=token)
     assert [f.status for f in files] == [ImportStatus.CANCELLED]
     assert db["bill"] == [] and db["reject"] == [] and db["source_file"] == []
-    assert {n for n, _ in db["index"]} >= {str(i.name) for i in importer.BILL_INDEXES}
+    assert {n for n, _ in db["index"]} >= {str(i.name) for i in loading.BILL_INDEXES}
     assert results == [], "the importer did not wait for the child: it stopped it"
     assert multiprocessing.active_children() == []
     assert list(staging_dir.iterdir()) == []
@@ -504,8 +505,8 @@ def test_stale_staging_folders_are_removed(staging_dir: Path) -> None:
     for folder in (dead, mine, alive, old, other):
         folder.mkdir()
         (folder / "stage.sqlite").write_bytes(b"half a database")
-    os.utime(old, (time.time() - 2 * parallel_import.STALE_SECONDS,) * 2)
-    parallel_import.remove_stale_staging()
+    os.utime(old, (time.time() - 2 * parallel.STALE_SECONDS,) * 2)
+    parallel.remove_stale_staging()
     kept = [mine, alive, other] if os.name == "posix" else [dead, mine, alive, other]
     assert sorted(p.name for p in staging_dir.iterdir()) == sorted(p.name for p in kept)
 
@@ -525,16 +526,16 @@ def test_stale_staging_folder_does_not_disturb_an_import(
 KILL_SCRIPT = r"""
 import sys, time
 from pathlib import Path
-from viewer.data import importer, parallel_import
+from viewer.data.imports import loading, parallel
 from viewer.data.db import open_database
-importer.PARALLEL_MIN_BYTES = importer.BULK_MIN_BYTES = 0
-parallel_import.usable_cores = lambda: 2
+loading.PARALLEL_MIN_BYTES = loading.BULK_MIN_BYTES = 0
+parallel.usable_cores = lambda: 2
 def progress(done, total):
     if done > total // 2:  # hashed: reading
         print("reading", flush=True)
         time.sleep(60)  # killed here, inside the file's transaction
 db = open_database(sys.argv[1])
-importer.import_paths(db, [sys.argv[2]], progress=progress)
+loading.import_paths(db, [sys.argv[2]], progress=progress)
 """
 
 
@@ -561,9 +562,9 @@ def test_killed_importer_leaves_nothing_that_matters(tmp_path: Path, staging_dir
     try:
         assert snapshot(db)["bill"] == [] and snapshot(db)["source_file"] == []
         with pytest.MonkeyPatch.context() as m:
-            m.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-            m.setattr(importer, "BULK_MIN_BYTES", 0)
-            m.setattr(parallel_import, "usable_cores", lambda: 2)
+            m.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+            m.setattr(loading, "BULK_MIN_BYTES", 0)
+            m.setattr(parallel, "usable_cores", lambda: 2)
             report = import_paths(db, [path])
         assert report.files[0].status == ImportStatus.IMPORTED
         assert len(snapshot(db)["bill"]) == report.files[0].imported > 15_000
@@ -572,7 +573,7 @@ def test_killed_importer_leaves_nothing_that_matters(tmp_path: Path, staging_dir
     # the killed process's staging folder went with the next import
     deadline = time.time() + 30  # its orphaned child may still be finishing
     while list(staging_dir.iterdir()) and time.time() < deadline:
-        parallel_import.remove_stale_staging()
+        parallel.remove_stale_staging()
         time.sleep(0.2)
     assert list(staging_dir.iterdir()) == []
 
@@ -583,17 +584,17 @@ def test_killed_importer_leaves_nothing_that_matters(tmp_path: Path, staging_dir
 def test_only_big_plain_files_in_bulk_on_two_cores_are_split(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    big = importer.PARALLEL_MIN_BYTES
+    big = loading.PARALLEL_MIN_BYTES
     plain = Source("a.csv", "a.csv", big, tmp_path / "a.csv")
     member = Source("z.zip!a.csv", "a.csv", big, tmp_path / "z.zip", "a.csv")
     small = Source("s.csv", "s.csv", big - 1, tmp_path / "s.csv")
-    monkeypatch.setattr(parallel_import, "usable_cores", lambda: 2)
-    assert importer._parallel_worthwhile(plain, bulk=True)
-    assert not importer._parallel_worthwhile(plain, bulk=False)
-    assert not importer._parallel_worthwhile(member, bulk=True)  # zip members: one part
-    assert not importer._parallel_worthwhile(small, bulk=True)
-    monkeypatch.setattr(parallel_import, "usable_cores", lambda: 1)
-    assert not importer._parallel_worthwhile(plain, bulk=True)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    assert loading._parallel_worthwhile(plain, bulk=True)
+    assert not loading._parallel_worthwhile(plain, bulk=False)
+    assert not loading._parallel_worthwhile(member, bulk=True)  # zip members: one part
+    assert not loading._parallel_worthwhile(small, bulk=True)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    assert not loading._parallel_worthwhile(plain, bulk=True)
 
 
 @pytest.mark.usefixtures("force_parallel")
@@ -630,7 +631,7 @@ def test_already_imported_file_ends_the_waiting_child(
 
 def test_child_module_needs_neither_sqlalchemy_nor_qt() -> None:
     code = (
-        "import sys, viewer.data.parallel_import; "
+        "import sys, viewer.data.imports.parallel; "
         "print(sorted(m for m in ('sqlalchemy', 'PySide6', 'shiboken6') if m in sys.modules))"
     )
     out = subprocess.run(
@@ -641,12 +642,12 @@ def test_child_module_needs_neither_sqlalchemy_nor_qt() -> None:
 
 UNGUARDED_SCRIPT = r"""
 import sys
-from viewer.data import importer, parallel_import
+from viewer.data.imports import loading, parallel
 from viewer.data.db import open_database
-importer.PARALLEL_MIN_BYTES = importer.BULK_MIN_BYTES = 0
-parallel_import.usable_cores = lambda: 2
+loading.PARALLEL_MIN_BYTES = loading.BULK_MIN_BYTES = 0
+parallel.usable_cores = lambda: 2
 db = open_database(sys.argv[1])
-report = importer.import_paths(db, [sys.argv[2]])
+report = loading.import_paths(db, [sys.argv[2]])
 print("imported", report.files[0].imported, flush=True)
 """
 

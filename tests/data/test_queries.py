@@ -21,7 +21,7 @@ from viewer.core.records import COLUMNS
 from viewer.core.timefmt import from_epoch, to_epoch
 from viewer.data import queries
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 Row = tuple[Any, ...]

@@ -7,7 +7,7 @@ from pathlib import Path
 from viewer.core.timefmt import from_epoch
 from viewer.data import queries
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 

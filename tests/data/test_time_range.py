@@ -25,11 +25,11 @@ from viewer.core.timefmt import (
     to_epoch,
 )
 from viewer.data import investigation, queries
-from viewer.data.csv_source import normalise_time
 from viewer.data.db import Database
 from viewer.data.export.exporter import export_xlsx, verify_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
+from viewer.data.imports.csv_source import normalise_time
+from viewer.data.imports.loading import import_paths
 
 ONE_BILL = (
     "02019b2d4c6e8a0b1c2d3e4f5a6b7c8d,1075100312,ECC20190815,0107,1,0,,2026-11-02 08:00:05,"

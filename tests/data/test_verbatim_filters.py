@@ -12,7 +12,7 @@ from pathlib import Path
 from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 
 ROW = (
     "{id},1075100312,ECC20190815,0107,1,0,,2026-11-02 08:00:{s:02d},2026-11-02 08:01:00,"

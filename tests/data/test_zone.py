@@ -12,7 +12,7 @@ from viewer.core.filters import BillFilter
 from viewer.core.timefmt import clean_zone_name, time_label
 from viewer.data.db import open_database
 from viewer.data.export.exporter import export_xlsx
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 
 

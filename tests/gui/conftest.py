@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 

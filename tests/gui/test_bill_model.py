@@ -104,7 +104,7 @@ def test_rows_follow_sql_order_and_decode(qtbot, filled_db, export_csv) -> None:
 
 def test_unknown_codes_are_marked(qtbot, tmp_path, fixtures_dir) -> None:
     from viewer.data.db import open_database
-    from viewer.data.importer import import_paths
+    from viewer.data.imports.loading import import_paths
 
     db = open_database(tmp_path / "u.sqlite")
     import_paths(db, [fixtures_dir / "unknown_codes.csv"])

@@ -22,7 +22,7 @@ from viewer.core.columns import CODE
 from viewer.core.filters import BillFilter
 from viewer.core.investigation import StateKind
 from viewer.data.db import Database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.data.labels import set_label
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.gui.bill_model import BillTableModel

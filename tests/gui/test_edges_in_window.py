@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, Qt
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import TIME_MAX_TEXT, TIME_MIN_TEXT, to_epoch
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.filter_panel import TIME_FMT, FilterPanel
 from viewer.gui.main_window import MainWindow

@@ -114,24 +114,24 @@ def test_import_through_window_updates_table_and_reports(
 def test_cancelled_import_rolls_back_the_file(qtbot, tmp_path, settings, export_csv) -> None:
     db = open_database(tmp_path / "c.sqlite")
     w = _window(qtbot, db, settings)
-    import viewer.gui.controllers.importing as mw
+    from viewer.services.imports import ImportService
 
-    real = mw.import_paths
+    real = ImportService.import_paths
 
-    def slow_import(db_, paths, *, force, progress, cancel):  # noqa: ANN001
+    def slow_import(service, paths, *, force, progress, cancel):  # noqa: ANN001
         def progress_and_cancel(done: int, total: int) -> None:
             progress(done, total)
             if done > 0:
                 cancel.set()
 
-        return real(db_, paths, force=force, progress=progress_and_cancel, cancel=cancel)
+        return real(service, paths, force=force, progress=progress_and_cancel, cancel=cancel)
 
-    mw.import_paths = slow_import
+    ImportService.import_paths = slow_import
     try:
         w.import_paths([export_csv])
         qtbot.waitUntil(lambda: not w.imports.runner.running, timeout=20_000)
     finally:
-        mw.import_paths = real
+        ImportService.import_paths = real
     with db.engine.connect() as conn:
         assert queries.total_bills(conn) == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM source_file").scalar() == 0
@@ -315,25 +315,25 @@ def test_cancel_in_the_second_file_keeps_the_first_and_reports_both(
     write_csv(second, generate_bills(GeneratorConfig(agents=5, seed=8, target_bills=2000)))
     db = open_database(tmp_path / "c2.sqlite")
     w = _window(qtbot, db, settings)
-    import viewer.gui.controllers.importing as mw
+    from viewer.services.imports import ImportService
 
-    real = mw.import_paths
+    real = ImportService.import_paths
     first_share = 2 * export_csv.stat().st_size
 
-    def cancel_in_second(db_, paths, *, force, progress, cancel):  # noqa: ANN001
+    def cancel_in_second(service, paths, *, force, progress, cancel):  # noqa: ANN001
         def progress_and_cancel(done: int, total: int) -> None:
             progress(done, total)
             if done > first_share:
                 w.imports.runner.cancel()  # what the progress dialog's Cancel button calls
 
-        return real(db_, paths, force=force, progress=progress_and_cancel, cancel=cancel)
+        return real(service, paths, force=force, progress=progress_and_cancel, cancel=cancel)
 
-    mw.import_paths = cancel_in_second
+    ImportService.import_paths = cancel_in_second
     try:
         with qtbot.waitSignal(w.import_finished, timeout=20_000) as blocker:
             w.import_paths([export_csv, second])
     finally:
-        mw.import_paths = real
+        ImportService.import_paths = real
     report = blocker.args[0]
     assert [f.status for f in report.files] == [ImportStatus.IMPORTED, ImportStatus.CANCELLED]
     assert "rolled back" in w.statusBar().currentMessage()

@@ -81,7 +81,7 @@ def test_after_a_quiet_startup_import_later_imports_and_export_failures_are_show
 def test_import_report_shows_status_and_reason_first_with_full_paths_copyable(
     qtbot, tmp_path, fixtures_dir
 ) -> None:
-    from viewer.data.importer import import_paths
+    from viewer.data.imports.loading import import_paths
 
     db = open_database(tmp_path / "r.sqlite")
     # A long folder name, as real export folders have: it must not push the reason away.
@@ -458,7 +458,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
     qtbot, filled_db, settings, tmp_path, warnings, monkeypatch, caplog
 ) -> None:
     import viewer.gui.controllers.databases as databases
-    import viewer.gui.controllers.importing as importing
+    from viewer.services.imports import ImportService
 
     def broken_import(*_args, **_kwargs):  # noqa: ANN002, ANN003
         raise ZeroDivisionError("division by zero in the importer")
@@ -467,7 +467,7 @@ def test_a_bug_while_importing_or_opening_is_shown_as_a_bug(
         raise KeyError("schema")
 
     w = _window(qtbot, filled_db, settings)
-    monkeypatch.setattr(importing, "import_paths", broken_import)
+    monkeypatch.setattr(ImportService, "import_paths", broken_import)
     w.quiet_reports = True  # even the quiet start-up import shows a bug
     with caplog.at_level(logging.ERROR):
         w.import_paths([tmp_path])

@@ -150,7 +150,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from viewer.data.db import open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.gui.main_window import MainWindow
 
 app = QApplication([])

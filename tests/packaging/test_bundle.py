@@ -178,8 +178,8 @@ def test_big_file_is_read_with_a_second_process(bundle: Bundle, tmp_path: Path) 
     """A file above the threshold is imported with a child process: in a frozen build the child
     starts through ``multiprocessing.freeze_support()`` and must do its part (no warning that
     the file was read again in one part), with its staging folder in the temporary folder."""
-    from viewer.data.importer import PARALLEL_MIN_BYTES
-    from viewer.data.parallel_import import STAGING_PREFIX
+    from viewer.data.imports.loading import PARALLEL_MIN_BYTES
+    from viewer.data.imports.parallel import STAGING_PREFIX
     from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
     path = tmp_path / "big.csv"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from viewer.cli import main
 from viewer.core import codes
 from viewer.core.filters import BillFilter
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.gui.dialogs import SiteLabelsDialog
 from viewer.gui.main_window import MainWindow

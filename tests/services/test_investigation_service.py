@@ -18,7 +18,7 @@ from viewer.cli import main
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import from_epoch, to_epoch
 from viewer.data.db import Database, open_database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, write_export_zip
 from viewer.gui.investigation import SORT_ROLE, InvestigationPanel
 from viewer.services.investigation import InvestigationService, StateKind

@@ -12,7 +12,7 @@ import pytest
 from viewer.core import codes
 from viewer.core.errors import KnownError
 from viewer.data.db import Database
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 from viewer.services.labels import LabelsService
 

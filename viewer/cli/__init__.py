@@ -75,7 +75,7 @@ def _sigterm_raises() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``bill-viewer`` and ``python -m viewer``; returns the exit status."""
-    # In a frozen build, a child process of the import (see viewer.data.parallel_import) does
+    # In a frozen build, a child process of the import (see viewer.data.imports.parallel) does
     # its work here and exits; elsewhere this does nothing.
     multiprocessing.freeze_support()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -12,11 +12,10 @@ from typing import Any
 
 from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, progress_printer
 from viewer.core import codes
-from viewer.core.errors import DatabaseError, KnownError
-from viewer.core.records import FileReport, ImportStatus
-from viewer.data.importer import import_paths
+from viewer.core.errors import KnownError
 from viewer.data.queries import stats
 from viewer.services.database import default_db_path
+from viewer.services.imports import FileReport, ImportService, ImportStatus
 from viewer.services.labels import LabelsService
 
 _STATUS_WORDS = {
@@ -43,14 +42,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import exports and print a per-file and total summary (or one JSON object)."""
     db = open_db_from(args)
     try:
-        if db.readonly:
-            raise DatabaseError(
-                f"{db.path}: the database is read-only; open a copy or check the file's "
-                "permissions (nothing was imported)"
-            )
         interactive = not args.json and sys.stderr.isatty()
-        report = import_paths(
-            db,
+        report = ImportService(db).import_paths(
             args.paths,
             force=args.force,
             progress=progress_printer(

@@ -23,6 +23,10 @@ class DatabaseError(KnownError):
     """The database cannot be used: locked, read-only, corrupt, or from a newer version."""
 
 
+class ReadOnlyDatabaseError(DatabaseError):
+    """The database cannot be written (a read-only file, folder or mount)."""
+
+
 class SchemaTooNewError(DatabaseError):
     """The database was written by a newer version of the application."""
 

@@ -7,26 +7,46 @@ pragmas, the schema check and the error messages are the same everywhere.
 from __future__ import annotations
 
 import os
-import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Select,
+    bindparam,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
-from viewer.core.errors import DatabaseError, SchemaTooNewError
+from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
 from viewer.data import schema
+from viewer.data.backend import Backend, ErrorKind
+
+# The ``X as X`` names are re-exported: callers imported them from here before the backend existed.
+from viewer.data.backend.sqlite import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from viewer.data.backend.sqlite import CACHE_KIB as CACHE_KIB
+from viewer.data.backend.sqlite import IMMEDIATE, SQLITE
+from viewer.data.backend.sqlite import SQLITE_BUSY as SQLITE_BUSY
+from viewer.data.backend.sqlite import SQLITE_CANTOPEN as SQLITE_CANTOPEN
+from viewer.data.backend.sqlite import SQLITE_CORRUPT as SQLITE_CORRUPT
+from viewer.data.backend.sqlite import SQLITE_FULL as SQLITE_FULL
+from viewer.data.backend.sqlite import SQLITE_IOERR as SQLITE_IOERR
+from viewer.data.backend.sqlite import SQLITE_LOCKED as SQLITE_LOCKED
+from viewer.data.backend.sqlite import SQLITE_NOTADB as SQLITE_NOTADB
+from viewer.data.backend.sqlite import SQLITE_READONLY as SQLITE_READONLY
+from viewer.data.backend.sqlite import sqlite_code as sqlite_code
+from viewer.data.backend.sqlite import sqlite_temp_dir as sqlite_temp_dir
 
 ENV_DB = "BILL_VIEWER_DB"
-CACHE_KIB = 65536
-"""SQLite's page cache per connection, in KiB."""
 APP_NAME = "agent-bill-viewer"
-BUSY_TIMEOUT_MS = 10000
-"""How long a connection waits for another program's write lock before it says "locked"."""
 
 
 def data_dir() -> Path:
@@ -56,96 +76,64 @@ def _upgrade_2_to_3(conn: Connection) -> None:
     "1e3" 1000, 20 digits a rounded real): the file's text is gone and cannot be recovered;
     importing the file again (``--force``) into a new database keeps it.
     """
-    have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(bill)")}
-    if "raw_codes" not in have:
-        conn.exec_driver_sql("ALTER TABLE bill ADD COLUMN raw_codes TEXT")
+    have = {column["name"] for column in inspect(conn).get_columns("bill")}
+    if "raw_codes" not in have:  # plain SQL every engine takes (Core has no ADD COLUMN)
+        conn.execute(text("ALTER TABLE bill ADD COLUMN raw_codes TEXT"))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 """``from_version -> step`` upgrading the schema by one version, in one transaction."""
 
 
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 5, 6, 8
-SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 10, 11, 13, 14, 26
-
-_KNOWN_CODES = frozenset(
-    (SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL)
-    + (SQLITE_CANTOPEN, SQLITE_NOTADB)
-)
-
-
-def sqlite_temp_dir() -> Path:
-    """The folder SQLite puts its temporary files in (index sorts, big queries).
-
-    Not Python's ``tempfile.gettempdir()``: on POSIX SQLite's unix VFS takes the first of
-    ``$SQLITE_TMPDIR``, ``$TMPDIR``, /var/tmp, /usr/tmp, /tmp that is a folder it can write,
-    and never falls back elsewhere when ``$TMPDIR`` is full. On Windows it asks the system for
-    the temporary folder, which is what Python finds too.
-    """
-    if os.name == "nt":
-        return Path(tempfile.gettempdir())
-    candidates = [os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR")]
-    for folder in (*candidates, "/var/tmp", "/usr/tmp", "/tmp"):
-        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
-            return Path(folder)
-    return Path(".")
-
-
-def sqlite_code(exc: BaseException) -> int | None:
-    """The primary SQLite result code of a driver error (or one SQLAlchemy wraps), if any."""
-    orig = getattr(exc, "orig", exc)
-    code = getattr(orig, "sqlite_errorcode", None)
-    return None if code is None else int(code) & 0xFF
-
-
-def is_known_db_error(exc: BaseException) -> bool:
+def is_known_db_error(exc: BaseException, backend: Backend = SQLITE) -> bool:
     """Whether a driver error is one a user can act on (locked, read-only, full, damaged).
 
-    Any other is a bug in this program and keeps its traceback.
+    Judged by the driver's error code alone (``Backend.error_kind``); any other error, one
+    without a code included, is a bug in this program and keeps its traceback.
     """
-    return sqlite_code(exc) in _KNOWN_CODES
+    return backend.error_kind(exc) is not None
 
 
-def _explain(exc: BaseException, path: Path) -> str:
+def _explain(kind: ErrorKind, exc: BaseException, path: Path, backend: Backend) -> str:
     msg = str(getattr(exc, "orig", exc))
-    code = sqlite_code(exc)
-    if code is None:  # an error made up without a code: judged by its words
-        code = _code_from_words(msg.lower())
-    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+    if kind is ErrorKind.LOCKED:
         return f"{path}: the database is locked by another program; try again when it is done"
-    if code == SQLITE_READONLY:
+    if kind is ErrorKind.READONLY:
         return f"{path}: the database is read-only; open a copy or check the file's permissions"
-    if code in (SQLITE_NOTADB, SQLITE_CORRUPT):
+    if kind is ErrorKind.DAMAGED:
         return f"{path}: this file is not a bill database or it is damaged ({msg})"
-    if code == SQLITE_CANTOPEN:
+    if kind is ErrorKind.CANTOPEN:
         return f"{path}: the database cannot be opened (missing folder or no permission)"
-    if code == SQLITE_FULL:
+    if kind is ErrorKind.FULL:
         return (
             f"{path}: the disk is full (the database's disk, or the temporary folder "
-            f"{sqlite_temp_dir()} that SQLite sorts in)"
+            f"{backend.temp_dir()} that SQLite sorts in)"
         )
-    if code == SQLITE_IOERR:
-        return f"{path}: the database's disk could not be read or written ({msg})"
-    return f"{path}: database error: {msg}"
+    return f"{path}: the database's disk could not be read or written ({msg})"
 
 
-def _code_from_words(low: str) -> int | None:
-    if "locked" in low or "busy" in low:
-        return SQLITE_BUSY
-    if "readonly" in low or "read-only" in low:
-        return SQLITE_READONLY
-    if "not a database" in low or "malformed" in low or "corrupt" in low:
-        return SQLITE_CORRUPT
-    if "unable to open" in low:
-        return SQLITE_CANTOPEN
-    if "disk" in low and "full" in low:
-        return SQLITE_FULL
-    return None
+class DatabaseBug(RuntimeError):
+    """A database error that is no user's doing (a programming error): a bug, not a message.
+
+    Not a ``KnownError``: the window and the command line log it with its traceback and say
+    "this is a bug"; raised ``from`` the driver error, which stays in the traceback.
+    """
 
 
-def friendly_db_error(exc: BaseException, path: Path) -> DatabaseError:
-    """Turn a driver error into a ``DatabaseError`` whose message a user can act on."""
-    return DatabaseError(_explain(exc, path))
+def friendly_db_error(
+    exc: BaseException, path: Path, backend: Backend = SQLITE
+) -> DatabaseError | DatabaseBug:
+    """The error to raise (``from exc``) for a driver error met on the database ``path``.
+
+    A ``DatabaseError`` whose message a user can act on for the codes that are theirs
+    (``is_known_db_error``); for any other a ``DatabaseBug``, which stays a bug.
+    """
+    kind = backend.error_kind(exc)
+    if kind is None:
+        return DatabaseBug(f"{path}: database error: {getattr(exc, 'orig', exc)}")
+    if kind is ErrorKind.READONLY:
+        return ReadOnlyDatabaseError(_explain(kind, exc, path, backend))
+    return DatabaseError(_explain(kind, exc, path, backend))
 
 
 @contextmanager
@@ -157,44 +145,10 @@ def user_errors(path: Path) -> Iterator[None]:
     """
     try:
         yield
-    except (DBAPIError, sqlite3.Error) as exc:
+    except SQLITE.driver_errors as exc:
         if not is_known_db_error(exc):
             raise
         raise friendly_db_error(exc, path) from exc
-
-
-def _make_engine(path: Path, readonly: bool, *, immutable: bool = False) -> Engine:
-    if immutable:  # a folder nobody can write: no -shm file can be made, nothing can change
-        url = f"sqlite:///file:{path.as_posix()}?immutable=1&uri=true"
-    elif readonly:
-        url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{path.as_posix()}"
-    wait = BUSY_TIMEOUT_MS / 1000
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, decide when transactions begin (SQLAlchemy's
-        # documented recipe for pysqlite), so one file's import really is one transaction.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        if not readonly:
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop(_IMMEDIATE, False) else "BEGIN")
-
-    return engine
-
-
-_IMMEDIATE = "bill_viewer_begin_immediate"
 
 
 @contextmanager
@@ -205,21 +159,22 @@ def begin_immediate(conn: Connection) -> Iterator[None]:
     timeout) instead of failing at its first write, and nobody writes between its read and
     its write.
     """
-    conn.info[_IMMEDIATE] = True
+    conn.info[IMMEDIATE] = True
     try:
         with conn.begin():
             yield
     finally:
-        conn.info.pop(_IMMEDIATE, None)
+        conn.info.pop(IMMEDIATE, None)
 
 
 @dataclass
 class Database:
-    """An open bill database: its path and engine."""
+    """An open bill database: its path, engine and backend (what its engine does its own way)."""
 
     path: Path
     engine: Engine
     readonly: bool = False
+    backend: Backend = field(default=SQLITE, repr=False)
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -228,31 +183,39 @@ class Database:
     def meta_get(self, key: str, default: str | None = None) -> str | None:
         """Read one value of the ``meta`` table."""
         with self.engine.connect() as conn:
-            row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": key}).first()
+            row = conn.execute(meta_value_statement(key)).first()
         return row[0] if row else default
 
     def meta_set(self, key: str, value: str) -> None:
         """Write one value of the ``meta`` table."""
         with self.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO meta(key, value) VALUES (:k, :v) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-                ),
-                {"k": key, "v": value},
-            )
+            conn.execute(meta_upsert_statement(conn.dialect.name, key, value))
+
+
+def meta_value_statement(key: str) -> Select[tuple[str]]:
+    """The value of one key of the ``meta`` table (no row: not set)."""
+    return select(schema.meta.c.value).where(schema.meta.c.key == bindparam("key", key))
+
+
+def meta_upsert_statement(dialect_name: str, key: str, value: str) -> Insert:
+    """Set one key of the ``meta`` table, inserting or replacing (``ON CONFLICT DO UPDATE``).
+
+    The upsert is each dialect's own construct (same SQL on SQLite and PostgreSQL).
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(schema.meta).values(key=key, value=value)
+    return statement.on_conflict_do_update(
+        index_elements=[schema.meta.c.key], set_={"value": statement.excluded.value}
+    )
 
 
 def _stored_version(conn: Connection) -> int | None:
-    has_meta = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-    ).first()
-    if not has_meta:
-        has_any = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-        if has_any:
+    found = inspect(conn)
+    if not found.has_table("meta"):
+        if found.get_table_names() or found.get_view_names():
             raise DatabaseError("not a bill database: it has tables but no version record")
         return None
-    row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").first()
+    row = conn.execute(meta_value_statement("schema_version")).first()
     if row is None:
         raise DatabaseError("not a bill database: no schema version recorded")
     return _parse_version(row[0])
@@ -327,7 +290,7 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
     except OSError as exc:
         raise DatabaseError(f"{path}: the database cannot be opened ({exc.strerror})") from None
     immutable = readonly and not _can_make_sidecars(path)
-    engine = _make_engine(path, readonly, immutable=immutable)
+    engine = SQLITE.make_engine(path, readonly=readonly, immutable=immutable)
     try:
         with engine.begin() as conn:
             version = _stored_version(conn)
@@ -341,9 +304,9 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
             _create_or_upgrade(engine)
         with engine.connect() as conn:
             _check_tables(conn)
-    except (DBAPIError, sqlite3.Error) as exc:
+    except SQLITE.driver_errors as exc:
         engine.dispose()
-        if not existed and sqlite_code(exc) not in (SQLITE_BUSY, SQLITE_LOCKED):
+        if not existed and SQLITE.error_kind(exc) is not ErrorKind.LOCKED:
             _remove_failed(path)
         raise friendly_db_error(exc, path) from exc
     except DatabaseError as exc:
@@ -376,8 +339,7 @@ def _create_or_upgrade(engine: Engine) -> None:
         if version is None:
             schema.metadata.create_all(conn)
             conn.execute(
-                text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"),
-                {"v": str(schema.SCHEMA_VERSION)},
+                insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
         elif version < schema.SCHEMA_VERSION:
             while version < schema.SCHEMA_VERSION:
@@ -387,17 +349,15 @@ def _create_or_upgrade(engine: Engine) -> None:
                 step(conn)
                 version += 1
             conn.execute(
-                text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                {"v": str(version)},
+                update(schema.meta)
+                .where(schema.meta.c.key == "schema_version")
+                .values(value=str(version))
             )
 
 
 def _check_tables(conn: Connection) -> None:
     """Raise ``DatabaseError`` when a table of the schema is missing (dropped by some tool)."""
-    have = {
-        str(row[0])
-        for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    have = set(inspect(conn).get_table_names())
     missing = sorted(EXPECTED_TABLES - have)
     if missing:
         raise DatabaseError(

@@ -11,15 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from viewer.core.errors import DatabaseError, KnownError, SchemaTooNewError
+from viewer.core.errors import DatabaseError, KnownError, ReadOnlyDatabaseError, SchemaTooNewError
 from viewer.data.about import version_text
 from viewer.data.db import (
-    SQLITE_READONLY,
     Database,
     data_dir,
     default_db_path,
     open_database,
-    sqlite_code,
 )
 
 __all__ = [
@@ -47,13 +45,8 @@ def writable(path: Path) -> bool:
 
 
 def _says_read_only(exc: DatabaseError) -> bool:
-    """Whether the driver error behind ``exc`` is SQLite's READONLY (by its code, not its words)."""
-    cause = exc.__cause__
-    while cause is not None:
-        if sqlite_code(cause) == SQLITE_READONLY:
-            return True
-        cause = cause.__cause__
-    return False
+    """Whether opening failed because the database cannot be written (the backend's error code)."""
+    return isinstance(exc, ReadOnlyDatabaseError)
 
 
 def open_or_read_only(path: Path, create: bool = True) -> Database:

@@ -16,7 +16,7 @@ from viewer.core.filters import BillFilter
 from viewer.data.db import Database, open_database
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 BILLS = 16

@@ -27,7 +27,7 @@ from viewer.core.filters import BillFilter
 from viewer.data.db import Database, open_database
 from viewer.data.export.exporter import DATETIME_FORMAT, export_xlsx, verify_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 ALL_KEYS = tuple(c.key for c in ALL_COLUMNS)

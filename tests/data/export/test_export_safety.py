@@ -18,7 +18,7 @@ from viewer.core.errors import DatabaseError
 from viewer.core.filters import BillFilter
 from viewer.data.db import open_database
 from viewer.data.export.exporter import export_xlsx, remove_stale_parts, verify_xlsx
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 REPO = Path(__file__).resolve().parents[3]

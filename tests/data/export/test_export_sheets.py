@@ -11,7 +11,7 @@ from viewer.core.filters import BillFilter
 from viewer.data.db import Database
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.data.investigation import agent_states
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

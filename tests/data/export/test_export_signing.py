@@ -37,7 +37,7 @@ from viewer.data.export.exporter import (
     verify_xlsx,
 )
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 COLUMNS = ("id", "begin_time", "duration", "agent_id", "op_type", "phone_no", "source")

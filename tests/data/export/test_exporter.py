@@ -53,7 +53,7 @@ from viewer.data.export.exporter import (
     recompute_sha256,
     verify_xlsx,
 )
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.data.labels import load_labels, set_label
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

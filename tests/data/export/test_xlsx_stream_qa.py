@@ -33,7 +33,7 @@ from viewer.core.timefmt import to_epoch
 from viewer.data.db import Database, open_database
 from viewer.data.export.exporter import SheetSpec, export_xlsx, verify_xlsx
 from viewer.data.export.xlsx_stream import SheetStream, StreamBook, Styled
-from viewer.data.importer import import_paths
+from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -10,10 +10,10 @@ from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from viewer.core.records import ImportReport, ImportStatus
-from viewer.data.importer import import_paths
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ImportReportDialog, run_with_progress, show_failure
 from viewer.gui.workers import Failure, TaskRunner
+from viewer.services.imports import ImportService
 
 if TYPE_CHECKING:
     from viewer.gui.main_window import MainWindow
@@ -74,7 +74,9 @@ class ImportController(Controller):
         db = self.win._db
 
         def work(progress: Any, cancel: Any) -> ImportReport:
-            return import_paths(db, paths, force=force, progress=progress, cancel=cancel)
+            return ImportService(db).import_paths(
+                paths, force=force, progress=progress, cancel=cancel
+            )
 
         runner = TaskRunner(work, self.win, "import")
         self.runner = runner

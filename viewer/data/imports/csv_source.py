@@ -252,7 +252,7 @@ class Batch:
     followed by its line number. Rows that had extra trailing columns or hold a code that is
     not a plain integer are in ``extra_rows`` with one more item, the tab-joined extras (or
     None), and then, for the latter, the JSON of the verbatim codes, whose fields hold None
-    (``viewer.data.parallel_import.merged_rows`` evens the widths out). Code fields
+    (``viewer.data.imports.parallel.merged_rows`` evens the widths out). Code fields
     hold the exported text of a plain integer (``viewer.core.codes.plain_code``: SQLite stores
     it as exactly that integer) or ``""`` for an empty cell.
     """

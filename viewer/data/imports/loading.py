@@ -1,4 +1,4 @@
-"""Importing bill exports (CSV files, zips of CSVs, folders) into the database.
+"""Loading bill exports (CSV files, zips of CSVs, folders) into the database.
 
 One transaction per file: a cancel, an error or a killed process leaves the whole file or none of
 it. A file whose SHA-256 is already in the ledger is reported at once (unless forced). Every line
@@ -7,372 +7,50 @@ is imported, counted as a duplicate (or conflict) of a stored bill, or rejected 
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import heapq
-import io
 import json
 import logging
 import multiprocessing
 import os
 import shutil
 import signal
-import sqlite3
-import stat
 import time
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from datetime import datetime
 from itertools import islice
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from viewer.core.columns import CODE_FIELDS
-from viewer.core.errors import BadInputError, KnownError, NotABillExportError
+from viewer.core.errors import KnownError, NotABillExportError
 from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
-from viewer.data import parallel_import
-from viewer.data.csv_source import Edges, Layout, find_split, open_bill_stream, sibling_export_kind
+from viewer.data.backend import BulkWriter, ErrorKind
+from viewer.data.backend.sqlite import SQLITE
 from viewer.data.db import (
     CACHE_KIB,
-    SQLITE_FULL,
     Database,
     begin_immediate,
     friendly_db_error,
-    sqlite_code,
-    sqlite_temp_dir,
+    is_known_db_error,
 )
-from viewer.data.parallel_import import PartJob, PartReader, merged_rows
+from viewer.data.imports import ledger, parallel
+from viewer.data.imports.csv_source import Edges, Layout, find_split, open_bill_stream
+from viewer.data.imports.parallel import PartJob, PartReader, merged_rows
+from viewer.data.imports.sources import Source, Unusable, expand_paths, sha256_of, zips_kept_open
 from viewer.data.schema import BILL_FIELDS, BILL_INDEXES
 
 log = logging.getLogger(__name__)
 
 MAX_REPORTED_REJECTS = 1000
 """Rejects kept in memory per file for the report; all of them are stored in the database."""
-
-FOLDER_SUFFIXES = (".csv", ".zip")
-"""What a folder import takes; a file named on its own may be any CSV (a ``.txt`` too)."""
-
-_HASH_CHUNK = 1 << 20
-_ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0 of a zip entry
-
-
-@dataclass(frozen=True)
-class Source:
-    """One CSV to import: a plain file or a member of a zip."""
-
-    display: str
-    name: str
-    size: int
-    path: Path
-    member: str | None = None
-
-    @property
-    def ledger_path(self) -> str:
-        """The absolute path the ledger records (``zip!member`` for a zip member).
-
-        ``display`` is the path as the user typed it, which means nothing once the working
-        folder changes; the ledger keeps the resolved one so that it always names the file.
-        """
-        where = str(self.path.resolve())
-        return where if self.member is None else f"{where}!{self.member}"
-
-    @contextmanager
-    def open(self) -> Iterator[IO[bytes]]:
-        """Open the content as a binary stream (a zip member is decompressed on the fly).
-
-        Raises:
-            BadInputError: a zip member that cannot be read: encrypted, compressed with a
-                method Python cannot decompress, or damaged (bad data, bad CRC, cut short).
-                Raised while opening or, for damage, from the reads of the ``with`` body.
-        """
-        if self.member is None:
-            with self.path.open("rb") as fp:
-                yield fp
-            return
-        with _zip_archive(self.path) as zf:
-            try:
-                info = zf.getinfo(self.member)
-            except KeyError:
-                raise BadInputError(f"{self.display}: no longer in the zip archive") from None
-            if info.flag_bits & _ZIP_ENCRYPTED:
-                raise BadInputError(
-                    f"{self.display}: the zip member is encrypted (password-protected); "
-                    "extract it with its password and import the CSV"
-                )
-            try:
-                raw = zf.open(info)
-            except (NotImplementedError, RuntimeError) as exc:  # what zipfile raises for these
-                raise BadInputError(
-                    f"{self.display}: the zip member is compressed with a method this program "
-                    f"cannot read ({exc}); extract it with an archive tool and import the CSV"
-                ) from None
-            with raw:
-                try:
-                    yield io.BufferedReader(raw, buffer_size=1 << 16)  # type: ignore[arg-type]
-                except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
-                    raise BadInputError(
-                        f"{self.display}: the zip member is damaged, it cannot be decompressed "
-                        f"({exc})"
-                    ) from exc
-
-
-_OPEN_ZIPS: ContextVar[dict[Path, zipfile.ZipFile] | None] = ContextVar(
-    "bill_viewer_open_zips", default=None
-)
-"""The zip archive kept open while ``import_paths`` reads its members (see ``_zips_kept_open``)."""
-
-
-@contextmanager
-def _zips_kept_open() -> Iterator[None]:
-    """Keep the last zip archive open from one member to the next while inside.
-
-    Opening a ``ZipFile`` reads the whole central directory; done again for each member (to
-    hash it, then to read it), a zip of N small members took time in N squared.
-    """
-    cache: dict[Path, zipfile.ZipFile] = {}
-    token = _OPEN_ZIPS.set(cache)
-    try:
-        yield
-    finally:
-        _OPEN_ZIPS.reset(token)
-        for zf in cache.values():
-            zf.close()
-
-
-@contextmanager
-def _zip_archive(path: Path) -> Iterator[zipfile.ZipFile]:
-    """The zip archive at ``path``: the one kept open by ``_zips_kept_open``, or opened now."""
-    cache = _OPEN_ZIPS.get()
-    if cache is None:
-        with zipfile.ZipFile(path) as zf:
-            yield zf
-        return
-    zf = cache.get(path)
-    if zf is None:
-        for other in cache.values():  # one archive at a time: the import goes zip by zip
-            other.close()
-        cache.clear()
-        zf = cache[path] = zipfile.ZipFile(path)
-    yield zf
-
-
-@dataclass(frozen=True)
-class Unusable:
-    """A path that cannot be imported at all, with its status and message."""
-
-    display: str
-    status: str
-    message: str
-
-
-def expand_paths(paths: Iterable[Path | str]) -> list[Source | Unusable]:
-    """Turn files, zips and folders into the list of CSV sources to import, in a stable order.
-
-    Folders are searched recursively for ``.csv`` and ``.zip`` files only (a ``readme.txt``
-    beside the exports is not one); a subfolder that cannot be read is listed as failed, so
-    that nothing in a folder is left out without a word.
-    """
-    out: list[Source | Unusable] = []
-    for p in paths:
-        path = Path(p)
-        try:
-            is_dir = path.is_dir()
-        except OSError as exc:  # a name too long for the file system, say
-            out.append(_unreadable(path, exc))
-            continue
-        if is_dir:
-            found, unreadable = _folder_files(path)
-            if not found and not unreadable:
-                out.append(
-                    Unusable(
-                        str(path),
-                        ImportStatus.FAILED,
-                        f"{path}: folder holds no .csv or .zip files",
-                    )
-                )
-            for q in found:
-                out.extend(_expand_file_all(q))
-            out.extend(unreadable)
-            continue
-        out.extend(_expand_file_all(path))
-    return out
-
-
-def _folder_files(folder: Path) -> tuple[list[Path], list[Unusable]]:
-    """The ``.csv`` and ``.zip`` files under ``folder``, sorted, and the parts it cannot read."""
-    found: list[Path] = []
-    unreadable: list[Unusable] = []
-
-    def cannot_read(exc: OSError) -> None:
-        where = exc.filename if exc.filename is not None else folder
-        unreadable.append(
-            Unusable(
-                str(where),
-                ImportStatus.FAILED,
-                f"{where}: cannot read this folder ({exc.strerror}); its files were not imported",
-            )
-        )
-
-    for top, _dirs, names in os.walk(folder, onerror=cannot_read):
-        for name in names:
-            if not name.lower().endswith(FOLDER_SUFFIXES):
-                continue
-            q = Path(top, name)
-            try:
-                if q.is_file():
-                    found.append(q)
-                else:
-                    unreadable.append(_not_a_file(q))
-            except OSError as exc:
-                unreadable.append(_unreadable(q, exc))
-    return sorted(found), unreadable
-
-
-def _not_a_file(path: Path) -> Unusable:
-    """Why ``path`` (named like an export) cannot be read: a dangling link, a link loop, a FIFO."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            why = "a symbolic link that loops back on itself"
-        elif path.is_symlink():
-            why = f"a symbolic link to {os.readlink(path)}, which does not exist"
-        else:
-            why = f"cannot read ({exc.strerror})"
-        return Unusable(str(path), ImportStatus.FAILED, f"{path}: {why}; not imported")
-    return Unusable(str(path), ImportStatus.FAILED, _not_regular_message(path, mode))
-
-
-def _not_regular_message(path: Path, mode: int) -> str:
-    """One line for something that is not a regular file (reading it might never end)."""
-    if stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
-    elif stat.S_ISSOCK(mode):
-        kind = "a socket"
-    elif stat.S_ISDIR(mode):
-        kind = "a folder"
-    else:
-        kind = "not a regular file"
-    return f"{path}: {kind}, not a file; only files, zips and folders are imported"
-
-
-def _unreadable(path: Path, exc: OSError) -> Unusable:
-    return Unusable(str(path), ImportStatus.FAILED, f"{path}: cannot read ({exc.strerror})")
-
-
-def _expand_file_all(path: Path) -> list[Source | Unusable]:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        if path.is_symlink():
-            return [_not_a_file(path)]
-        return [Unusable(str(path), ImportStatus.FAILED, f"{path}: no such file or folder")]
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return [_not_a_file(path)]
-        return [_unreadable(path, exc)]
-    if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would be read for ever
-        return [Unusable(str(path), ImportStatus.FAILED, _not_regular_message(path, info.st_mode))]
-    try:
-        size = info.st_size
-        with path.open("rb") as fp:
-            magic = fp.read(4)
-    except OSError as exc:
-        return [_unreadable(path, exc)]
-    if magic.startswith(b"PK") or path.suffix.lower() == ".zip":
-        return _expand_zip(path)
-    kind = sibling_export_kind(path.name)
-    if kind:
-        return [
-            Unusable(
-                str(path),
-                ImportStatus.NOT_A_BILL_EXPORT,
-                f"{path}: not an agent operation bill export ({kind})",
-            )
-        ]
-    return [Source(str(path), path.name, size, path)]
-
-
-def _expand_zip(path: Path) -> list[Source | Unusable]:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return [
-            Unusable(str(path), ImportStatus.FAILED, f"{path}: not a readable zip archive ({exc})")
-        ]
-    if not infos:
-        return [Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, f"{path}: empty zip archive")]
-    names = [i.filename.rsplit("/", 1)[-1] for i in infos]
-    if not any(_csv_name(n) or sibling_export_kind(n) for n in names):
-        return [Unusable(str(path), ImportStatus.NOT_A_BILL_EXPORT, _no_csv_message(path, infos))]
-    out: list[Source | Unusable] = []
-    for info in sorted(infos, key=lambda i: i.filename):
-        display = f"{path}!{info.filename}"
-        base = info.filename.rsplit("/", 1)[-1]
-        kind = sibling_export_kind(base)
-        if kind:
-            out.append(
-                Unusable(
-                    display,
-                    ImportStatus.NOT_A_BILL_EXPORT,
-                    f"{display}: not an agent operation bill export ({kind})",
-                )
-            )
-        elif not _csv_name(base):
-            out.append(
-                Unusable(display, ImportStatus.NOT_A_BILL_EXPORT, f"{display}: not a CSV file")
-            )
-        else:
-            out.append(Source(display, base, info.file_size, path, info.filename))
-    return out
-
-
-def _csv_name(name: str) -> bool:
-    """Whether a zip member's name is that of a CSV (the platform's, or a renamed ``.txt``)."""
-    return name.lower().endswith((".csv", ".txt"))
-
-
-def _no_csv_message(path: Path, infos: list[zipfile.ZipInfo]) -> str:
-    """One line for a zip without a single CSV in it (an Excel workbook is such a zip)."""
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        return (
-            f"{path}: an Excel workbook, not a CSV export; open it in Excel and save it as "
-            "CSV (File > Save As > CSV), then import the CSV"
-        )
-    return (
-        f"{path}: not an agent operation bill export: the zip archive holds no CSV file "
-        f"({len(infos)} other file(s), e.g. {infos[0].filename})"
-    )
-
-
-def sha256_of(
-    source: Source, on_bytes: Callable[[int], None] | None = None, cancel: CancelToken | None = None
-) -> str:
-    """SHA-256 of the source's content (of the member, for a zip member)."""
-    digest = hashlib.sha256()
-    with source.open() as fp:
-        while chunk := fp.read(_HASH_CHUNK):
-            digest.update(chunk)
-            if on_bytes:
-                on_bytes(len(chunk))
-            if cancel:
-                cancel.raise_if_set()
-    return digest.hexdigest()
-
 
 _CODE_AT = {BILL_FIELDS.index(name): name for name in CODE_FIELDS}
 
@@ -434,29 +112,19 @@ def _raw_codes_of(row: Sequence[Any]) -> str | None:
 class _FileImport:
     """The work of importing one source inside one transaction."""
 
-    def __init__(self, raw: sqlite3.Connection, source_id: int, report: FileReport) -> None:
-        self.raw = raw
-        self.cur = raw.cursor()
+    def __init__(
+        self, conn: Connection, writer: BulkWriter, source_id: int, report: FileReport
+    ) -> None:
+        self.conn = conn
+        self.writer = writer
         self.sid = source_id
         self.report = report
-        marks = ", ".join("?" * len(BILL_FIELDS))
-        cols = ", ".join(BILL_FIELDS)
-        self.insert_sql = (
-            f"INSERT OR IGNORE INTO bill ({cols}, source_id, line) "
-            f"VALUES ({marks}, {int(source_id)}, ?)"
-        )
-        self.insert_extra_sql = (
-            f"INSERT OR IGNORE INTO bill ({cols}, source_id, line, extra, raw_codes) "
-            f"VALUES ({marks}, {int(source_id)}, ?, ?, ?)"
-        )
 
-    def add_rows(self, rows: list[list[Any]], sql: str) -> None:
+    def add_rows(self, rows: list[list[Any]], *, wide: bool) -> None:
         """Insert rows; those whose bill id is stored already become duplicates or conflicts."""
         if not rows:
             return
-        before = self.raw.total_changes
-        self.cur.executemany(sql, rows)
-        inserted = self.raw.total_changes - before
+        inserted = self.writer.insert_bills(rows, wide=wide)
         self.report.imported += inserted
         self.report.rows_read += len(rows)
         if inserted < len(rows):
@@ -464,17 +132,7 @@ class _FileImport:
 
     def _find_duplicates(self, rows: list[list[Any]]) -> None:
         """Tell apart the rows just inserted from copies of bills already stored."""
-        stored: dict[str, tuple[Any, ...]] = {}
-        ids = [r[0] for r in rows]
-        cols = ", ".join(BILL_FIELDS)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.cur.execute(
-                f"SELECT source_id, line, {cols}, raw_codes FROM bill WHERE bill_id IN ({marks})",
-                chunk,
-            ):
-                stored[row[2]] = row
+        stored = {row[2]: row for row in self.writer.stored_bills([r[0] for r in rows])}
         conflicts = []
         for r in rows:
             s = stored.get(r[0])
@@ -494,11 +152,7 @@ class _FileImport:
                     )
                 )
         if conflicts:
-            self.cur.executemany(
-                "INSERT INTO conflict (bill_id, source_id, line, fields, differs) "
-                "VALUES (?, ?, ?, ?, ?)",
-                conflicts,
-            )
+            self.writer.insert_conflicts(conflicts)
 
     def add_issues(self, issues: list[RowIssue]) -> None:
         """Count and store rejected lines (the first ones also go into the report)."""
@@ -509,10 +163,7 @@ class _FileImport:
         self.report.rejected += len(issues)
         self.report.rows_read += len(issues)
         self.report_rejects(issues)
-        self.cur.executemany(
-            f"INSERT INTO reject (source_id, line, reason, raw) VALUES ({self.sid}, ?, ?, ?)",
-            [(i.line, i.reason, i.raw) for i in issues],
-        )
+        self.writer.insert_rejects([(i.line, i.reason, i.raw) for i in issues])
 
     def report_rejects(self, issues: list[RowIssue]) -> None:
         """Keep the first ``MAX_REPORTED_REJECTS`` rejected lines by line (``issues`` sorted)."""
@@ -526,9 +177,9 @@ class _FileImport:
         """Copy in the bills and rejects the child process staged; return its extra lines."""
         result = part.result
         assert result is not None
-        next_pk = self.cur.execute("SELECT max(pk) FROM bill").fetchone()[0]
-        first_pk = (part.job.pk_before if next_pk is None else int(next_pk)) + 1
-        rejects = part.copy_into(self.raw, first_pk, MAX_REPORTED_REJECTS)
+        next_pk = _max_pk(self.conn)
+        first_pk = (part.job.pk_before if next_pk is None else next_pk) + 1
+        rejects = part.copy_into(self.writer, first_pk, MAX_REPORTED_REJECTS)
         self.report.imported += result.bills
         self.report.rejected += result.rejected
         self.report.rows_read += result.bills + result.rejected
@@ -539,6 +190,12 @@ class _FileImport:
 _by_line = attrgetter("line")
 
 
+def _max_pk(conn: Connection) -> int | None:
+    """The largest ``bill.pk`` stored (None in an empty table): new bills are numbered on."""
+    value = conn.execute(ledger.max_pk_statement()).scalar()
+    return None if value is None else int(value)
+
+
 def _forget_earlier_reading(conn: Connection, sha: str, sid: int) -> None:
     """Drop the rejects and conflicts stored by earlier imports of the same content.
 
@@ -547,17 +204,11 @@ def _forget_earlier_reading(conn: Connection, sha: str, sid: int) -> None:
     counted twice. The earlier ledger rows stay as the history of the imports. Inside the
     file's transaction, so a re-import that fails or is cancelled leaves them as they were.
     """
-    earlier = [
-        row[0]
-        for row in conn.exec_driver_sql(
-            "SELECT id FROM source_file WHERE sha256 = ? AND id != ?", (sha, sid)
-        )
-    ]
+    earlier = [int(i) for i in conn.execute(ledger.earlier_readings_statement(sha, sid)).scalars()]
     if not earlier:
         return
-    marks = ", ".join("?" * len(earlier))
-    conn.exec_driver_sql(f"DELETE FROM reject WHERE source_id IN ({marks})", tuple(earlier))
-    conn.exec_driver_sql(f"DELETE FROM conflict WHERE source_id IN ({marks})", tuple(earlier))
+    for statement in ledger.forget_statements(earlier):
+        conn.execute(statement)
 
 
 def _already_imported(db: Database, sha: str) -> tuple[str, str] | None:
@@ -566,10 +217,7 @@ def _already_imported(db: Database, sha: str) -> tuple[str, str] | None:
 
 
 def _already_imported_in(conn: Connection, sha: str) -> tuple[str, str] | None:
-    row = conn.exec_driver_sql(
-        "SELECT path, imported_at FROM source_file WHERE sha256 = ? ORDER BY id LIMIT 1",
-        (sha,),
-    ).first()
+    row = conn.execute(ledger.first_import_statement(sha)).first()
     return (row[0], row[1]) if row else None
 
 
@@ -617,8 +265,8 @@ def _bulk_worthwhile(db: Database, source: Source) -> bool:
     if source.size < BULK_MIN_BYTES:
         return False
     with db.engine.connect() as conn:
-        stored = conn.exec_driver_sql("SELECT max(pk) FROM bill").scalar() or 0
-    return int(stored) <= source.size // 150
+        stored = _max_pk(conn) or 0
+    return stored <= source.size // 150
 
 
 PARALLEL_MIN_BYTES = 64 << 20
@@ -633,7 +281,7 @@ PARALLEL_SHARE = 0.5
 
 
 def _parallel_worthwhile(source: Source, bulk: bool) -> bool:
-    """Whether to read the file in two parts at once (see ``viewer.data.parallel_import``).
+    """Whether to read the file in two parts at once (see ``viewer.data.imports.parallel``).
 
     Only a plain file (a zip member cannot be read from its middle) loaded in bulk (the
     careful way looks up each bill as it goes), big enough, on a machine with two cores.
@@ -642,7 +290,7 @@ def _parallel_worthwhile(source: Source, bulk: bool) -> bool:
         bulk
         and source.member is None
         and source.size >= PARALLEL_MIN_BYTES
-        and parallel_import.usable_cores() >= 2
+        and parallel.usable_cores() >= 2
     )
 
 
@@ -675,12 +323,12 @@ def _load(
     when the ledger holds the content (another process imported it meanwhile).
 
     Given a ``part`` reader, a big file is read in two parts at once, the second by its child
-    process (``viewer.data.parallel_import``); ``_SplitUnsafe`` asks for it to be read again
+    process (``viewer.data.imports.parallel``); ``_SplitUnsafe`` asks for it to be read again
     in one part.
     """
     with source.open() as fp, db.engine.connect() as conn:
         layout, batches = open_bill_stream(fp, source.display)
-        raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+        backend = db.backend
         try:
             with ExitStack() as stack, begin_immediate(conn):
                 if not force:  # looked at again holding the write lock: two imports at once
@@ -688,34 +336,32 @@ def _load(
                     if seen:
                         raise _AlreadyImported(seen)
                 now = datetime.now().isoformat(timespec="seconds")
-                sid = int(
-                    conn.exec_driver_sql(
-                        "INSERT INTO source_file (path, name, size, sha256, imported_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (source.ledger_path, source.name, source.size, report.sha256, now),
-                    ).lastrowid
-                    or 0
+                entry = ledger.new_source_statement(
+                    source.ledger_path, source.name, source.size, report.sha256, now
                 )
+                sid = int(conn.execute(entry).inserted_primary_key[0])
+                writer = backend.bulk_writer(conn, sid)
                 started, wall = time.perf_counter(), time.time()
                 edges: Edges | None = None
                 at = _split_point(source, layout) if part is not None and bulk else None
                 if part is not None and at is not None:
-                    part.start(_part_job(raw, layout, sid, at))  # the child reads from ``at`` on
+                    # the child reads from ``at`` on
+                    part.start(_part_job(conn, writer, layout, sid, at))
                     edges = Edges()
                     fp.seek(0)
                     layout, batches = open_bill_stream(fp, source.display, limit=at, edges=edges)
                 _forget_earlier_reading(conn, report.sha256, sid)
                 if bulk:
-                    stack.enter_context(_pragmas(raw, cache_size=-BULK_LOAD_CACHE_KIB))
-                    for index in BILL_INDEXES:
-                        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
-                work = _FileImport(raw, sid, report)
+                    stack.enter_context(backend.settings(conn, cache_size=-BULK_LOAD_CACHE_KIB))
+                    for statement in ledger.drop_bill_indexes_statements():
+                        conn.execute(statement)
+                work = _FileImport(conn, writer, sid, report)
                 extra_lines = 0
                 for batch in batches:
                     cancel.raise_if_set()
                     extra_lines += batch.extra_lines
                     rows, extra = merged_rows(batch)
-                    work.add_rows(rows, work.insert_extra_sql if extra else work.insert_sql)
+                    work.add_rows(rows, wide=extra)
                     work.add_issues(batch.issues)
                     _test_stop("rows")
                     if progress:
@@ -741,14 +387,14 @@ def _load(
                         )
                     try:
                         extra_lines += work.add_part(part)
-                    except sqlite3.OperationalError as exc:
+                    except backend.driver_errors as exc:
                         # Copying the staged part in spills SQLite's statement journal to its
                         # temporary folder; one process needs none: read the file in one part.
-                        if sqlite_code(exc) != SQLITE_FULL:
+                        if backend.error_kind(exc) is not ErrorKind.FULL:
                             raise
                         raise _SplitUnsafe(
                             f"no room to copy the second part in ({exc}; temporary folder "
-                            f"{sqlite_temp_dir()})",
+                            f"{backend.temp_dir()})",
                             failed=True,
                         ) from exc
                     log.debug(
@@ -757,8 +403,9 @@ def _load(
                 if bulk:
                     cancel.raise_if_set()
                     _test_stop("indexes")
-                    cache = _index_build_cache_kib(source.size)
-                    with _pragmas(raw, cache_size=-cache, threads=INDEX_BUILD_THREADS):
+                    cache = _index_build_cache_kib(source.size, backend.temp_dir())
+                    settings = {"cache_size": -cache, "threads": INDEX_BUILD_THREADS}
+                    with backend.settings(conn, **settings):
                         try:
                             for index in BILL_INDEXES:
                                 index.create(conn)
@@ -775,22 +422,10 @@ def _load(
                         f"{report.conflicts} bill id(s) already stored with other values"
                     )
                 report.message = "; ".join(messages)
-                conn.exec_driver_sql(
-                    "UPDATE source_file SET rows_read = ?, imported = ?, duplicates = ?, "
-                    "conflicts = ?, rejected = ?, message = ? WHERE id = ?",
-                    (
-                        report.rows_read,
-                        report.imported,
-                        report.duplicates,
-                        report.conflicts,
-                        report.rejected,
-                        report.message,
-                        sid,
-                    ),
-                )
+                conn.execute(ledger.source_counts_statement(sid, report))
             log.debug("%s: committed at %.2f s", source.display, _since(started))
         finally:
-            if part is not None and not part.detach(raw):
+            if part is not None and not part.detach():
                 conn.invalidate()
 
 
@@ -812,7 +447,7 @@ INDEX_SORT_BYTES_PER_BYTE = 0.5
 about 70 MB), with a margin."""
 
 
-def _index_build_cache_kib(file_bytes: int) -> int:
+def _index_build_cache_kib(file_bytes: int, temp_dir: Path | None = None) -> int:
     """The page cache for the index builds: small runs where the temporary folder has room.
 
     Small runs spill to SQLite's temporary files (in SQLite's temporary folder, ``$TMPDIR`` if
@@ -821,7 +456,7 @@ def _index_build_cache_kib(file_bytes: int) -> int:
     but without temporary files.
     """
     try:
-        free = shutil.disk_usage(sqlite_temp_dir()).free
+        free = shutil.disk_usage(temp_dir or SQLITE.temp_dir()).free
     except OSError:
         free = 0
     if free >= 2 * INDEX_SORT_BYTES_PER_BYTE * file_bytes + (64 << 20):
@@ -829,35 +464,19 @@ def _index_build_cache_kib(file_bytes: int) -> int:
     return CACHE_KIB
 
 
-@contextmanager
-def _pragmas(raw: sqlite3.Connection, **values: int) -> Iterator[None]:
-    """Set connection pragmas (``cache_size``, ``threads``) for a while, then put them back."""
-    before = {name: int(raw.execute(f"PRAGMA {name}").fetchone()[0]) for name in values}
-    for name, value in values.items():
-        raw.execute(f"PRAGMA {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        with suppress(sqlite3.Error):  # a broken connection: the error on its way says why
-            for name, value in before.items():
-                raw.execute(f"PRAGMA {name} = {value}")
-
-
 def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def _part_job(raw: sqlite3.Connection, layout: Layout, sid: int, at: int) -> PartJob:
+def _part_job(conn: Connection, writer: BulkWriter, layout: Layout, sid: int, at: int) -> PartJob:
     """The child's job: read the file from byte ``at`` on, numbered on from the stored bills."""
-    pk_before = raw.execute("SELECT max(pk) FROM bill").fetchone()[0] or 0
-    ddl = raw.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'bill'")
     return PartJob(
         start=at,
         layout=layout,
         source_id=sid,
-        pk_before=int(pk_before),
+        pk_before=_max_pk(conn) or 0,
         header_lines=1 if layout.header else 0,
-        bill_ddl=ddl.fetchone()[0],
+        bill_ddl=writer.bill_ddl(),
         columns=tuple(map(str, BILL_FIELDS)),  # plain text: the child needs no SQLAlchemy
     )
 
@@ -880,7 +499,7 @@ def _spawn_part(db: Database, source: Source) -> PartReader | None:
         if not _parallel_worthwhile(source, _bulk_worthwhile(db, source)):
             return None
         return PartReader(source.path, _split_wish(source))
-    except (DBAPIError, sqlite3.Error) as exc:  # the import itself will say what is wrong
+    except db.backend.driver_errors as exc:  # the import itself will say what is wrong
         log.info("%s: reading in one part (%s)", source.display, exc)
         return None
     except (OSError, RuntimeError) as exc:
@@ -970,9 +589,11 @@ def _import_source(
     except KnownError as exc:
         report.status = ImportStatus.FAILED
         report.message = str(exc)
-    except (DBAPIError, sqlite3.Error) as exc:
+    except db.backend.driver_errors as exc:
+        if not is_known_db_error(exc, db.backend):
+            raise  # a bug: it goes on with its traceback, it is not this file's fault
         report.status = ImportStatus.FAILED
-        report.message = f"{source.display}: {friendly_db_error(exc, db.path)}"
+        report.message = f"{source.display}: {friendly_db_error(exc, db.path, db.backend)}"
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
         report.message = f"{source.display}: cannot read ({exc})"
@@ -1060,15 +681,15 @@ def import_paths(
     total is twice the size). On cancel the current file is rolled back, earlier files stay, and
     the report ends with the cancelled file (``Cancelled`` is not raised).
 
-    A big file is read by two processes at once (``viewer.data.parallel_import``), the second
+    A big file is read by two processes at once (``viewer.data.imports.parallel``), the second
     one started with multiprocessing's "spawn": like any program that uses it, a script calling
     this function keeps its work under ``if __name__ == "__main__":``, or the second process
     runs the script again before it does its part.
     """
     progress = progress or no_progress
     cancel = cancel or CancelToken()
-    parallel_import.remove_stale_staging()  # what a killed import left behind
-    with _zips_kept_open():
+    parallel.remove_stale_staging()  # what a killed import left behind
+    with zips_kept_open():
         return _import_items(db, paths, force, progress, cancel, on_file)
 
 

@@ -2,8 +2,9 @@
 
 The importer reads a big plain file in two parts. It reads the first part itself, straight into
 the target database inside the file's transaction, while a child process reads the second part
-with the same reader (``viewer.data.csv_source``, the layout detected at the file's start, line
-numbers counted on from the lines before the split) into a staging SQLite file of its own:
+with the same reader (``viewer.data.imports.csv_source``, the layout detected at the file's
+start, line numbers counted on from the lines before the split) into a staging SQLite file of
+its own (``viewer.data.backend.staging``):
 journal off, no indexes. When both are done the importer attaches the staging file and copies
 its bills and rejects in with ``INSERT ... SELECT``, at C speed (when the child numbered the
 bills right, SQLite copies the stored records as they are).
@@ -34,7 +35,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -46,7 +46,9 @@ from typing import Any
 
 from viewer.core.records import RowIssue
 from viewer.core.tasks import CancelToken
-from viewer.data.csv_source import Batch, Edges, Layout, open_bill_part
+from viewer.data.backend import BulkWriter
+from viewer.data.backend.staging import StagingWriter
+from viewer.data.imports.csv_source import Batch, Edges, Layout, open_bill_part
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +60,6 @@ STALE_SECONDS = 24 * 3600
 
 POLL_SECONDS = 0.05
 """How often the importer looks at the child's progress and the cancel token while it waits."""
-
-STAGE_ALIAS = "bill_stage"
-"""The schema name the staging file is attached under."""
 
 _COUNT_CHUNK = 1 << 20
 
@@ -102,13 +101,6 @@ class PartResult:
     ended: float = 0.0
     error: str = ""  # empty when the part was read
     qt_loaded: bool = False  # a check for the tests: the child must not load Qt
-
-
-def _insert_sql(columns: tuple[str, ...], source_id: int, *, pk: bool, extra: bool) -> str:
-    wide = ["extra", "raw_codes"] if extra else []
-    names = [*(["pk"] if pk else []), *columns, "source_id", "line", *wide]
-    marks = ["?"] * (len(columns) + pk) + [str(int(source_id)), "?"] + ["?"] * len(wide)
-    return f"INSERT INTO bill ({', '.join(names)}) VALUES ({', '.join(marks)})"
 
 
 def merged_rows(batch: Batch) -> tuple[list[list[Any]], bool]:
@@ -223,45 +215,26 @@ def _read_part(fp: Any, job: PartJob, lines_before: int, staging: str, done: Any
     result.first_line = lines_before + 1
     result.first_pk = job.pk_before + lines_before - job.header_lines + 1
     batches = open_bill_part(fp, job.layout, result.first_line, edges=result.edges)
-    con = sqlite3.connect(staging, isolation_level=None)
+    writer = StagingWriter(staging, job.bill_ddl, job.columns, job.source_id)
     try:
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute(job.bill_ddl)
-        con.execute(
-            "CREATE TABLE reject (line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT NOT NULL)"
-        )
-        con.execute("BEGIN")
-        cur = con.cursor()
-        sql = {
-            (pk, extra): _insert_sql(job.columns, job.source_id, pk=pk, extra=extra)
-            for pk in (False, True)
-            for extra in (False, True)
-        }
         first = True
         for batch in batches:
             if _parent_gone():
                 raise _ParentGone()
             rows, extra = merged_rows(batch)
-            if rows:
-                if first:  # the first bill sets where the numbering starts
-                    cur.execute(sql[True, extra], (result.first_pk, *rows[0]))
-                    rows = rows[1:]
-                    first = False
-                cur.executemany(sql[False, extra], rows)
+            if rows:  # the first bill sets where the numbering starts
+                writer.insert_bills(rows, wide=extra, first_pk=result.first_pk if first else None)
+                first = False
             result.bills += batch.size
             result.extra_lines += batch.extra_lines
             if batch.issues:
                 issues = sorted(batch.issues, key=lambda issue: issue.line)
                 result.rejected += len(issues)
-                cur.executemany(
-                    "INSERT INTO reject (line, reason, raw) VALUES (?, ?, ?)",
-                    [(i.line, i.reason, i.raw) for i in issues],
-                )
+                writer.insert_rejects([(i.line, i.reason, i.raw) for i in issues])
             done.value = batch.bytes_read
-        con.execute("COMMIT")
+        writer.commit()
     finally:
-        con.close()
+        writer.close()
     return result
 
 
@@ -314,7 +287,7 @@ class PartReader:
         self.staging = str(self._folder / "stage.sqlite")
         self.job: PartJob | None = None
         self.result: PartResult | None = None
-        self.attached = False
+        self.writer: BulkWriter | None = None  # the one the staged part was copied in by
         ctx = multiprocessing.get_context("spawn")
         self._done = ctx.Value("q", 0, lock=False)
         self._results, sink = ctx.Pipe(duplex=False)
@@ -366,55 +339,23 @@ class PartReader:
         self.result = result
         return result
 
-    def copy_into(self, raw: sqlite3.Connection, first_pk: int, reported: int) -> list[RowIssue]:
+    def copy_into(self, writer: BulkWriter, first_pk: int, reported: int) -> list[RowIssue]:
         """Copy the staged bills (numbered from ``first_pk`` on) and rejects into the target.
 
         Returns the first ``reported`` rejected lines (by line) for the report.
         """
         assert self.result is not None and self.job is not None
-        cur = raw.cursor()
-        cur.execute(f"ATTACH DATABASE ? AS {STAGE_ALIAS}", (self.staging,))
-        self.attached = True
-        if first_pk == self.result.first_pk:
-            # The numbering guessed in the child is right: the records are copied as they are.
-            cur.execute(f"INSERT INTO main.bill SELECT * FROM {STAGE_ALIAS}.bill")
-        else:  # the first part had blank or rejected lines: number the bills on from first_pk
-            cols = ", ".join((*self.job.columns, "source_id", "line", "extra", "raw_codes"))
-            cur.execute(
-                f"INSERT INTO main.bill (pk, {cols}) SELECT pk + ?, {cols} "
-                f"FROM {STAGE_ALIAS}.bill ORDER BY pk",
-                (first_pk - self.result.first_pk,),
-            )
-        if not self.result.rejected:
-            return []
-        cur.execute(
-            "INSERT INTO main.reject (source_id, line, reason, raw) "
-            f"SELECT ?, line, reason, raw FROM {STAGE_ALIAS}.reject ORDER BY rowid",
-            (self.job.source_id,),
-        )
-        return [
-            RowIssue(line, reason, raw_text)
-            for line, reason, raw_text in cur.execute(
-                f"SELECT line, reason, raw FROM {STAGE_ALIAS}.reject ORDER BY line LIMIT ?",
-                (reported,),
-            )
-        ]
+        self.writer = writer
+        shift = first_pk - self.result.first_pk  # not 0: the first part had blank or bad lines
+        rows = writer.copy_staged(self.staging, shift, bool(self.result.rejected), reported)
+        return [RowIssue(line, reason, raw_text) for line, reason, raw_text in rows]
 
-    def detach(self, raw: sqlite3.Connection) -> bool:
-        """Detach the staging file from ``raw`` once the file's transaction is over.
+    def detach(self) -> bool:
+        """Detach the staging file once the file's transaction is over.
 
-        (A database cannot be detached inside the transaction that read it.) Returns False when
-        it could not be: the connection must not be used again.
+        Returns False when it could not be: the connection must not be used again.
         """
-        if not self.attached:
-            return True
-        try:
-            raw.execute(f"DETACH DATABASE {STAGE_ALIAS}")
-        except sqlite3.Error as exc:
-            log.warning("could not detach the staging database: %s", exc)
-            return False
-        self.attached = False
-        return True
+        return self.writer is None or self.writer.detach_staged()
 
     def close(self) -> None:
         """End the child if it still runs and delete the staging file."""
