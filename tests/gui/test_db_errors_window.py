@@ -24,7 +24,7 @@ def test_a_programming_error_setting_the_time_zone_is_shown_as_a_bug(
         con.execute("DROP TABLE meta")  # the write then fails with "no such table": code 1
         con.commit()
     with caplog.at_level(logging.ERROR):
-        w.set_time_zone("UTC")
+        w.dialogs.set_time_zone("UTC")
     assert warnings == []  # not a plain warning a user is meant to act on
     boxes = [
         b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()
