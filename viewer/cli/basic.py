@@ -17,7 +17,7 @@ from viewer.core.records import FileReport, ImportStatus
 from viewer.data.db import default_db_path
 from viewer.data.importer import import_paths
 from viewer.data.labels import label_problem, load_labels, set_label, unset_label
-from viewer.data.queries import stats
+from viewer.services.browse import BrowseService
 
 _STATUS_WORDS = {
     ImportStatus.IMPORTED: "imported",
@@ -217,7 +217,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Print headline figures of the database."""
     db = open_db_from(args, create=False)
     try:
-        s = stats(db)
+        s = BrowseService(db).stats()
     finally:
         db.close()
     if args.json:

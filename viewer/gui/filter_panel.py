@@ -37,11 +37,11 @@ from viewer.core.describe import describe_filter
 from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
-from viewer.data import browse
 from viewer.data.db import Database
 from viewer.data.saved import delete_filter, list_filters, save_filter
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall
+from viewer.services.browse import BrowseService
 
 DEBOUNCE_MS = 250
 TIME_FMT = "yyyy-MM-dd HH:mm:ss"
@@ -392,7 +392,7 @@ class FilterPanel(QWidget):
         db = self._db
 
         def work() -> dict[str, Any]:
-            return browse.filter_lists(db)
+            return BrowseService(db).filter_lists()
 
         self._counts.run(work, self._fill_lists, lambda msg: self.message.emit(msg))
         self._refresh_saved()
@@ -459,7 +459,7 @@ class FilterPanel(QWidget):
         labels = dict(self._labels)
 
         def work() -> list[tuple[int, Any, int]]:
-            return browse.reason_counts(db, types)
+            return BrowseService(db).reason_counts(types)
 
         def fill(rows: list[tuple[int, Any, int]]) -> None:
             items = []

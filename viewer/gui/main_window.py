@@ -57,7 +57,6 @@ from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
-from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
@@ -81,6 +80,7 @@ from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
+from viewer.services.browse import BrowseService
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -804,9 +804,8 @@ class MainWindow(QMainWindow):
             parts.append(f"<tr><td valign=top><b>{_esc(col.title)}</b></td><td>{text}</td></tr>")
         parts.append("</table>")
         try:
-            source, conflicts = browse.provenance(
-                self._db, row[IDX["source_id"]], str(row[IDX["bill_id"]])
-            )
+            found = BrowseService(self._db).details(row[IDX["source_id"]], str(row[IDX["bill_id"]]))
+            source, conflicts = found.source, found.conflicts
         except Exception as exc:  # noqa: BLE001 - show what we can
             source, conflicts = None, []
             parts.append(f"<p>Provenance unavailable: {_esc(exc)}</p>")
