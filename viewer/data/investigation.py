@@ -45,7 +45,7 @@ from viewer.core.states import (
 )
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import to_epoch
-from viewer.data.criteria import MAX_VARS, in_values, raw_code, where_clause
+from viewer.data.criteria import MAX_VARS, in_values, raw_code, where_parts
 from viewer.data.db import Database, user_errors
 from viewer.data.labels import load_labels
 from viewer.data.schema import bill
@@ -111,7 +111,7 @@ def _agent_only(f: BillFilter) -> bool:
 
 def filter_agents_statement(f: BillFilter) -> Select[Any]:
     """The distinct agents of the bills matching the whole filter, sorted."""
-    return select(bill.c.agent_id).distinct().where(where_clause(f)).order_by(bill.c.agent_id)
+    return select(bill.c.agent_id).distinct().where(*where_parts(f)).order_by(bill.c.agent_id)
 
 
 def filter_agents(db: Database, f: BillFilter) -> list[str]:
@@ -172,10 +172,9 @@ def state_query(f: BillFilter, window: Window) -> Select[Any]:
     The benchmark times this very query on its own, beside the full rebuild.
     """
     if window.agents is not None:
-        agents = in_values(bill.c.agent_id, window.agents)
+        clauses = [in_values(bill.c.agent_id, window.agents)]
     else:
-        agents = where_clause(f, only=("agents", "exclude_agents"))
-    clauses = [agents]
+        clauses = where_parts(f, only=("agents", "exclude_agents"))
     if window.read_from is not None:
         clauses.append(bill.c.begin_time >= window.read_from)
     if window.read_to is not None:

@@ -22,7 +22,13 @@ from viewer.core.columns import ROW_FIELDS
 from viewer.core.criteria import TEXT_COLUMNS
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import from_epoch
-from viewer.data.criteria import MAX_VARS, in_values, verbatim_cause, where_clause
+from viewer.data.criteria import (
+    MAX_VARS,
+    in_values,
+    verbatim_cause,
+    where_clause,
+    where_parts,
+)
 from viewer.data.db import Database, user_errors
 from viewer.data.schema import bill, conflict, reject, source_file
 
@@ -74,7 +80,7 @@ def _row_select() -> Select[Any]:
 
 def count_statement(f: BillFilter) -> Select[Any]:
     """How many bills match the filter."""
-    return select(func.count()).select_from(bill).where(where_clause(f))
+    return select(func.count()).select_from(bill).where(*where_parts(f))
 
 
 def total_statement() -> Select[Any]:
@@ -84,12 +90,12 @@ def total_statement() -> Select[Any]:
 
 def ids_statement(f: BillFilter) -> Select[Any]:
     """The matching row keys in the filter's order."""
-    return select(bill.c.pk).where(where_clause(f)).order_by(*order_by(f))
+    return select(bill.c.pk).where(*where_parts(f)).order_by(*order_by(f))
 
 
 def rows_statement(f: BillFilter, limit: int | None = None) -> Select[Any]:
     """The matching rows (``ROW_COLUMNS``) in the filter's order, the first ``limit`` if given."""
-    stmt = _row_select().where(where_clause(f)).order_by(*order_by(f))
+    stmt = _row_select().where(*where_parts(f)).order_by(*order_by(f))
     return stmt if limit is None else stmt.limit(int(limit))
 
 
@@ -167,7 +173,7 @@ def value_counts_statement(
         raise ValueError(f"no value counts for {column!r}")
     col = bill.c[column]
     stmt = (
-        select(col, func.count()).where(where_clause(f or BillFilter())).group_by(col).order_by(col)
+        select(col, func.count()).where(*where_parts(f or BillFilter())).group_by(col).order_by(col)
     )
     return stmt.limit(int(limit)) if limit else stmt
 
@@ -190,7 +196,7 @@ def reason_counts_statement(op_types: Sequence[int], f: BillFilter | None = None
         .where(
             bill.c.op_type.in_(list(op_types)),
             ~verbatim_cause(),
-            where_clause(f or BillFilter()),
+            *where_parts(f or BillFilter()),
         )
         .group_by(bill.c.op_type, bill.c.op_cause)
         .order_by(bill.c.op_type, bill.c.op_cause)
