@@ -10,7 +10,6 @@ import ast
 import contextlib
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,14 +114,21 @@ def test_an_empty_database(db: Database) -> None:
 
 
 def test_a_reader_is_interrupted_from_another_thread(filled: Database) -> None:
-    """A newer filter stops an older run's statement: the reader's query raises "interrupted"."""
+    """A newer filter stops an older run's statement: the reader's query raises "interrupted".
 
-    def slow_down() -> int:
-        time.sleep(0.002)  # every 10 SQLite steps: the 9-bill query lasts seconds
+    SQLite's progress handler holds the statement until the other thread has interrupted it,
+    so the query cannot finish first however fast the machine.
+    """
+    running, interrupted = threading.Event(), threading.Event()
+
+    def hold() -> int:
+        running.set()
+        interrupted.wait(20)
         return 0
 
-    def before(conn: Any, *_args: Any) -> None:
-        conn.connection.driver_connection.set_progress_handler(slow_down, 10)
+    def before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "ORDER BY" in statement:  # the keys query, not the BEGIN before it
+            conn.connection.driver_connection.set_progress_handler(hold, 1)
 
     event.listen(filled.engine, "before_cursor_execute", before)
     errors: list[str] = []
@@ -137,16 +143,14 @@ def test_a_reader_is_interrupted_from_another_thread(filled: Database) -> None:
     try:
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
-        time.sleep(0.05)
-        deadline = time.monotonic() + 20
-        while worker.is_alive() and time.monotonic() < deadline:
-            reader.interrupt()
-            time.sleep(0.02)
-        worker.join(1)
+        assert running.wait(20)
+        reader.interrupt()
+        interrupted.set()
+        worker.join(20)
     finally:
         event.remove(filled.engine, "before_cursor_execute", before)
     assert not worker.is_alive()
-    assert len(errors) == 1 and "interrupted" in errors[0]
+    assert len(errors) == 1 and "interrupted" in errors[0], errors
     reader.end_read()
     reader.close()
     reader.interrupt()  # closed: nothing to stop, no error
