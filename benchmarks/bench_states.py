@@ -75,10 +75,10 @@ def build(workdir: Path, bills: int, agents: int, seed: int) -> Path:
 def scan(db: Database, f: BillFilter) -> tuple[float, int]:
     """(a): the loader's SELECT, every row fetched into Python, nothing else."""
     started = time.perf_counter()
-    sql, params = investigation.state_query(f, investigation.window_for(db, f))
+    stmt = investigation.state_query(f, investigation.window_for(db, f))
     rows = 0
     with db.engine.connect() as conn:
-        cur = conn.connection.driver_connection.execute(sql, params)
+        cur = conn.execute(stmt).cursor
         while chunk := cur.fetchmany(20_000):
             rows += len(chunk)
     return time.perf_counter() - started, rows

@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from viewer.core.filters import BillFilter
 from viewer.data import queries
+from viewer.data.criteria import where_clause
 from viewer.data.db import Database, open_database
 from viewer.data.imports.loading import import_paths
+from viewer.data.schema import bill
 from viewer.demo.generator import write_csv
 
 DAY = "2026-11-02"
@@ -80,9 +83,8 @@ def edge_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 def names(db: Database, f: BillFilter) -> set[str]:
-    where, params = queries.where_sql(f)
     with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(f"SELECT agent_id FROM bill WHERE {where}", tuple(params))
+        rows = conn.execute(select(bill.c.agent_id).where(where_clause(f)))
         found = {r[0] for r in rows}
         assert queries.count(conn, f) == len(found)
     return found
@@ -128,13 +130,12 @@ def test_a_moment_is_what_was_going_on_then(edge_db: Database) -> None:
 
 
 def test_the_upper_bound_uses_the_begin_time_index(edge_db: Database) -> None:
-    where, params = queries.where_sql(BillFilter(time_from=FROM, time_to=TO, overlapping=True))
+    f = BillFilter(time_from=FROM, time_to=TO, overlapping=True)
     with edge_db.engine.connect() as conn:
+        stmt = select(bill.c.pk).where(where_clause(f)).compile(conn)
+        params = tuple(stmt.params[k] for k in stmt.positiontup or ())
         plan = " ".join(
-            str(r[-1])
-            for r in conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN SELECT pk FROM bill WHERE {where}", tuple(params)
-            )
+            str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {stmt}", params)
         )
     assert "ix_bill_begin" in plan and "begin_time<?" in plan.replace(" ", ""), plan
 

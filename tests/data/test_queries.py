@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Connection
 
 from viewer.core.columns import DB_FIELDS, IDX
+from viewer.core.criteria import predicates
 from viewer.core.filters import SORTABLE_COLUMNS, BillFilter
 from viewer.core.records import COLUMNS
 from viewer.core.timefmt import from_epoch, to_epoch
@@ -86,11 +87,11 @@ def matched(conn: Connection, f: BillFilter) -> set[int]:
     return ids
 
 
-# --- where_sql -------------------------------------------------------------------------------
+# --- where_clause -------------------------------------------------------------------------------
 
 
 def test_unrestricted(conn: Connection, data: Data) -> None:
-    assert queries.where_sql(BillFilter()) == ("1", [])
+    assert predicates(BillFilter()) == []
     assert matched(conn, BillFilter()) == data.ids(lambda r: True)
     assert queries.total_bills(conn) == len(data.rows)
 

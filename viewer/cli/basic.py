@@ -13,7 +13,7 @@ from typing import Any
 from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, progress_printer
 from viewer.core import codes
 from viewer.core.errors import KnownError
-from viewer.data.queries import stats
+from viewer.services.browse import BrowseService
 from viewer.services.database import default_db_path
 from viewer.services.imports import FileReport, ImportService, ImportStatus
 from viewer.services.labels import LabelsService
@@ -210,7 +210,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Print headline figures of the database."""
     db = open_db_from(args, create=False)
     try:
-        s = stats(db)
+        s = BrowseService(db).stats()
     finally:
         db.close()
     if args.json:

@@ -1,18 +1,20 @@
 """The filter model shared by the window, the command line and the exporter.
 
 A ``BillFilter`` is a frozen value: the GUI builds one from its widgets, the command line from its
-options; ``viewer.data.queries`` turns it into SQL and ``describe()`` into the plain sentence that
-the status bar and the export's report sheet show.
+options; each of its criteria is defined once in ``viewer.core.criteria``, which gives both the
+words of ``describe()`` (the plain sentence the status bar and the export's report sheet show) and
+the predicate ``viewer.data.criteria`` turns into SQL.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
+from viewer.core.criteria import Names, sentence_parts
 from viewer.core.records import COLUMN_TITLES, TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, TIME_MIN, format_time, from_epoch, to_epoch
 
@@ -74,13 +76,6 @@ def shift_time(stored: str, seconds: float) -> str:
     """
     moved = to_epoch(stored) + int(seconds)
     return from_epoch(min(max(moved, TIME_MIN), TIME_MAX))
-
-
-def _fmt_list(values: Iterable[str], limit: int = 8) -> str:
-    items = list(values)
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return ", ".join(items)
 
 
 @dataclass(frozen=True)
@@ -157,53 +152,12 @@ class BillFilter:
             reason_label: names a reason of a type (default: its number).
             time_label: how the times are qualified (the data's zone where a user named it).
         """
-        op = op_label or (lambda code: str(code))
-        rs = reason_label or (lambda t, c: f"{t}:{'not used' if c is None else c}")
-        parts: list[str] = []
-        if self.ids:
-            parts.append(f"{len(self.ids)} selected bill(s)")
-        if self.agents:
-            parts.append("agent " + _fmt_list(self.agents))
-        if self.exclude_agents:
-            parts.append("agent not " + _fmt_list(self.exclude_agents))
-        whole = self.whole_op_types()
-        if whole and self.reasons:
-            parts.append(
-                "operation "
-                + _fmt_list(op(t) for t in whole)
-                + " or reason "
-                + _fmt_list(rs(t, c) for t, c in self.reasons)
-            )
-        elif whole:
-            parts.append("operation " + _fmt_list(op(t) for t in whole))
-        elif self.reasons:
-            parts.append("reason " + _fmt_list(rs(t, c) for t, c in self.reasons))
-        if self.exclude_op_types:
-            parts.append("operation not " + _fmt_list(op(t) for t in self.exclude_op_types))
-        if self.exclude_reasons:
-            parts.append("reason not " + _fmt_list(rs(t, c) for t, c in self.exclude_reasons))
-        times = f"times {time_label}"
-        if self.overlapping and self.time_from and self.time_to:
-            parts.append(
-                f"going on between {self.time_from} and {self.time_to} (began before "
-                f"{self.time_to}, ended after {self.time_from} or not ended), {times}"
-            )
-        elif self.overlapping and self.time_from:
-            parts.append(f"going on after {self.time_from} (ended after it or not ended), {times}")
-        elif self.time_from and self.time_to:
-            parts.append(f"begin from {self.time_from} to before {self.time_to}, {times}")
-        elif self.time_from:
-            parts.append(f"begin at or after {self.time_from}, {times}")
-        elif self.time_to:  # overlapping or not: a bill going on before the end began before it
-            parts.append(f"begin before {self.time_to}, {times}")
-        if self.call_id:
-            parts.append(f"call ID {self.call_id}")
-        if self.skill:
-            parts.append(f"skill {self.skill}")
-        if self.media_types:
-            parts.append("media type " + _fmt_list(str(m) for m in self.media_types))
-        if self.text:
-            parts.append(f"text containing {self.text!r}")
+        names = Names(time_label=time_label)
+        if op_label is not None:
+            names = replace(names, op=op_label)
+        if reason_label is not None:
+            names = replace(names, reason=reason_label)
+        parts = sentence_parts(self, names)
         head = "All bills" if not parts else "Bills with " + "; ".join(parts)
         order = "descending" if self.descending else "ascending"
         title = COLUMN_TITLES.get(self.sort, self.sort.replace("_", " ")).lower()

@@ -24,10 +24,11 @@ Which bills
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from sqlalchemy import Select, func, literal_column, select
 
 from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
@@ -43,9 +44,10 @@ from viewer.core.investigation import (
 )
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import to_epoch
+from viewer.data.criteria import MAX_VARS, in_values, raw_code, where_parts
 from viewer.data.db import Database, user_errors
 from viewer.data.labels import load_labels
-from viewer.data.queries import MAX_VARS, where_sql
+from viewer.data.schema import bill
 
 __all__ = [
     "DEFAULT_LOOKBACK_SECONDS",
@@ -105,39 +107,35 @@ def _agent_only(f: BillFilter) -> bool:
     return replace(f, agents=(), exclude_agents=(), time_from=None, time_to=None).is_empty
 
 
-def _conn_raw(conn: Any) -> Any:
-    """The sqlite3 connection under a SQLAlchemy connection (plain tuples, no row objects)."""
-    return conn.connection.driver_connection
+def filter_agents_statement(f: BillFilter) -> Select[Any]:
+    """The distinct agents of the bills matching the whole filter, sorted."""
+    return select(bill.c.agent_id).distinct().where(*where_parts(f)).order_by(bill.c.agent_id)
 
 
 def filter_agents(db: Database, f: BillFilter) -> list[str]:
     """The agents with at least one bill matching the whole filter, sorted."""
-    where, params = where_sql(f)
     with user_errors(db.path), db.engine.connect() as conn:
-        rows = _conn_raw(conn).execute(
-            f"SELECT DISTINCT agent_id FROM bill WHERE {where} ORDER BY agent_id", params
-        )
+        rows = conn.execute(filter_agents_statement(f))
         return [r[0] for r in rows if r[0] is not None]
+
+
+def edge_statements(read_from: int, read_to: int) -> tuple[Select[Any], Select[Any]]:
+    """Whether any bill begins before ``read_from``, and from ``read_to`` on (a row or none)."""
+    one = literal_column("1")
+    return (
+        select(one).select_from(bill).where(bill.c.begin_time < read_from).limit(1),
+        select(one).select_from(bill).where(bill.c.begin_time >= read_to).limit(1),
+    )
 
 
 def _edges(db: Database, read_from: int | None, read_to: int | None) -> tuple[Any, Any]:
     """``(since, until)``: the window's edges where the database holds bills beyond them."""
     since = until = None
+    before, after = edge_statements(read_from or 0, read_to or 0)
     with user_errors(db.path), db.engine.connect() as conn:
-        raw = _conn_raw(conn)
-        if (
-            read_from is not None
-            and raw.execute(
-                "SELECT 1 FROM bill WHERE begin_time < ? LIMIT 1", (read_from,)
-            ).fetchone()
-        ):
+        if read_from is not None and conn.execute(before).first() is not None:
             since = read_from
-        if (
-            read_to is not None
-            and raw.execute(
-                "SELECT 1 FROM bill WHERE begin_time >= ? LIMIT 1", (read_to,)
-            ).fetchone()
-        ):
+        if read_to is not None and conn.execute(after).first() is not None:
             until = read_to
     return since, until
 
@@ -166,43 +164,31 @@ def window_for(
     return _window(db, f, read_from, hi, all_agents=False)
 
 
-def state_query(f: BillFilter, window: Window) -> tuple[str, list[Any]]:
-    """The loader's SELECT (state columns, ordered by agent, begin time, pk) and its parameters.
+def state_query(f: BillFilter, window: Window) -> Select[Any]:
+    """The loader's SELECT: state columns, ordered by agent, begin time, pk.
 
     The benchmark times this very query on its own, beside the full rebuild.
     """
-    clauses: list[str] = []
-    params: list[Any] = []
     if window.agents is not None:
-        if len(window.agents) <= MAX_VARS:
-            clauses.append(f"agent_id IN ({','.join('?' * len(window.agents))})")
-            params.extend(window.agents)
-        else:
-            clauses.append("agent_id IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(list(window.agents)))
+        clauses = [in_values(bill.c.agent_id, window.agents)]
     else:
-        if f.agents:
-            clauses.append(f"agent_id IN ({','.join('?' * len(f.agents))})")
-            params.extend(f.agents)
-        if f.exclude_agents:
-            clauses.append(f"agent_id NOT IN ({','.join('?' * len(f.exclude_agents))})")
-            params.extend(f.exclude_agents)
+        clauses = where_parts(f, only=("agents", "exclude_agents"))
     if window.read_from is not None:
-        clauses.append("begin_time >= ?")
-        params.append(window.read_from)
+        clauses.append(bill.c.begin_time >= window.read_from)
     if window.read_to is not None:
-        clauses.append("begin_time < ?")
-        params.append(window.read_to)
-    where = " AND ".join(clauses) if clauses else "1"
-    sql = f"SELECT {_STATE_SELECT} FROM bill WHERE {where} ORDER BY agent_id, begin_time, pk"
-    return sql, params
+        clauses.append(bill.c.begin_time < window.read_to)
+    return (
+        select(*_STATE_COLUMNS)
+        .where(*clauses)
+        .order_by(bill.c.agent_id, bill.c.begin_time, bill.c.pk)
+    )
 
 
 _VERBATIM_FIELDS = ("op_type", "op_cause", "media_type")
 """State columns that may hold a code kept as written (NULL there, its text in ``raw_codes``)."""
 
-_STATE_SELECT = ", ".join(
-    f"coalesce({c}, json_extract(raw_codes, '$.{c}'))" if c in _VERBATIM_FIELDS else c
+_STATE_COLUMNS = tuple(
+    func.coalesce(bill.c[c], raw_code(c)) if c in _VERBATIM_FIELDS else bill.c[c]
     for c in STATE_COLUMNS
 )
 """The state columns, a verbatim code's text in place of its NULL (only read when NULL)."""
@@ -230,8 +216,7 @@ def _with_verbatim(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]
 
 def _iter_rows(
     db: Database,
-    sql: str,
-    params: Sequence[Any],
+    stmt: Select[Any],
     progress: ProgressFn | None,
     total: int,
     cancel: CancelToken | None,
@@ -239,10 +224,11 @@ def _iter_rows(
     """Stream the loader's rows, checking ``cancel`` and reporting progress per chunk.
 
     A damaged, locked or unreadable database is a ``DatabaseError`` naming it (``user_errors``),
-    as in every other read, not a driver traceback.
+    as in every other read, not a driver traceback. Measured fast path: the rows are read from
+    the driver's cursor (plain tuples), not as SQLAlchemy rows.
     """
     with user_errors(db.path), db.engine.connect() as conn:
-        cur = _conn_raw(conn).execute(sql, params)
+        cur = conn.execute(stmt).cursor
         if progress is None and cancel is None:
             yield from cur
             return
@@ -259,10 +245,10 @@ def _iter_rows(
                 progress(done, total)
 
 
-def _count(db: Database, sql: str, params: Sequence[Any]) -> int:
-    head, _, _ = sql.partition(" ORDER BY ")
+def _count(db: Database, stmt: Select[Any]) -> int:
+    counting = select(func.count()).select_from(stmt.order_by(None).subquery())
     with user_errors(db.path), db.engine.connect() as conn:
-        return int(_conn_raw(conn).execute(f"SELECT count(*) FROM ({head})", params).fetchone()[0])
+        return int(conn.execute(counting).scalar_one())
 
 
 def load_states(
@@ -275,9 +261,9 @@ def load_states(
     cancel: CancelToken | None,
 ) -> Iterator[AgentStates]:
     """The states of the window's agents, rebuilt one agent at a time as the rows stream in."""
-    sql, params = state_query(f, window)
-    total = _count(db, sql, params) if progress is not None else 0
-    rows = _with_verbatim(_iter_rows(db, sql, params, progress, total, cancel))
+    stmt = state_query(f, window)
+    total = _count(db, stmt) if progress is not None else 0
+    rows = _with_verbatim(_iter_rows(db, stmt, progress, total, cancel))
     return st.reconstruct(
         rows, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
     )
@@ -470,17 +456,19 @@ def summary_sheet_rows(
     return "Summary", header, rows
 
 
+def bill_ids_statement(pks: Sequence[int]) -> Select[Any]:
+    """Row key and exported bill ID of the given row keys."""
+    return select(bill.c.pk, bill.c.bill_id).where(in_values(bill.c.pk, pks))
+
+
 def bill_ids_for(db: Database, pks: Sequence[int]) -> dict[int, str]:
     """The exported bill IDs of row keys (for sheets read outside the application)."""
     out: dict[int, str] = {}
     unique = list(dict.fromkeys(pks))
     with user_errors(db.path), db.engine.connect() as conn:
-        raw = _conn_raw(conn)
         for i in range(0, len(unique), MAX_VARS):
             chunk = unique[i : i + MAX_VARS]
-            for pk, bill_id in raw.execute(
-                f"SELECT pk, bill_id FROM bill WHERE pk IN ({','.join('?' * len(chunk))})", chunk
-            ):
+            for pk, bill_id in conn.execute(bill_ids_statement(chunk)):
                 out[pk] = bill_id
     return out
 

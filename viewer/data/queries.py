@@ -1,7 +1,10 @@
-"""``BillFilter`` -> SQL, and the read queries behind the table, the filters and the exports.
+"""The read queries behind the table, the filters and the exports, as SQLAlchemy Core statements.
 
-WHERE fragments are built with positional parameters the way datasette's filters are, so the same
-filter drives the window, the command line and the exporter.
+Each query is a statement builder (``count_statement(f)``, ``rows_statement(f, limit)`` ...) that
+returns a ``select`` over the tables of ``viewer.data.schema``, and a thin function that runs it on
+a connection. The WHERE clause of a filter comes from ``viewer.data.criteria`` (each criterion
+defined once in ``viewer.core.criteria``), so the same filter drives the window, the command line
+and the exporter, and every statement compiles for PostgreSQL too.
 """
 
 from __future__ import annotations
@@ -13,160 +16,111 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from viewer.core.columns import ROW_FIELDS
-from viewer.core.filters import BillFilter, Reason
-from viewer.core.timefmt import from_epoch, to_epoch
+from viewer.core.criteria import TEXT_COLUMNS
+from viewer.core.filters import BillFilter
+from viewer.core.timefmt import from_epoch
+from viewer.data.criteria import (
+    MAX_VARS,
+    in_values,
+    verbatim_cause,
+    where_clause,
+    where_parts,
+)
 from viewer.data.db import Database, user_errors
+from viewer.data.schema import bill, conflict, reject, source_file
 
-VERBATIM_CAUSE_SQL = (
-    "(op_cause IS NULL AND coalesce(json_extract(raw_codes, '$.op_cause'), 'US_NO_USE') "
-    "<> 'US_NO_USE')"
-)
-"""A reason kept as written because it is no plain integer ("05", "1e3"): NULL in ``op_cause``,
-its text in ``raw_codes``. It is not a code and not the "not used" marker (``US_NO_USE`` is)."""
-NOT_USED_SQL = (
-    "(CASE WHEN op_cause IS NULL THEN coalesce(json_extract(raw_codes, '$.op_cause'), "
-    "'US_NO_USE') = 'US_NO_USE' ELSE op_cause IN (65535, -1, '') END)"
-)
-"""Whether the reason is "not used" (true or false, never NULL: ``NOT`` of it must exclude)."""
-TEXT_COLUMNS: tuple[str, ...] = (
-    "bill_id",
-    "agent_id",
-    "call_id",
-    "phone_no",
-    "op_object",
-    "skill_id",
-    "logon_sn",
-    "account_id",
-    "developer_id",
-)
-"""Columns searched by the free-text filter."""
-
-SORT_SQL: dict[str, str] = {
-    "duration": "(end_time - begin_time)",
-    "source": "source_id, line",
-    "id": "bill_id",
-    "callIn_out": "call_in_out",
-    "skillInfo_sn": "skill_info_sn",
-}
+__all__ = [
+    "BRIEF_COLUMNS",
+    "MAX_VARS",
+    "ROW_COLUMNS",
+    "TEXT_COLUMNS",
+    "Stats",
+    "bill_briefs",
+    "conflicts_for",
+    "count",
+    "first_rows",
+    "ids_for",
+    "iter_rows",
+    "reason_counts",
+    "rows_by_ids",
+    "source_names",
+    "source_of",
+    "stats",
+    "time_span",
+    "total_bills",
+    "value_counts",
+    "where_clause",
+]
 
 ROW_COLUMNS: tuple[str, ...] = ROW_FIELDS
 """Columns of a row returned by ``rows_by_ids`` and ``first_rows`` (``viewer.core.columns``)."""
 
-MAX_VARS = 900
+_SORT: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "duration": (bill.c.end_time - bill.c.begin_time,),
+    "source": (bill.c.source_id, bill.c.line),
+    "id": (bill.c.bill_id,),
+    "callIn_out": (bill.c.call_in_out,),
+    "skillInfo_sn": (bill.c.skill_info_sn,),
+}
+"""Sort keys whose expression is not the column of the same name."""
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def _reason_sql(reasons: Sequence[Reason], params: list[Any]) -> str:
-    parts = []
-    for op_type, cause in reasons:
-        if cause is None:
-            parts.append(f"(op_type = ? AND {NOT_USED_SQL})")
-            params.append(op_type)
-        else:
-            parts.append("(op_type = ? AND op_cause = ?)")
-            params.extend((op_type, cause))
-    return "(" + " OR ".join(parts) + ")"
-
-
-def where_sql(f: BillFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (``"1"`` when unrestricted) and its parameters for a filter."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if f.ids:
-        clauses.append(
-            f"pk IN ({_marks(len(f.ids))})"
-            if len(f.ids) <= MAX_VARS
-            else "pk IN (SELECT value FROM json_each(?))"
-        )
-        params.extend(f.ids if len(f.ids) <= MAX_VARS else [f"[{','.join(map(str, f.ids))}]"])
-    if f.agents:
-        clauses.append(f"agent_id IN ({_marks(len(f.agents))})")
-        params.extend(f.agents)
-    if f.exclude_agents:
-        clauses.append(f"agent_id NOT IN ({_marks(len(f.exclude_agents))})")
-        params.extend(f.exclude_agents)
-    if f.op_types or f.reasons:
-        # A reason narrows its own operation type; types without a chosen reason stay whole
-        # ("rest, or busy with reason 201"), so ticking a reason never hides another type.
-        whole = f.whole_op_types()
-        alternatives = []
-        if whole:
-            alternatives.append(f"op_type IN ({_marks(len(whole))})")
-            params.extend(whole)
-        if f.reasons:
-            alternatives.append(_reason_sql(f.reasons, params))
-        clauses.append(
-            alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
-        )
-    if f.exclude_op_types:
-        clauses.append(f"op_type NOT IN ({_marks(len(f.exclude_op_types))})")
-        params.extend(f.exclude_op_types)
-    if f.exclude_reasons:
-        clauses.append("NOT " + _reason_sql(f.exclude_reasons, params))
-    if f.time_from and f.overlapping:
-        # Going on after the start: ended after it, or not ended (open). No lower bound on
-        # begin_time: a bill may last any time, so none can be derived from the filter alone;
-        # the index on begin_time still serves the upper bound below.
-        clauses.append("(end_time > ? OR end_time IS NULL)")
-        params.append(to_epoch(f.time_from))
-    elif f.time_from:
-        clauses.append("begin_time >= ?")
-        params.append(to_epoch(f.time_from))
-    if f.time_to:
-        clauses.append("begin_time < ?")
-        params.append(to_epoch(f.time_to))
-    if f.call_id:
-        clauses.append("call_id = ?")
-        params.append(f.call_id)
-    if f.skill:
-        clauses.append("skill_id = ?")
-        params.append(f.skill)
-    if f.media_types:
-        clauses.append(f"media_type IN ({_marks(len(f.media_types))})")
-        params.extend(f.media_types)
-    if f.text:
-        pattern = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLUMNS) + ")")
-        params.extend([pattern] * len(TEXT_COLUMNS))
-    return (" AND ".join(clauses) if clauses else "1"), params
-
-
-def order_sql(f: BillFilter) -> str:
+def order_by(f: BillFilter) -> list[ColumnElement[Any]]:
     """The ORDER BY list for a filter's sort (ties broken by row key, so order is stable)."""
-    direction = " DESC" if f.descending else ""
-    expr = SORT_SQL.get(f.sort, f.sort)
-    cols = ", ".join(f"{part.strip()}{direction}" for part in expr.split(", "))
-    return f"{cols}, pk{direction}"
+    keys = [*(_SORT[f.sort] if f.sort in _SORT else (bill.c[f.sort],)), bill.c.pk]
+    return [k.desc() for k in keys] if f.descending else list(keys)
+
+
+def _row_select() -> Select[Any]:
+    return select(*(bill.c[n] for n in ROW_COLUMNS))
+
+
+def count_statement(f: BillFilter) -> Select[Any]:
+    """How many bills match the filter."""
+    return select(func.count()).select_from(bill).where(*where_parts(f))
+
+
+def total_statement() -> Select[Any]:
+    """How many bills the database holds."""
+    return select(func.count()).select_from(bill)
+
+
+def ids_statement(f: BillFilter) -> Select[Any]:
+    """The matching row keys in the filter's order."""
+    return select(bill.c.pk).where(*where_parts(f)).order_by(*order_by(f))
+
+
+def rows_statement(f: BillFilter, limit: int | None = None) -> Select[Any]:
+    """The matching rows (``ROW_COLUMNS``) in the filter's order, the first ``limit`` if given."""
+    stmt = _row_select().where(*where_parts(f)).order_by(*order_by(f))
+    return stmt if limit is None else stmt.limit(int(limit))
+
+
+def rows_by_ids_statement(pks: Sequence[int]) -> Select[Any]:
+    """The rows (``ROW_COLUMNS``) of the given row keys, in the database's order."""
+    return _row_select().where(in_values(bill.c.pk, pks))
 
 
 def count(conn: Connection, f: BillFilter) -> int:
     """How many bills match the filter."""
-    where, params = where_sql(f)
-    return int(
-        conn.exec_driver_sql(f"SELECT count(*) FROM bill WHERE {where}", tuple(params)).scalar_one()
-    )
+    return int(conn.execute(count_statement(f)).scalar_one())
 
 
 def total_bills(conn: Connection) -> int:
-    """How many bills the database holds (uses the table's max row key when it is dense)."""
-    return int(conn.exec_driver_sql("SELECT count(*) FROM bill").scalar_one())
+    """How many bills the database holds."""
+    return int(conn.execute(total_statement()).scalar_one())
 
 
 def ids_for(conn: Connection, f: BillFilter, cancel_check: Any = None) -> array:
     """All matching row keys in the filter's order, as a compact ``array('q')``."""
-    where, params = where_sql(f)
     out = array("q")
-    result = conn.exec_driver_sql(
-        f"SELECT pk FROM bill WHERE {where} ORDER BY {order_sql(f)}", tuple(params)
-    )
-    # Read the driver's cursor, not SQLAlchemy rows: for millions of keys the Row objects cost
-    # twice the query itself (5M keys: 2.9 s through rows, 1.0 s from the cursor).
+    result = conn.execute(ids_statement(f))
+    # Measured fast path: read the driver's cursor, not SQLAlchemy rows: for millions of keys
+    # the Row objects cost twice the query itself (5M keys: 2.9 s through rows, 1.0 s from the
+    # cursor).
     cur = result.cursor
     try:
         while True:
@@ -183,37 +137,22 @@ def ids_for(conn: Connection, f: BillFilter, cancel_check: Any = None) -> array:
 
 def first_rows(conn: Connection, f: BillFilter, limit: int) -> list[tuple[Any, ...]]:
     """The first ``limit`` matching rows in order (what a window shows before the id snapshot)."""
-    where, params = where_sql(f)
-    return [
-        tuple(r)
-        for r in conn.exec_driver_sql(
-            f"SELECT {', '.join(ROW_COLUMNS)} FROM bill WHERE {where} "
-            f"ORDER BY {order_sql(f)} LIMIT {int(limit)}",
-            tuple(params),
-        )
-    ]
+    return [tuple(r) for r in conn.execute(rows_statement(f, limit))]
 
 
 def rows_by_ids(conn: Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     """Rows for the given row keys, in the order given (a primary-key lookup in chunks)."""
     found: dict[int, tuple[Any, ...]] = {}
-    cols = ", ".join(ROW_COLUMNS)
     for i in range(0, len(ids), MAX_VARS):
         chunk = list(ids[i : i + MAX_VARS])
-        for r in conn.exec_driver_sql(
-            f"SELECT {cols} FROM bill WHERE pk IN ({_marks(len(chunk))})", tuple(chunk)
-        ):
+        for r in conn.execute(rows_by_ids_statement(chunk)):
             found[r[0]] = tuple(r)
     return [found[i] for i in ids if i in found]
 
 
 def iter_rows(conn: Connection, f: BillFilter, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
     """Stream every matching row in order (the exporter's source), without holding them all."""
-    where, params = where_sql(f)
-    cur = conn.exec_driver_sql(
-        f"SELECT {', '.join(ROW_COLUMNS)} FROM bill WHERE {where} ORDER BY {order_sql(f)}",
-        tuple(params),
-    )
+    cur = conn.execute(rows_statement(f))
     while True:
         chunk = cur.fetchmany(batch)
         if not chunk:
@@ -222,17 +161,46 @@ def iter_rows(conn: Connection, f: BillFilter, batch: int = 2000) -> Iterator[tu
             yield tuple(r)
 
 
+VALUE_COUNT_COLUMNS: tuple[str, ...] = ("agent_id", "op_type", "media_type", "skill_id")
+"""Columns ``value_counts`` answers for (the filter panel's lists)."""
+
+
+def value_counts_statement(
+    column: str, f: BillFilter | None = None, limit: int | None = None
+) -> Select[Any]:
+    """Distinct values of a column with their bill counts, under an optional filter."""
+    if column not in VALUE_COUNT_COLUMNS:
+        raise ValueError(f"no value counts for {column!r}")
+    col = bill.c[column]
+    stmt = (
+        select(col, func.count()).where(*where_parts(f or BillFilter())).group_by(col).order_by(col)
+    )
+    return stmt.limit(int(limit)) if limit else stmt
+
+
 def value_counts(
     conn: Connection, column: str, f: BillFilter | None = None, limit: int | None = None
 ) -> list[tuple[Any, int]]:
     """Distinct values of a column with their bill counts, under an optional filter."""
-    if column not in ("agent_id", "op_type", "media_type", "skill_id"):
-        raise ValueError(f"no value counts for {column!r}")
-    where, params = where_sql(f or BillFilter())
-    sql = f"SELECT {column}, count(*) FROM bill WHERE {where} GROUP BY {column} ORDER BY {column}"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [(r[0], int(r[1])) for r in conn.exec_driver_sql(sql, tuple(params))]
+    return [(r[0], int(r[1])) for r in conn.execute(value_counts_statement(column, f, limit))]
+
+
+def reason_counts_statement(op_types: Sequence[int], f: BillFilter | None = None) -> Select[Any]:
+    """``(op_type, op_cause, count)`` for the given types under an optional filter.
+
+    Bills whose reason is kept as written (no code, see ``criteria.verbatim_cause``) are left
+    out: they are neither a reason one can tick nor "not used".
+    """
+    return (
+        select(bill.c.op_type, bill.c.op_cause, func.count())
+        .where(
+            bill.c.op_type.in_(list(op_types)),
+            ~verbatim_cause(),
+            *where_parts(f or BillFilter()),
+        )
+        .group_by(bill.c.op_type, bill.c.op_cause)
+        .order_by(bill.c.op_type, bill.c.op_cause)
+    )
 
 
 def reason_counts(
@@ -240,44 +208,54 @@ def reason_counts(
 ) -> list[tuple[int, Any, int]]:
     """``(op_type, op_cause, count)`` for the given types under an optional filter.
 
-    Bills whose reason is kept as written (no code, see ``VERBATIM_CAUSE_SQL``) are left out: they
-    are neither a reason one can tick nor "not used".
+    See ``reason_counts_statement``; no types, no rows.
     """
     if not op_types:
         return []
-    where, params = where_sql(f or BillFilter())
-    sql = (
-        f"SELECT op_type, op_cause, count(*) FROM bill WHERE op_type IN "
-        f"({_marks(len(op_types))}) AND NOT {VERBATIM_CAUSE_SQL} AND {where} "
-        "GROUP BY op_type, op_cause "
-        "ORDER BY op_type, op_cause"
+    return [(r[0], r[1], int(r[2])) for r in conn.execute(reason_counts_statement(op_types, f))]
+
+
+def conflicts_statement(bill_id: str) -> Select[Any]:
+    """Copies of a bill id that arrived with other values, with the path of their file."""
+    return (
+        select(conflict.c.line, conflict.c.fields, conflict.c.differs, source_file.c.path)
+        .join(source_file, source_file.c.id == conflict.c.source_id)
+        .where(conflict.c.bill_id == bill_id)
+        .order_by(conflict.c.id)
     )
-    return [(r[0], r[1], int(r[2])) for r in conn.exec_driver_sql(sql, (*op_types, *params))]
 
 
 def conflicts_for(conn: Connection, bill_id: str) -> list[dict[str, Any]]:
     """Copies of a bill id that arrived with other values, with where they came from."""
-    rows = conn.exec_driver_sql(
-        "SELECT c.line, c.fields, c.differs, s.path FROM conflict c "
-        "JOIN source_file s ON s.id = c.source_id WHERE c.bill_id = ? ORDER BY c.id",
-        (bill_id,),
-    )
-
     return [
         {"line": r[0], "fields": json.loads(r[1]), "differs": r[2].split(","), "path": r[3]}
-        for r in rows
+        for r in conn.execute(conflicts_statement(bill_id))
     ]
+
+
+SOURCE_COLUMNS: tuple[str, ...] = ("id", "path", "name", "size", "sha256", "imported_at")
+"""Keys of a ledger entry returned by ``source_of``."""
+
+
+def source_statement(source_id: int) -> Select[Any]:
+    """One ledger entry (``SOURCE_COLUMNS``)."""
+    return select(*(source_file.c[n] for n in SOURCE_COLUMNS)).where(source_file.c.id == source_id)
 
 
 def source_of(conn: Connection, source_id: int) -> dict[str, Any] | None:
     """One ledger entry (path, sha256, imported_at ...)."""
-    r = conn.exec_driver_sql(
-        "SELECT id, path, name, size, sha256, imported_at FROM source_file WHERE id = ?",
-        (source_id,),
-    ).first()
+    r = conn.execute(source_statement(source_id)).first()
     if r is None:
         return None
-    return dict(zip(("id", "path", "name", "size", "sha256", "imported_at"), r, strict=True))
+    return dict(zip(SOURCE_COLUMNS, r, strict=True))
+
+
+def time_span_statement() -> Select[Any]:
+    """Earliest and latest begin time, as two scalar subqueries (see ``time_span``)."""
+    return select(
+        select(func.min(bill.c.begin_time)).scalar_subquery(),
+        select(func.max(bill.c.begin_time)).scalar_subquery(),
+    )
 
 
 def time_span(conn: Connection) -> tuple[int | None, int | None]:
@@ -287,19 +265,27 @@ def time_span(conn: Connection) -> tuple[int | None, int | None]:
     SQLite answers a lone min() or max() from the begin_time index's ends, but scans every bill
     for both in one SELECT. Still a read of the database: callers run it off the GUI thread.
     """
-    lo, hi = conn.exec_driver_sql(
-        "SELECT (SELECT min(begin_time) FROM bill), (SELECT max(begin_time) FROM bill)"
-    ).one()
+    lo, hi = conn.execute(time_span_statement()).one()
     return lo, hi
+
+
+def source_names_statement() -> Select[Any]:
+    """Id and file name of every ledger entry."""
+    return select(source_file.c.id, source_file.c.name)
 
 
 def source_names(conn: Connection) -> dict[int, str]:
     """File name of every ledger entry by its id (the table's Source column)."""
-    return {int(r[0]): str(r[1]) for r in conn.exec_driver_sql("SELECT id, name FROM source_file")}
+    return {int(r[0]): str(r[1]) for r in conn.execute(source_names_statement())}
 
 
 BRIEF_COLUMNS: tuple[str, ...] = ("pk", "bill_id", "op_type", "op_cause", "begin_time", "end_time")
 """Columns of a row returned by ``bill_briefs``."""
+
+
+def briefs_statement(pks: Sequence[int]) -> Select[Any]:
+    """``BRIEF_COLUMNS`` of the bills with the given row keys."""
+    return select(*(bill.c[n] for n in BRIEF_COLUMNS)).where(in_values(bill.c.pk, pks))
 
 
 def bill_briefs(conn: Connection, pks: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -311,14 +297,7 @@ def bill_briefs(conn: Connection, pks: Sequence[int]) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     keys = list(pks)
     for i in range(0, len(keys), MAX_VARS):
-        chunk = keys[i : i + MAX_VARS]
-        out.extend(
-            tuple(r)
-            for r in conn.exec_driver_sql(
-                f"SELECT {', '.join(BRIEF_COLUMNS)} FROM bill WHERE pk IN ({_marks(len(chunk))})",
-                tuple(chunk),
-            )
-        )
+        out.extend(tuple(r) for r in conn.execute(briefs_statement(keys[i : i + MAX_VARS])))
     return out
 
 
@@ -339,14 +318,21 @@ class Stats:
         return dict(self.__dict__)
 
 
+def stats_statements() -> dict[str, Select[Any]]:
+    """The counts of ``stats`` besides the bills and the time span, by name."""
+    return {
+        "agents": select(func.count(bill.c.agent_id.distinct())),
+        "files": select(func.count()).select_from(source_file),
+        "rejects": select(func.count()).select_from(reject),
+        "conflicts": select(func.count()).select_from(conflict),
+    }
+
+
 def stats(db: Database) -> Stats:
     """Bills, agents, time span, files, rejects and conflicts of a database."""
     with user_errors(db.path), db.engine.connect() as conn:
         bills = total_bills(conn)
-        agents = conn.exec_driver_sql("SELECT count(DISTINCT agent_id) FROM bill").scalar_one()
+        n = {k: int(conn.execute(q).scalar_one()) for k, q in stats_statements().items()}
         lo, hi = time_span(conn)
-        files = conn.exec_driver_sql("SELECT count(*) FROM source_file").scalar_one()
-        rejects = conn.exec_driver_sql("SELECT count(*) FROM reject").scalar_one()
-        conflicts = conn.exec_driver_sql("SELECT count(*) FROM conflict").scalar_one()
     first, last = from_epoch(lo), from_epoch(hi)
-    return Stats(bills, int(agents), first, last, int(files), int(rejects), int(conflicts))
+    return Stats(bills, n["agents"], first, last, n["files"], n["rejects"], n["conflicts"])

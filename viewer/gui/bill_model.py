@@ -31,10 +31,10 @@ from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, Column
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
-from viewer.data import browse, queries
 from viewer.data.labels import load_labels
 from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
+from viewer.services.browse import BillReader, BrowseService
 from viewer.services.database import Database
 
 log = logging.getLogger(__name__)
@@ -62,10 +62,10 @@ class _Snapshot(QObject):
 
     def __init__(self, db: Database) -> None:
         super().__init__()
-        self._db = db
+        self._browse = BrowseService(db)
         self._lock = threading.Lock()
         self._latest = 0
-        self._running: dict[int, browse.ReadConnection] = {}
+        self._running: dict[int, BillReader] = {}
 
     def start(self, generation: int, f: BillFilter) -> None:
         with self._lock:
@@ -80,9 +80,9 @@ class _Snapshot(QObject):
         with self._lock:
             if before is None:
                 self._latest += 1
-            for generation, conn in self._running.items():
+            for generation, reader in self._running.items():
                 if before is None or generation < before:
-                    browse.interrupt(conn)
+                    reader.interrupt()
 
     def _check(self, generation: int) -> None:
         if generation != self._latest:
@@ -91,14 +91,14 @@ class _Snapshot(QObject):
     def _run(self, generation: int, f: BillFilter) -> None:
         try:
             self._check(generation)
-            with browse.connect(self._db) as conn:
+            with self._browse.reader() as reader:
                 with self._lock:
-                    self._running[generation] = conn
+                    self._running[generation] = reader
                 try:
                     self._check(generation)
-                    total = queries.total_bills(conn)
+                    total = reader.total()
                     self._check(generation)
-                    rows = queries.first_rows(conn, f, PAGE)
+                    rows = reader.first_rows(f, PAGE)
                     self._check(generation)
                     self.preview.emit(generation, rows, total)
                     # A short first page is the whole result, in order: no second scan
@@ -106,14 +106,14 @@ class _Snapshot(QObject):
                     ids = (
                         array("q", (r[0] for r in rows))
                         if len(rows) < PAGE
-                        else queries.ids_for(conn, f, cancel_check=lambda: self._check(generation))
+                        else reader.ids_for(f, cancel_check=lambda: self._check(generation))
                     )
                     self._check(generation)
                     self.ready.emit(generation, ids)
                 finally:
                     with self._lock:
                         self._running.pop(generation, None)
-                    conn.rollback()
+                    reader.end_read()
         except _Superseded:
             return
         except Exception as exc:  # noqa: BLE001 - reported to the window, never raised in a thread
@@ -146,7 +146,8 @@ class BillTableModel(QAbstractTableModel):
         self._sources: dict[int, str] = {}
         self._total = 0
         self._loading = False
-        self._conn: browse.ReadConnection | None = None
+        self._browse = BrowseService(db)
+        self._reader: BillReader | None = None
         self._time_cache: dict[int, str] = {}
         self._start_pending = False
         self._closed = False
@@ -238,14 +239,14 @@ class BillTableModel(QAbstractTableModel):
         self._closed = True
         self._generation += 1
         self._snapshot.interrupt()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def _reload_side_tables(self) -> None:
         try:
             self._labels = load_labels(self._db)
-            self._sources = browse.source_names(self._db)
+            self._sources = self._browse.source_names()
         except Exception as exc:  # noqa: BLE001 - shown in the window
             self.failed.emit(str(getattr(exc, "orig", exc)))
 
@@ -285,10 +286,10 @@ class BillTableModel(QAbstractTableModel):
 
     # -- rows ----------------------------------------------------------------------------
 
-    def _read_conn(self) -> browse.ReadConnection:
-        if self._conn is None:
-            self._conn = browse.connect(self._db)
-        return self._conn
+    def _page_reader(self) -> BillReader:
+        if self._reader is None:
+            self._reader = self._browse.reader()
+        return self._reader
 
     def row_tuple(self, row: int) -> tuple[Any, ...] | None:
         """The database row shown at ``row`` (None if out of range or unreadable)."""
@@ -302,9 +303,9 @@ class BillTableModel(QAbstractTableModel):
             start = page_no * PAGE
             keys = self._ids[start : start + PAGE]
             try:
-                conn = self._read_conn()
-                page = queries.rows_by_ids(conn, keys)
-                conn.rollback()  # end the read transaction so WAL checkpoints can proceed
+                reader = self._page_reader()
+                page = reader.rows_by_ids(keys)
+                reader.end_read()  # so that WAL checkpoints can proceed
             except Exception as exc:  # noqa: BLE001 - a vanished/locked database must not crash paint
                 log.warning("page read failed: %s", exc)
                 return None

@@ -37,10 +37,10 @@ from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
-from viewer.data import browse
 from viewer.gui.dialogs import show_failure
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, failure_of
+from viewer.services.browse import BrowseService
 from viewer.services.database import Database
 from viewer.services.saved_filters import SavedFiltersService
 
@@ -393,7 +393,7 @@ class FilterPanel(QWidget):
         db = self._db
 
         def work() -> dict[str, Any]:
-            return browse.filter_lists(db)
+            return BrowseService(db).filter_lists()
 
         self._counts.run(work, self._fill_lists, lambda msg: self.message.emit(msg))
         self._refresh_saved()
@@ -460,7 +460,7 @@ class FilterPanel(QWidget):
         labels = dict(self._labels)
 
         def work() -> list[tuple[int, Any, int]]:
-            return browse.reason_counts(db, types)
+            return BrowseService(db).reason_counts(types)
 
         def fill(rows: list[tuple[int, Any, int]]) -> None:
             items = []

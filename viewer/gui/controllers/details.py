@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
 from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, IDX
-from viewer.data import browse
 from viewer.gui.controllers.base import Controller
 from viewer.gui.palette import colors
+from viewer.services.browse import BrowseService
 
 if TYPE_CHECKING:
     from viewer.gui.main_window import MainWindow
@@ -108,9 +108,10 @@ class DetailsController(Controller):
             parts.append(f"<tr><td valign=top><b>{_esc(col.title)}</b></td><td>{text}</td></tr>")
         parts.append("</table>")
         try:
-            source, conflicts = browse.provenance(
-                self.win._db, row[IDX["source_id"]], str(row[IDX["bill_id"]])
+            found = BrowseService(self.win._db).details(
+                row[IDX["source_id"]], str(row[IDX["bill_id"]])
             )
+            source, conflicts = found.source, found.conflicts
         except Exception as exc:  # noqa: BLE001 - show what we can
             source, conflicts = None, []
             parts.append(f"<p>Provenance unavailable: {_esc(exc)}</p>")

@@ -1,0 +1,170 @@
+"""Browsing bills: the reads behind the table, the filter panel, the details pane and ``stats``.
+
+``BrowseService(db)`` is the one entry point the window and the command line share for them:
+counts, the first rows and pages by row key, the ordered snapshot of matching keys (through a
+``BillReader``, which another thread may interrupt), the filter panel's lists with their counts,
+a bill's provenance, the time span, the source names and the database's headline figures. It is
+Qt-free; whatever grows with the number of bills is for a background thread.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from viewer.core.filters import BillFilter
+from viewer.data import browse, queries
+from viewer.data.db import Database
+from viewer.data.queries import BRIEF_COLUMNS, ROW_COLUMNS, Stats
+
+__all__ = [
+    "BRIEF_COLUMNS",
+    "ROW_COLUMNS",
+    "BillReader",
+    "BrowseService",
+    "Provenance",
+    "Stats",
+]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a bill came from and the copies of its id that arrived with other values.
+
+    Attributes:
+        source: The ledger entry of its file (``id``, ``path``, ``name``, ``size``, ``sha256``,
+            ``imported_at``), None if the entry is gone.
+        conflicts: One dict per conflicting copy (``line``, ``fields``, ``differs``, ``path``).
+    """
+
+    source: dict[str, Any] | None
+    conflicts: list[dict[str, Any]]
+
+
+class BillReader:
+    """A read connection of its own, for reads another thread may stop with :meth:`interrupt`.
+
+    The table model's snapshot runs each hold one, so that a newer filter stops an older run's
+    statement; the page reads keep one open between pages. Close it (or use it as a context
+    manager).
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._conn = browse.connect(db)
+
+    def total(self) -> int:
+        """How many bills the database holds."""
+        return queries.total_bills(self._conn)
+
+    def first_rows(self, f: BillFilter, limit: int) -> list[tuple[Any, ...]]:
+        """The first ``limit`` matching rows (``ROW_COLUMNS``) in the filter's order."""
+        return queries.first_rows(self._conn, f, limit)
+
+    def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
+        """Every matching row key in order; ``cancel_check`` runs between chunks (may raise)."""
+        return queries.ids_for(self._conn, f, cancel_check=cancel_check)
+
+    def rows_by_ids(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The rows of these row keys in the order given (keys not found are left out)."""
+        return queries.rows_by_ids(self._conn, ids)
+
+    def end_read(self) -> None:
+        """End the read transaction, so that WAL checkpoints can proceed."""
+        self._conn.rollback()
+
+    def interrupt(self) -> None:
+        """Abort the statement this reader runs in another thread (it raises "interrupted")."""
+        browse.interrupt(self._conn)
+
+    def close(self) -> None:
+        """Give the connection back."""
+        self._conn.close()
+
+    def __enter__(self) -> BillReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class BrowseService:
+    """The reads of browsing a bill database; each call opens a connection of its own."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def reader(self) -> BillReader:
+        """A reader with a connection of its own (the table's snapshot and pages)."""
+        return BillReader(self.db)
+
+    def count(self, f: BillFilter) -> int:
+        """How many bills match the filter (a scan: off the GUI thread)."""
+        with browse.connect(self.db) as conn:
+            return queries.count(conn, f)
+
+    def total(self) -> int:
+        """How many bills the database holds."""
+        with browse.connect(self.db) as conn:
+            return queries.total_bills(conn)
+
+    def first_rows(self, f: BillFilter, limit: int) -> list[tuple[Any, ...]]:
+        """The first ``limit`` matching rows in the filter's order."""
+        with self.reader() as r:
+            return r.first_rows(f, limit)
+
+    def rows_by_ids(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The rows of these row keys in the order given."""
+        with self.reader() as r:
+            return r.rows_by_ids(ids)
+
+    def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
+        """Every matching row key in the filter's order (see ``BillReader.ids_for``)."""
+        with self.reader() as r:
+            return r.ids_for(f, cancel_check)
+
+    def filter_lists(self) -> dict[str, Any]:
+        """The filter panel's lists, with their bill counts (off the GUI thread).
+
+        Keys ``agents``, ``types``, ``media`` (values with counts) and ``span`` (earliest and
+        latest begin time, or ``(None, None)``).
+        """
+        return browse.filter_lists(self.db)
+
+    def reason_counts(
+        self, op_types: Sequence[int], f: BillFilter | None = None
+    ) -> list[tuple[int, Any, int]]:
+        """``(op_type, op_cause, count)`` of the given types, under an optional filter."""
+        return browse.reason_counts(self.db, op_types, f)
+
+    def details(self, source_id: int, bill_id: str) -> Provenance:
+        """A bill's provenance: its file's ledger entry and the conflicting copies of its id.
+
+        A few rows read by key: fine on the GUI thread.
+        """
+        source, conflicts = browse.provenance(self.db, source_id, bill_id)
+        return Provenance(source, conflicts)
+
+    def time_span(self) -> tuple[int | None, int | None]:
+        """Earliest and latest begin time (stored seconds); ``(None, None)`` when empty."""
+        with browse.connect(self.db) as conn:
+            return queries.time_span(conn)
+
+    def source_names(self) -> dict[int, str]:
+        """The file name of every imported file by its ledger id (the table's Source column)."""
+        return browse.source_names(self.db)
+
+    def bill_briefs(self, pks: Sequence[int]) -> list[tuple[Any, ...]]:
+        """``BRIEF_COLUMNS`` of the bills with these row keys (investigation tooltips)."""
+        return browse.bill_briefs(self.db, pks)
+
+    def stats(self) -> Stats:
+        """Bills, agents, time span, files, rejects and conflicts (``bill-viewer stats``)."""
+        return queries.stats(self.db)
