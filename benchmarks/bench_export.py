@@ -68,7 +68,8 @@ from viewer.core.tasks import Cancelled, CancelToken  # noqa: E402
 from viewer.core.timefmt import to_datetime  # noqa: E402
 from viewer.data import queries  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
-from viewer.data.export.exporter import export_header, export_xlsx  # noqa: E402
+from viewer.data.export.bill_rows import export_header  # noqa: E402
+from viewer.data.export.exporter import export_xlsx  # noqa: E402
 from viewer.data.export.investigation_sheets import investigation_sheet_specs  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
 from viewer.gui.main_window import EXPORT_BILLS, EXPORT_PHASES, EXPORT_STATES  # noqa: E402

@@ -25,7 +25,8 @@ from viewer.core.records import ImportStatus, RowIssue
 from viewer.data import csv_source, queries, schema
 from viewer.data.csv_source import Layout, open_bill_stream
 from viewer.data.db import Database, open_database
-from viewer.data.export.exporter import export_xlsx, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.verify import verify_xlsx
 from viewer.data.importer import import_paths
 
 BASE = [

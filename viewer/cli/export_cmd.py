@@ -18,9 +18,10 @@ from viewer.cli.common import (
 )
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
 from viewer.core.paths import xlsx_target
-from viewer.data.export.exporter import SignatureCheck, export_xlsx, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.export.signing import existing_key, fingerprint, load_public_key
+from viewer.data.export.verify import SignatureCheck, verify_xlsx
 
 
 def _columns(text: str | None) -> tuple[str, ...]:

@@ -14,7 +14,8 @@ from typing import Any
 from viewer.core.filters import BillFilter
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.data.db import Database
-from viewer.data.export.exporter import DATETIME_FORMAT, SheetSpec
+from viewer.data.export.cells import DATETIME_FORMAT
+from viewer.data.export.workbook import SheetSpec
 from viewer.data.investigation import anomaly_sheet_rows, summary_and_anomalies, summary_sheet_rows
 
 DURATION_FORMAT = "[h]:mm:ss"
