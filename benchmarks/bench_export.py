@@ -64,7 +64,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, SOURCE, TIME, Column  # noqa: E402
 from viewer.core.filters import BillFilter  # noqa: E402
-from viewer.core.tasks import Cancelled, CancelToken  # noqa: E402
+from viewer.core.tasks import Cancelled, CancelToken, PhasedProgress, ProgressFn  # noqa: E402
 from viewer.core.timefmt import to_datetime  # noqa: E402
 from viewer.data import queries  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
@@ -72,8 +72,7 @@ from viewer.data.export.bill_rows import export_header  # noqa: E402
 from viewer.data.export.exporter import export_xlsx  # noqa: E402
 from viewer.data.export.investigation_sheets import investigation_sheet_specs  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
-from viewer.gui.main_window import EXPORT_BILLS, EXPORT_PHASES, EXPORT_STATES  # noqa: E402
-from viewer.gui.workers import PhasedProgress  # noqa: E402
+from viewer.services.export import EXPORT_PHASES, EXPORT_STATES, ExportService  # noqa: E402
 
 TARGET_RATIO = 0.2
 TARGET_PEAK_MB = 250.0
@@ -286,7 +285,7 @@ def run_job(
     cancel: CancelToken | None = None,
     record: Callable[[str, int, int, int], None] | None = None,
 ) -> None:
-    """The window's export job: the Summary/Anomalies states, then ``export_xlsx`` (all columns).
+    """The window's export job (``ExportService.export``, all columns): states, then the bills.
 
     ``record(phase, done, total, bar)`` sees every progress call, ``bar`` being the window's
     one bar (``PhasedProgress`` with the window's phases) after it.
@@ -298,31 +297,29 @@ def run_job(
 
     phased = PhasedProgress(moved, EXPORT_PHASES)
 
-    def phase(name: str, words: str) -> Callable[[int, int], None] | None:
-        if record is None:
-            return None
-        window = phased.phase(words)
+    class Recording:
+        """The export's phases on the window's bar, each call recorded."""
 
-        def progress(done: int, total: int) -> None:
-            window(done, total)
-            record(name, done, total, bar[0])
+        def phase(self, words: str, unit: str = "rows", after: str = "") -> ProgressFn:
+            assert record is not None
+            window = phased.phase(words, unit, after)
+            name = STATES if words == EXPORT_STATES else BILLS
 
-        return progress
+            def progress(done: int, total: int) -> None:
+                window(done, total)
+                record(name, done, total, bar[0])
+
+            return progress
 
     db = open_database(db_path, readonly=True)
     try:
-        f = BillFilter()
-        states = phase(STATES, EXPORT_STATES)
-        specs = investigation_sheet_specs(db, f, cancel=cancel, progress=states)
-        export_xlsx(
-            db,
-            f,
+        ExportService(db).export(
+            BillFilter(),
             out,
             columns=ALL_KEYS,
             force=True,
-            progress=phase(BILLS, EXPORT_BILLS),
+            progress=Recording() if record is not None else None,
             cancel=cancel,
-            extra_sheets=specs,
         )
     finally:
         db.close()

@@ -31,10 +31,10 @@ from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.data import browse
 from viewer.data.db import Database, user_errors
-from viewer.data.export.exporter import ExportResult
 from viewer.data.labels import load_labels, set_label, unset_label
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner
+from viewer.services.export import ExportResult
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's whole text where it shows less (a path shown by its file name)."""

@@ -57,10 +57,9 @@ from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
 from viewer.core.records import TIME_LABEL, ImportReport, ImportStatus
 from viewer.core.resources import icon_path
+from viewer.core.tasks import PhasedProgress
 from viewer.data import browse
 from viewer.data.db import Database, friendly_db_error
-from viewer.data.export.exporter import export_xlsx
-from viewer.data.export.investigation_sheets import investigation_sheet_specs
 from viewer.data.importer import import_paths
 from viewer.data.zone import data_time_label, data_time_zone, set_data_time_zone
 from viewer.gui.bill_model import BillTableModel
@@ -80,7 +79,8 @@ from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.opening import open_for_window
 from viewer.gui.palette import colors
 from viewer.gui.status_bar import ElidedLabel, StatusBar
-from viewer.gui.workers import BackgroundCall, Failure, PhasedProgress, TaskRunner
+from viewer.gui.workers import BackgroundCall, Failure, TaskRunner
+from viewer.services.export import EXPORT_PHASES, ExportService
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
@@ -110,16 +110,6 @@ def _first_focusable(container: QWidget) -> QWidget:
 
 def _esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
-EXPORT_BILLS = "bills"
-EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
-"""Shares of the export's one progress bar; the rest is the other sheets and the save.
-
-Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
-the other sheets and the save 6%.
-"""
 
 
 class MainWindow(QMainWindow):
@@ -1153,28 +1143,24 @@ class MainWindow(QMainWindow):
         if self._export_runner is not None and self._export_runner.running:
             QMessageBox.information(self, "Export", "An export is already running.")
             return
-        db, f, keys = self._db, self.model.bill_filter, self.visible_column_keys()
+        service = ExportService(self._db)
+        f, keys = self.model.bill_filter, self.visible_column_keys()
         sentence = self.filters.describe(f)
-        extra = self._extra_sheets
 
         bar: list[PhasedProgress] = []
 
         def work(progress: Any, cancel: Any) -> Any:
-            # One bar for the whole job: the states (read first) and the bills each fill their
-            # share of it; the exporter's own callback counts rows from 0 again.
+            # One bar for the whole job: the states (read first) and the bills fill their shares.
             phased = PhasedProgress(progress, EXPORT_PHASES, on_phase_end=runner.flush_progress)
             bar.append(phased)
-            sheets = extra(db, f, cancel, phased.phase(EXPORT_STATES))
-            return export_xlsx(
-                db,
+            return service.export(
                 f,
                 path,
                 columns=keys,
                 force=force,
-                progress=phased.phase(EXPORT_BILLS, after="saving the workbook…"),
-                cancel=cancel,
                 filter_sentence=sentence,
-                extra_sheets=sheets,
+                progress=phased,
+                cancel=cancel,
             )
 
         runner = TaskRunner(work, self, "export")
@@ -1188,10 +1174,6 @@ class MainWindow(QMainWindow):
         runner.cancelled.connect(self._export_cancelled)
         runner.done.connect(lambda: self.act_export.setEnabled(True))
         runner.start()
-
-    @staticmethod
-    def _extra_sheets(db: Database, f: BillFilter, cancel: Any, progress: Any) -> list[Any]:
-        return investigation_sheet_specs(db, f, cancel=cancel, progress=progress)
 
     def _export_done(self, result: Any) -> None:
         self.export_finished.emit(result)
