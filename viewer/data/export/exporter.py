@@ -26,7 +26,14 @@ from viewer.data import queries
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.export import signing
 from viewer.data.export.bill_rows import _is_bill_sheet, _write_bills
-from viewer.data.export.reads import _check_database, _interruptible, _ledger
+from viewer.data.export.reads import (
+    _check_database,
+    _interruptible,
+    _ledger,
+    site_labels,
+    source_names,
+    zone_name,
+)
 from viewer.data.export.report import (
     REPORT_TITLE,
     _filter_json,
@@ -43,7 +50,6 @@ from viewer.data.export.target import (
     remove_stale_parts,
 )
 from viewer.data.export.workbook import MAX_DATA_ROWS, SheetSpec, _Book, _check_title, _write_extra
-from viewer.data.zone import ZONE_KEY
 
 
 @dataclass(frozen=True)
@@ -172,19 +178,11 @@ def export_xlsx(
         with db.engine.connect() as conn, _interruptible(conn, cancel):
             if check_database:
                 _check_database(conn, db.path)
-            labels = {
-                (int(t), int(c)): str(x)
-                for t, c, x in conn.exec_driver_sql("SELECT op_type, code, text FROM site_label")
-            }
-            zone = conn.exec_driver_sql(
-                "SELECT value FROM meta WHERE key = ?", (ZONE_KEY,)
-            ).scalar()
-            label = time_label(zone or None)
+            labels = site_labels(conn)
+            label = time_label(zone_name(conn))
             total = queries.total_bills(conn)
             matching = queries.count(conn, f)
-            names = {
-                int(i): str(n) for i, n in conn.exec_driver_sql("SELECT id, name FROM source_file")
-            }
+            names = source_names(conn)
             rows = queries.iter_rows(conn, f)
             try:
                 written = _write_bills(
