@@ -49,17 +49,13 @@ def filled(tmp_path: Path, csv_file: Path) -> Iterator[Database]:
 
 def _sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every sheet's cell values, the Report's varying rows left out."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        out = {}
-        for ws in wb.worksheets:
-            rows = list(ws.iter_rows(values_only=True))
-            if ws.title == "Report":
-                rows = [r for r in rows if not r or r[0] not in VARYING]
-            out[ws.title] = rows
-        return out
-    finally:
-        wb.close()
+    out = {}
+    for ws in openpyxl.load_workbook(path).worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        if ws.title == "Report":
+            rows = [r for r in rows if not r or r[0] not in VARYING]
+        out[ws.title] = rows
+    return out
 
 
 def _bills_of_op_type() -> int:
@@ -134,7 +130,7 @@ def test_one_bar_that_never_goes_back_and_phases_in_order(filled: Database, tmp_
     seen.clear()
     service.export(BillFilter(), tmp_path / "plain.xlsx", progress=Phases(), investigation=False)
     assert seen == [EXPORT_BILLS]
-    assert openpyxl.load_workbook(tmp_path / "plain.xlsx", read_only=True).sheetnames == [
+    assert openpyxl.load_workbook(tmp_path / "plain.xlsx").sheetnames == [
         "Bills",
         "Report",
     ]

@@ -76,9 +76,7 @@ def test_anomaly_heavy_export_lists_every_anomaly_in_order(db: Database, tmp_pat
     assert len(expected) > 2500
     out = tmp_path / "heavy.xlsx"
     export_xlsx(db, f, out, extra_sheets=investigation_sheet_specs(db, f))
-    sheet = list(
-        openpyxl.load_workbook(out, read_only=True)["Anomalies"].iter_rows(values_only=True)
-    )
+    sheet = list(openpyxl.load_workbook(out)["Anomalies"].iter_rows(values_only=True))
     header, body = sheet[0], sheet[1:]
     agent, begin, details = (header.index(n) for n in ("Agent", "Begin", "Details"))
     assert [(r[agent], r[begin], r[details]) for r in body] == [
