@@ -13,7 +13,9 @@ b. computes the same cell values first (untimed, in this process: date-times, nu
 It prints both with their rows per second and the ratio a/b (target: at most 0.2, i.e. at least
 5x faster than plain openpyxl although (a) also reads the database, computes every cell, hashes
 the rows and writes Summary, Anomalies and Report). With ``--memory-rows N`` it also exports a
-database of N bills (default target: 1,000,000 rows in less than 250 MB). ``--profile`` prints
+database of N bills (default target: 1,000,000 rows in less than 250 MB); with
+``--anomaly-rows N`` it exports N bills that are nearly all anomalies (every bill a sign-in)
+beside N ordinary bills, peak RSS of each. ``--profile`` prints
 where the export spends its time (cProfile of ``export_xlsx`` in this process, by function,
 own time first, and the deflate time that the compressing thread takes off the main thread).
 
@@ -33,6 +35,7 @@ database of ``--job-rows`` bills (default: the ``--memory-rows`` size if given, 
   nothing, neither the workbook nor a hidden ``.part`` folder).
 
 Run: ``python benchmarks/bench_export.py [--bills 200000] [--memory-rows 1000000] [--profile]``
+``[--anomaly-rows N]``
 ``[--progress] [--cancel] [--job-rows N] [--skip-ratio]``
 """
 
@@ -64,19 +67,17 @@ from openpyxl import Workbook  # noqa: E402
 
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, SOURCE, TIME, Column  # noqa: E402
 from viewer.core.filters import BillFilter  # noqa: E402
-from viewer.core.tasks import Cancelled, CancelToken  # noqa: E402
+from viewer.core.records import COLUMNS  # noqa: E402
+from viewer.core.tasks import Cancelled, CancelToken, PhasedProgress, ProgressFn  # noqa: E402
 from viewer.core.timefmt import to_datetime  # noqa: E402
 from viewer.data import queries  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
-from viewer.data.export.exporter import export_header, export_xlsx  # noqa: E402
+from viewer.data.export.bill_rows import export_header  # noqa: E402
+from viewer.data.export.exporter import export_xlsx  # noqa: E402
 from viewer.data.export.investigation_sheets import investigation_sheet_specs  # noqa: E402
 from viewer.data.labels import load_labels  # noqa: E402
-from viewer.gui.controllers.exporting import (  # noqa: E402
-    EXPORT_BILLS,
-    EXPORT_PHASES,
-    EXPORT_STATES,
-)
-from viewer.gui.workers import PhasedProgress  # noqa: E402
+from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
+from viewer.services.export import EXPORT_PHASES, EXPORT_STATES, ExportService  # noqa: E402
 
 TARGET_RATIO = 0.2
 TARGET_PEAK_MB = 250.0
@@ -118,6 +119,36 @@ def build(workdir: Path, bills: int, agents: int, seed: int) -> Path:
         leftover.unlink()
     subprocess.run(
         [sys.executable, "-m", "viewer", "import", "--db", str(part), *map(str, zips)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    part.replace(db_path)
+    print(f"built {db_path} in {time.perf_counter() - started:.1f} s")
+    return db_path
+
+
+def build_heavy(workdir: Path, bills: int, agents: int, seed: int) -> Path:
+    """The cached database of ``bills`` generated bills made sign-ins (op type 1).
+
+    Nearly every bill is then an anomaly (a repeated sign-in): the Anomalies sheet as long as
+    the Bills sheet, the case that held every anomaly in memory at once.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / f"export-heavy-{bills}-{agents}-{seed}.sqlite"
+    if db_path.exists():
+        return db_path
+    started = time.perf_counter()
+    op = COLUMNS.index("op_type")
+    rows = generate_bills(GeneratorConfig(agents=agents, seed=seed, target_bills=bills))
+    csv = workdir / f"heavy-{bills}-{agents}-{seed}" / "20261102101530123456_agentOprInfo_1.csv"
+    csv.parent.mkdir(exist_ok=True)
+    write_csv(csv, ([*r[:op], "1", *r[op + 1 :]] for r in rows))
+    part = db_path.with_name(db_path.name + ".part")
+    for leftover in workdir.glob(part.name + "*"):
+        leftover.unlink()
+    subprocess.run(
+        [sys.executable, "-m", "viewer", "import", "--db", str(part), str(csv)],
         check=True,
         stdout=subprocess.DEVNULL,
         cwd=REPO,
@@ -289,7 +320,7 @@ def run_job(
     cancel: CancelToken | None = None,
     record: Callable[[str, int, int, int], None] | None = None,
 ) -> None:
-    """The window's export job: the Summary/Anomalies states, then ``export_xlsx`` (all columns).
+    """The window's export job (``ExportService.export``, all columns): states, then the bills.
 
     ``record(phase, done, total, bar)`` sees every progress call, ``bar`` being the window's
     one bar (``PhasedProgress`` with the window's phases) after it.
@@ -301,31 +332,29 @@ def run_job(
 
     phased = PhasedProgress(moved, EXPORT_PHASES)
 
-    def phase(name: str, words: str) -> Callable[[int, int], None] | None:
-        if record is None:
-            return None
-        window = phased.phase(words)
+    class Recording:
+        """The export's phases on the window's bar, each call recorded."""
 
-        def progress(done: int, total: int) -> None:
-            window(done, total)
-            record(name, done, total, bar[0])
+        def phase(self, words: str, unit: str = "rows", after: str = "") -> ProgressFn:
+            assert record is not None
+            window = phased.phase(words, unit, after)
+            name = STATES if words == EXPORT_STATES else BILLS
 
-        return progress
+            def progress(done: int, total: int) -> None:
+                window(done, total)
+                record(name, done, total, bar[0])
+
+            return progress
 
     db = open_database(db_path, readonly=True)
     try:
-        f = BillFilter()
-        states = phase(STATES, EXPORT_STATES)
-        specs = investigation_sheet_specs(db, f, cancel=cancel, progress=states)
-        export_xlsx(
-            db,
-            f,
+        ExportService(db).export(
+            BillFilter(),
             out,
             columns=ALL_KEYS,
             force=True,
-            progress=phase(BILLS, EXPORT_BILLS),
+            progress=Recording() if record is not None else None,
             cancel=cancel,
-            extra_sheets=specs,
         )
     finally:
         db.close()
@@ -474,6 +503,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--memory-rows", type=int, default=0, help="also export N bills (RSS)")
+    parser.add_argument(
+        "--anomaly-rows",
+        type=int,
+        default=0,
+        help="also export N bills that are nearly all anomalies (RSS), beside N ordinary bills",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the export")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument(
@@ -517,6 +552,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {result['stdout'].strip()}")
         failed |= peak >= TARGET_PEAK_MB
+
+    if args.anomaly_rows:
+        n = args.anomaly_rows
+        plain = run_export(build(workdir, n, args.agents, args.seed), workdir / "bench-plain.xlsx")
+        heavy = run_export(
+            build_heavy(workdir, n, args.agents, args.seed), workdir / "bench-heavy.xlsx"
+        )
+        plain_mb, heavy_mb = plain["rss"] / 2**20, heavy["rss"] / 2**20
+        print(
+            f"anomaly-heavy: {n:,} bills (nearly each an anomaly) exported in "
+            f"{heavy['seconds']:.1f} s, peak RSS {heavy_mb:.1f} MB; reference: {n:,} ordinary "
+            f"bills in {plain['seconds']:.1f} s, peak RSS {plain_mb:.1f} MB "
+            f"(ratio {heavy_mb / plain_mb:.2f})"
+        )
 
     if args.progress or args.cancel:
         bills = args.job_rows or args.memory_rows or args.bills

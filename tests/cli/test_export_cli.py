@@ -23,7 +23,9 @@ from viewer.core.columns import ALL_COLUMNS, DEFAULT_KEYS, IDX
 from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import Database, open_database
-from viewer.data.export.exporter import export_header, export_xlsx, recompute_sha256
+from viewer.data.export.bill_rows import export_header
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.verify import recompute_sha256
 from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

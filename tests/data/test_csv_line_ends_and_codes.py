@@ -24,7 +24,8 @@ from viewer.core.filters import BillFilter
 from viewer.core.records import ImportStatus, RowIssue
 from viewer.data import queries, schema
 from viewer.data.db import Database, open_database
-from viewer.data.export.exporter import export_xlsx, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.verify import verify_xlsx
 from viewer.data.imports import csv_source
 from viewer.data.imports.csv_source import Layout, open_bill_stream
 from viewer.data.imports.loading import import_paths

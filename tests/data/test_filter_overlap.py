@@ -169,7 +169,8 @@ def test_overlapping_without_a_time_restricts_nothing() -> None:
 def test_filter_with_overlapping_is_exported_and_read_back(
     edge_db: Database, tmp_path: Path
 ) -> None:
-    from viewer.data.export.exporter import export_xlsx, read_export_filter
+    from viewer.data.export.exporter import export_xlsx
+    from viewer.data.export.verify import read_export_filter
 
     f = BillFilter(time_from=FROM, time_to=TO, overlapping=True)
     result = export_xlsx(edge_db, f, tmp_path / "o.xlsx")

@@ -26,8 +26,9 @@ from viewer.core.timefmt import (
 )
 from viewer.data import investigation, queries
 from viewer.data.db import Database
-from viewer.data.export.exporter import export_xlsx, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
+from viewer.data.export.verify import verify_xlsx
 from viewer.data.imports.csv_source import normalise_time
 from viewer.data.imports.loading import import_paths
 

@@ -19,9 +19,9 @@ from viewer.core.records import ImportStatus
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.gui import workers
-from viewer.gui.controllers.exporting import EXPORT_PHASES
 from viewer.gui.dialogs import ExportDoneDialog, ImportReportDialog
 from viewer.gui.main_window import MainWindow
+from viewer.services.export import EXPORT_PHASES
 
 pytestmark = pytest.mark.gui
 
@@ -188,7 +188,7 @@ def test_phased_progress_maps_each_phase_into_its_share() -> None:
 def test_cancelled_export_is_a_status_message_not_a_warning(
     qtbot, filled_db, settings, tmp_path, warnings
 ) -> None:
-    import viewer.gui.controllers.exporting as mw
+    import viewer.services.export as mw
 
     w = _window(qtbot, filled_db, settings)
     real = mw.export_xlsx

@@ -18,9 +18,9 @@ from viewer.cli.common import (
 )
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
 from viewer.core.paths import xlsx_target
-from viewer.data.export.exporter import SignatureCheck, export_xlsx, verify_xlsx
-from viewer.data.export.investigation_sheets import investigation_sheet_specs
-from viewer.data.export.signing import existing_key, fingerprint, load_public_key
+from viewer.core.tasks import ProgressFn
+from viewer.services.export import EXPORT_STATES, ExportService
+from viewer.services.verify import SignatureCheck, VerifyService
 
 
 def _columns(text: str | None) -> tuple[str, ...]:
@@ -38,6 +38,31 @@ def _columns(text: str | None) -> tuple[str, ...]:
     return keys
 
 
+def _bills(d: int, t: int) -> str:
+    if d >= t:
+        return f"{plural(d, 'bill')} written; saving the workbook (compressing)…"
+    return f"{100 * d / t:5.1f}% ({d:,} of {t:,} bills)"
+
+
+def _states(d: int, t: int) -> str:
+    return f"states {100 * d / t:5.1f}% ({d:,} of {t:,} bills read)"
+
+
+class _Phases:
+    """The export's phases on the terminal line, each worded with its own counts."""
+
+    def __init__(self, line: ProgressLine) -> None:
+        self.line = line
+
+    def phase(self, words: str, unit: str = "rows", after: str = "") -> ProgressFn:
+        """Announce the phase as it begins; its callback shows its own percentage."""
+        if words == EXPORT_STATES:
+            self.line.show("reading the bills for the Summary and Anomalies sheets…")
+            return self.line.counter(_states)
+        self.line.show("selecting and sorting the bills…")
+        return self.line.counter(_bills)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the bills the filter options select to an .xlsx workbook."""
     f = filter_from_args(args)
@@ -49,33 +74,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     db = open_db_from(args, create=False)
     line = ProgressLine(sys.stderr)  # silent unless stderr is a terminal
     try:
-        extra: list[Any] = []
-        if not args.no_investigation:
-            line.show("reading the bills for the Summary and Anomalies sheets…")
-            extra = investigation_sheet_specs(
-                db,
-                f,
-                progress=line.counter(
-                    lambda d, t: f"states {100 * d / t:5.1f}% ({d:,} of {t:,} bills read)"
-                )
-                if line.live
-                else None,
-            )
-        line.show("selecting and sorting the bills…")
-
-        def bills(d: int, t: int) -> str:
-            if d >= t:
-                return f"{plural(d, 'bill')} written; saving the workbook (compressing)…"
-            return f"{100 * d / t:5.1f}% ({d:,} of {t:,} bills)"
-
-        result = export_xlsx(
-            db,
+        result = ExportService(db).export(
             f,
             out,
             columns=keys,
             force=args.force,
-            progress=line.counter(bills) if line.live else None,
-            extra_sheets=extra,
+            investigation=not args.no_investigation,
+            progress=_Phases(line) if line.live else None,
         )
     finally:
         db.close()
@@ -100,18 +105,16 @@ UNSIGNED_STATUS = 3
 """``verify``'s exit status for a file whose rows match its hash but which is not signed."""
 
 
-def _signer(sig: SignatureCheck) -> str:
+def _signer(sig: SignatureCheck, mine: bool) -> str:
     """Who signed, as ``verify`` words it."""
-    own = existing_key()
-    mine = own is not None and own.fingerprint == sig.fingerprint
     own_key = " (this computer's key)" if mine else ""
     return f"signed by {sig.name}, key {sig.fingerprint}{own_key}"
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Recompute an export's row hash, compare it with its Report sheet, check its signature."""
-    key = load_public_key(args.key) if args.key is not None else None
-    result = verify_xlsx(args.file, key=key)
+    checked = VerifyService().verify(args.file, trusted_key=args.key)
+    result, mine = checked.result, checked.own_key
     sig = result.signature
     if result.ok:
         sha = result.expected if result.legacy else result.actual
@@ -129,14 +132,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if sig.trusted
             else "compare this fingerprint with the signer's, or check with --key THEIR-KEY.pem"
         )
-        sys.stdout.write(f"OK {head}; signature valid, {_signer(sig)} ({check})\n")
+        sys.stdout.write(f"OK {head}; signature valid, {_signer(sig, mine)} ({check})\n")
         return 0
     details = []
     if sig is not None and not sig.valid:
-        details.append(f"{sig.problem} ({_signer(sig)})")
+        details.append(f"{sig.problem} ({_signer(sig, mine)})")
     elif sig is not None and sig.trusted is False:
-        assert key is not None
-        details.append(f"{_signer(sig)}, not with the key in {args.key} ({fingerprint(key)})")
+        details.append(
+            f"{_signer(sig, mine)}, not with the key in {args.key} ({checked.trusted_fingerprint})"
+        )
     if result.expected != result.actual and not result.legacy:
         details.append(f"the Report states {result.expected}, the rows hash to {result.actual}")
     if result.stated_rows is not None and result.stated_rows != result.rows:

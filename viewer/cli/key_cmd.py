@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from viewer.core.errors import KnownError
-from viewer.data.export.signing import load_or_create_key, public_key_pem
+from viewer.services.verify import VerifyService
 
 
 def cmd_key_show(_args: argparse.Namespace) -> int:
     """Print the key's name, fingerprint and file (making the key on first use)."""
-    key = load_or_create_key()
+    key = VerifyService().signing_key()
     if key.created:
         sys.stderr.write(f"bill-viewer: made a new signing key in {key.path}\n")
     sys.stdout.write(
@@ -25,8 +25,9 @@ def cmd_key_show(_args: argparse.Namespace) -> int:
 
 def cmd_key_export(args: argparse.Namespace) -> int:
     """Write the public key as PEM (to --out or standard output) for an auditor."""
-    key = load_or_create_key()
-    pem = public_key_pem(key)
+    service = VerifyService()
+    key = service.signing_key()
+    pem = service.public_key_pem(key)
     out: Path | None = args.out
     if out is None:
         sys.stdout.write(pem.decode("ascii"))

@@ -24,7 +24,7 @@ Which bills
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -378,12 +378,15 @@ def summary_and_anomalies(
     gap_seconds: int = DEFAULT_GAP_SECONDS,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    anomalies_to: Callable[[Anomaly], None] | None = None,
 ) -> tuple[Summary, list[Anomaly], Labels]:
     """The period's summary and anomalies, rebuilt one agent at a time.
 
     The same figures as ``agent_states(...).summary()`` and ``.anomalies()``, but only one
     agent's states are held at a time, so memory does not grow with the bills (the export's
-    sheets); the summary cannot drill down. Arguments as for :func:`agent_states`.
+    sheets); the summary cannot drill down. Arguments as for :func:`agent_states`;
+    ``anomalies_to`` receives each anomaly, agent by agent, instead of the returned list
+    (which is then empty), so that they need not all be held either.
 
     Returns:
         The summary, the anomalies by time then agent, and the labels used.
@@ -396,7 +399,12 @@ def summary_and_anomalies(
 
     def agents() -> Iterator[AgentStates]:
         for s in _in_period(rebuilt, lo, window):
-            found.extend(a for a in s.anomalies if a.touches(lo, hi))
+            here = (a for a in s.anomalies if a.touches(lo, hi))
+            if anomalies_to is None:
+                found.extend(here)
+            else:
+                for a in here:
+                    anomalies_to(a)
             yield s
 
     result = st.summarise(agents(), start=lo, end=hi, labels=labels, keep_states=False)

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from viewer.core import codes
 from viewer.core.records import ImportReport, ImportStatus
-from viewer.data.export.exporter import ExportResult
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner, failure_of
 from viewer.services.database import Database
+from viewer.services.export import ExportResult
 from viewer.services.labels import LabelsService, SiteCodeRow
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -13,7 +13,7 @@ import threading
 import time
 import traceback
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from viewer.core.errors import KnownError
 from viewer.core.tasks import Cancelled, CancelToken
+from viewer.core.tasks import PhasedProgress as PhasedProgress  # moved there (Qt-free)
 
 log = logging.getLogger(__name__)
 
@@ -50,58 +51,6 @@ def failure_of(exc: BaseException, what: str) -> Failure:
     log.error("%s failed", what, exc_info=exc)
     details = "".join(traceback.format_exception(exc))
     return Failure(f"{BUG_TEXT}: {what} failed with {exc.__class__.__name__}: {exc}", details, True)
-
-
-class PhasedProgress:
-    """One progress bar for work done in phases: each phase fills its own share of ``SCALE``.
-
-    ``phase(name)`` gives the callback for one phase (``progress(done, total)`` in that phase's
-    own units); it reports ``(position, SCALE)`` to the wrapped callback, never going back, and
-    keeps ``words`` (what is being done, with the phase's counts) for a label.
-    """
-
-    SCALE = 1000
-
-    def __init__(
-        self,
-        progress: Callable[[int, int], None],
-        phases: Sequence[tuple[str, float]],
-        on_phase_end: Callable[[], None] | None = None,
-    ) -> None:
-        """``phases`` are ``(words, share)`` in order; shares are fractions of the whole bar.
-
-        ``on_phase_end`` runs when a phase reports its end (e.g. to let that report through a
-        throttle); the shares may sum to less than 1: the rest is the unreported tail.
-        """
-        self._progress = progress
-        self._on_phase_end = on_phase_end
-        self._ranges: dict[str, tuple[float, float]] = {}
-        start = 0.0
-        for words, share in phases:
-            self._ranges[words] = (start, start + share)
-            start += share
-        self._position = 0
-        self.words = phases[0][0] if phases else ""
-
-    def phase(self, words: str, unit: str = "rows", after: str = "") -> Callable[[int, int], None]:
-        """The progress callback of the phase named ``words``.
-
-        ``after`` names what follows the phase's end without progress of its own (e.g. saving
-        the workbook), so that the label does not show a finished count meanwhile.
-        """
-        start, end = self._ranges[words]
-
-        def report(done: int, total: int) -> None:
-            fraction = min(done, total) / total if total > 0 else 1.0
-            position = int(self.SCALE * (start + (end - start) * fraction))
-            self._position = max(self._position, position)
-            ended = done >= total
-            self.words = after if ended and after else f"{words}, {done:,} of {total:,} {unit}"
-            if ended and self._on_phase_end is not None:
-                self._on_phase_end()
-            self._progress(self._position, self.SCALE)
-
-        return report
 
 
 class _Worker(QObject):

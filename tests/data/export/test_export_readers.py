@@ -25,8 +25,10 @@ from python_calamine import CalamineWorkbook
 from viewer.core.columns import ALL_COLUMNS, DEFAULT_KEYS
 from viewer.core.filters import BillFilter
 from viewer.data.db import Database, open_database
-from viewer.data.export.exporter import DATETIME_FORMAT, export_xlsx, verify_xlsx
+from viewer.data.export.cells import DATETIME_FORMAT
+from viewer.data.export.exporter import export_xlsx
 from viewer.data.export.investigation_sheets import investigation_sheet_specs
+from viewer.data.export.verify import verify_xlsx
 from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

@@ -17,7 +17,9 @@ from viewer.cli import main
 from viewer.core.errors import DatabaseError
 from viewer.core.filters import BillFilter
 from viewer.data.db import open_database
-from viewer.data.export.exporter import export_xlsx, remove_stale_parts, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.target import remove_stale_parts
+from viewer.data.export.verify import verify_xlsx
 from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

@@ -23,20 +23,18 @@ from viewer.cli import main
 from viewer.core.filters import BillFilter
 from viewer.data.db import Database, open_database
 from viewer.data.export import signing
-from viewer.data.export.exporter import (
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.investigation_sheets import investigation_sheet_specs
+from viewer.data.export.report import (
     EXPORTED_LABEL,
     FINGERPRINT_LABEL,
     HASH_LABEL,
     PUBLIC_KEY_LABEL,
     SIGNATURE_LABEL,
     SIGNED_BY_LABEL,
-    SheetSpec,
-    canonical_digest,
-    export_xlsx,
-    recompute_sha256,
-    verify_xlsx,
 )
-from viewer.data.export.investigation_sheets import investigation_sheet_specs
+from viewer.data.export.verify import canonical_digest, recompute_sha256, verify_xlsx
+from viewer.data.export.workbook import SheetSpec
 from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

@@ -16,7 +16,8 @@ from viewer.core.filters import BillFilter
 from viewer.core.tasks import Cancelled, CancelToken
 from viewer.data.db import Database, open_database
 from viewer.data.export import xlsx_stream
-from viewer.data.export.exporter import export_xlsx, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.verify import verify_xlsx
 from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
 

@@ -41,18 +41,13 @@ from viewer.core.tasks import Cancelled, CancelToken
 from viewer.core.timefmt import to_datetime
 from viewer.data import queries
 from viewer.data.db import Database, open_database
-from viewer.data.export import exporter
-from viewer.data.export.exporter import (
-    CUT_LABEL,
-    DATETIME_FORMAT,
-    EMPTY_NOTE,
-    HASH_LABEL,
-    SheetSpec,
-    export_header,
-    export_xlsx,
-    recompute_sha256,
-    verify_xlsx,
-)
+from viewer.data.export import exporter, target, verify, workbook
+from viewer.data.export.bill_rows import EMPTY_NOTE, export_header
+from viewer.data.export.cells import DATETIME_FORMAT
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.report import CUT_LABEL, HASH_LABEL
+from viewer.data.export.verify import recompute_sha256, verify_xlsx
+from viewer.data.export.workbook import SheetSpec
 from viewer.data.imports.loading import import_paths
 from viewer.data.labels import load_labels, set_label
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
@@ -588,21 +583,21 @@ def test_disk_full_leaves_no_file(
             def __getattr__(self, name: str) -> Any:
                 return getattr(self.fp, name)
 
-        real_init = exporter._GuardedFile.__init__
+        real_init = workbook._GuardedFile.__init__
 
         def init(self: Any, fp: Any, cancel: Any) -> None:
             real_init(self, FullDisk(fp), cancel)
 
-        monkeypatch.setattr(exporter._GuardedFile, "__init__", init)
+        monkeypatch.setattr(workbook._GuardedFile, "__init__", init)
     else:
-        real = exporter._Table.append
+        real = workbook._Table.append
 
         def append(self: Any, cells: Any) -> None:
             if self.rows == 700:
                 full()
             real(self, cells)
 
-        monkeypatch.setattr(exporter._Table, "append", append)
+        monkeypatch.setattr(workbook._Table, "append", append)
     with pytest.raises(ExportError, match="disk is full"):
         export_xlsx(data.db, BillFilter(), tmp_path / "full.xlsx")
     assert leftovers(tmp_path) == []
@@ -706,7 +701,7 @@ def test_long_filter_keeps_valid_json_and_its_ids(data: Data, tmp_path: Path) ->
     note = rep["Filter lists on other sheets"]
     assert "'Filter ids'" in note and "8,000 values" in note and "SHA-256" in note
     assert "8000 selected bill(s)" in rep["Filter"]
-    assert exporter.read_export_filter(out) == f
+    assert verify.read_export_filter(out) == f
     assert verify_xlsx(out).ok
     assert "Filter ids, Filter ids (2), Report" in rep["Sheets"]
     # the filter sheets are no part of the row hash
@@ -723,7 +718,7 @@ def test_edited_filter_ids_fail_verify(data: Data, tmp_path: Path) -> None:
     assert check.expected == check.actual  # the bills are untouched ...
     assert not check.ok and any("SHA-256" in p for p in check.problems)  # ... the filter is not
     with pytest.raises(ExportError, match="do not match their SHA-256"):
-        exporter.read_export_filter(out)
+        verify.read_export_filter(out)
 
 
 def test_text_longer_than_a_cell_is_cut_visibly(db: Database, tmp_path: Path) -> None:
@@ -875,7 +870,7 @@ def test_import_times_carry_an_offset(db: Database, tmp_path: Path) -> None:
 
 
 def test_stale_leftovers_of_killed_exports_are_removed(data: Data, tmp_path: Path) -> None:
-    old = time.time() - exporter.STALE_AFTER_SECONDS - 60
+    old = time.time() - target.STALE_AFTER_SECONDS - 60
 
     def part(name: str, files: Sequence[str], when: float | None) -> Path:
         folder = tmp_path / name

@@ -31,7 +31,9 @@ from viewer.core.filters import BillFilter
 from viewer.core.tasks import Cancelled, CancelToken
 from viewer.core.timefmt import to_epoch
 from viewer.data.db import Database, open_database
-from viewer.data.export.exporter import SheetSpec, export_xlsx, verify_xlsx
+from viewer.data.export.exporter import export_xlsx
+from viewer.data.export.verify import verify_xlsx
+from viewer.data.export.workbook import SheetSpec
 from viewer.data.export.xlsx_stream import SheetStream, StreamBook, Styled
 from viewer.data.imports.loading import import_paths
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv

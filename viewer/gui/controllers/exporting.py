@@ -9,26 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from viewer.core.filters import BillFilter
 from viewer.core.paths import xlsx_target
-from viewer.data.export.exporter import export_xlsx
-from viewer.data.export.investigation_sheets import investigation_sheet_specs
+from viewer.core.tasks import PhasedProgress
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ExportDoneDialog, Opener, run_with_progress, show_failure
-from viewer.gui.workers import Failure, PhasedProgress, TaskRunner
-from viewer.services.database import Database
+from viewer.gui.workers import Failure, TaskRunner
+from viewer.services.export import EXPORT_PHASES, ExportService
 
 if TYPE_CHECKING:
     from viewer.gui.main_window import MainWindow
-
-EXPORT_STATES = "agent states for the Summary and Anomalies sheets"
-EXPORT_BILLS = "bills"
-EXPORT_PHASES = ((EXPORT_STATES, 0.1), (EXPORT_BILLS, 0.82))
-"""Shares of the export's one progress bar; the rest is the other sheets and the save.
-
-Measured on 20,000 and 100,000 generated bills: states 2-4% of the time, bill rows 90-91%,
-the other sheets and the save 6%.
-"""
 
 
 class ExportController(Controller):
@@ -78,28 +67,24 @@ class ExportController(Controller):
         if self.runner is not None and self.runner.running:
             QMessageBox.information(self.win, "Export", "An export is already running.")
             return
-        db, f, keys = self.win._db, self.win.model.bill_filter, self.win.visible_column_keys()
+        service = ExportService(self.win._db)
+        f, keys = self.win.model.bill_filter, self.win.visible_column_keys()
         sentence = self.win.filters.describe(f)
-        extra = self._extra_sheets
 
         bar: list[PhasedProgress] = []
 
         def work(progress: Any, cancel: Any) -> Any:
-            # One bar for the whole job: the states (read first) and the bills each fill their
-            # share of it; the exporter's own callback counts rows from 0 again.
+            # One bar for the whole job: the states (read first) and the bills fill their shares.
             phased = PhasedProgress(progress, EXPORT_PHASES, on_phase_end=runner.flush_progress)
             bar.append(phased)
-            sheets = extra(db, f, cancel, phased.phase(EXPORT_STATES))
-            return export_xlsx(
-                db,
+            return service.export(
                 f,
                 path,
                 columns=keys,
                 force=force,
-                progress=phased.phase(EXPORT_BILLS, after="saving the workbook…"),
-                cancel=cancel,
                 filter_sentence=sentence,
-                extra_sheets=sheets,
+                progress=phased,
+                cancel=cancel,
             )
 
         runner = TaskRunner(work, self.win, "export")
@@ -113,10 +98,6 @@ class ExportController(Controller):
         runner.cancelled.connect(self._export_cancelled)
         runner.done.connect(lambda: self.act_export.setEnabled(True))
         runner.start()
-
-    @staticmethod
-    def _extra_sheets(db: Database, f: BillFilter, cancel: Any, progress: Any) -> list[Any]:
-        return investigation_sheet_specs(db, f, cancel=cancel, progress=progress)
 
     def _export_done(self, result: Any) -> None:
         self.win.export_finished.emit(result)
