@@ -482,7 +482,9 @@ def test_cancel_while_both_parts_are_read(
 def test_progress_counts_both_parts_and_reaches_the_total(
     tmp_path: Path, debug_log: pytest.LogCaptureFixture, staging_dir: Path
 ) -> None:
-    path = messy_export(tmp_path / "big.csv", 20_000)
+    # Big enough that the first part alone is read in several batches: the bar moves while
+    # reading even when the second process finishes first (a loaded machine).
+    path = messy_export(tmp_path / "big.csv", 60_000)
     size = path.stat().st_size
     seen: list[tuple[int, int]] = []
     files, _ = import_into(tmp_path / "db", [path], progress=lambda d, t: seen.append((d, t)))

@@ -31,11 +31,11 @@ from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, Column
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
-from viewer.data.labels import load_labels
 from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
 from viewer.services.browse import BillReader, BrowseService
 from viewer.services.database import Database
+from viewer.services.labels import LabelsService
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,7 @@ class BillTableModel(QAbstractTableModel):
 
     def _reload_side_tables(self) -> None:
         try:
-            self._labels = load_labels(self._db)
+            self._labels = LabelsService(self._db).labels()
             self._sources = self._browse.source_names()
         except Exception as exc:  # noqa: BLE001 - shown in the window
             self.failed.emit(str(getattr(exc, "orig", exc)))
