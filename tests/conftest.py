@@ -13,7 +13,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -134,3 +134,50 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         database = open_database(request.getfixturevalue("pg_url"))
     yield database
     database.close()
+
+
+@pytest.fixture
+def pg_role(pg_url: str) -> Iterator[Callable[..., str]]:
+    """Make login roles on the server for one test: ``make(kind, password)`` -> the role's name.
+
+    ``kind`` ``"viewer"``: may connect and SELECT every table of the ``pg_url`` database (the
+    README's read-only role); ``"login"``: may only connect. Roles are dropped afterwards.
+    """
+    database = pg_url.rsplit("/", 1)[1]
+    made: list[str] = []
+
+    def make(kind: str, password: str) -> str:
+        role = f"bv_{kind}_{os.getpid()}_{next(_pg_counter)}"
+        admin = pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'"))
+            conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {role}"))
+        admin.dispose()
+        made.append(role)
+        if kind == "viewer":
+            owner = create_engine(f"postgresql+psycopg:///{database}", poolclass=NullPool)
+            with owner.begin() as conn:
+                conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+                conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+            owner.dispose()
+        return role
+
+    yield make
+    if not made:
+        return
+    names = ", ".join(made)
+    owner = create_engine(f"postgresql+psycopg:///{database}", poolclass=NullPool)
+    with owner.begin() as conn:
+        conn.execute(text(f"DROP OWNED BY {names}"))  # the grants in the test's database
+    owner.dispose()
+    admin = pg_admin()
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE usename IN ({', '.join(repr(r) for r in made)})"
+            )
+        )
+        conn.execute(text(f"REVOKE ALL ON DATABASE {database} FROM {names}"))
+        conn.execute(text(f"DROP ROLE {names}"))
+    admin.dispose()

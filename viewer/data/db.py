@@ -75,7 +75,7 @@ def display_target(target: Path | str) -> str:
         from sqlalchemy.exc import ArgumentError
 
         try:
-            url = make_url(str(target)).set(drivername="postgresql", password=None)
+            url = make_url(str(target)).set(drivername="postgresql")._replace(password=None)
         except (ArgumentError, ValueError):  # an unparsable URL: show its scheme only
             return str(target).partition("://")[0] + "://..."
         return url.render_as_string(hide_password=True)

@@ -89,7 +89,8 @@ def display_name(url: URL | str) -> str:
     Parts the URL leaves to libpq's defaults (``PGHOST``...) are left out here too.
     """
     url = make_url(url) if isinstance(url, str) else url
-    url = url.set(drivername="postgresql", password=None)
+    # ``URL.set`` takes None as "leave as it is": ``_replace`` (a NamedTuple's) drops it.
+    url = url.set(drivername="postgresql")._replace(password=None)
     return url.render_as_string(hide_password=True)
 
 
@@ -272,10 +273,11 @@ def ensure_partitions(conn: Connection, min_begin: int, max_begin: int) -> list[
     made = []
     for name, (year, month) in missing:
         nxt = (year + 1, 1) if month == 12 else (year, month + 1)
+        upper = "MAXVALUE" if nxt[0] > 9999 else str(month_start(*nxt))
         conn.execute(
             text(
                 f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF bill "
-                f"FOR VALUES FROM ({month_start(year, month)}) TO ({month_start(*nxt)})"
+                f"FOR VALUES FROM ({month_start(year, month)}) TO ({upper})"
             )
         )
         made.append(name)
