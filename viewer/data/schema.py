@@ -140,3 +140,17 @@ saved_filter = Table(
 )
 
 assert BILL_FIELDS == DB_FIELDS, "schema and viewer.core.columns disagree on the bill fields"
+
+
+pg_metadata = MetaData()
+"""Tables only a PostgreSQL team database has (not part of a SQLite file's schema)."""
+
+pg_bill_key = Table(
+    "bill_key",
+    pg_metadata,
+    Column("bill_id", Text, primary_key=True),
+    Column("begin_time", BigInteger, nullable=False),
+)
+"""The unique bill ids of a team database (a unique index cannot span ``bill``'s partitions):
+the import inserts here first (``ON CONFLICT DO NOTHING``) in the same transaction as the bills.
+Created by migration 0001."""
