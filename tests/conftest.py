@@ -141,7 +141,8 @@ def pg_role(pg_url: str) -> Iterator[Callable[..., str]]:
     """Make login roles on the server for one test: ``make(kind, password)`` -> the role's name.
 
     ``kind`` ``"viewer"``: may connect and SELECT every table of the ``pg_url`` database (the
-    README's read-only role); ``"login"``: may only connect. Roles are dropped afterwards.
+    README's read-only role); ``"importer"``: may also write the tables and add months
+    (``bill_add_month``); ``"login"``: may only connect. Roles are dropped afterwards.
     """
     database = pg_url.rsplit("/", 1)[1]
     made: list[str] = []
@@ -154,11 +155,21 @@ def pg_role(pg_url: str) -> Iterator[Callable[..., str]]:
             conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {role}"))
         admin.dispose()
         made.append(role)
-        if kind == "viewer":
+        if kind in ("viewer", "importer"):
             owner = create_engine(f"postgresql+psycopg:///{database}", poolclass=NullPool)
             with owner.begin() as conn:
                 conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
                 conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+                if kind == "importer":
+                    conn.execute(
+                        text(
+                            "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                            f"TO {role};"
+                            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};"
+                            f"GRANT EXECUTE ON FUNCTION bill_add_month(text, bigint, bigint) "
+                            f"TO {role}"
+                        )
+                    )
             owner.dispose()
         return role
 

@@ -7,19 +7,22 @@ drops while browsing (reconnects). The newer schema is in test_pg_schema.py.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 
 from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError
 from viewer.data import schema
+from viewer.data.backend.postgres import ensure_partitions, month_start
 from viewer.data.db import open_database, user_errors
 from viewer.services.labels import LabelsService
 from viewer.services.saved_filters import SavedFiltersService
 
 PASSWORD = "right-Horse-7731"
 WRONG = "wrong-Battery-4409"
+NOV_2026 = month_start(2026, 11)
 
 
 def role_url(pg_url: str, role: str, password: str) -> str:
@@ -40,8 +43,10 @@ def test_a_server_that_is_not_there_is_one_line() -> None:
     assert "Connection refused" in message and "\n" not in message
 
 
-def test_a_wrong_password_is_one_line_without_the_password(pg_url: str, pg_role: object) -> None:
-    role = pg_role("viewer", PASSWORD)  # type: ignore[operator]
+def test_a_wrong_password_is_one_line_without_the_password(
+    pg_url: str, pg_role: Callable[..., str]
+) -> None:
+    role = pg_role("viewer", PASSWORD)
     right = open_database(role_url(pg_url, role, PASSWORD), create=False)
     right.close()  # the role can log in with its password
     url = role_url(pg_url, role, WRONG)
@@ -70,12 +75,12 @@ def info_chain(exc: BaseException) -> list[str]:
 
 
 def test_a_viewer_role_reads_and_writing_says_it_may_only_read(
-    pg_url: str, pg_role: object
+    pg_url: str, pg_role: Callable[..., str]
 ) -> None:
     owner = open_database(pg_url)
     LabelsService(owner).set(3, 201, "Coaching")
     owner.close()
-    role = pg_role("viewer", PASSWORD)  # type: ignore[operator]
+    role = pg_role("viewer", PASSWORD)
     db = open_database(role_url(pg_url, role, PASSWORD))
     try:
         assert db.readonly  # may not add bills
@@ -113,3 +118,29 @@ def test_a_connection_dropped_while_browsing_is_one_line_then_reconnects(pg_url:
             assert conn.execute(select(schema.bill.c.pk)).all() == []
     finally:
         db.close()
+
+
+def test_an_importer_role_adds_months_and_a_viewer_role_may_not(
+    pg_url: str, pg_role: Callable[..., str]
+) -> None:
+    open_database(pg_url).close()
+    importer = open_database(role_url(pg_url, pg_role("importer", PASSWORD), PASSWORD))
+    viewer = open_database(role_url(pg_url, pg_role("viewer", PASSWORD), PASSWORD))
+    try:
+        assert not importer.readonly and viewer.readonly
+        with importer.engine.begin() as conn:
+            made = ensure_partitions(conn, NOV_2026, NOV_2026 + 40 * 86400)
+            conn.execute(
+                insert(schema.bill).values(
+                    bill_id="b1", begin_time=NOV_2026 + 5, source_id=1, line=1
+                )
+            )
+        assert made == ["bill_y2026m11", "bill_y2026m12"]
+        refused = pytest.raises(ReadOnlyDatabaseError, match="this role may only read")
+        with refused, user_errors(viewer.path), viewer.engine.begin() as conn:
+            ensure_partitions(conn, month_start(2027, 3), month_start(2027, 3))
+        with viewer.engine.connect() as conn:
+            assert conn.execute(select(schema.bill.c.bill_id)).scalars().all() == ["b1"]
+    finally:
+        importer.close()
+        viewer.close()

@@ -8,7 +8,8 @@ message, log line and display name uses ``display_name`` (the URL without it).
 
 Driver-level calls stay here: interrupting a query (psycopg's cancel request) and classifying
 errors by SQLSTATE. Creating a month's partition of ``bill`` is DDL SQLAlchemy has no construct
-for (``CREATE TABLE ... PARTITION OF``), so ``ensure_partitions`` writes it as text.
+for (``CREATE TABLE ... PARTITION OF``): migration 0001 writes it as text, in the function
+``bill_add_month`` that ``ensure_partitions`` calls.
 """
 
 from __future__ import annotations
@@ -253,8 +254,9 @@ def ensure_partitions(conn: Connection, min_begin: int, max_begin: int) -> list[
     Called by the import inside its file's transaction, before the bills go in. Two imports
     calling it at once are serialised by a transaction-level advisory lock, and each month is
     created with ``IF NOT EXISTS``, so neither fails and no month is made twice. The indexes of
-    the partitioned table are created on the new partition by PostgreSQL itself. Returns the
-    names of the partitions created.
+    the partitioned table are created on the new partition by PostgreSQL itself. The DDL runs
+    in ``bill_add_month`` (migration 0001), a function of the tables' owner, so that an importer
+    role that does not own ``bill`` may add months. Returns the names of the partitions made.
     """
     wanted = months_between(min_begin, max_begin)
     names = [partition_name(y, m) for y, m in wanted]
@@ -273,12 +275,13 @@ def ensure_partitions(conn: Connection, min_begin: int, max_begin: int) -> list[
     made = []
     for name, (year, month) in missing:
         nxt = (year + 1, 1) if month == 12 else (year, month + 1)
-        upper = "MAXVALUE" if nxt[0] > 9999 else str(month_start(*nxt))
         conn.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF bill "
-                f"FOR VALUES FROM ({month_start(year, month)}) TO ({upper})"
-            )
+            text("SELECT bill_add_month(:part, :low, :high)"),
+            {
+                "part": name,
+                "low": month_start(year, month),
+                "high": None if nxt[0] > 9999 else month_start(*nxt),
+            },
         )
         made.append(name)
     return made

@@ -13,7 +13,11 @@ database, where hundreds of millions of bills are expected):
   its own, ``bill_key(bill_id PRIMARY KEY, begin_time)``, that the import fills in the same
   transaction as the bills (``INSERT ... ON CONFLICT DO NOTHING`` there decides which bills are
   new; ``begin_time`` finds the stored copy's partition). ``ix_bill_bill_id`` on the bills is
-  then an ordinary (per-partition) index for looking up a stored copy.
+  then an ordinary (per-partition) index for looking up a stored copy;
+- creating a partition needs the ownership of ``bill``, which an importer role (a team lead's
+  login) does not have: ``bill_add_month(part, low, high)`` is a ``SECURITY DEFINER`` function
+  of the tables' owner that creates one month's partition and nothing else; ``EXECUTE`` on it
+  is revoked from PUBLIC and granted to the importer role (README, "Team database").
 """
 
 from __future__ import annotations
@@ -133,7 +137,27 @@ def _tables(pg: bool) -> sa.MetaData:
 def upgrade() -> None:
     """Create the tables of schema 1 (none exist yet: a fresh database)."""
     bind = op.get_bind()
-    _tables(bind.dialect.name == "postgresql").create_all(bind)
+    pg = bind.dialect.name == "postgresql"
+    _tables(pg).create_all(bind)
+    if pg:
+        op.execute(ADD_MONTH)
+        op.execute("REVOKE ALL ON FUNCTION bill_add_month(text, bigint, bigint) FROM PUBLIC")
+
+
+ADD_MONTH = """
+CREATE FUNCTION bill_add_month(part text, low bigint, high bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF part !~ '^bill_y[0-9]{4}m[0-9]{2}$' THEN
+        RAISE EXCEPTION 'not a month partition name: %', part;
+    END IF;
+    EXECUTE format(
+        'CREATE TABLE IF NOT EXISTS %I PARTITION OF bill FOR VALUES FROM (%s) TO (%s)',
+        part, low, CASE WHEN high IS NULL THEN 'MAXVALUE' ELSE high::text END
+    );
+END
+$fn$
+"""
 
 
 def downgrade() -> None:
