@@ -2,8 +2,10 @@
 
 The one place above the data layer that knows how a database is found (``--db``,
 ``$BILL_VIEWER_DB``, the user's data folder) and opened (created, upgraded, or read-only when this
-user may not write it). It re-exports the ``Database`` type and the database errors, so that
-``viewer.gui`` and ``viewer.cli`` need not import ``viewer.data.db``.
+user may not write it). A database is a file, or a team database on a PostgreSQL server named by
+a ``postgresql://`` URL (``is_server_url``; ``display_target`` shows it without its password).
+It re-exports the ``Database`` type and the database errors, so that ``viewer.gui`` and
+``viewer.cli`` need not import ``viewer.data.db``.
 """
 
 from __future__ import annotations
