@@ -1,4 +1,10 @@
-"""Shared fixtures: Qt offscreen, temporary databases, generated exports."""
+"""Shared fixtures: Qt offscreen, temporary databases (SQLite files, PostgreSQL), exports.
+
+PostgreSQL: ``pg_url`` is a fresh, migrated, empty database per test on the server that the
+PG* variables (or libpq's defaults) name, copied from a template migrated once per session;
+``any_db`` is an opened ``Database`` on each backend in turn. Without a server the PostgreSQL
+tests skip with one line saying how to run them; under ``CI=true`` a missing server fails.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
+import itertools  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
 
 from viewer.data.db import Database, open_database  # noqa: E402
 
@@ -41,3 +51,144 @@ def _isolated_user_dirs(
     monkeypatch.setenv("BILL_VIEWER_DB", str(home / "default.sqlite"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+PG_HOW = (
+    "no PostgreSQL server answers: run the PostgreSQL tests inside a throwaway cluster with "
+    "`pg_virtualenv .venv/bin/python -m pytest ...` (Debian's postgresql package), or set "
+    "PGHOST/PGPORT/PGUSER/PGPASSWORD for a server where this user may create databases"
+)
+_pg_counter = itertools.count()
+
+
+def pg_admin() -> Engine:
+    """An autocommit engine on the server's maintenance database (CREATE/DROP DATABASE, roles)."""
+    maintenance = os.environ.get("PGDATABASE") or "postgres"
+    return create_engine(
+        f"postgresql+psycopg:///{maintenance}",
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 5},
+        poolclass=NullPool,
+    )
+
+
+def pg_server_or_skip() -> None:
+    """Skip the test (fail it under ``CI=true``) when no PostgreSQL server answers."""
+    admin = pg_admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true needs a PostgreSQL server: {str(exc.orig).splitlines()[0]}")
+        pytest.skip(PG_HOW)
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A database migrated to the head once per session: the template ``pg_url`` copies.
+
+    Skips (fails under ``CI=true``) when no server answers.
+    """
+    pg_server_or_skip()
+    name = f"bv_template_{os.getpid()}"
+    admin = pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        open_database(f"postgresql:///{name}").close()
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A fresh, migrated, empty PostgreSQL database for one test: its URL (no password in it).
+
+    ``CREATE DATABASE ... TEMPLATE`` copies the migrated template: a few tens of milliseconds.
+    """
+    name = f"bv_test_{os.getpid()}_{next(_pg_counter)}"
+    admin = pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {pg_template}"))
+    try:
+        yield f"postgresql:///{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An opened, empty bill database on each backend in turn (a SQLite file; a server's)."""
+    if request.param == "sqlite":
+        database = open_database(tmp_path / "bills.sqlite")
+    else:
+        database = open_database(request.getfixturevalue("pg_url"))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def pg_role(pg_url: str) -> Iterator[Callable[..., str]]:
+    """Make login roles on the server for one test: ``make(kind, password)`` -> the role's name.
+
+    ``kind`` ``"viewer"``: may connect and SELECT every table of the ``pg_url`` database (the
+    README's read-only role); ``"importer"``: may also write the tables and add months
+    (``bill_add_month``); ``"login"``: may only connect. Roles are dropped afterwards.
+    """
+    database = pg_url.rsplit("/", 1)[1]
+    made: list[str] = []
+
+    def make(kind: str, password: str) -> str:
+        role = f"bv_{kind}_{os.getpid()}_{next(_pg_counter)}"
+        admin = pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'"))
+            conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {role}"))
+        admin.dispose()
+        made.append(role)
+        if kind in ("viewer", "importer"):
+            owner = create_engine(f"postgresql+psycopg:///{database}", poolclass=NullPool)
+            with owner.begin() as conn:
+                conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+                conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+                if kind == "importer":
+                    conn.execute(
+                        text(
+                            "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                            f"TO {role};"
+                            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};"
+                            f"GRANT EXECUTE ON FUNCTION bill_add_month(text, bigint, bigint) "
+                            f"TO {role}"
+                        )
+                    )
+            owner.dispose()
+        return role
+
+    yield make
+    if not made:
+        return
+    names = ", ".join(made)
+    owner = create_engine(f"postgresql+psycopg:///{database}", poolclass=NullPool)
+    with owner.begin() as conn:
+        conn.execute(text(f"DROP OWNED BY {names}"))  # the grants in the test's database
+    owner.dispose()
+    admin = pg_admin()
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE usename IN ({', '.join(repr(r) for r in made)})"
+            )
+        )
+        conn.execute(text(f"REVOKE ALL ON DATABASE {database} FROM {names}"))
+        conn.execute(text(f"DROP ROLE {names}"))
+    admin.dispose()

@@ -27,6 +27,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "saved.saved_filters_statement": lambda d: saved.saved_filters_statement(),
     "saved.save_filter_statement": lambda d: saved.save_filter_statement(d, "lunch", "{}"),
     "saved.delete_filter_statement": lambda d: saved.delete_filter_statement("lunch"),
+    "saved.savers_statement": lambda d: saved.savers_statement(),
     "zone.meta_value_statement": lambda d: zone.meta_value_statement("time_zone"),
     "zone.meta_set_statement": lambda d: zone.meta_set_statement(d, "time_zone", "UTC"),
 }

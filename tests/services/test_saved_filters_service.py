@@ -52,5 +52,5 @@ def test_a_blank_name_is_refused(db: Database) -> None:
 def test_an_entry_that_no_longer_parses_is_left_out(db: Database) -> None:
     SavedFiltersService(db).save("good", BillFilter(op_types=(3,)))
     with contextlib.closing(sqlite3.connect(db.path)) as conn, conn:
-        conn.execute("INSERT INTO saved_filter VALUES ('broken', '{not json')")
+        conn.execute("INSERT INTO saved_filter (name, filter_json) VALUES ('broken', '{not json')")
     assert SavedFiltersService(db).names() == ["good"]

@@ -14,7 +14,7 @@ from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, prog
 from viewer.core import codes
 from viewer.core.errors import KnownError
 from viewer.services.browse import BrowseService
-from viewer.services.database import default_db_path
+from viewer.services.database import default_db_path, exists
 from viewer.services.imports import FileReport, ImportService, ImportStatus
 from viewer.services.labels import LabelsService
 
@@ -145,7 +145,7 @@ def _decode_labels(args: argparse.Namespace) -> dict[tuple[int, int], str]:
     a default database that cannot be opened only costs the labels (with a warning), since the
     user did not name it.
     """
-    if args.db is None and not default_db_path().is_file():
+    if args.db is None and not exists(default_db_path()):
         return {}
     try:
         db = open_db_from(args, create=False)

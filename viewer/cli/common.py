@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
 
 from viewer.core.filters import SORTABLE_COLUMNS, BillFilter, parse_reason, parse_user_time
-from viewer.services.database import Database, default_db_path, open_database
+from viewer.services.database import Database, db_target, default_db_path, open_database
 
 
 class UsageError(Exception):
@@ -17,12 +16,15 @@ class UsageError(Exception):
 
 
 def add_db_arg(parser: argparse.ArgumentParser) -> None:
-    """``--db PATH`` (default: ``$BILL_VIEWER_DB`` or the user's data folder)."""
+    """``--db PATH|URL`` (default: ``$BILL_VIEWER_DB`` or the user's data folder)."""
     parser.add_argument(
         "--db",
-        type=Path,
+        type=db_target,
         default=None,
-        help="database file (default: $BILL_VIEWER_DB or bills.sqlite in the user's data folder)",
+        metavar="PATH|URL",
+        help="database file, or a team database as postgresql://[user@][host][:port]/dbname "
+        "(parts left out come from PGHOST, PGPORT, PGUSER, PGPASSWORD, ~/.pgpass, PGSERVICE; "
+        "default: $BILL_VIEWER_DB or bills.sqlite in the user's data folder)",
     )
 
 

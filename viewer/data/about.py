@@ -7,17 +7,17 @@ from pathlib import Path
 import sqlalchemy
 
 from viewer import __version__
-from viewer.data.db import data_dir, default_db_path
+from viewer.data.db import data_dir, default_db_path, display_target
 
 
-def version_text(db_path: Path | None = None, qt_version: str | None = None) -> str:
+def version_text(db_path: Path | str | None = None, qt_version: str | None = None) -> str:
     """Application, Qt and SQLAlchemy versions, the database path and the data folder."""
     lines = [f"Agent Bill Viewer {__version__}"]
     if qt_version is None:
         qt_version = _installed_version("PySide6-Essentials", "PySide6")
     lines.append(f"Qt (PySide6) {qt_version}")
     lines.append(f"SQLAlchemy {sqlalchemy.__version__}")
-    lines.append(f"database: {db_path or default_db_path()}")
+    lines.append(f"database: {display_target(db_path or default_db_path())}")
     lines.append(f"data folder: {data_dir()}")
     return "\n".join(lines)
 

@@ -1,16 +1,19 @@
-"""Opening a bill database: engine setup (WAL, busy timeout), schema version and upgrades.
+"""Opening a bill database: engine setup, schema version and upgrades, errors a user can act on.
 
+A database is a SQLite file (a path) or a PostgreSQL team database (a ``postgresql://`` URL).
 Every entry point (command line, window, tests) opens databases through ``open_database`` so that
-pragmas, the schema check and the error messages are the same everywhere.
+connection settings, the schema check and the error messages are the same everywhere. Upgrades
+are the Alembic revisions of ``viewer.data.migrations`` (one history for both).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import (
     Connection,
@@ -18,17 +21,15 @@ from sqlalchemy import (
     Insert,
     Select,
     bindparam,
-    insert,
     inspect,
     select,
     text,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
 from viewer.data import schema
-from viewer.data.backend import Backend, ErrorKind
+from viewer.data.backend import Backend, ErrorKind, is_server_url
 
 # The ``X as X`` names are re-exported: callers imported them from here before the backend existed.
 from viewer.data.backend.sqlite import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
@@ -56,45 +57,57 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def default_db_path() -> Path:
-    """``$BILL_VIEWER_DB`` if set, else ``bills.sqlite`` in the user's data folder."""
+def default_db_path() -> Path | str:
+    """``$BILL_VIEWER_DB`` if set, else ``bills.sqlite`` in the user's data folder.
+
+    A ``postgresql://`` URL in the variable is kept as text (a team database).
+    """
     env = os.environ.get(ENV_DB)
     if env:
-        return Path(env).expanduser()
+        return env.strip() if is_server_url(env.strip()) else Path(env).expanduser()
     return data_dir() / "bills.sqlite"
 
 
-def _upgrade_1_to_2(conn: Connection) -> None:
-    """Version 2 added saved filters."""
-    schema.saved_filter.create(conn, checkfirst=True)
+def display_target(target: Path | str) -> str:
+    """How a database named by ``target`` is shown: the path, or the URL without password."""
+    if is_server_url(target):
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(str(target)).set(drivername="postgresql")._replace(password=None)
+        except (ArgumentError, ValueError):  # an unparsable URL: show its scheme only
+            return str(target).partition("://")[0] + "://..."
+        return url.render_as_string(hide_password=True)
+    return str(target)
 
 
-def _upgrade_2_to_3(conn: Connection) -> None:
-    """Version 3 keeps code texts that are not plain integers verbatim (``bill.raw_codes``).
+def backend_of(exc: BaseException) -> Backend:
+    """The backend whose driver raised ``exc`` (psycopg: PostgreSQL; anything else: SQLite).
 
-    Bills imported before keep what SQLite's type affinity made of such texts ("05" became 5,
-    "1e3" 1000, 20 digits a rounded real): the file's text is gone and cannot be recovered;
-    importing the file again (``--force``) into a new database keeps it.
+    Judged by the driver error's module, so that psycopg is not imported for a SQLite file.
     """
-    have = {column["name"] for column in inspect(conn).get_columns("bill")}
-    if "raw_codes" not in have:  # plain SQL every engine takes (Core has no ADD COLUMN)
-        conn.execute(text("ALTER TABLE bill ADD COLUMN raw_codes TEXT"))
+    orig = getattr(exc, "orig", exc)
+    if type(orig).__module__.split(".")[0] == "psycopg":
+        from viewer.data.backend import postgres_backend
+
+        return postgres_backend()
+    return SQLITE
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
-"""``from_version -> step`` upgrading the schema by one version, in one transaction."""
-
-
-def is_known_db_error(exc: BaseException, backend: Backend = SQLITE) -> bool:
+def is_known_db_error(exc: BaseException, backend: Backend | None = None) -> bool:
     """Whether a driver error is one a user can act on (locked, read-only, full, damaged).
 
     Judged by the driver's error code alone (``Backend.error_kind``); any other error, one
     without a code included, is a bug in this program and keeps its traceback.
     """
-    return backend.error_kind(exc) is not None
+    return (backend or backend_of(exc)).error_kind(exc) is not None
 
 
 def _explain(kind: ErrorKind, exc: BaseException, path: Path, backend: Backend) -> str:
+    explain = getattr(backend, "explain", None)
+    if explain is not None:  # a server's own words (PostgresBackend.explain)
+        return str(explain(kind, exc, str(path)))
     msg = str(getattr(exc, "orig", exc))
     if kind is ErrorKind.LOCKED:
         return f"{path}: the database is locked by another program; try again when it is done"
@@ -121,13 +134,15 @@ class DatabaseBug(RuntimeError):
 
 
 def friendly_db_error(
-    exc: BaseException, path: Path, backend: Backend = SQLITE
+    exc: BaseException, path: Path, backend: Backend | None = None
 ) -> DatabaseError | DatabaseBug:
     """The error to raise (``from exc``) for a driver error met on the database ``path``.
 
     A ``DatabaseError`` whose message a user can act on for the codes that are theirs
-    (``is_known_db_error``); for any other a ``DatabaseBug``, which stays a bug.
+    (``is_known_db_error``); for any other a ``DatabaseBug``, which stays a bug. ``backend``
+    defaults to the one whose driver raised ``exc``.
     """
+    backend = backend or backend_of(exc)
     kind = backend.error_kind(exc)
     if kind is None:
         return DatabaseBug(f"{path}: database error: {getattr(exc, 'orig', exc)}")
@@ -140,15 +155,18 @@ def friendly_db_error(
 def user_errors(path: Path) -> Iterator[None]:
     """Turn the driver errors a user can act on into ``DatabaseError`` naming ``path``.
 
-    Classified by SQLite's result code (busy, locked, read-only, full, I/O error, damaged,
-    cannot open); any other driver error is a bug and goes on as it is, with its traceback.
+    Classified by the driver's code (SQLite's result code: busy, locked, read-only, full, I/O
+    error, damaged, cannot open; PostgreSQL's SQLSTATE: unreachable, login refused, a role that
+    may only read, disk full); any other driver error is a bug and goes on as it is, with its
+    traceback. ``path`` is the file, or the team database's ``ServerLocation``.
     """
     try:
         yield
     except SQLITE.driver_errors as exc:
-        if not is_known_db_error(exc):
+        backend = backend_of(exc)
+        if not is_known_db_error(exc, backend):
             raise
-        raise friendly_db_error(exc, path) from exc
+        raise friendly_db_error(exc, path, backend) from exc
 
 
 @contextmanager
@@ -169,12 +187,32 @@ def begin_immediate(conn: Connection) -> Iterator[None]:
 
 @dataclass
 class Database:
-    """An open bill database: its path, engine and backend (what its engine does its own way)."""
+    """An open bill database: where it is, its engine and backend (what its engine does its way).
+
+    ``path`` is the file of a SQLite database; for a team database it is its
+    ``ServerLocation``: a text (the URL without password) whose ``name`` is the database's name,
+    so that messages starting with ``db.path`` read the same for both.
+    """
 
     path: Path
     engine: Engine
     readonly: bool = False
     backend: Backend = field(default=SQLITE, repr=False)
+
+    @property
+    def kind(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.backend.name
+
+    @property
+    def is_server(self) -> bool:
+        """Whether this is a team database on a PostgreSQL server."""
+        return self.backend.name == "postgresql"
+
+    @property
+    def display_name(self) -> str:
+        """The file's path, or ``postgresql://user@host:port/dbname`` (never the password)."""
+        return str(self.path)
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -265,7 +303,7 @@ EXPECTED_TABLES = frozenset(schema.metadata.tables)
 
 
 def open_database(path: Path | str, *, readonly: bool = False, create: bool = True) -> Database:
-    """Open (and create or upgrade) the bill database at ``path``.
+    """Open (and create or upgrade) the bill database at ``path`` (a file, or a server's URL).
 
     A database this process cannot write (a read-only file, folder or mount) is opened
     read-only instead, and ``Database.readonly`` says so: reading works, writing fails with
@@ -275,6 +313,8 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
         SchemaTooNewError: the file was written by a newer version of this application.
         DatabaseError: the file is locked, read-only, not a database, or damaged.
     """
+    if is_server_url(path):
+        return _open_server(str(path), readonly=readonly, create=create)
     path = Path(path).expanduser()
     try:
         existed = path.exists()
@@ -333,26 +373,72 @@ def _create_or_upgrade(engine: Engine) -> None:
     ``BEGIN IMMEDIATE`` takes the write lock first (waiting up to the busy timeout for another
     process creating the same file), then looks again: a plain ``BEGIN`` that read first could
     not upgrade its lock while another process writes, and would fail at once with "locked".
+    Alembic and the revisions are loaded before the lock is taken, so that it is held only for
+    the DDL itself.
     """
+    from viewer.data import migrations
+
+    migrations.head()  # imports Alembic and reads the revisions, outside the lock
     with engine.connect() as conn, begin_immediate(conn):
-        version = _stored_version(conn)
-        if version is None:
-            schema.metadata.create_all(conn)
-            conn.execute(
-                insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
-            )
-        elif version < schema.SCHEMA_VERSION:
-            while version < schema.SCHEMA_VERSION:
-                step = MIGRATIONS.get(version)
-                if step is None:
-                    raise DatabaseError(f"no upgrade known from schema {version}")
-                step(conn)
-                version += 1
-            conn.execute(
-                update(schema.meta)
-                .where(schema.meta.c.key == "schema_version")
-                .values(value=str(version))
-            )
+        _migrate(conn)
+
+
+def _migrate(conn: Connection) -> None:
+    """Run the migrations a database still needs (in ``conn``'s transaction, holding its lock)."""
+    version = _stored_version(conn)
+    if version is not None and version >= schema.SCHEMA_VERSION:
+        return  # another process did it while this one waited for the lock
+    from viewer.data import migrations
+
+    migrations.upgrade(conn, version)
+    conn.execute(
+        meta_upsert_statement(conn.dialect.name, "schema_version", str(schema.SCHEMA_VERSION))
+    )
+
+
+MIGRATE_LOCK = 0x6D696772
+"""Advisory lock key ("migr") a team database's schema is created or upgraded under."""
+
+
+def _open_server(target: str, *, readonly: bool, create: bool) -> Database:
+    """Open (and create the tables in, or upgrade) the team database the URL ``target`` names.
+
+    The database itself must exist on the server (its administrator creates it and the roles);
+    its tables are created when it is empty, under an advisory lock so that two applications
+    opening it at once do it once. ``Database.readonly`` is set when the role may not add bills
+    (a viewer role): reading works, writing says that this role may only read.
+    """
+    from viewer.data.backend.postgres import POSTGRES, ServerLocation, display_name, normalise_url
+
+    url = normalise_url(target)
+    where = cast(Path, ServerLocation(display_name(url)))
+    engine = POSTGRES.make_engine(url.render_as_string(hide_password=False), readonly=readonly)
+    try:
+        with engine.connect() as conn:
+            version = _stored_version(conn)
+        if version is not None:
+            _check_version(where, version)
+        if version is None or version < schema.SCHEMA_VERSION:
+            if version is None and not create:
+                raise DatabaseError(f"{where}: an empty database, not a bill database yet")
+            with engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
+                again = _stored_version(conn)
+                if again is not None:
+                    _check_version(where, again)
+                _migrate(conn)
+        with engine.connect() as conn:
+            _check_tables(conn)
+            may_write = conn.execute(text("SELECT has_table_privilege('bill', 'INSERT')")).scalar()
+    except POSTGRES.driver_errors as exc:
+        engine.dispose()
+        raise friendly_db_error(exc, where, POSTGRES) from exc
+    except DatabaseError as exc:
+        engine.dispose()
+        if str(exc).startswith(str(where)):
+            raise
+        raise DatabaseError(f"{where}: {exc}") from exc
+    return Database(path=where, engine=engine, readonly=readonly or not may_write, backend=POSTGRES)
 
 
 def _check_tables(conn: Connection) -> None:

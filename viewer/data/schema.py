@@ -9,12 +9,16 @@ converts back to exactly the exported text and keeps the time indexes small.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, UniqueConstraint
 
 from viewer.core.columns import DB_FIELDS
 
-SCHEMA_VERSION = 3
-"""Bump with a migration in ``viewer.data.db.MIGRATIONS``."""
+SCHEMA_VERSION = 4
+"""Bump with a migration in ``viewer.data.migrations`` (revision ``f"{SCHEMA_VERSION:04d}"``)."""
+
+Int = BigInteger().with_variant(Integer, "sqlite")
+"""An integer column: BIGINT on PostgreSQL (seconds up to year 9999 do not fit int4), INTEGER
+on SQLite (where an ``INTEGER PRIMARY KEY`` is the rowid; every SQLite integer has 64 bits)."""
 
 metadata = MetaData()
 
@@ -28,17 +32,17 @@ meta = Table(
 source_file = Table(
     "source_file",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("path", Text, nullable=False),
     Column("name", Text, nullable=False),
-    Column("size", Integer, nullable=False),
+    Column("size", Int, nullable=False),
     Column("sha256", Text, nullable=False, index=True),
     Column("imported_at", Text, nullable=False),
-    Column("rows_read", Integer, nullable=False, server_default="0"),
-    Column("imported", Integer, nullable=False, server_default="0"),
-    Column("duplicates", Integer, nullable=False, server_default="0"),
-    Column("conflicts", Integer, nullable=False, server_default="0"),
-    Column("rejected", Integer, nullable=False, server_default="0"),
+    Column("rows_read", Int, nullable=False, server_default="0"),
+    Column("imported", Int, nullable=False, server_default="0"),
+    Column("duplicates", Int, nullable=False, server_default="0"),
+    Column("conflicts", Int, nullable=False, server_default="0"),
+    Column("rejected", Int, nullable=False, server_default="0"),
     Column("message", Text, nullable=False, server_default=""),
 )
 
@@ -47,7 +51,7 @@ source_file = Table(
 bill = Table(
     "bill",
     metadata,
-    Column("pk", Integer, primary_key=True),
+    Column("pk", Int, primary_key=True),
     Column("bill_id", Text, nullable=False),
     Column("developer_id", Text),
     Column("account_id", Text),
@@ -55,22 +59,22 @@ bill = Table(
     Column("service_no", Text),
     Column("skill_id", Text),
     Column("call_id", Text),
-    Column("begin_time", Integer, nullable=False),
-    Column("end_time", Integer),
-    Column("op_type", Integer),
+    Column("begin_time", Int, nullable=False),
+    Column("end_time", Int),
+    Column("op_type", Int),
     Column("op_object", Text),
-    Column("op_cause", Integer),
-    Column("media_type", Integer),
+    Column("op_cause", Int),
+    Column("media_type", Int),
     Column("vdn_id", Text),
     Column("cc_id", Text),
-    Column("agent_type", Integer),
+    Column("agent_type", Int),
     Column("phone_no", Text),
-    Column("call_in_out", Integer),
+    Column("call_in_out", Int),
     Column("location_id", Text),
     Column("logon_sn", Text),
     Column("skill_info_sn", Text),
-    Column("source_id", Integer, nullable=False),
-    Column("line", Integer, nullable=False),
+    Column("source_id", Int, nullable=False),
+    Column("line", Int, nullable=False),
     Column("extra", Text),
     # JSON {field: text} of the code fields whose exported text is not a plain integer (they
     # hold NULL): "05", " 5 ", "1e3", 20 digits. NULL on all other bills. Added in version 3.
@@ -99,9 +103,9 @@ DB_NAME: dict[str, str] = {
 reject = Table(
     "reject",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("source_id", Integer, nullable=False, index=True),
-    Column("line", Integer, nullable=False),
+    Column("id", Int, primary_key=True),
+    Column("source_id", Int, nullable=False, index=True),
+    Column("line", Int, nullable=False),
     Column("reason", Text, nullable=False),
     Column("raw", Text, nullable=False),
 )
@@ -109,10 +113,10 @@ reject = Table(
 conflict = Table(
     "conflict",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("bill_id", Text, nullable=False, index=True),
-    Column("source_id", Integer, nullable=False),
-    Column("line", Integer, nullable=False),
+    Column("source_id", Int, nullable=False),
+    Column("line", Int, nullable=False),
     Column("fields", Text, nullable=False),  # JSON list of the 21 values of the rejected copy
     Column("differs", Text, nullable=False),  # comma-separated names of the differing columns
 )
@@ -120,8 +124,8 @@ conflict = Table(
 site_label = Table(
     "site_label",
     metadata,
-    Column("op_type", Integer, primary_key=True),
-    Column("code", Integer, primary_key=True),
+    Column("op_type", Int, primary_key=True),
+    Column("code", Int, primary_key=True),
     Column("text", Text, nullable=False),
 )
 
@@ -130,7 +134,23 @@ saved_filter = Table(
     metadata,
     Column("name", Text, primary_key=True),
     Column("filter_json", Text, nullable=False),
+    # Who saved it: ``current_user`` on PostgreSQL, the OS user on SQLite. Added in version 4.
+    Column("saved_by", Text),
     UniqueConstraint("name"),
 )
 
 assert BILL_FIELDS == DB_FIELDS, "schema and viewer.core.columns disagree on the bill fields"
+
+
+pg_metadata = MetaData()
+"""Tables only a PostgreSQL team database has (not part of a SQLite file's schema)."""
+
+pg_bill_key = Table(
+    "bill_key",
+    pg_metadata,
+    Column("bill_id", Text, primary_key=True),
+    Column("begin_time", BigInteger, nullable=False),
+)
+"""The unique bill ids of a team database (a unique index cannot span ``bill``'s partitions):
+the import inserts here first (``ON CONFLICT DO NOTHING``) in the same transaction as the bills.
+Created by migration 0001."""

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     demo = bool(getattr(args, "demo", False))
     paths: list[Path] = list(getattr(args, "paths", None) or [])
     tmp: tempfile.TemporaryDirectory[str] | None = None
+    db_path: Path | str
     if demo:
         tmp = tempfile.TemporaryDirectory(prefix="bill-viewer-demo-")
         db_path = Path(tmp.name) / "demo.sqlite"

@@ -7,7 +7,7 @@ from dataclasses import replace
 from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.data.db import Database
-from viewer.data.saved import delete_filter, list_filters, save_filter
+from viewer.data.saved import delete_filter, list_filters, save_filter, savers
 
 __all__ = ["KnownError", "SavedFiltersService"]
 
@@ -25,6 +25,10 @@ class SavedFiltersService:
     def names(self) -> list[str]:
         """The names, sorted."""
         return sorted(self.all())
+
+    def saved_by(self) -> dict[str, str | None]:
+        """Who saved each filter (the login on a team database, the OS user on a file)."""
+        return savers(self.db)
 
     def get(self, name: str) -> BillFilter | None:
         """The filter saved as ``name``, or None."""

@@ -4,8 +4,9 @@ Everything above this package speaks SQLAlchemy (Core statements over ``viewer.d
 what SQLAlchemy cannot say the same way for every engine is here: creating the engine with its
 connection settings, interrupting a running query, the bulk-load fast path of an import, the
 folder the engine sorts in, and which driver errors a user can act on. ``SqliteBackend``
-(``viewer.data.backend.sqlite``) is the one there is; a PostgreSQL one implements the same
-``Backend`` protocol. The driver module (``sqlite3``) is imported only inside this package.
+(``viewer.data.backend.sqlite``) for files, ``PostgresBackend`` (``viewer.data.backend.postgres``)
+for a team database on a server, both implementing the same ``Backend`` protocol. The driver
+modules (``sqlite3``, ``psycopg``) are imported only inside this package.
 
 This module imports neither SQLAlchemy nor a driver at import time: the import's child process
 (``viewer.data.imports.parallel``) loads ``viewer.data.backend.staging`` through it.
@@ -32,6 +33,8 @@ class ErrorKind(enum.Enum):
     IOERR = "i/o error"  # the disk could not be read or written
     DAMAGED = "damaged"  # not a database, or a damaged one (CORRUPT, NOTADB)
     CANTOPEN = "cannot open"  # a missing folder, no permission
+    UNREACHABLE = "unreachable"  # a server that is down, refuses, or dropped the connection
+    AUTH = "authentication"  # the server refused the login (user or password)
 
 
 class BulkWriter(Protocol):
@@ -84,8 +87,11 @@ class Backend(Protocol):
     driver_errors: tuple[type[BaseException], ...]
     """The exception types a database operation may raise (the driver's and SQLAlchemy's)."""
 
-    def make_engine(self, path: Path, *, readonly: bool, immutable: bool = False) -> Engine:
-        """An engine with this application's connection settings (timeouts, journal, cache)."""
+    def make_engine(self, path: Path | str, *, readonly: bool, immutable: bool = False) -> Engine:
+        """An engine with this application's connection settings (timeouts, journal, cache).
+
+        ``path`` is a file for SQLite, a URL for a server.
+        """
         ...
 
     def interrupt(self, conn: Connection) -> None:
@@ -109,8 +115,27 @@ class Backend(Protocol):
         ...
 
 
+SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+"""URL schemes that name a PostgreSQL team database (normalised to ``postgresql+psycopg``)."""
+
+
+def is_server_url(target: object) -> bool:
+    """Whether ``target`` (a ``--db`` value) names a PostgreSQL database rather than a file."""
+    if isinstance(target, Path):
+        return False
+    scheme, sep, _ = str(target).partition("://")
+    return bool(sep) and scheme.lower() in SERVER_SCHEMES
+
+
 def sqlite_backend() -> Backend:
     """The SQLite backend (imported on first use: it loads SQLAlchemy and the driver)."""
     from viewer.data.backend.sqlite import SQLITE
 
     return SQLITE
+
+
+def postgres_backend() -> Backend:
+    """The PostgreSQL backend (imported on first use: it loads psycopg)."""
+    from viewer.data.backend.postgres import POSTGRES
+
+    return POSTGRES
