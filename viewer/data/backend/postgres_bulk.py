@@ -40,6 +40,9 @@ MERGE_LOCK = (0x62696C6C, 1)
 CONTENT_LOCK_CLASS = 0x62696C6C + 1
 """Advisory lock class of one file content (objid: ``hashtext`` of its SHA-256)."""
 
+MERGE_WORK_MEM = "64MB"
+"""PostgreSQL's sort memory for the merge, for its transaction only."""
+
 EnsurePartitions = Callable[[Connection, int, int], None]
 """``ensure_partitions(conn, min_begin, max_begin)``: create the missing months' partitions."""
 
@@ -174,6 +177,8 @@ class PostgresBulkWriter:
 
     def _merge(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
         self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
+        # The sorts below in memory, not in temporary files (200k bills: 6.7 s -> 3.6 s).
+        self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         cols = ", ".join(self.columns)
         values = ", ".join(_cast(name) for name in self.columns)
         # The first line of each bill id in the file (SQLite's INSERT OR IGNORE keeps it).
