@@ -3,6 +3,11 @@
 One transaction per file: a cancel, an error or a killed process leaves the whole file or none of
 it. A file whose SHA-256 is already in the ledger is reported at once (unless forced). Every line
 is imported, counted as a duplicate (or conflict) of a stored bill, or rejected with its reason.
+
+On PostgreSQL (a team database) the same rules hold; the backend's writer stages the file's
+bills with ``COPY`` and merges them at the end (``viewer.data.backend.postgres_bulk``), a lock
+per file content stands in for SQLite's write lock, and the bill indexes are never dropped (a
+shared database, and one process: the two-process read is SQLite's).
 """
 
 from __future__ import annotations
@@ -172,10 +177,15 @@ class _FileImport:
                 )
             )
 
-    def finish(self) -> None:
-        """Merge what a staging writer staged: the new bills, then duplicates and conflicts."""
-        if not isinstance(self.writer, StagingBulkWriter):
+    def finish(self, cancel: CancelToken) -> None:
+        """Merge what a staging writer staged: the new bills, then duplicates and conflicts.
+
+        (PostgreSQL's writer: ``viewer.data.backend.postgres_bulk``; SQLite's wrote as it went.)
+        """
+        if not self.staging:
             return
+        assert isinstance(self.writer, StagingBulkWriter)
+        cancel.raise_if_set()
         imported, copies = self.writer.merge_staged()
         self.report.imported += imported
         conflicts: list[tuple[Any, ...]] = []
@@ -401,7 +411,7 @@ def _load(
                     if progress:
                         done = batch.bytes_read + (part.bytes_read() if part else 0)
                         progress(base + done)
-                work.finish()
+                work.finish(cancel)
                 if part is not None and at is not None and edges is not None:
                     log.debug("%s: first part read at %.2f s", source.display, _since(started))
                     result = part.wait(cancel, lambda n: progress and progress(base + at + n))
