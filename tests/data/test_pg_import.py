@@ -409,3 +409,22 @@ def test_connection_lost_mid_import_keeps_nothing_and_the_next_import_works(
     assert again.files[0].status == ImportStatus.IMPORTED
     assert again.files[0].imported == again.files[0].rows_read > 0
     assert rows(pg_db, "SELECT count(*) FROM bill") == [(again.files[0].imported,)]
+
+
+def test_a_nul_character_fails_the_file_in_one_line_and_keeps_nothing(
+    pg_db: Database, tmp_path: Path
+) -> None:
+    """SQLite stores a NUL in a field; PostgreSQL cannot: the file fails, saying which line."""
+    generated = [list(r) for r in generate_bills(GeneratorConfig(agents=4, target_bills=200))]
+    generated[150][16] = "61\x002"  # phone_no
+    path = tmp_path / "nul.csv"
+    write_csv(path, generated, header=True)
+    report = import_paths(pg_db, [path])
+    failed = report.files[0]
+    assert failed.status == ImportStatus.FAILED
+    assert failed.message == (
+        f"{path}: line 152: a NUL character in a field, which PostgreSQL cannot store; "
+        "nothing of this file was kept"
+    )
+    assert rows(pg_db, "SELECT count(*) FROM bill") == [(0,)]
+    assert rows(pg_db, "SELECT count(*) FROM source_file") == [(0,)]

@@ -32,6 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, Integer, func, literal, select
 
+from viewer.core.errors import BadInputError
 from viewer.data.schema import BILL_FIELDS, bill
 
 MERGE_LOCK = (0x62696C6C, 1)
@@ -50,6 +51,18 @@ _INT_FIELDS = frozenset(name for name in BILL_FIELDS if isinstance(bill.c[name].
 """Integer columns: codes arrive as their exported text ("" for empty) and are cast in SQL."""
 
 _TIMES = ("begin_time", "end_time")
+
+
+class NulCharacterError(BadInputError):
+    """A field holds a NUL character: SQLite stores it, PostgreSQL's text cannot hold one."""
+
+
+def _line_with_nul(rows: Sequence[Sequence[Any]]) -> int | None:
+    """The line of the first row with a NUL character in a field (only looked for on error)."""
+    for row in rows:
+        if any(isinstance(value, str) and "\x00" in value for value in row):
+            return int(row[21])
+    return None
 
 
 @runtime_checkable
@@ -143,10 +156,19 @@ class PostgresBulkWriter:
         with self._driver():
             if not self._stage_made:
                 self._make_stage()
-            with self.cur.copy(f"COPY bill_stage ({', '.join(names)}) FROM STDIN") as copy:
-                write = copy.write_row
-                for row in rows:
-                    write(row)
+            try:
+                with self.cur.copy(f"COPY bill_stage ({', '.join(names)}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(row)
+            except Exception as exc:  # psycopg refuses NUL in text before sending it
+                line = _line_with_nul(rows)
+                if line is None:
+                    raise
+                raise NulCharacterError(
+                    f"line {line}: a NUL character in a field, which PostgreSQL cannot store; "
+                    "nothing of this file was kept"
+                ) from exc
         begins = [row[7] for row in rows]
         low, high = min(begins), max(begins)
         self.min_begin = low if self.min_begin is None else min(self.min_begin, low)

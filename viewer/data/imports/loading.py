@@ -38,7 +38,7 @@ from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
 from viewer.data.backend import BulkWriter, ErrorKind
-from viewer.data.backend.postgres_bulk import StagingBulkWriter
+from viewer.data.backend.postgres_bulk import NulCharacterError, StagingBulkWriter
 from viewer.data.backend.sqlite import SQLITE
 from viewer.data.db import (
     CACHE_KIB,
@@ -137,7 +137,10 @@ class _FileImport:
             return
         if self.staging:  # merged at the end (``finish``)
             assert isinstance(self.writer, StagingBulkWriter)
-            self.writer.stage_bills(rows, wide=wide)
+            try:
+                self.writer.stage_bills(rows, wide=wide)
+            except NulCharacterError as exc:
+                raise NulCharacterError(f"{self.report.path}: {exc}") from exc
             self.report.rows_read += len(rows)
             return
         inserted = self.writer.insert_bills(rows, wide=wide)
