@@ -33,6 +33,7 @@ LEDGER_CALLS: dict[str, tuple[Any, ...]] = {
     "drop_bill_indexes_statements": (),
     "new_source_statement": ("/data/a.csv", "a.csv", 120, "ab" * 32, "2026-11-02T08:00:00"),
     "source_counts_statement": (7, REPORT),
+    "content_lock_statement": ("ab" * 32,),
 }
 
 

@@ -208,10 +208,10 @@ class PostgresBackend:
         yield
 
     def bulk_writer(self, conn: Connection, source_id: int) -> BulkWriter:
-        """Engineer pgimport's ``PostgresBulkWriter`` (``COPY``), wired in when merged."""
-        raise NotImplementedError(
-            "importing into PostgreSQL needs viewer.data.backend.postgres_bulk (not merged yet)"
-        )
+        """``COPY`` into a staging table, one merge per file (``postgres_bulk``)."""
+        from viewer.data.backend.postgres_bulk import PostgresBulkWriter
+
+        return PostgresBulkWriter(conn, source_id, ensure_partitions=ensure_partitions)
 
 
 POSTGRES = PostgresBackend()

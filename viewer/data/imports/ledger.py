@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Delete, Insert, Select, Update, bindparam, delete, func, insert, select
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy import update as update_
 from sqlalchemy.schema import DropIndex
 
 from viewer.core.records import FileReport
+from viewer.data.backend.postgres_bulk import CONTENT_LOCK_CLASS
 from viewer.data.schema import BILL_INDEXES, bill, conflict, reject, source_file
 
 
@@ -30,6 +42,19 @@ def first_import_statement(sha256: str) -> Select[tuple[str, str]]:
         .where(source_file.c.sha256 == bindparam("sha256", sha256))
         .order_by(source_file.c.id)
         .limit(1)
+    )
+
+
+def content_lock_statement(sha256: str) -> Select[tuple[None]]:
+    """PostgreSQL: lock one file content until the transaction ends (two imports of a file).
+
+    The second import waits for the first to commit, then finds it in the ledger. SQLite needs
+    none: its import holds the database's write lock (``BEGIN IMMEDIATE``).
+    """
+    return select(
+        func.pg_advisory_xact_lock(
+            literal(CONTENT_LOCK_CLASS), func.hashtext(bindparam("sha256", sha256))
+        )
     )
 
 

@@ -3,6 +3,11 @@
 One transaction per file: a cancel, an error or a killed process leaves the whole file or none of
 it. A file whose SHA-256 is already in the ledger is reported at once (unless forced). Every line
 is imported, counted as a duplicate (or conflict) of a stored bill, or rejected with its reason.
+
+On PostgreSQL (a team database) the same rules hold; the backend's writer stages the file's
+bills with ``COPY`` and merges them at the end (``viewer.data.backend.postgres_bulk``), a lock
+per file content stands in for SQLite's write lock, and the bill indexes are never dropped (a
+shared database, and one process: the two-process read is SQLite's).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.core.timefmt import from_epoch
 from viewer.data.backend import BulkWriter, ErrorKind
+from viewer.data.backend.postgres_bulk import NulCharacterError, StagingBulkWriter
 from viewer.data.backend.sqlite import SQLITE
 from viewer.data.db import (
     CACHE_KIB,
@@ -113,16 +119,29 @@ class _FileImport:
     """The work of importing one source inside one transaction."""
 
     def __init__(
-        self, conn: Connection, writer: BulkWriter, source_id: int, report: FileReport
+        self,
+        conn: Connection,
+        writer: BulkWriter | StagingBulkWriter,
+        source_id: int,
+        report: FileReport,
     ) -> None:
         self.conn = conn
         self.writer = writer
         self.sid = source_id
         self.report = report
+        self.staging = isinstance(writer, StagingBulkWriter)
 
     def add_rows(self, rows: list[list[Any]], *, wide: bool) -> None:
         """Insert rows; those whose bill id is stored already become duplicates or conflicts."""
         if not rows:
+            return
+        if self.staging:  # merged at the end (``finish``)
+            assert isinstance(self.writer, StagingBulkWriter)
+            try:
+                self.writer.stage_bills(rows, wide=wide)
+            except NulCharacterError as exc:
+                raise NulCharacterError(f"{self.report.path}: {exc}") from exc
+            self.report.rows_read += len(rows)
             return
         inserted = self.writer.insert_bills(rows, wide=wide)
         self.report.imported += inserted
@@ -132,27 +151,53 @@ class _FileImport:
 
     def _find_duplicates(self, rows: list[list[Any]]) -> None:
         """Tell apart the rows just inserted from copies of bills already stored."""
+        assert not isinstance(self.writer, StagingBulkWriter)
         stored = {row[2]: row for row in self.writer.stored_bills([r[0] for r in rows])}
-        conflicts = []
+        conflicts: list[tuple[Any, ...]] = []
         for r in rows:
             s = stored.get(r[0])
             if s is None or (s[0] == self.sid and s[1] == r[21]):
                 continue
-            self.report.duplicates += 1
-            differs = _differs(s[2:23], s[23], r[:21], _raw_codes_of(r))
-            if differs:
-                self.report.conflicts += 1
-                conflicts.append(
-                    (
-                        r[0],
-                        self.sid,
-                        r[21],
-                        json.dumps(_as_exported(r[:21], _raw_codes_of(r)), ensure_ascii=False),
-                        ",".join(differs),
-                    )
-                )
+            self._duplicate(r, s, conflicts)
         if conflicts:
             self.writer.insert_conflicts(conflicts)
+
+    def _duplicate(
+        self, r: Sequence[Any], s: Sequence[Any], conflicts: list[tuple[Any, ...]]
+    ) -> None:
+        """Count a copy ``r`` of the stored bill ``s``; a conflict when their fields differ."""
+        self.report.duplicates += 1
+        differs = _differs(s[2:23], s[23], r[:21], _raw_codes_of(r))
+        if differs:
+            self.report.conflicts += 1
+            conflicts.append(
+                (
+                    r[0],
+                    self.sid,
+                    r[21],
+                    json.dumps(_as_exported(r[:21], _raw_codes_of(r)), ensure_ascii=False),
+                    ",".join(differs),
+                )
+            )
+
+    def finish(self, cancel: CancelToken) -> None:
+        """Merge what a staging writer staged: the new bills, then duplicates and conflicts.
+
+        (PostgreSQL's writer: ``viewer.data.backend.postgres_bulk``; SQLite's wrote as it went.)
+        """
+        if not self.staging:
+            return
+        assert isinstance(self.writer, StagingBulkWriter)
+        cancel.raise_if_set()
+        imported, copies = self.writer.merge_staged()
+        self.report.imported += imported
+        conflicts: list[tuple[Any, ...]] = []
+        for r, s in copies:
+            self._duplicate(r, s, conflicts)
+            if len(conflicts) >= 5000:
+                self.writer.insert_conflicts(conflicts)
+                conflicts.clear()
+        self.writer.insert_conflicts(conflicts)
 
     def add_issues(self, issues: list[RowIssue]) -> None:
         """Count and store rejected lines (the first ones also go into the report)."""
@@ -262,8 +307,8 @@ def _bulk_worthwhile(db: Database, source: Source) -> bool:
     Rebuilding sorts every stored bill, so it pays only when the file brings at least about as
     many bills as the database holds (about 150 bytes a bill).
     """
-    if source.size < BULK_MIN_BYTES:
-        return False
+    if source.size < BULK_MIN_BYTES or db.backend.name != SQLITE.name:
+        return False  # a shared (PostgreSQL) database keeps its indexes
     with db.engine.connect() as conn:
         stored = _max_pk(conn) or 0
     return stored <= source.size // 150
@@ -332,6 +377,8 @@ def _load(
         try:
             with ExitStack() as stack, begin_immediate(conn):
                 if not force:  # looked at again holding the write lock: two imports at once
+                    if conn.dialect.name == "postgresql":  # the lock of this content
+                        conn.execute(ledger.content_lock_statement(report.sha256))
                     seen = _already_imported_in(conn, report.sha256)
                     if seen:
                         raise _AlreadyImported(seen)
@@ -367,6 +414,7 @@ def _load(
                     if progress:
                         done = batch.bytes_read + (part.bytes_read() if part else 0)
                         progress(base + done)
+                work.finish(cancel)
                 if part is not None and at is not None and edges is not None:
                     log.debug("%s: first part read at %.2f s", source.display, _since(started))
                     result = part.wait(cancel, lambda n: progress and progress(base + at + n))

@@ -1,0 +1,205 @@
+r"""PostgreSQL import benchmark: the application's import against ``psql``'s ``\\copy``.
+
+Generates (once, cached in ``--workdir``) a realistic export with a header row
+(``viewer.demo.generator``), then, in a fresh database of the server the PG* variables name
+(or ``--url``), in the same run:
+
+a. ``psql -c "\\copy t FROM file CSV HEADER"`` of the CSV into a table of 21 text columns,
+   timed as a subprocess (the floor: parse the CSV and write the rows, nothing else);
+b. the application's import of the same file (``import_paths``: hash, read, ``COPY`` into
+   staging, merge into the bills with their indexes and ids, ledger), timed in this process.
+
+It prints both times and their ratio (target: at most 2.0), and beside them a second
+reference: ``\\copy`` into the same text table with the indexes the bills have (a primary key,
+bill_id unique, begin_time, agent and time, type, reason and time), which is what keeping the
+bills indexed costs the server whoever sends the rows.
+
+The database is opened with ``viewer.data.db.open_database`` when it takes a URL (the team
+database: migrations, partitioned bills); otherwise the bill tables are made with
+``metadata.create_all`` and the import runs through ``PostgresBulkWriter`` directly, and the
+table says so.
+
+Run: ``pg_virtualenv -t .venv/bin/python benchmarks/bench_pg_import.py --bills 1000000``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # runnable from a checkout without installing
+    sys.path.insert(0, str(REPO))
+
+import psycopg  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from viewer.data.db import Database  # noqa: E402
+from viewer.data.imports.loading import import_paths  # noqa: E402
+from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv  # noqa: E402
+
+TARGET_RATIO = 2.0
+
+
+def export_file(workdir: Path, bills: int, agents: int, seed: int) -> Path:
+    """The cached generated export with a header row (a partial file is never reused)."""
+    path = workdir / f"bills-{bills}-a{agents}-s{seed}-header.csv"
+    if path.exists():
+        return path
+    workdir.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    started = time.perf_counter()
+    config = GeneratorConfig(agents=agents, seed=seed, target_bills=bills)
+    written = write_csv(part, generate_bills(config), header=True)
+    part.replace(path)
+    print(
+        f"generated {written:,} bills into {path} in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return path
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """A new empty database on the server of ``url`` (dropped at the end); yields its URL."""
+    name = f"bench_pg_import_{uuid.uuid4().hex[:10]}"
+    server = make_url(url)
+    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+class _BenchBackend:
+    """The import's needs of a PostgreSQL backend, for a checkout without ``PostgresBackend``."""
+
+    name = "postgresql"
+    driver_errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+
+    def error_kind(self, exc: BaseException) -> None:
+        return None  # every error is shown with its traceback here
+
+    @contextmanager
+    def settings(self, conn: Any, **values: int) -> Iterator[None]:
+        yield
+
+    def bulk_writer(self, conn: Any, source_id: int) -> Any:
+        from viewer.data.backend.postgres_bulk import PostgresBulkWriter
+
+        return PostgresBulkWriter(conn, source_id)
+
+
+def open_db(url: str) -> tuple[Database, str]:
+    """The database at ``url`` and how it was opened (see the module docstring)."""
+    try:  # the team database's backend: open_database takes URLs
+        import viewer.data.backend.postgres  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        from viewer.data import db as db_module
+
+        return db_module.open_database(url), "open_database (migrated schema)"
+    from viewer.data.schema import metadata
+
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    database = Database(path=Path(make_url(url).database or ""), engine=engine)
+    database.backend = _BenchBackend()  # type: ignore[assignment]
+    return database, "create_all (plain bill table) + PostgresBulkWriter"
+
+
+def psql_copy(url: str, csv_path: Path, table: str, indexes: tuple[str, ...] = ()) -> float:
+    r"""Seconds for ``psql \\copy`` of the CSV into a new table of 21 text columns.
+
+    ``indexes``: column lists of indexes made on the table first (the second reference: the
+    same rows kept in indexes as the bills are, the first unique).
+    """
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    cols = ", ".join(f"c{i} text" for i in range(21))
+    ddl = [f"CREATE TABLE {table} (pk bigserial PRIMARY KEY, {cols})"]
+    for i, names in enumerate(indexes):
+        unique = "UNIQUE " if i == 0 else ""
+        ddl.append(f"CREATE {unique}INDEX ON {table} ({names})")
+    subprocess.run(["psql", "-q", "-X", conninfo, "-c", "; ".join(ddl)], check=True)
+    started = time.perf_counter()
+    names = ", ".join(f"c{i}" for i in range(21))
+    subprocess.run(
+        [
+            "psql",
+            "-q",
+            "-X",
+            conninfo,
+            "-c",
+            f"\\copy {table} ({names}) FROM '{csv_path}' CSV HEADER",
+        ],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+BILL_LIKE_INDEXES = ("c0", "c7", "c3, c7", "c9, c12, c7")
+"""bill_id (unique), begin_time, agent and time, type, reason and time: as ``bill`` has them."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate (or reuse) the export, run both measurements, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--bills", type=int, default=1_000_000, help="bills in the export")
+    parser.add_argument("--agents", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=Path("bench-out"))
+    parser.add_argument(
+        "--url",
+        default="postgresql+psycopg:///" + os.environ.get("PGDATABASE", "postgres"),
+        help="a database on the server to use (default: the PG* variables')",
+    )
+    args = parser.parse_args(argv)
+    csv_path = export_file(args.workdir.resolve(), args.bills, args.agents, args.seed)
+    size_mb = csv_path.stat().st_size / 1e6
+
+    with scratch_database(args.url) as url:
+        copy_s = psql_copy(url, csv_path, "t")
+        indexed_s = psql_copy(url, csv_path, "t_indexed", BILL_LIKE_INDEXES)
+        db, how = open_db(url)
+        try:
+            started = time.perf_counter()
+            report = import_paths(db, [csv_path])
+            import_s = time.perf_counter() - started
+        finally:
+            db.close()
+    fr = report.files[0]
+    assert fr.rows_read == fr.imported + fr.duplicates + fr.rejected, fr
+    ratio = import_s / copy_s
+    indexed_ratio = import_s / indexed_s
+    print(f"export: {fr.rows_read:,} lines, {size_mb:.0f} MB; schema: {how}")
+    verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
+    lines = [
+        ("measure", "seconds", "target"),
+        ("psql \\copy into 21 text columns (reference)", f"{copy_s:.2f}", ""),
+        (f"bill-viewer import ({fr.imported:,} bills)", f"{import_s:.2f}", ""),
+        ("psql \\copy into them with bill's 5 indexes", f"{indexed_s:.2f}", ""),
+        ("ratio import / \\copy", f"{ratio:.2f}", f"<= {TARGET_RATIO}  {verdict}"),
+        ("ratio import / \\copy with the indexes", f"{indexed_ratio:.2f}", ""),
+    ]
+    for name, value, target in lines:
+        print(f"{name:46} {value:>8}  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
