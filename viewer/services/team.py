@@ -39,6 +39,7 @@ __all__ = [
     "TeamService",
     "is_team_url",
     "parse_team_url",
+    "team_of",
 ]
 
 log = logging.getLogger(__name__)
@@ -105,19 +106,22 @@ def parse_team_url(text: str) -> tuple[TeamDatabase, str | None]:
         raise KnownError(f"not a PostgreSQL URL: {text!r} (postgresql://host/dbname)")
     try:
         url = make_url(text.strip())
-        port = url.port
     except (ArgumentError, ValueError) as exc:
         shown = text.split("@")[-1]  # whatever precedes '@' may hold a password
         raise KnownError(f"malformed PostgreSQL URL …@{shown}: {exc}") from None
+    return _team_from(url), url.password
+
+
+def _team_from(url: URL) -> TeamDatabase:
+    """The settings a PostgreSQL URL names (its password left out)."""
     sslmode = url.query.get("sslmode", "")
-    team = TeamDatabase(
+    return TeamDatabase(
         host=url.host or "",
-        port=port,
+        port=url.port,
         database=url.database or "",
         user=url.username or "",
         sslmode=sslmode if isinstance(sslmode, str) else sslmode[0],
     )
-    return team, url.password
 
 
 class PasswordStore:
@@ -232,3 +236,11 @@ class TeamService:
         elif remember is False:
             self.passwords.forget(team)
         return db
+
+
+def team_of(db: Database) -> TeamDatabase | None:
+    """The settings of ``db`` when it is a team database (without its password), else None."""
+    url = db.engine.url
+    if url.get_backend_name() != "postgresql":
+        return None
+    return _team_from(url)
