@@ -280,6 +280,31 @@ def test_a_refused_password_asks_again_and_is_written_nowhere(
     w.close()
 
 
+def test_recent_shows_team_databases_and_reopening_asks_for_a_password_nowhere_else(
+    qtbot, tmp_path, filled_db, settings, warnings, pg_server, no_keyring, no_libpq_password
+) -> None:
+    kept = pg_server.url_text()
+    settings.setValue("recent/databases", [kept, "relative.sqlite"])
+    w = _window(qtbot, filled_db, settings)
+    assert w.recent_databases() == [str(filled_db.path.resolve()), kept]
+    texts = [a.text() for a in w.databases.recent_menu.actions()]
+    assert texts == [str(filled_db.path.resolve()), pg_server.label]
+    with qtbot.waitSignal(w.database_switched, timeout=20_000) as asked:
+        w.databases.recent_menu.actions()[1].trigger()
+    assert asked.args == [None]
+    prompt = w.databases.connect_dialog
+    assert prompt is not None and prompt.isVisible()
+    assert prompt.note.text() == f"{pg_server.label}: the server asks for a password"
+    assert prompt.team() == TeamDatabase(
+        pg_server.host, pg_server.port, pg_server.database, pg_server.user, "prefer"
+    )
+    assert not prompt.remember.isVisible()  # no keyring here: asked each time
+    assert warnings == []
+    assert w._db is filled_db
+    prompt.reject()
+    w.close()
+
+
 @pytest.mark.skipif(POSTGRES_BACKEND, reason="the PostgreSQL backend has landed: see the next test")
 def test_connecting_before_the_postgres_backend_lands_says_so_and_keeps_the_database(
     qtbot, filled_db, settings, warnings, team_db, memory_keyring, no_libpq_password

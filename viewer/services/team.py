@@ -228,6 +228,11 @@ class TeamService:
             if password and password in str(exc):  # a message never shows the password
                 raise type(exc)(str(exc).replace(password, "***")) from None
             raise
+        except Exception as exc:
+            if password and password in str(exc):  # a bug is logged: not with the password
+                shown = str(exc).replace(password, "***")
+                raise RuntimeError(f"{type(exc).__name__}: {shown}") from None
+            raise
         if remember and password:
             try:
                 self.passwords.remember(team, password)
