@@ -1,14 +1,16 @@
 """TeamService: team-database settings as URLs without password, the keyring, testing a server.
 
-The server tests need a real PostgreSQL server: run them under ``pg_virtualenv`` (it sets PGHOST,
+The server tests need a real PostgreSQL server: run them under ``pg_virtualenv -t`` (it sets PGHOST,
 PGPORT, PGUSER, PGPASSWORD, PGDATABASE). Passwords are kept by a real in-memory keyring backend,
 chosen with ``keyring.set_keyring`` (keyring's documented way to pick a backend).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from viewer.services.team import (
 
 HOW_TO_RUN = (
     "no PostgreSQL server answers (PGHOST/PGPORT): run these tests under "
-    "`pg_virtualenv .venv/bin/python -m pytest ...`"
+    "`pg_virtualenv -t .venv/bin/python -m pytest ...`"
 )
 
 
@@ -217,13 +219,14 @@ def test_the_remembered_password_is_used(
     assert TeamService().test(pg_server, None).startswith("Connected to ")
 
 
-def test_a_missing_database_and_a_stopped_server_are_one_line(
-    pg_server: TeamDatabase, no_keyring: None
-) -> None:
+def test_a_missing_database_is_one_line(pg_server: TeamDatabase, no_keyring: None) -> None:
     missing = TeamDatabase(pg_server.host, pg_server.port, "no_such_db", pg_server.user)
     with pytest.raises(DatabaseError) as caught:
         TeamService().test(missing, os.environ["PGPASSWORD"])
     assert str(caught.value) == f'{missing.label}: database "no_such_db" does not exist'
+
+
+def test_a_stopped_server_is_one_line(no_keyring: None) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         free = sock.getsockname()[1]
@@ -231,7 +234,36 @@ def test_a_missing_database_and_a_stopped_server_are_one_line(
     with pytest.raises(DatabaseError) as caught:
         TeamService().test(down, "pw")
     assert str(caught.value) == (
-        f"127.0.0.1:{free}/bills".join(["bob@", ""])
-        + ": no server answers there (connection refused); is it running?"
+        f"bob@127.0.0.1:{free}/bills: no server answers there (connection refused); is it running?"
     )
-    assert "\n" not in str(caught.value)
+
+
+def test_a_server_dropping_the_connection_is_one_line(no_keyring: None) -> None:
+    """A listener that hangs up on every connection, as a server stopping does."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(10)
+    port = listener.getsockname()[1]
+
+    def hang_up() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                conn.recv(1024)
+                conn.close()
+
+    thread = threading.Thread(target=hang_up, daemon=True)
+    thread.start()
+    team = TeamDatabase("127.0.0.1", port, "bills", "bob")
+    try:
+        with pytest.raises(DatabaseError) as caught:
+            TeamService().test(team, "pw")
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the accept
+        listener.close()
+        thread.join(15)
+    assert str(caught.value) == (
+        f"bob@127.0.0.1:{port}/bills: the server closed the connection (stopped or restarting?)"
+    )

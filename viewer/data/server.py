@@ -86,6 +86,8 @@ def connection_error(exc: BaseException | None, label: str, password: str | None
         return DatabaseError(
             f"{label}: no server answers there (connection refused); is it running?"
         )
+    if "closed the connection unexpectedly" in low or "terminating connection" in low:
+        return DatabaseError(f"{label}: the server closed the connection (stopped or restarting?)")
     if "timeout expired" in low or "timed out" in low:
         return DatabaseError(f"{label}: no answer from the server (timed out)")
     if "could not translate host name" in low or "name or service not known" in low:
