@@ -284,7 +284,7 @@ def test_recent_shows_team_databases_and_reopening_asks_for_a_password_nowhere_e
     qtbot, tmp_path, filled_db, settings, warnings, pg_server, no_keyring, no_libpq_password
 ) -> None:
     kept = pg_server.url_text()
-    settings.setValue("recent/databases", [kept, "relative.sqlite"])
+    settings.setValue("recent/databases", [kept, "relative.sqlite", "postgresql://h:port/x"])
     w = _window(qtbot, filled_db, settings)
     assert w.recent_databases() == [str(filled_db.path.resolve()), kept]
     texts = [a.text() for a in w.databases.recent_menu.actions()]

@@ -30,6 +30,7 @@ from viewer.services.database import Database, open_database
 
 __all__ = [
     "KEYRING_SERVICE",
+    "KnownError",
     "SSL_MODES",
     "PasswordRequiredError",
     "PasswordStore",

@@ -20,6 +20,7 @@ from viewer.gui.dialogs import show_failure
 from viewer.gui.workers import BackgroundCall, Failure
 from viewer.services.database import Database, open_or_read_only
 from viewer.services.team import (
+    KnownError,
     ServerRefusedError,
     TeamDatabase,
     TeamService,
@@ -226,6 +227,10 @@ class DatabaseController(Controller):
         kept = []
         for entry in (str(v) for v in value or []):
             if is_team_url(entry):
+                try:
+                    parse_team_url(entry)
+                except KnownError:  # edited by hand into something unreadable: left out
+                    continue
                 kept.append(entry)
             elif (path := Path(entry)).is_absolute() and path.exists():
                 kept.append(str(path))
