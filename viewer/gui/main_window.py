@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.databases.act_open_db)
         m.addAction(self.databases.act_new_db)
+        m.addAction(self.databases.act_connect)
         m.addMenu(self.databases.recent_menu)
         m.addSeparator()
         m.addAction(self.exports.act_export)
