@@ -12,10 +12,23 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, and_, case, false, func, not_, or_, true, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType
 
 from viewer.core import criteria as cr
@@ -29,9 +42,42 @@ NOT_USED_TEXT = "US_NO_USE"
 """How the "not used" marker reads where it is kept as written."""
 
 
-def raw_code(field: str) -> ColumnElement[Any]:
-    """The text a code field was exported as if it is no plain integer (``raw_codes``), or NULL."""
-    return type_coerce(bill.c.raw_codes, JSON)[field].as_string()
+class RawCode(FunctionElement[str]):
+    """The text a code field was exported as if it is no plain integer (``raw_codes``), or NULL.
+
+    ``raw_codes`` is a JSON object stored as text on both engines: SQLite reads it with
+    ``json_extract``, PostgreSQL needs it cast to ``jsonb`` before ``->>``. The field is part of
+    the statement's text (and of its cache key), never a parameter.
+    """
+
+    type = Text()
+    name = "raw_code"
+    inherit_cache = True
+
+
+def _raw_code_field(element: RawCode) -> str:
+    (field,) = element.clauses.clauses
+    name = str(getattr(field, "name", ""))
+    if not name.isidentifier():
+        raise ValueError(f"not a code field: {name!r}")
+    return name
+
+
+@compiles(RawCode)
+def _raw_code_sqlite(element: RawCode, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(bill.c.raw_codes, **kw)
+    return f"json_extract({column}, '$.{_raw_code_field(element)}')"
+
+
+@compiles(RawCode, "postgresql")
+def _raw_code_postgresql(element: RawCode, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(bill.c.raw_codes, **kw)
+    return f"(CAST({column} AS JSONB) ->> '{_raw_code_field(element)}')"
+
+
+def raw_code(field: str) -> ColumnElement[str]:
+    """The text a code field was exported as if it is no plain integer (:class:`RawCode`)."""
+    return RawCode(literal_column(field))
 
 
 def verbatim_cause() -> ColumnElement[bool]:
@@ -53,7 +99,8 @@ def not_used_cause() -> ColumnElement[bool]:
             bill.c.op_cause.is_(None),
             func.coalesce(raw_code("op_cause"), NOT_USED_TEXT) == NOT_USED_TEXT,
         ),
-        else_=bill.c.op_cause.in_((65535, -1, "")),
+        # "" is how an old SQLite file may hold it; as text the test is the same on every engine
+        else_=cast(bill.c.op_cause, Text).in_(("65535", "-1", "")),
     )
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, case, func, literal_column, select
 
 from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
@@ -187,31 +187,37 @@ def state_query(f: BillFilter, window: Window) -> Select[Any]:
 _VERBATIM_FIELDS = ("op_type", "op_cause", "media_type")
 """State columns that may hold a code kept as written (NULL there, its text in ``raw_codes``)."""
 
-_STATE_COLUMNS = tuple(
-    func.coalesce(bill.c[c], raw_code(c)) if c in _VERBATIM_FIELDS else bill.c[c]
-    for c in STATE_COLUMNS
+_STATE_COLUMNS = (
+    *(bill.c[c] for c in STATE_COLUMNS),
+    *(case((bill.c[c].is_(None), raw_code(c))) for c in _VERBATIM_FIELDS),
 )
-"""The state columns, a verbatim code's text in place of its NULL (only read when NULL)."""
+"""The state columns, then the text of each code kept as written (read only where it is NULL).
 
+Separate columns, not ``coalesce(code, text)``: an integer column and a text cannot share one
+column on PostgreSQL.
+"""
+
+_WIDTH = len(STATE_COLUMNS)
 _VERBATIM_AT = tuple(STATE_COLUMNS.index(c) for c in _VERBATIM_FIELDS)
 
 
 def _verbatim(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The row with its code texts (the ``str`` values of the code columns) as ``VerbatimCode``."""
-    out = list(row)
-    for i in _VERBATIM_AT:
-        if out[i].__class__ is str:
-            out[i] = VerbatimCode(out[i])
+    """The state columns of a loader row, each code kept as written as a ``VerbatimCode``."""
+    out = list(row[:_WIDTH])
+    for i, text in zip(_VERBATIM_AT, row[_WIDTH:], strict=True):
+        if text is not None:
+            out[i] = VerbatimCode(text)
     return tuple(out)
 
 
 def _with_verbatim(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """The loader's rows, codes kept as written marked so that states decode them as text."""
-    a, b, c = _VERBATIM_AT
+    """The loader's rows as state columns, codes kept as written marked so states decode them."""
+    a, b, c = _WIDTH, _WIDTH + 1, _WIDTH + 2
     for row in rows:
-        if row[a].__class__ is str or row[b].__class__ is str or row[c].__class__ is str:
-            row = _verbatim(row)
-        yield row
+        if row[a] is None and row[b] is None and row[c] is None:
+            yield row[:_WIDTH]
+        else:
+            yield _verbatim(row)
 
 
 def _iter_rows(

@@ -178,7 +178,7 @@ def _filter_lists_note(lists: Sequence[_FilterList]) -> str:
 
 @dataclass(frozen=True)
 class _ReportFacts:
-    db_path: Path
+    db_path: Path | str
     f: BillFilter
     sentence: str
     keys: tuple[str, ...]
@@ -268,7 +268,14 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
             ["Application", f"Agent Bill Viewer {__version__} (openpyxl {openpyxl.__version__})"],
             False,
         ),
-        (["Database", str(facts.db_path.resolve())], False),
+        # a team database is named by its server and database (its URL has no password)
+        (
+            [
+                "Database",
+                str(facts.db_path.resolve() if isinstance(facts.db_path, Path) else facts.db_path),
+            ],
+            False,
+        ),
         (["Filter", facts.sentence], False),
         ([FILTER_JSON_LABEL, facts.filter_json], False),
     ]
