@@ -27,14 +27,14 @@ def connect(db: Database) -> ReadConnection:
     return db.engine.connect()
 
 
-def interrupt(conn: ReadConnection) -> None:
-    """Abort the statement ``conn`` is running in another thread (SQLite's interrupt).
+def interrupt(db: Database, conn: ReadConnection) -> None:
+    """Abort the statement ``conn`` (of ``db``) is running in another thread.
 
-    The running query raises an "interrupted" error in its own thread; a connection that is
-    closing or closed is left alone.
+    Through ``db.backend`` (SQLite's interrupt): the running query raises an "interrupted"
+    error in its own thread; a connection that is closing or closed is left alone.
     """
     with contextlib.suppress(Exception):  # the connection may be closing
-        conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+        db.backend.interrupt(conn)
 
 
 def filter_lists(db: Database) -> dict[str, Any]:
