@@ -39,9 +39,7 @@ class RecordingBackend(SqliteBackend):
 @pytest.fixture(scope="module")
 def bills(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     folder = tmp_path_factory.mktemp("interrupt")
-    write_csv(
-        folder / "b.csv", generate_bills(GeneratorConfig(agents=3, seed=2, target_bills=600))
-    )
+    write_csv(folder / "b.csv", generate_bills(GeneratorConfig(agents=3, seed=2, target_bills=600)))
     db = open_database(folder / "b.sqlite")
     assert import_paths(db, [folder / "b.csv"]).ok
     yield db
