@@ -107,10 +107,3 @@ class Backend(Protocol):
     def bulk_writer(self, conn: Connection, source_id: int) -> BulkWriter:
         """The fast writer of one file's bills, rejects and conflicts on ``conn``."""
         ...
-
-
-def sqlite_backend() -> Backend:
-    """The SQLite backend (imported on first use: it loads SQLAlchemy and the driver)."""
-    from viewer.data.backend.sqlite import SQLITE
-
-    return SQLITE
