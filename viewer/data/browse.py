@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from viewer.core.filters import BillFilter
 from viewer.data import queries
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 
 ReadConnection: TypeAlias = Connection
 """A read connection of ``connect``: pass it to ``viewer.data.queries`` and to ``interrupt``."""
@@ -73,9 +73,9 @@ def provenance(
     """Where a bill came from and the conflicting copies of its id.
 
     ``queries.source_of`` and ``queries.conflicts_for``: a few rows read by key, fine on the GUI
-    thread.
+    thread. A locked or damaged database is a ``DatabaseError`` naming it (``user_errors``).
     """
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         return queries.source_of(conn, source_id), queries.conflicts_for(conn, bill_id)
 
 
