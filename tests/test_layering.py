@@ -1,4 +1,4 @@
-"""The headless layers (core, data, cli) never load Qt; import-linter's contracts hold."""
+"""The headless layers (core, data, services, cli, demo) never load Qt; import-linter holds."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 SCRIPT = """
 import importlib, pkgutil, sys
-import viewer.cli, viewer.core, viewer.data
+import viewer.cli, viewer.core, viewer.data, viewer.demo, viewer.services
 names = []
-for pkg in (viewer.core, viewer.data, viewer.cli):
+for pkg in (viewer.core, viewer.data, viewer.services, viewer.demo, viewer.cli):
     for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         importlib.import_module(info.name)
         names.append(info.name)

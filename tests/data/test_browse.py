@@ -135,9 +135,9 @@ def test_interrupt_stops_a_statement_running_in_another_thread(db: Database) -> 
     deadline = time.monotonic() + 20
     while worker.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
-        browse.interrupt(conn)
+        browse.interrupt(db, conn)
     worker.join(1)
     assert not worker.is_alive()
     assert len(errors) == 1 and "interrupted" in errors[0]
     conn.close()
-    browse.interrupt(conn)  # a closed connection: nothing to stop, no error
+    browse.interrupt(db, conn)  # a closed connection: nothing to stop, no error

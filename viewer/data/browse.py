@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from viewer.core.filters import BillFilter
 from viewer.data import queries
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 
 ReadConnection: TypeAlias = Connection
 """A read connection of ``connect``: pass it to ``viewer.data.queries`` and to ``interrupt``."""
@@ -27,14 +27,14 @@ def connect(db: Database) -> ReadConnection:
     return db.engine.connect()
 
 
-def interrupt(conn: ReadConnection) -> None:
-    """Abort the statement ``conn`` is running in another thread (SQLite's interrupt).
+def interrupt(db: Database, conn: ReadConnection) -> None:
+    """Abort the statement ``conn`` (of ``db``) is running in another thread.
 
-    The running query raises an "interrupted" error in its own thread; a connection that is
-    closing or closed is left alone.
+    Through ``db.backend`` (SQLite's interrupt): the running query raises an "interrupted"
+    error in its own thread; a connection that is closing or closed is left alone.
     """
     with contextlib.suppress(Exception):  # the connection may be closing
-        conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+        db.backend.interrupt(conn)
 
 
 def filter_lists(db: Database) -> dict[str, Any]:
@@ -73,9 +73,9 @@ def provenance(
     """Where a bill came from and the conflicting copies of its id.
 
     ``queries.source_of`` and ``queries.conflicts_for``: a few rows read by key, fine on the GUI
-    thread.
+    thread. A locked or damaged database is a ``DatabaseError`` naming it (``user_errors``).
     """
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         return queries.source_of(conn, source_id), queries.conflicts_for(conn, bill_id)
 
 

@@ -25,10 +25,9 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
-from viewer.data import schema
+from viewer.data import schema, upsert
 from viewer.data.backend import Backend, ErrorKind, is_server_url
 
 # The ``X as X`` names are re-exported: callers imported them from here before the backend existed.
@@ -240,11 +239,8 @@ def meta_upsert_statement(dialect_name: str, key: str, value: str) -> Insert:
 
     The upsert is each dialect's own construct (same SQL on SQLite and PostgreSQL).
     """
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(schema.meta).values(key=key, value=value)
-    return statement.on_conflict_do_update(
-        index_elements=[schema.meta.c.key], set_={"value": statement.excluded.value}
-    )
+    values = {"key": key, "value": value}
+    return upsert.upsert_statement(dialect_name, schema.meta, values, ("key",))
 
 
 def _stored_version(conn: Connection) -> int | None:

@@ -11,10 +11,22 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+def _insert(dialect: str, table: Table) -> Insert:
+    """The dialect's own ``INSERT`` construct (the one with ``on_conflict_do_update``).
+
+    Imported on first use: ``sqlalchemy.dialects.postgresql`` loads its four drivers' modules,
+    which a SQLite session (and ``bill-viewer --version``) never needs.
+    """
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise ValueError(f"no upsert for the {dialect!r} dialect")
+    return insert(table)
 
 
 def upsert_statement(
@@ -25,10 +37,6 @@ def upsert_statement(
     Raises:
         ValueError: a dialect without an upsert written here (a bug, not a user error).
     """
-    try:
-        make = _INSERTS[dialect]
-    except KeyError:
-        raise ValueError(f"no upsert for the {dialect!r} dialect") from None
-    stmt = make(table).values(**values)
+    stmt = _insert(dialect, table).values(**values)
     updates = {name: stmt.excluded[name] for name in values if name not in keys}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)

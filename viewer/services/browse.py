@@ -53,6 +53,7 @@ class BillReader:
     """
 
     def __init__(self, db: Database) -> None:
+        self._db = db
         self._conn = browse.connect(db)
 
     def total(self) -> int:
@@ -77,7 +78,7 @@ class BillReader:
 
     def interrupt(self) -> None:
         """Abort the statement this reader runs in another thread (it raises "interrupted")."""
-        browse.interrupt(self._conn)
+        browse.interrupt(self._db, self._conn)
 
     def close(self) -> None:
         """Give the connection back."""

@@ -127,13 +127,6 @@ def is_server_url(target: object) -> bool:
     return bool(sep) and scheme.lower() in SERVER_SCHEMES
 
 
-def sqlite_backend() -> Backend:
-    """The SQLite backend (imported on first use: it loads SQLAlchemy and the driver)."""
-    from viewer.data.backend.sqlite import SQLITE
-
-    return SQLITE
-
-
 def postgres_backend() -> Backend:
     """The PostgreSQL backend (imported on first use: it loads psycopg)."""
     from viewer.data.backend.postgres import POSTGRES

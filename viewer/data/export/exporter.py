@@ -175,7 +175,7 @@ def export_xlsx(
     done = False
     try:
         book = _Book(tmpdir / out.name, cancel)
-        with db.engine.connect() as conn, _interruptible(conn, cancel):
+        with db.engine.connect() as conn, _interruptible(conn, cancel, db.backend):
             if check_database:
                 _check_database(conn, db.path)
             labels = site_labels(conn)
@@ -235,7 +235,7 @@ def export_xlsx(
     except OSError as exc:
         raise ExportError(_os_message(exc, out)) from exc
     except DBAPIError as exc:
-        raise friendly_db_error(exc, db.path) from exc
+        raise friendly_db_error(exc, db.path, db.backend) from exc
     finally:
         if not done and book is not None:
             book.discard()

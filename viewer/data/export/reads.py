@@ -2,12 +2,13 @@
 
 The reads are SQLAlchemy Core statements (``*_statement``), so they run on any backend. Two
 things stay at the driver: SQLite's quick check (a pragma, with no portable equivalent) and the
-interrupt that lets Cancel stop a long statement (``_interruptible``).
+interrupt that lets Cancel stop a long statement (``_interruptible``, through the backend).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from viewer.core.errors import DatabaseError
 from viewer.core.tasks import CancelToken
 from viewer.data import queries
+from viewer.data.backend import Backend
 from viewer.data.schema import meta, site_label, source_file
 from viewer.data.zone import ZONE_KEY
 
@@ -27,16 +29,16 @@ _CHECK_CACHE_KIB = 4096
 
 
 @contextlib.contextmanager
-def _interruptible(conn: Any, cancel: CancelToken | None) -> Iterator[None]:
+def _interruptible(conn: Any, cancel: CancelToken | None, backend: Backend) -> Iterator[None]:
     """Let Cancel interrupt the statement running on ``conn`` (the quick check, a sort).
 
-    Such a statement checks no token (1M bills: over a second of quick check); SQLite's
+    Such a statement checks no token (1M bills: over a second of quick check); the backend's
     ``interrupt`` stops it, and the error it then raises is the cancel, not a damaged database.
     """
     if cancel is None:
         yield
         return
-    with cancel.calling(conn.connection.driver_connection.interrupt):
+    with cancel.calling(functools.partial(backend.interrupt, conn)):
         try:
             yield
         except (DBAPIError, DatabaseError):

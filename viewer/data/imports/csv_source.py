@@ -67,7 +67,6 @@ _LOOSE_TIME = re.compile(
     r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
     r"(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?\s*"
 ).fullmatch
-_HEADER_NAMES = {name.lower(): i for i, name in enumerate(COLUMNS)}
 
 
 def normalise_time(value: str) -> str | None:

@@ -12,6 +12,7 @@ from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, IDX
 from viewer.gui.controllers.base import Controller
 from viewer.gui.palette import colors
+from viewer.gui.workers import failure_of
 from viewer.services.browse import BrowseService
 
 if TYPE_CHECKING:
@@ -112,9 +113,10 @@ class DetailsController(Controller):
                 row[IDX["source_id"]], str(row[IDX["bill_id"]])
             )
             source, conflicts = found.source, found.conflicts
-        except Exception as exc:  # noqa: BLE001 - show what we can
+        except Exception as exc:  # noqa: BLE001 - show what we can; a bug is logged as one
             source, conflicts = None, []
-            parts.append(f"<p>Provenance unavailable: {_esc(exc)}</p>")
+            failure = failure_of(exc, "reading the bill's provenance")
+            parts.append(f"<p>Provenance unavailable: {_esc(failure.message)}</p>")
         if source:
             parts.append(
                 f"<p><b>Source</b>: {_esc(source['path'])}, line {row[IDX['line']]}<br>"
