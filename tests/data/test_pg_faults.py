@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -144,3 +146,38 @@ def test_an_importer_role_adds_months_and_a_viewer_role_may_not(
     finally:
         importer.close()
         viewer.close()
+
+
+def test_a_viewer_role_importing_gets_one_line_and_nothing_is_written(
+    pg_url: str, pg_role: Any, tmp_path: Path
+) -> None:
+    from viewer.services.imports import ImportService
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "crlf.csv"
+    viewer = pg_role("viewer", "view-pw-1")
+    url = pg_url.replace("postgresql:///", f"postgresql://{viewer}:view-pw-1@/")
+    db = open_database(url)
+    try:
+        with pytest.raises(ReadOnlyDatabaseError) as caught:
+            ImportService(db).import_paths([fixture])
+    finally:
+        db.close()
+    message = str(caught.value)
+    assert "\n" not in message and "view-pw-1" not in message
+    assert "this role may only read the team database" in message
+    assert "nothing was imported" in message
+    owner = open_database(pg_url)
+    try:
+        with owner.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM bill")).scalar() == 0
+            assert conn.execute(text("SELECT count(*) FROM source_file")).scalar() == 0
+        importer = pg_role("importer", "imp-pw-2")
+    finally:
+        owner.close()
+    url = pg_url.replace("postgresql:///", f"postgresql://{importer}:imp-pw-2@/")
+    db = open_database(url)
+    try:
+        report = ImportService(db).import_paths([fixture])
+    finally:
+        db.close()
+    assert report.total("imported") > 0

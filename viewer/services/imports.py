@@ -45,10 +45,11 @@ class ImportService:
             ReadOnlyDatabaseError: the database was opened read-only (nothing is imported).
         """
         if self.db.readonly:
-            raise ReadOnlyDatabaseError(
-                f"{self.db.path}: the database is read-only; open a copy or check the file's "
-                "permissions (nothing was imported)"
-            )
+            if self.db.is_server:  # a role without INSERT on the bills (the README's viewer)
+                why = "this role may only read the team database; ask for the importer role"
+            else:
+                why = "the database is read-only; open a copy or check the file's permissions"
+            raise ReadOnlyDatabaseError(f"{self.db.path}: {why} (nothing was imported)")
         return import_paths(
             self.db, paths, force=force, progress=progress, cancel=cancel, on_file=on_file
         )
