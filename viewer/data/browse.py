@@ -28,13 +28,17 @@ def connect(db: Database) -> ReadConnection:
 
 
 def interrupt(conn: ReadConnection) -> None:
-    """Abort the statement ``conn`` is running in another thread (SQLite's interrupt).
+    """Abort the statement ``conn`` runs in another thread (SQLite's interrupt, psycopg's cancel).
 
-    The running query raises an "interrupted" error in its own thread; a connection that is
-    closing or closed is left alone.
+    The running query raises an "interrupted" (PostgreSQL: "canceling statement") error in its
+    own thread; a connection that is closing or closed is left alone.
     """
     with contextlib.suppress(Exception):  # the connection may be closing
-        conn.connection.driver_connection.interrupt()  # type: ignore[union-attr]
+        driver = conn.connection.driver_connection
+        if hasattr(driver, "interrupt"):
+            driver.interrupt()  # sqlite3
+        else:
+            driver.cancel()  # psycopg: the server cancels the statement
 
 
 def filter_lists(db: Database) -> dict[str, Any]:
