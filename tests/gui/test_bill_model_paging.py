@@ -24,7 +24,8 @@ from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.data.schema import bill, metadata
-from viewer.gui.bill_model import MAX_PAGES, PAGE, BillTableModel
+from viewer.gui import bill_model
+from viewer.gui.bill_model import MAX_PAGES, PAGE, WINDOW, BillTableModel
 from viewer.gui.roles import PK_ROLE
 
 pytestmark = pytest.mark.gui
@@ -92,7 +93,7 @@ def test_a_million_bills_hold_a_few_pages(qtbot, big_db: Database) -> None:  # n
     assert model.pk_at(3 * MAX_PAGES * PAGE) == _sql_pk(
         big_db, "begin_time, pk", 3 * MAX_PAGES * PAGE
     )
-    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS
+    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS + WINDOW
     model.close()
 
 
@@ -124,6 +125,7 @@ def test_pages_in_any_order_give_the_sql_order(
 ) -> None:
     """Rows read end first, then middle, then start (few checkpoints: offsets and neighbours)."""
     monkeypatch.setattr(queries, "MAX_CHECKPOINTS", 4)
+    monkeypatch.setattr(bill_model, "WINDOW", 2 * PAGE)  # unseekable sorts move their window
     expr = {"duration": "end_time - begin_time", "source": "source_id, line"}.get(sort, sort)
     desc = " DESC" if descending else ""
     order = ", ".join(f"{e.strip()}{desc}" for e in expr.split(",")) + f", pk{desc}"
@@ -136,6 +138,17 @@ def test_pages_in_any_order_give_the_sql_order(
     rows = [*range(n - 1, n - 700, -1), *range(1500, 1100, -1), *range(0, n)]
     got = {r: model.pk_at(r) for r in rows}
     assert [got[r] for r in range(n)] == want
+    model.close()
+
+
+def test_a_sort_without_index_reads_a_window_of_keys(qtbot, big_db: Database) -> None:  # noqa: ANN001
+    """Sorted by duration (no index): rows anywhere are right, a window of keys at a time."""
+    model = BillTableModel(big_db)
+    _loaded(qtbot, model, BillFilter(sort="duration", descending=True))
+    order = "end_time - begin_time DESC, pk DESC"
+    for row in (BIG // 2, BIG // 2 + PAGE, BIG // 2 - 1, BIG - 1, 0):
+        assert model.pk_at(row) == _sql_pk(big_db, order, row), row
+    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS + WINDOW
     model.close()
 
 

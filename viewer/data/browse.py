@@ -38,7 +38,7 @@ def interrupt(conn: ReadConnection) -> None:
         if hasattr(driver, "interrupt"):
             driver.interrupt()  # sqlite3
         else:
-            driver.cancel()  # psycopg: the server cancels the statement
+            getattr(driver, "cancel_safe", driver.cancel)()  # psycopg: the server cancels it
 
 
 def filter_lists(db: Database) -> dict[str, Any]:

@@ -50,6 +50,7 @@ __all__ = [
     "reason_counts",
     "rows_by_ids",
     "scan_checkpoints",
+    "seekable",
     "source_names",
     "source_of",
     "stats",
@@ -381,23 +382,23 @@ def _same(col: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
 
 
 def keyset_condition(
-    f: BillFilter, key: Key, *, forward: bool = True, low: bool = True
+    f: BillFilter, key: Key, *, forward: bool = True, low: bool = True, inclusive: bool = False
 ) -> ColumnElement[bool]:
     """The rows strictly after ``key`` in the filter's order (``forward``) or strictly before it.
 
-    ``key`` is the sort-key values then the row key (what ``page`` returns beside each row). A
-    redundant bound on the first sort key (``>=``/``<=``) lets the database seek its index.
+    ``key`` is the sort-key values then the row key (what ``page`` returns beside each row);
+    ``inclusive`` takes ``key``'s own row too. A redundant bound on the first sort key
+    (``>=``/``<=``) lets the database seek its index (an OR around it would make SQLite scan).
     """
     cols = [*sort_keys(f), bill.c.pk]
     up = forward != f.descending
     terms = []
     for i, (col, value) in enumerate(zip(cols, key, strict=True)):
-        terms.append(
-            and_(
-                *(_same(c, v) for c, v in zip(cols[:i], key[:i], strict=True)),
-                _later(col, value, up, low),
-            )
-        )
+        if i == len(cols) - 1 and inclusive:  # the row key: never NULL
+            later = col >= value if up else col <= value
+        else:
+            later = _later(col, value, up, low)
+        terms.append(and_(*(_same(c, v) for c, v in zip(cols[:i], key[:i], strict=True)), later))
     cond = or_(*terms)
     first = key[0]
     nulls_behind = low == up  # the walk met the first key's NULLs before ``key``: none ahead
@@ -415,18 +416,21 @@ def page_statement(
     backward: bool = False,
     inclusive: bool = False,
     low: bool = True,
+    keys_only: bool = False,
 ) -> Select[Any]:
     """``limit`` matching rows (``ROW_COLUMNS`` then the sort key) from a keyset position.
 
     Forward: the rows after ``after`` (from the start when None) in the filter's order; backward:
     the rows before it (from the end when None), nearest first. ``inclusive`` takes ``after``'s
-    own row too; ``offset`` skips that many first.
+    own row too; ``offset`` skips that many first. ``keys_only``: the sort key alone.
     """
     keys = [*sort_keys(f), bill.c.pk]
-    stmt = select(*(bill.c[n] for n in ROW_COLUMNS), *keys).where(*where_parts(f))
+    columns = () if keys_only else tuple(bill.c[n] for n in ROW_COLUMNS)
+    stmt = select(*columns, *keys).where(*where_parts(f))
     if after is not None:
-        cond = keyset_condition(f, after, forward=not backward, low=low)
-        stmt = stmt.where(or_(cond, bill.c.pk == after[-1]) if inclusive else cond)
+        stmt = stmt.where(
+            keyset_condition(f, after, forward=not backward, low=low, inclusive=inclusive)
+        )
     down = f.descending != backward
     stmt = stmt.order_by(*(k.desc() if down else k for k in keys))
     stmt = stmt.limit(int(limit))
@@ -442,8 +446,12 @@ def page(
     offset: int = 0,
     backward: bool = False,
     inclusive: bool = False,
+    keys_only: bool = False,
 ) -> list[tuple[tuple[Any, ...], Key]]:
-    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too)."""
+    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too).
+
+    ``keys_only``: each row is ``()``.
+    """
     stmt = page_statement(
         f,
         limit,
@@ -452,12 +460,23 @@ def page(
         backward=backward,
         inclusive=inclusive,
         low=nulls_low(conn),
+        keys_only=keys_only,
     )
-    n = len(ROW_COLUMNS)
+    n = 0 if keys_only else len(ROW_COLUMNS)
     out = [(tuple(r[:n]), tuple(r[n:])) for r in conn.execute(stmt)]
     if backward:
         out.reverse()
     return out
+
+
+def seekable(f: BillFilter) -> bool:
+    """Whether the database can seek the filter's sort (an index leads with its first key).
+
+    A page of a sort it cannot seek (duration, source, most columns) costs a scan and a sort of
+    the matching bills; the table reads such sorts' row keys a window at a time instead.
+    """
+    first = sort_keys(f)[0]
+    return any(next(iter(ix.columns)) is first for ix in bill.indexes)
 
 
 def key_statement(f: BillFilter, pk: int) -> Select[Any]:

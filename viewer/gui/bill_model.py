@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 
 PAGE = 256
 MAX_PAGES = 64
+WINDOW = 64 * PAGE
+"""Row keys read at once for a sort the database cannot seek (128 kB)."""
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -203,6 +206,7 @@ class BillTableModel(QAbstractTableModel):
         self._preview: list[tuple[Any, ...]] | None = None
         self._first = _Page([], None, None)
         self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._window: tuple[int, array] = (0, array("q"))
         self._labels: dict[tuple[int, int], str] = {}
         self._sources: dict[int, str] = {}
         self._total = 0
@@ -252,9 +256,9 @@ class BillTableModel(QAbstractTableModel):
         return self._preview is None
 
     def held_rows(self) -> int:
-        """Rows and checkpoint keys the model holds in memory (bounded, whatever the bills)."""
+        """Rows, checkpoints and window keys the model holds (bounded, whatever the bills)."""
         rows = sum(len(p.rows) for p in self._pages.values())
-        return rows + len(self._preview or ()) + len(self._points.keys)
+        return rows + len(self._preview or ()) + len(self._points.keys) + len(self._window[1])
 
     def matching(self) -> int:
         """Bills matching the filter (-1 while they are being counted)."""
@@ -347,6 +351,7 @@ class BillTableModel(QAbstractTableModel):
         self._count = 0
         self._positions = {}
         self._pages.clear()
+        self._window = (0, array("q"))
         self._total = int(total)
         self.endResetModel()
         self._snapshot.preview_seen(generation, self._keep)
@@ -367,6 +372,7 @@ class BillTableModel(QAbstractTableModel):
         self._count = points.count
         self._positions = dict(positions)
         self._pages.clear()
+        self._window = (0, array("q"))
         if self._first.rows:
             self._pages[0] = self._first
         self.endResetModel()
@@ -387,28 +393,51 @@ class BillTableModel(QAbstractTableModel):
             self._reader = self._browse.reader()
         return self._reader
 
+    def _seek(
+        self, reader: BillReader, start: int, n: int, keys_only: bool = False
+    ) -> list[tuple[tuple[Any, ...], Key]]:
+        """``n`` rows from row ``start``: from the nearest checkpoint, or back from the end."""
+        f = self._shown_filter
+        stride = self._points.stride
+        c = min(start // stride, len(self._points.keys) - 1)
+        from_point = start - c * stride
+        from_end = self._count - (start + n)
+        if c < 0 or from_end <= from_point:
+            return reader.page(f, n, backward=True, offset=from_end, keys_only=keys_only)
+        after = self._points.keys[c]
+        return reader.page(
+            f, n, after=after, inclusive=True, offset=from_point, keys_only=keys_only
+        )
+
     def _read_page(self, page_no: int) -> _Page:
-        """Rows of page ``page_no`` by keyset, from the nearest thing known about them."""
+        """Rows of page ``page_no`` by keyset, from the nearest thing known about them.
+
+        A sort the database can seek reads the page itself (after the page above, before the
+        page below, or from a checkpoint); any other sort costs a scan per query, so its row
+        keys are read ``WINDOW`` rows at a time and the pages inside by row key.
+        """
         f = self._shown_filter
         start = page_no * PAGE
         n = min(PAGE, self._count - start)
         reader = self._page_reader()
         above, below = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
-        if above is not None and above.last is not None:
+        if not self._browse.seekable(f):
+            w_start, keys = self._window
+            if not (w_start <= start and start + n <= w_start + len(keys)):
+                # centred on the page (WINDOW >= 2 pages, so it holds the page whole)
+                w_start = max(0, min(start - WINDOW // 2, self._count - WINDOW))
+                w_n = min(WINDOW, self._count - w_start)
+                keys = array("q", (k[-1] for _r, k in self._seek(reader, w_start, w_n, True)))
+                self._window = (w_start, keys)
+            wanted = keys[start - w_start : start - w_start + n]
+            rows = reader.rows_by_ids(wanted)
+            pairs = [(r, (r[0],)) for r in rows]
+        elif above is not None and above.last is not None:
             pairs = reader.page(f, n, after=above.last)
         elif below is not None and below.first is not None:
             pairs = reader.page(f, n, after=below.first, backward=True)
         else:
-            stride = self._points.stride
-            c = min(start // stride, len(self._points.keys) - 1)
-            from_point = start - c * stride
-            from_end = self._count - (start + n)
-            if c < 0 or from_end < from_point:
-                pairs = reader.page(f, n, backward=True, offset=from_end)
-            else:
-                pairs = reader.page(
-                    f, n, after=self._points.keys[c], inclusive=True, offset=from_point
-                )
+            pairs = self._seek(reader, start, n)
         reader.end_read()  # so that WAL checkpoints can proceed
         page = _page_of(pairs)
         if len(page.rows) < n:  # rows deleted meanwhile: keep positions stable

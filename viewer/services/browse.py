@@ -89,10 +89,18 @@ class BillReader:
         offset: int = 0,
         backward: bool = False,
         inclusive: bool = False,
+        keys_only: bool = False,
     ) -> list[tuple[tuple[Any, ...], Key]]:
         """``(row, key)`` pairs from a keyset position, in the filter's order (``queries.page``)."""
         return queries.page(
-            self._conn, f, limit, after=after, offset=offset, backward=backward, inclusive=inclusive
+            self._conn,
+            f,
+            limit,
+            after=after,
+            offset=offset,
+            backward=backward,
+            inclusive=inclusive,
+            keys_only=keys_only,
         )
 
     def position_of(self, f: BillFilter, pk: int) -> int | None:
@@ -136,6 +144,11 @@ class BrowseService:
     def reader(self) -> BillReader:
         """A reader with a connection of its own (the table's snapshot and pages)."""
         return BillReader(self.db)
+
+    @staticmethod
+    def seekable(f: BillFilter) -> bool:
+        """Whether the database can seek the filter's sort by index (``queries.seekable``)."""
+        return queries.seekable(f)
 
     def count(self, f: BillFilter) -> int:
         """How many bills match the filter (a scan: off the GUI thread)."""
