@@ -10,12 +10,15 @@ a. launch to first rows shown: ``python -m viewer gui --db X --smoke-test`` in a
    ``first_rows(BillFilter(), 256)`` (and ``total_bills``, which the model runs before it);
 b. filter change -> first rows shown (the preview page is in the model and the viewport has been
    painted; target 300 ms) and -> final count (``snapshot_ready``: the exact count and the
-   keyset checkpoints are in place), beside ``page(f, 256)`` and ``scan_checkpoints(f)`` /
-   ``count(f)``, for an agent, an operation type, a type and reason, one hour, a text search and
-   a sort by duration;
+   keyset checkpoints are in place), beside ``page(f, 256)`` and ``scan_checkpoints(f)`` (for a
+   sort the database cannot seek, ``ids_for(f)``: the model keeps its row keys) / ``count(f)``,
+   for an agent, an operation type, a type and reason, one hour, a text search and a sort by
+   duration;
 c. jump to the last row of the unfiltered table (``scrollToBottom`` + a synchronous paint of
    the viewport, which reads the visible rows through ``data()``; target 200 ms), beside the
-   last page's keyset query ``page(BillFilter(), 256, backward=True)``;
+   last page's keyset query ``page(BillFilter(), 256, backward=True)``; c'. jump to the middle
+   row sorted by begin time (beside its page from the nearest checkpoint) and by duration (no
+   index: beside ``rows_by_ids`` of the page's held keys, and the page by query for reference);
 d. a keystroke in the table: "In" typed into the table with a row selected (``keyClicks`` until
    the event queue is idle), beside ``first_rows(BillFilter(), 256)``; Qt's own keyboard search
    read every row through the model here (18 s on 600,000 bills); ``--qt-search`` also times
@@ -23,7 +26,8 @@ d. a keystroke in the table: "In" typed into the table with a row selected (``ke
 e. resident memory with the database open and the unfiltered table counted and painted
    (target < 300 MB), and what loading it added, measured in a fresh child process so the
    benchmark's own connection and earlier snapshots do not count. The model holds a few pages
-   and at most ``queries.MAX_CHECKPOINTS`` keys, whatever the number of bills.
+   and at most ``queries.MAX_CHECKPOINTS`` keys, whatever the number of bills; sorted by
+   duration (no index) it also holds the matching row keys, 8 bytes a bill.
 
 The model keeps showing the previous filter's rows until the new preview arrives, so "first rows"
 is timed to the model reset of the new filter (``counts_changed(-1, total)``), not to
@@ -395,11 +399,15 @@ def probe_memory(db_path: Path) -> dict[str, float]:
     h.jump_to_last()
     after, peak = rss_mb()
     held = h.model.held_rows()
+    h.apply(BillFilter(sort="duration", descending=True))  # no index: its row keys are held
+    h.jump_to_middle()
+    unseekable, peak = rss_mb()
     h.close()
     return {
         "base": base,
         "loaded": loaded,
         "after_jump": after,
+        "unseekable": unseekable,
         "peak": peak,
         "rows": rows,
         "ready_s": ready_s,
@@ -511,7 +519,8 @@ def run(args: argparse.Namespace) -> int:
             readies.append(b)
             h.apply(BillFilter())  # back to all bills, as between two user filters
         t_rows, _ = bare(partial(queries.page, f=f, limit=PAGE))
-        t_ids, _ = bare(partial(queries.scan_checkpoints, f=f))
+        scan = queries.scan_checkpoints if queries.seekable(f) else queries.ids_for
+        t_ids, _ = bare(partial(scan, f=f))
         t_count, n = bare(partial(queries.count, f=f))
         assert n == final, (name, n, final)
         figures.append(
@@ -557,23 +566,40 @@ def run(args: argparse.Namespace) -> int:
         for _ in range(args.repeat):
             t, middle = h.jump_to_middle()
             mids.append(t)
-        points = h.model._points  # noqa: SLF001 - the bare query starts where the model does
-        c = middle // points.stride
-        t_mid, _ = bare(
-            lambda c_=c, f_=f, m_=middle, p_=points: queries.page(
-                c_, f_, PAGE, after=p_.keys[m_ // p_.stride], inclusive=True,
-                offset=m_ - (m_ // p_.stride) * p_.stride,
-            )
-        )  # fmt: skip
+        ids = h.model._ids  # noqa: SLF001 - the bare query reads what the model reads
+        if ids is not None:  # a sort the database cannot seek: the page by the row keys held
+            keys = ids[middle : middle + PAGE]
+            t_mid, _ = bare(lambda c_, k_=keys: queries.rows_by_ids(c_, k_))
+            how = "its page by the row keys held"
+        else:
+            points = h.model._points  # noqa: SLF001 - the bare query starts where the model does
+            t_mid, _ = bare(
+                lambda c_, f_=f, m_=middle, p_=points: queries.page(
+                    c_, f_, PAGE, after=p_.keys[m_ // p_.stride], inclusive=True,
+                    offset=m_ - (m_ // p_.stride) * p_.stride,
+                )
+            )  # fmt: skip
+            how = "its page from the nearest checkpoint"
         figures.append(
             Figure(
                 f"jump to middle row, sort {name}",
                 med(mids),
                 t_mid,
                 0.200,
-                note=f"row {middle:,}; bare = its page from the nearest checkpoint",
+                note=f"row {middle:,}; bare = {how}",
             )
         )
+        if ids is not None:
+            t_query, _ = bare(lambda c_, f_=f, m_=middle: queries.page(c_, f_, PAGE, offset=m_))
+            figures.append(
+                Figure(
+                    "  bare page by query, same row",
+                    t_query,
+                    None,
+                    None,
+                    note="what a query of that page costs (a sort of every bill)",
+                )
+            )
     h.apply(BillFilter())
 
     # d. a keystroke in the table
@@ -631,7 +657,16 @@ def run(args: argparse.Namespace) -> int:
             None,
             300,
             unit="MB",
-            note=f"peak {mem['peak']:,.0f} MB",
+        )
+    )
+    figures.append(
+        Figure(
+            "RSS, sorted by duration, mid jump",
+            mem["unseekable"],
+            None,
+            400,
+            unit="MB",
+            note=f"row keys held: 8 bytes a bill; peak {mem['peak']:,.0f} MB",
         )
     )
     figures.append(

@@ -24,8 +24,7 @@ from viewer.core.filters import BillFilter
 from viewer.data import queries
 from viewer.data.db import Database, open_database
 from viewer.data.schema import bill, metadata
-from viewer.gui import bill_model
-from viewer.gui.bill_model import MAX_PAGES, PAGE, WINDOW, BillTableModel
+from viewer.gui.bill_model import MAX_PAGES, PAGE, BillTableModel
 from viewer.gui.roles import PK_ROLE
 
 pytestmark = pytest.mark.gui
@@ -93,7 +92,8 @@ def test_a_million_bills_hold_a_few_pages(qtbot, big_db: Database) -> None:  # n
     assert model.pk_at(3 * MAX_PAGES * PAGE) == _sql_pk(
         big_db, "begin_time, pk", 3 * MAX_PAGES * PAGE
     )
-    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS + WINDOW
+    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS
+    assert model.held_keys() == 0  # begin time is seekable: no key per bill
     model.close()
 
 
@@ -125,7 +125,6 @@ def test_pages_in_any_order_give_the_sql_order(
 ) -> None:
     """Rows read end first, then middle, then start (few checkpoints: offsets and neighbours)."""
     monkeypatch.setattr(queries, "MAX_CHECKPOINTS", 4)
-    monkeypatch.setattr(bill_model, "WINDOW", 2 * PAGE)  # unseekable sorts move their window
     expr = {"duration": "end_time - begin_time", "source": "source_id, line"}.get(sort, sort)
     desc = " DESC" if descending else ""
     order = ", ".join(f"{e.strip()}{desc}" for e in expr.split(",")) + f", pk{desc}"
@@ -141,14 +140,15 @@ def test_pages_in_any_order_give_the_sql_order(
     model.close()
 
 
-def test_a_sort_without_index_reads_a_window_of_keys(qtbot, big_db: Database) -> None:  # noqa: ANN001
-    """Sorted by duration (no index): rows anywhere are right, a window of keys at a time."""
+def test_a_sort_without_index_holds_its_row_keys(qtbot, big_db: Database) -> None:  # noqa: ANN001
+    """Sorted by duration (no index): rows anywhere are right, read by the row keys held."""
     model = BillTableModel(big_db)
     _loaded(qtbot, model, BillFilter(sort="duration", descending=True))
     order = "end_time - begin_time DESC, pk DESC"
     for row in (BIG // 2, BIG // 2 + PAGE, BIG // 2 - 1, BIG - 1, 0):
         assert model.pk_at(row) == _sql_pk(big_db, order, row), row
-    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS + WINDOW
+    assert model.held_rows() <= MAX_PAGES * PAGE + queries.MAX_CHECKPOINTS
+    assert model.held_keys() == BIG  # the documented trade: 8 bytes a bill for this sort
     model.close()
 
 

@@ -416,17 +416,15 @@ def page_statement(
     backward: bool = False,
     inclusive: bool = False,
     low: bool = True,
-    keys_only: bool = False,
 ) -> Select[Any]:
     """``limit`` matching rows (``ROW_COLUMNS`` then the sort key) from a keyset position.
 
     Forward: the rows after ``after`` (from the start when None) in the filter's order; backward:
     the rows before it (from the end when None), nearest first. ``inclusive`` takes ``after``'s
-    own row too; ``offset`` skips that many first. ``keys_only``: the sort key alone.
+    own row too; ``offset`` skips that many first.
     """
     keys = [*sort_keys(f), bill.c.pk]
-    columns = () if keys_only else tuple(bill.c[n] for n in ROW_COLUMNS)
-    stmt = select(*columns, *keys).where(*where_parts(f))
+    stmt = select(*(bill.c[n] for n in ROW_COLUMNS), *keys).where(*where_parts(f))
     if after is not None:
         stmt = stmt.where(
             keyset_condition(f, after, forward=not backward, low=low, inclusive=inclusive)
@@ -446,12 +444,8 @@ def page(
     offset: int = 0,
     backward: bool = False,
     inclusive: bool = False,
-    keys_only: bool = False,
 ) -> list[tuple[tuple[Any, ...], Key]]:
-    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too).
-
-    ``keys_only``: each row is ``()``.
-    """
+    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too)."""
     stmt = page_statement(
         f,
         limit,
@@ -460,9 +454,8 @@ def page(
         backward=backward,
         inclusive=inclusive,
         low=nulls_low(conn),
-        keys_only=keys_only,
     )
-    n = 0 if keys_only else len(ROW_COLUMNS)
+    n = len(ROW_COLUMNS)
     out = [(tuple(r[:n]), tuple(r[n:])) for r in conn.execute(stmt)]
     if backward:
         out.reverse()
@@ -473,7 +466,7 @@ def seekable(f: BillFilter) -> bool:
     """Whether the database can seek the filter's sort (an index leads with its first key).
 
     A page of a sort it cannot seek (duration, source, most columns) costs a scan and a sort of
-    the matching bills; the table reads such sorts' row keys a window at a time instead.
+    the matching bills; the table keeps such sorts' row keys (read by its background scan).
     """
     first = sort_keys(f)[0]
     return any(next(iter(ix.columns)) is first for ix in bill.indexes)

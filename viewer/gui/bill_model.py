@@ -6,9 +6,18 @@ keys once for the exact count, keeping only a bounded list of checkpoints (every
 row's sort key and row key, ``queries.MAX_CHECKPOINTS`` at most). ``rowCount`` is the count;
 ``data`` reads pages of 256 rows by keyset: after the page above, before the page below, or a
 short OFFSET from the nearest checkpoint (or from the end), kept in a small LRU cache. The
-memory of the table is a few pages and the checkpoints, whatever the number of bills. A newer
-filter supersedes a running query (generation counter, the database's interrupt/cancel).
-Sorting happens in SQL.
+memory of the table is a few pages and the checkpoints, whatever the number of bills.
+
+A sort the database cannot seek (no index leads with its first key: duration, source, most
+columns) would cost a scan and a sort of the matching bills for every page read away from its
+neighbours, on the GUI thread. For those sorts only, the background scan keeps every matching
+row key in order instead of the checkpoints (an ``array('q')``, 8 bytes a bill: 160 MB at
+20,000,000 bills, inside the window's 300 MB budget), and a page is read by primary key, so
+nothing the GUI thread reads grows with the bills. The trade: memory proportional to the bills
+for those sorts, against a far jump of O(page) instead of O(bills).
+
+A newer filter supersedes a running query (generation counter, the database's
+interrupt/cancel). Sorting happens in SQL.
 """
 
 from __future__ import annotations
@@ -46,8 +55,6 @@ log = logging.getLogger(__name__)
 
 PAGE = 256
 MAX_PAGES = 64
-WINDOW = 64 * PAGE
-"""Row keys read at once for a sort the database cannot seek (128 kB)."""
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -80,7 +87,8 @@ class _Snapshot(QObject):
 
     preview = Signal(int, object, object)  # generation, first page (row, key) pairs, total bills
     estimated = Signal(int, object)  # generation, the planner's estimate of the matching bills
-    ready = Signal(int, object, object)  # generation, Checkpoints, {kept pk: row or None}
+    ready = Signal(int, object, object, object)
+    """generation, Checkpoints, {kept pk: row or None}, every row key (unseekable sorts) or None"""
 
     failed = Signal(int, str)
 
@@ -148,24 +156,37 @@ class _Snapshot(QObject):
                     first = reader.page(f, PAGE)
                     self._check(generation)
                     self.preview.emit(generation, first, total)
+                    ids: array | None = None
                     if len(first) < PAGE:
                         # A short first page is the whole result, in order: no second scan
                         # (a rare text search on 5M bills: 5.1 s to the final count, 2.9 s without).
                         points = Checkpoints(len(first), PAGE, [k for _r, k in first[:1]])
+                        if not self._browse.seekable(f):
+                            ids = array("q", (r[0] for r, _k in first))
                     else:
                         estimate = reader.estimate(f)
                         if estimate is not None:
                             self._check(generation)
                             self.estimated.emit(generation, estimate)
-                        points = reader.checkpoints(f, lambda: self._check(generation))
+                        if self._browse.seekable(f):
+                            points = reader.checkpoints(f, lambda: self._check(generation))
+                        else:
+                            ids = reader.ids_for(f, lambda: self._check(generation))
+                            points = Checkpoints(len(ids), PAGE, [k for _r, k in first[:1]])
                     reader.end_read()
                     keep = self._kept(generation)
                     found: dict[int, int | None] = {}
                     if keep is not None and not any(r[0] == keep for r, _k in first):
-                        found[keep] = reader.position_of(f, keep)
-                        reader.end_read()
+                        if ids is not None:  # a search through the keys held: no query
+                            try:
+                                found[keep] = ids.index(keep)
+                            except ValueError:
+                                found[keep] = None
+                        else:
+                            found[keep] = reader.position_of(f, keep)
+                            reader.end_read()
                     self._check(generation)
-                    self.ready.emit(generation, points, found)
+                    self.ready.emit(generation, points, found, ids)
                 finally:
                     with self._lock:
                         self._running.pop(generation, None)
@@ -206,7 +227,7 @@ class BillTableModel(QAbstractTableModel):
         self._preview: list[tuple[Any, ...]] | None = None
         self._first = _Page([], None, None)
         self._pages: OrderedDict[int, _Page] = OrderedDict()
-        self._window: tuple[int, array] = (0, array("q"))
+        self._ids: array | None = None
         self._labels: dict[tuple[int, int], str] = {}
         self._sources: dict[int, str] = {}
         self._total = 0
@@ -256,9 +277,16 @@ class BillTableModel(QAbstractTableModel):
         return self._preview is None
 
     def held_rows(self) -> int:
-        """Rows, checkpoints and window keys the model holds (bounded, whatever the bills)."""
+        """Rows and checkpoints the model holds (bounded, whatever the bills).
+
+        A sort the database cannot seek also holds its row keys: see ``held_keys``.
+        """
         rows = sum(len(p.rows) for p in self._pages.values())
-        return rows + len(self._preview or ()) + len(self._points.keys) + len(self._window[1])
+        return rows + len(self._preview or ()) + len(self._points.keys)
+
+    def held_keys(self) -> int:
+        """Row keys held for a sort the database cannot seek (8 bytes each), 0 for the others."""
+        return 0 if self._ids is None else len(self._ids)
 
     def matching(self) -> int:
         """Bills matching the filter (-1 while they are being counted)."""
@@ -351,7 +379,7 @@ class BillTableModel(QAbstractTableModel):
         self._count = 0
         self._positions = {}
         self._pages.clear()
-        self._window = (0, array("q"))
+        self._ids = None
         self._total = int(total)
         self.endResetModel()
         self._snapshot.preview_seen(generation, self._keep)
@@ -362,7 +390,11 @@ class BillTableModel(QAbstractTableModel):
             self.count_estimated.emit(int(estimate))
 
     def _on_ready(
-        self, generation: int, points: Checkpoints, positions: dict[int, int | None]
+        self,
+        generation: int,
+        points: Checkpoints,
+        positions: dict[int, int | None],
+        ids: array | None,
     ) -> None:
         if generation != self._generation:
             return
@@ -372,7 +404,7 @@ class BillTableModel(QAbstractTableModel):
         self._count = points.count
         self._positions = dict(positions)
         self._pages.clear()
-        self._window = (0, array("q"))
+        self._ids = ids
         if self._first.rows:
             self._pages[0] = self._first
         self.endResetModel()
@@ -393,9 +425,7 @@ class BillTableModel(QAbstractTableModel):
             self._reader = self._browse.reader()
         return self._reader
 
-    def _seek(
-        self, reader: BillReader, start: int, n: int, keys_only: bool = False
-    ) -> list[tuple[tuple[Any, ...], Key]]:
+    def _seek(self, reader: BillReader, start: int, n: int) -> list[tuple[tuple[Any, ...], Key]]:
         """``n`` rows from row ``start``: from the nearest checkpoint, or back from the end."""
         f = self._shown_filter
         stride = self._points.stride
@@ -403,35 +433,26 @@ class BillTableModel(QAbstractTableModel):
         from_point = start - c * stride
         from_end = self._count - (start + n)
         if c < 0 or from_end <= from_point:
-            return reader.page(f, n, backward=True, offset=from_end, keys_only=keys_only)
-        after = self._points.keys[c]
-        return reader.page(
-            f, n, after=after, inclusive=True, offset=from_point, keys_only=keys_only
-        )
+            return reader.page(f, n, backward=True, offset=from_end)
+        return reader.page(f, n, after=self._points.keys[c], inclusive=True, offset=from_point)
 
     def _read_page(self, page_no: int) -> _Page:
         """Rows of page ``page_no`` by keyset, from the nearest thing known about them.
 
         A sort the database can seek reads the page itself (after the page above, before the
-        page below, or from a checkpoint); any other sort costs a scan per query, so its row
-        keys are read ``WINDOW`` rows at a time and the pages inside by row key.
+        page below, or from a checkpoint); any other sort reads its page by the row keys the
+        snapshot kept (a query on it would cost a scan and a sort of the matching bills).
         """
         f = self._shown_filter
         start = page_no * PAGE
         n = min(PAGE, self._count - start)
         reader = self._page_reader()
         above, below = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
-        if not self._browse.seekable(f):
-            w_start, keys = self._window
-            if not (w_start <= start and start + n <= w_start + len(keys)):
-                # centred on the page (WINDOW >= 2 pages, so it holds the page whole)
-                w_start = max(0, min(start - WINDOW // 2, self._count - WINDOW))
-                w_n = min(WINDOW, self._count - w_start)
-                keys = array("q", (k[-1] for _r, k in self._seek(reader, w_start, w_n, True)))
-                self._window = (w_start, keys)
-            wanted = keys[start - w_start : start - w_start + n]
-            rows = reader.rows_by_ids(wanted)
-            pairs = [(r, (r[0],)) for r in rows]
+        if self._ids is not None:
+            keys = self._ids[start : start + n]
+            by_pk = {r[0]: r for r in reader.rows_by_ids(keys)}
+            # rows deleted meanwhile: keep positions stable
+            pairs = [(by_pk.get(k) or _missing_row(k), (k,)) for k in keys]
         elif above is not None and above.last is not None:
             pairs = reader.page(f, n, after=above.last)
         elif below is not None and below.first is not None:

@@ -89,18 +89,10 @@ class BillReader:
         offset: int = 0,
         backward: bool = False,
         inclusive: bool = False,
-        keys_only: bool = False,
     ) -> list[tuple[tuple[Any, ...], Key]]:
         """``(row, key)`` pairs from a keyset position, in the filter's order (``queries.page``)."""
         return queries.page(
-            self._conn,
-            f,
-            limit,
-            after=after,
-            offset=offset,
-            backward=backward,
-            inclusive=inclusive,
-            keys_only=keys_only,
+            self._conn, f, limit, after=after, offset=offset, backward=backward, inclusive=inclusive
         )
 
     def position_of(self, f: BillFilter, pk: int) -> int | None:
