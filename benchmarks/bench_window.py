@@ -573,12 +573,12 @@ def run(args: argparse.Namespace) -> int:
             how = "its page by the row keys held"
         else:
             points = h.model._points  # noqa: SLF001 - the bare query starts where the model does
+            c = min(middle // points.stride, len(points.keys) - 1)  # as the model seeks
             t_mid, _ = bare(
-                lambda c_, f_=f, m_=middle, p_=points: queries.page(
-                    c_, f_, PAGE, after=p_.keys[m_ // p_.stride], inclusive=True,
-                    offset=m_ - (m_ // p_.stride) * p_.stride,
+                lambda c_, f_=f, k_=points.keys[c], o_=middle - c * points.stride: queries.page(
+                    c_, f_, PAGE, after=k_, inclusive=True, offset=o_
                 )
-            )  # fmt: skip
+            )
             how = "its page from the nearest checkpoint"
         figures.append(
             Figure(
