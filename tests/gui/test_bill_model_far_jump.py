@@ -10,6 +10,7 @@ query that sorts the matching bills costs ten times more.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -18,10 +19,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QTableView
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, insert
 
 from viewer.core.filters import BillFilter
-from viewer.data.db import open_database
+from viewer.data.db import Database, open_database
+from viewer.data.schema import bill, metadata
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.roles import PK_ROLE
 
@@ -132,3 +134,45 @@ def test_the_selected_bill_keeps_its_row_in_a_duration_sort(qtbot, dbs) -> None:
     finally:
         model.close()
         db.close()
+
+
+@pytest.fixture
+def pg_db() -> Iterator[Database]:
+    """A PostgreSQL database with the schema (``metadata.create_all``): the shared fixture of
+    engineer "pgcore" replaces it at merge."""
+    if not os.environ.get("PGHOST") and not os.environ.get("PGPORT"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no PostgreSQL server under CI: .ci/run starts one (pg_virtualenv)")
+        pytest.skip("no PostgreSQL server: run under `pg_virtualenv .venv/bin/python -m pytest`")
+    engine = create_engine("postgresql+psycopg://")
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+        metadata.create_all(conn)
+    yield Database(Path("postgresql"), engine)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+    engine.dispose()
+
+
+def test_a_duration_sort_pages_by_held_keys_on_postgresql(qtbot, pg_db: Database) -> None:  # noqa: ANN001
+    """On PostgreSQL too: every row of a duration sort, read far from the start, in SQL order."""
+    n = 3_000
+    rows = [
+        {"pk": i, "bill_id": f"B{i}", "begin_time": 1_000 + i, "op_type": i % 3, "source_id": 1,
+         "line": i, "end_time": 1_000 + i + (i * 31) % 97}
+        for i in range(1, n + 1)
+    ]  # fmt: skip
+    with pg_db.engine.begin() as conn:
+        conn.execute(insert(bill), rows)
+    by_duration = sorted(rows, key=lambda r: (r["end_time"] - r["begin_time"], r["pk"]))
+    want = [r["pk"] for r in reversed(by_duration)]
+    model = BillTableModel(pg_db)
+    try:
+        with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
+            model.set_filter(BillFilter(sort="duration", descending=True))
+        assert model.held_keys() == n
+        order = [*range(n // 2, n), *range(n // 2 - 1, -1, -1)]  # the middle first
+        got = {r: model.pk_at(r) for r in order}
+        assert [got[r] for r in range(n)] == want
+    finally:
+        model.close()
