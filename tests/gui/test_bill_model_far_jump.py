@@ -108,9 +108,11 @@ def test_a_jump_to_the_middle_of_a_duration_sort_reads_by_row_key(qtbot, dbs) ->
     assert small_pk == _expected_pk(dbs[SMALL], small_row)
     assert large_pk == _expected_pk(dbs[LARGE], large_row)
     assert large_steps > 0  # the page was read on the GUI thread, and counted
-    # fewer SQLite instructions than there are bills, and no growth with ten times the bills
+    # fewer SQLite instructions than there are bills, and no tenfold growth with ten times the
+    # bills (a read by row key: 8,700 and 17,400 instructions here; a query sorting them all:
+    # 535,800 and 8,275,300)
     assert large_steps * STEP < LARGE, f"{large_steps * STEP:,} instructions for {LARGE:,} bills"
-    assert large_steps < 2 * small_steps + 10, (small_steps, large_steps)
+    assert large_steps < 3 * small_steps + 10, (small_steps, large_steps)  # before: 15x
 
 
 def test_the_selected_bill_keeps_its_row_in_a_duration_sort(qtbot, dbs) -> None:  # noqa: ANN001
