@@ -9,19 +9,25 @@ a. launch to first rows shown: ``python -m viewer gui --db X --smoke-test`` in a
    own ``startup ms`` and the wall time until it prints ``rows shown``), beside
    ``first_rows(BillFilter(), 256)`` (and ``total_bills``, which the model runs before it);
 b. filter change -> first rows shown (the preview page is in the model and the viewport has been
-   painted; target 300 ms) and -> final count (``snapshot_ready``: the ordered id array is in
-   place), beside ``first_rows(f, 256)`` and ``ids_for(f)`` / ``count(f)``, for an agent, an
-   operation type, a type and reason, one hour, a text search and a sort by duration;
-c. jump to the last row of the unfiltered snapshot (``scrollToBottom`` + a synchronous paint of
-   the viewport, which reads the visible rows through ``data()``; target 200 ms), beside
-   ``rows_by_ids(ids[-256:])``;
+   painted; target 300 ms) and -> final count (``snapshot_ready``: the exact count and the
+   keyset checkpoints are in place), beside ``page(f, 256)`` and ``scan_checkpoints(f)`` (for a
+   sort the database cannot seek, ``ids_for(f)``: the model keeps its row keys) / ``count(f)``,
+   for an agent, an operation type, a type and reason, one hour, a text search and a sort by
+   duration;
+c. jump to the last row of the unfiltered table (``scrollToBottom`` + a synchronous paint of
+   the viewport, which reads the visible rows through ``data()``; target 200 ms), beside the
+   last page's keyset query ``page(BillFilter(), 256, backward=True)``; c'. jump to the middle
+   row sorted by begin time (beside its page from the nearest checkpoint) and by duration (no
+   index: beside ``rows_by_ids`` of the page's held keys, and the page by query for reference);
 d. a keystroke in the table: "In" typed into the table with a row selected (``keyClicks`` until
    the event queue is idle), beside ``first_rows(BillFilter(), 256)``; Qt's own keyboard search
    read every row through the model here (18 s on 600,000 bills); ``--qt-search`` also times
    that in a plain ``QTableView`` for comparison (slow: it walks all rows);
-e. resident memory with the database open and the unfiltered snapshot loaded and painted
-   (target < 400 MB), measured in a fresh child process so the benchmark's own connection and
-   earlier snapshots do not count.
+e. resident memory with the database open and the unfiltered table counted and painted
+   (target < 300 MB), and what loading it added, measured in a fresh child process so the
+   benchmark's own connection and earlier snapshots do not count. The model holds a few pages
+   and at most ``queries.MAX_CHECKPOINTS`` keys, whatever the number of bills; sorted by
+   duration (no index) it also holds the matching row keys, 8 bytes a bill.
 
 The model keeps showing the previous filter's rows until the new preview arrives, so "first rows"
 is timed to the model reset of the new filter (``counts_changed(-1, total)``), not to
@@ -343,6 +349,17 @@ class Harness:
         last = self.view.rowAt(self.view.viewport().height() - 2)
         return elapsed, last
 
+    def jump_to_middle(self) -> tuple[float, int]:
+        """Seconds to scroll to the middle row + a synchronous paint (no page cached near it)."""
+        self.view.scrollToTop()
+        self.app.processEvents()
+        self.model._pages.clear()  # noqa: SLF001 - every repeat reads from the database
+        middle = self.model.rowCount() // 2
+        started = time.perf_counter()
+        self.view.scrollTo(self.model.index(middle, 0))
+        self.view.viewport().repaint()
+        return time.perf_counter() - started, middle
+
     def keystroke(self, text: str) -> float:
         """Seconds from typing ``text`` into the table (a row selected) to an idle event queue."""
         from PySide6.QtTest import QTest
@@ -381,14 +398,20 @@ def probe_memory(db_path: Path) -> dict[str, float]:
     loaded = rss_mb()[0]
     h.jump_to_last()
     after, peak = rss_mb()
+    held = h.model.held_rows()
+    h.apply(BillFilter(sort="duration", descending=True))  # no index: its row keys are held
+    h.jump_to_middle()
+    unseekable, peak = rss_mb()
     h.close()
     return {
         "base": base,
         "loaded": loaded,
         "after_jump": after,
+        "unseekable": unseekable,
         "peak": peak,
         "rows": rows,
         "ready_s": ready_s,
+        "held": held,
     }
 
 
@@ -451,14 +474,14 @@ def run(args: argparse.Namespace) -> int:
         own.append(s)
         bad_exits += code != 0
     t_total, total = bare(queries.total_bills)
-    t_first, _ = bare(lambda c: queries.first_rows(c, BillFilter(), PAGE))
+    t_first, _ = bare(lambda c: queries.page(c, BillFilter(), PAGE))
     figures.append(
         Figure(
             "launch -> rows shown, startup ms",
             med(own),
             t_total + t_first,
             None,
-            note=f"{rows_shown} rows; bare = total_bills + first_rows",
+            note=f"{rows_shown} rows; bare = total_bills + first page",
         )
     )
     figures.append(
@@ -495,8 +518,9 @@ def run(args: argparse.Namespace) -> int:
             firsts.append(a)
             readies.append(b)
             h.apply(BillFilter())  # back to all bills, as between two user filters
-        t_rows, _ = bare(partial(queries.first_rows, f=f, limit=PAGE))
-        t_ids, _ = bare(partial(queries.ids_for, f=f))
+        t_rows, _ = bare(partial(queries.page, f=f, limit=PAGE))
+        scan = queries.scan_checkpoints if queries.seekable(f) else queries.ids_for
+        t_ids, _ = bare(partial(scan, f=f))
         t_count, n = bare(partial(queries.count, f=f))
         assert n == final, (name, n, final)
         figures.append(
@@ -522,8 +546,8 @@ def run(args: argparse.Namespace) -> int:
         t, last = h.jump_to_last()
         jumps.append(t)
     tail = [int(h.model.pk_at(r) or 0) for r in range(max(0, n_all - PAGE), n_all)]
-    t_tail, got = bare(lambda c: queries.rows_by_ids(c, tail))
-    assert len(got) == len(tail)
+    t_tail, got = bare(lambda c: queries.page(c, BillFilter(), PAGE, backward=True))
+    assert [r[0] for r, _k in got] == tail
     figures.append(
         Figure(
             "jump to last row (scroll + paint)",
@@ -534,6 +558,50 @@ def run(args: argparse.Namespace) -> int:
         )
     )
 
+    # c'. scroll to the middle row, by begin time and by duration (an expression: no index)
+    for name, f in (("begin", BillFilter()), ("duration desc", filters[-1][1])):
+        h.apply(f)
+        mids = []
+        middle = 0
+        for _ in range(args.repeat):
+            t, middle = h.jump_to_middle()
+            mids.append(t)
+        ids = h.model._ids  # noqa: SLF001 - the bare query reads what the model reads
+        if ids is not None:  # a sort the database cannot seek: the page by the row keys held
+            keys = ids[middle : middle + PAGE]
+            t_mid, _ = bare(lambda c_, k_=keys: queries.rows_by_ids(c_, k_))
+            how = "its page by the row keys held"
+        else:
+            points = h.model._points  # noqa: SLF001 - the bare query starts where the model does
+            c = min(middle // points.stride, len(points.keys) - 1)  # as the model seeks
+            t_mid, _ = bare(
+                lambda c_, f_=f, k_=points.keys[c], o_=middle - c * points.stride: queries.page(
+                    c_, f_, PAGE, after=k_, inclusive=True, offset=o_
+                )
+            )
+            how = "its page from the nearest checkpoint"
+        figures.append(
+            Figure(
+                f"jump to middle row, sort {name}",
+                med(mids),
+                t_mid,
+                0.200,
+                note=f"row {middle:,}; bare = {how}",
+            )
+        )
+        if ids is not None:
+            t_query, _ = bare(lambda c_, f_=f, m_=middle: queries.page(c_, f_, PAGE, offset=m_))
+            figures.append(
+                Figure(
+                    "  bare page by query, same row",
+                    t_query,
+                    None,
+                    None,
+                    note="what a query of that page costs (a sort of every bill)",
+                )
+            )
+    h.apply(BillFilter())
+
     # d. a keystroke in the table
     keys = [h.keystroke("In") for _ in range(args.repeat)]
     figures.append(
@@ -542,7 +610,7 @@ def run(args: argparse.Namespace) -> int:
             med(keys),
             t_first,
             None,
-            note=f"{n_all:,} rows; bare = first_rows (the first-page query)",
+            note=f"{n_all:,} rows; bare = the first-page query",
         )
     )
     h.close()
@@ -574,10 +642,10 @@ def run(args: argparse.Namespace) -> int:
     mem = json.loads(out.stdout.strip().splitlines()[-1])
     figures.append(
         Figure(
-            "RSS, unfiltered snapshot loaded",
+            "RSS, unfiltered table loaded",
             mem["loaded"],
             None,
-            400,
+            300,
             unit="MB",
             note=f"{mem['rows']:,} rows; before model {mem['base']:,.0f} MB",
         )
@@ -587,9 +655,28 @@ def run(args: argparse.Namespace) -> int:
             "RSS after jump / peak",
             mem["after_jump"],
             None,
+            300,
+            unit="MB",
+        )
+    )
+    figures.append(
+        Figure(
+            "RSS, sorted by duration, mid jump",
+            mem["unseekable"],
+            None,
             400,
             unit="MB",
-            note=f"peak {mem['peak']:,.0f} MB",
+            note=f"row keys held: 8 bytes a bill; peak {mem['peak']:,.0f} MB",
+        )
+    )
+    figures.append(
+        Figure(
+            "  RSS added by loading the table",
+            mem["loaded"] - mem["base"],
+            None,
+            None,
+            unit="MB",
+            note=f"held rows + checkpoint keys: {mem['held']:,.0f}",
         )
     )
 

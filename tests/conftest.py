@@ -13,14 +13,16 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable, Iterator, Mapping, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, insert, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
+from viewer.data import schema  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,3 +194,32 @@ def pg_role(pg_url: str) -> Iterator[Callable[..., str]]:
         conn.execute(text(f"REVOKE ALL ON DATABASE {database} FROM {names}"))
         conn.execute(text(f"DROP ROLE {names}"))
     admin.dispose()
+
+
+StoreBills = Callable[[Database, Sequence[Mapping[str, Any]]], None]
+
+
+def _store_bills(db: Database, bills: Sequence[Mapping[str, Any]]) -> None:
+    """Store ``bills`` (column -> value; ``bill_id`` and ``begin_time`` required) with Core.
+
+    On PostgreSQL the months the bills begin in get their partitions first and their ids go into
+    ``bill_key``, as an import does.
+    """
+    rows = [{"source_id": 1, "line": n + 1, **b} for n, b in enumerate(bills)]
+    with db.engine.begin() as conn:
+        if db.is_server:
+            from viewer.data.backend.postgres import ensure_partitions
+
+            times = [int(r["begin_time"]) for r in rows]
+            ensure_partitions(conn, min(times), max(times))
+            conn.execute(
+                insert(schema.pg_bill_key),
+                [{"bill_id": r["bill_id"], "begin_time": r["begin_time"]} for r in rows],
+            )
+        conn.execute(insert(schema.bill), rows)
+
+
+@pytest.fixture
+def store_bills() -> StoreBills:
+    """Store bills with Core on either backend (see :func:`_store_bills`)."""
+    return _store_bills

@@ -8,11 +8,10 @@ criteria of issue 10 are merged into this branch's base (see the report).
 from __future__ import annotations
 
 import getpass
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from viewer.core.filters import BillFilter
 from viewer.data import schema
@@ -21,30 +20,16 @@ from viewer.services.labels import LabelsService
 from viewer.services.saved_filters import SavedFiltersService
 from viewer.services.time_zone import TimeZoneService, ZoneNameError
 
+if TYPE_CHECKING:
+    from conftest import StoreBills
+
 DAY = 86400
 NOV_1 = 1793577600  # 2026-11-01 00:00 in the stored scale
 
 
-def insert_bills(db: Database, bills: Sequence[Mapping[str, Any]]) -> None:
-    """Store ``bills`` (column -> value; ``bill_id`` and ``begin_time`` required) with Core.
-
-    On PostgreSQL the months the bills begin in get their partitions first, as an import does.
-    """
-    rows = [{"source_id": 1, "line": n + 1, **b} for n, b in enumerate(bills)]
-    with db.engine.begin() as conn:
-        if db.is_server:
-            from viewer.data.backend.postgres import ensure_partitions
-
-            times = [int(r["begin_time"]) for r in rows]
-            ensure_partitions(conn, min(times), max(times))
-            conn.execute(
-                insert(schema.pg_bill_key),
-                [{"bill_id": r["bill_id"], "begin_time": r["begin_time"]} for r in rows],
-            )
-        conn.execute(insert(schema.bill), rows)
-
-
-def test_bills_inserted_by_core_read_back_in_begin_order(any_db: Database) -> None:
+def test_bills_inserted_by_core_read_back_in_begin_order(
+    any_db: Database, store_bills: StoreBills
+) -> None:
     bills = [
         {
             "bill_id": f"b{i}",
@@ -55,7 +40,7 @@ def test_bills_inserted_by_core_read_back_in_begin_order(any_db: Database) -> No
         }
         for i in range(8)  # November 2026 to January 2027: three months
     ]
-    insert_bills(any_db, list(reversed(bills)))
+    store_bills(any_db, list(reversed(bills)))
     with any_db.engine.connect() as conn:
         got = conn.execute(
             select(schema.bill.c.bill_id, schema.bill.c.begin_time).order_by(

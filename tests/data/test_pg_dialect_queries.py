@@ -62,6 +62,15 @@ def _statements() -> dict[str, ClauseElement]:
             out[f"value_counts_statement/{column}/{name}"] = queries.value_counts_statement(
                 column, f, 10
             )
+        key = (1_000, 9)
+        for low in (True, False):
+            out[f"page_statement/{name}/{low}"] = queries.page_statement(
+                f, 256, after=(1_000, 7), offset=40, backward=not low, inclusive=low, low=low
+            )
+            out[f"position_statement/{name}/{low}"] = queries.position_statement(f, key, low)
+        out[f"key_statement/{name}"] = queries.key_statement(f, 7)
+        out[f"checkpoints_statement/{name}"] = queries.checkpoints_statement(f)
+        out[f"estimate_statement/{name}"] = queries.estimate_statement(f)
         for window_name, window in (("agents", WINDOW), ("open", OPEN_WINDOW), ("big", BIG_WINDOW)):
             out[f"state_query/{name}/{window_name}"] = investigation.state_query(f, window)
     for n in (3, 2000):

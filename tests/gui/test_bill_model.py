@@ -174,7 +174,7 @@ def test_newer_filter_supersedes(qtbot, filled_db) -> None:
     _loaded(qtbot, model, BillFilter(op_types=(1,)))
     new_keys = _keys_of_type(filled_db, 1)
     assert _shown_keys(model) == new_keys
-    assert 0 < len(new_keys) < len(old[1][1][1])
+    assert 0 < len(new_keys) < old[1][1][1].count  # the ready signal's exact count
     seen = _model_events(model)
 
     def deliver_late() -> None:  # from another thread, as the worker sends its results
@@ -198,17 +198,17 @@ def test_running_query_of_an_older_filter_never_replaces_the_newer(
     """An older filter's full scan ending after the newer filter is shown delivers nothing."""
     release, entered = threading.Event(), threading.Event()
     old_runs: list[threading.Thread] = []
-    real_ids_for = queries.ids_for
+    real_scan = queries.scan_checkpoints
 
-    def slow_ids_for(conn, f, cancel_check=None):  # noqa: ANN001, ANN202
-        ids = real_ids_for(conn, f, cancel_check=cancel_check)
+    def slow_scan(conn, f, cancel_check=None):  # noqa: ANN001, ANN202
+        points = real_scan(conn, f, cancel_check=cancel_check)
         if f.op_types == (60,):  # the old filter's scan ends only when the test says so
             old_runs.append(threading.current_thread())
             entered.set()
             release.wait(10)
-        return ids
+        return points
 
-    monkeypatch.setattr(queries, "ids_for", slow_ids_for)
+    monkeypatch.setattr(queries, "scan_checkpoints", slow_scan)
     model = BillTableModel(filled_db)
     model.set_filter(BillFilter(op_types=(60,)))
     qtbot.waitUntil(entered.is_set, timeout=10_000)

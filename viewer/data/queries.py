@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
 
 from viewer.core.columns import ROW_FIELDS
 from viewer.core.criteria import TEXT_COLUMNS
@@ -41,11 +41,16 @@ __all__ = [
     "bill_briefs",
     "conflicts_for",
     "count",
+    "estimate_count",
     "first_rows",
     "ids_for",
     "iter_rows",
+    "page",
+    "position_of",
     "reason_counts",
     "rows_by_ids",
+    "scan_checkpoints",
+    "seekable",
     "source_names",
     "source_of",
     "stats",
@@ -68,9 +73,14 @@ _SORT: dict[str, tuple[ColumnElement[Any], ...]] = {
 """Sort keys whose expression is not the column of the same name."""
 
 
+def sort_keys(f: BillFilter) -> tuple[ColumnElement[Any], ...]:
+    """The expressions a filter's sort orders by, before the row key that breaks ties."""
+    return _SORT[f.sort] if f.sort in _SORT else (bill.c[f.sort],)
+
+
 def order_by(f: BillFilter) -> list[ColumnElement[Any]]:
     """The ORDER BY list for a filter's sort (ties broken by row key, so order is stable)."""
-    keys = [*(_SORT[f.sort] if f.sort in _SORT else (bill.c[f.sort],)), bill.c.pk]
+    keys = [*sort_keys(f), bill.c.pk]
     return [k.desc() for k in keys] if f.descending else list(keys)
 
 
@@ -336,3 +346,226 @@ def stats(db: Database) -> Stats:
         lo, hi = time_span(conn)
     first, last = from_epoch(lo), from_epoch(hi)
     return Stats(bills, n["agents"], first, last, n["files"], n["rejects"], n["conflicts"])
+
+
+# -- keyset paging -----------------------------------------------------------------------------
+#
+# The table pages by keyset: a page is "the next PAGE rows after this row's sort key and row key"
+# (or before it), so the window holds a few pages and a bounded list of checkpoints, never a key
+# per bill. A position is reached from the nearest checkpoint (every ``stride``-th row's key) by
+# a small OFFSET. Where NULLs sort depends on the database: lowest on SQLite, highest on
+# PostgreSQL (both defaults, which ``order_by`` keeps); ``nulls_low`` says which.
+
+Key = tuple[Any, ...]
+"""A row's position in a filter's order: its sort-key values, then its row key."""
+
+
+def nulls_low(conn: Connection) -> bool:
+    """Whether NULL sorts before every value on this connection's database (SQLite: yes)."""
+    return conn.dialect.name != "postgresql"
+
+
+def _later(col: ColumnElement[Any], value: Any, up: bool, low: bool) -> ColumnElement[bool]:
+    """``col`` comes strictly after ``value`` in a walk upward (``up``) or downward.
+
+    ``low``: NULL sorts lowest. NULLs are compared explicitly (``>`` alone never holds for one).
+    """
+    null_first = low == up  # walking up from low NULLs, or down from high NULLs, meets them first
+    if value is None:
+        return col.is_not(None) if null_first else false()
+    beyond = col > value if up else col < value
+    return beyond if null_first else or_(beyond, col.is_(None))
+
+
+def _same(col: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
+    return col.is_(None) if value is None else col == value
+
+
+def keyset_condition(
+    f: BillFilter, key: Key, *, forward: bool = True, low: bool = True, inclusive: bool = False
+) -> ColumnElement[bool]:
+    """The rows strictly after ``key`` in the filter's order (``forward``) or strictly before it.
+
+    ``key`` is the sort-key values then the row key (what ``page`` returns beside each row);
+    ``inclusive`` takes ``key``'s own row too. A redundant bound on the first sort key
+    (``>=``/``<=``) lets the database seek its index (an OR around it would make SQLite scan).
+    """
+    cols = [*sort_keys(f), bill.c.pk]
+    up = forward != f.descending
+    terms = []
+    for i, (col, value) in enumerate(zip(cols, key, strict=True)):
+        if i == len(cols) - 1 and inclusive:  # the row key: never NULL
+            later = col >= value if up else col <= value
+        else:
+            later = _later(col, value, up, low)
+        terms.append(and_(*(_same(c, v) for c, v in zip(cols[:i], key[:i], strict=True)), later))
+    cond = or_(*terms)
+    first = key[0]
+    nulls_behind = low == up  # the walk met the first key's NULLs before ``key``: none ahead
+    if first is not None and nulls_behind:
+        cond = and_(cols[0] >= first if up else cols[0] <= first, cond)
+    return cond
+
+
+def page_statement(
+    f: BillFilter,
+    limit: int,
+    *,
+    after: Key | None = None,
+    offset: int = 0,
+    backward: bool = False,
+    inclusive: bool = False,
+    low: bool = True,
+) -> Select[Any]:
+    """``limit`` matching rows (``ROW_COLUMNS`` then the sort key) from a keyset position.
+
+    Forward: the rows after ``after`` (from the start when None) in the filter's order; backward:
+    the rows before it (from the end when None), nearest first. ``inclusive`` takes ``after``'s
+    own row too; ``offset`` skips that many first.
+    """
+    keys = [*sort_keys(f), bill.c.pk]
+    stmt = select(*(bill.c[n] for n in ROW_COLUMNS), *keys).where(*where_parts(f))
+    if after is not None:
+        stmt = stmt.where(
+            keyset_condition(f, after, forward=not backward, low=low, inclusive=inclusive)
+        )
+    down = f.descending != backward
+    stmt = stmt.order_by(*(k.desc() if down else k for k in keys))
+    stmt = stmt.limit(int(limit))
+    return stmt.offset(int(offset)) if offset else stmt
+
+
+def page(
+    conn: Connection,
+    f: BillFilter,
+    limit: int,
+    *,
+    after: Key | None = None,
+    offset: int = 0,
+    backward: bool = False,
+    inclusive: bool = False,
+) -> list[tuple[tuple[Any, ...], Key]]:
+    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too)."""
+    stmt = page_statement(
+        f,
+        limit,
+        after=after,
+        offset=offset,
+        backward=backward,
+        inclusive=inclusive,
+        low=nulls_low(conn),
+    )
+    n = len(ROW_COLUMNS)
+    out = [(tuple(r[:n]), tuple(r[n:])) for r in conn.execute(stmt)]
+    if backward:
+        out.reverse()
+    return out
+
+
+def seekable(f: BillFilter) -> bool:
+    """Whether the database can seek the filter's sort (an index leads with its first key).
+
+    A page of a sort it cannot seek (duration, source, most columns) costs a scan and a sort of
+    the matching bills; the table keeps such sorts' row keys (read by its background scan).
+    """
+    first = sort_keys(f)[0]
+    return any(next(iter(ix.columns)) is first for ix in bill.indexes)
+
+
+def key_statement(f: BillFilter, pk: int) -> Select[Any]:
+    """The sort key of the bill ``pk`` if it matches the filter (no row otherwise)."""
+    return select(*sort_keys(f), bill.c.pk).where(bill.c.pk == pk, *where_parts(f))
+
+
+def position_statement(f: BillFilter, key: Key, low: bool = True) -> Select[Any]:
+    """How many matching rows come before ``key`` in the filter's order (its row number)."""
+    return (
+        select(func.count())
+        .select_from(bill)
+        .where(*where_parts(f), keyset_condition(f, key, forward=False, low=low))
+    )
+
+
+def position_of(conn: Connection, f: BillFilter, pk: int) -> int | None:
+    """The row number of bill ``pk`` in the filter's order; None when the filter hides it.
+
+    A count of the rows before it: off the GUI thread.
+    """
+    found = conn.execute(key_statement(f, pk)).first()
+    if found is None:
+        return None
+    return int(conn.execute(position_statement(f, tuple(found), nulls_low(conn))).scalar_one())
+
+
+def checkpoints_statement(f: BillFilter) -> Select[Any]:
+    """Every matching row's key (sort key, row key) in the filter's order."""
+    return select(*sort_keys(f), bill.c.pk).where(*where_parts(f)).order_by(*order_by(f))
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """How many rows match and the key of every ``stride``-th row (row 0, stride, 2*stride ...).
+
+    At most ``MAX_CHECKPOINTS`` keys whatever the number of rows: the stride doubles as the
+    rows grow, so any row is at most ``stride - 1`` rows past a checkpoint.
+    """
+
+    count: int
+    stride: int
+    keys: list[Key]
+
+
+MAX_CHECKPOINTS = 2048
+"""Keys ``scan_checkpoints`` keeps at most (a few hundred kB whatever the number of bills)."""
+
+
+def scan_checkpoints(
+    conn: Connection, f: BillFilter, cancel_check: Callable[[], None] | None = None
+) -> Checkpoints:
+    """Read every matching key in order once, keeping the count and a bounded list of checkpoints.
+
+    ``cancel_check`` runs between chunks (it may raise to stop the scan).
+    """
+    keys: list[Key] = []
+    stride, n = 1, 0
+    result = conn.execute(checkpoints_statement(f))
+    # Measured fast path (as ``ids_for``): the driver's cursor, not SQLAlchemy rows.
+    cur = result.cursor
+    try:
+        while True:
+            chunk = cur.fetchmany(50_000)
+            if not chunk:
+                break
+            first = (-n) % stride  # the chunk's first row on a multiple of the stride
+            keys.extend(tuple(r) for r in chunk[first::stride])
+            n += len(chunk)
+            while len(keys) > MAX_CHECKPOINTS:
+                keys = keys[::2]
+                stride *= 2
+            if cancel_check is not None:
+                cancel_check()
+    finally:
+        result.close()
+    return Checkpoints(n, stride, keys)
+
+
+def estimate_statement(f: BillFilter) -> Select[Any]:
+    """The query whose planned row count ``estimate_count`` reads (the matching row keys)."""
+    return select(bill.c.pk).where(*where_parts(f))
+
+
+def estimate_count(conn: Connection, f: BillFilter) -> int | None:
+    """The planner's estimate of the matching rows (PostgreSQL); None where there is none.
+
+    ``EXPLAIN (FORMAT JSON)`` costs a plan, not a scan, so a window can say "about N" at once
+    while the exact count runs. Driver-level text: EXPLAIN has no Core construct.
+    """
+    if conn.dialect.name != "postgresql":
+        return None
+    compiled = estimate_statement(f).compile(
+        dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params)
+    doc = plan.scalar_one()
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    return int(doc[0]["Plan"]["Plan Rows"])

@@ -1,10 +1,23 @@
-"""The bill table model: millions of rows from SQLite without loading them.
+"""The bill table model: millions of rows without holding them.
 
-On a filter change a background thread first fetches the first page (shown at once), then the
-ordered list of matching row keys (an ``array('q')``, 8 bytes a bill). ``rowCount`` is its
-length; ``data`` maps a row to a page of 256 keys fetched by primary key and kept in a small
-LRU cache. A newer filter supersedes a running query (generation counter, SQLite interrupt).
-Sorting happens in SQL.
+On a filter change a background thread first fetches the first page (shown at once), then (on
+PostgreSQL) the planner's estimate of the matching bills ("about N"), then scans the matching
+keys once for the exact count, keeping only a bounded list of checkpoints (every ``stride``-th
+row's sort key and row key, ``queries.MAX_CHECKPOINTS`` at most). ``rowCount`` is the count;
+``data`` reads pages of 256 rows by keyset: after the page above, before the page below, or a
+short OFFSET from the nearest checkpoint (or from the end), kept in a small LRU cache. The
+memory of the table is a few pages and the checkpoints, whatever the number of bills.
+
+A sort the database cannot seek (no index leads with its first key: duration, source, most
+columns) would cost a scan and a sort of the matching bills for every page read away from its
+neighbours, on the GUI thread. For those sorts only, the background scan keeps every matching
+row key in order instead of the checkpoints (an ``array('q')``, 8 bytes a bill: 160 MB at
+20,000,000 bills, inside the window's 300 MB budget), and a page is read by primary key, so
+nothing the GUI thread reads grows with the bills. The trade: memory proportional to the bills
+for those sorts, against a far jump of O(page) instead of O(bills).
+
+A newer filter supersedes a running query (generation counter, the database's
+interrupt/cancel). Sorting happens in SQL.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,7 +47,7 @@ from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
-from viewer.services.browse import BillReader, BrowseService
+from viewer.services.browse import BillReader, BrowseService, Checkpoints, Key
 from viewer.services.database import Database
 from viewer.services.labels import LabelsService
 
@@ -48,23 +62,43 @@ class _Superseded(Exception):
     """A newer filter was asked for: the running snapshot stops without a word."""
 
 
-class _Snapshot(QObject):
-    """Runs the two queries of a filter change on a plain thread and reports by queued signals.
+@dataclass(frozen=True)
+class _Page:
+    """Rows of one page with the keyset keys of its first and last row."""
 
-    Each run has its own connection. A newer run interrupts the older ones' statements (SQLite's
-    interrupt) and makes them stop at their next check between statements and between chunks of
-    keys, so a superseded full scan never keeps a core busy.
+    rows: list[tuple[Any, ...]]
+    first: Key | None
+    last: Key | None
+
+
+def _page_of(pairs: list[tuple[tuple[Any, ...], Key]]) -> _Page:
+    return _Page(
+        [r for r, _k in pairs], pairs[0][1] if pairs else None, pairs[-1][1] if pairs else None
+    )
+
+
+class _Snapshot(QObject):
+    """Runs the queries of a filter change on a plain thread and reports by queued signals.
+
+    Each run has its own connection. A newer run interrupts the older ones' statements and makes
+    them stop at their next check between statements and between chunks of keys, so a
+    superseded full scan never keeps a core busy.
     """
 
-    preview = Signal(int, object, object)  # generation, rows, total bills in the database
-    ready = Signal(int, object)  # generation, array of row keys
+    preview = Signal(int, object, object)  # generation, first page (row, key) pairs, total bills
+    estimated = Signal(int, object)  # generation, the planner's estimate of the matching bills
+    ready = Signal(int, object, object, object)
+    """generation, Checkpoints, {kept pk: row or None}, every row key (unseekable sorts) or None"""
+
     failed = Signal(int, str)
 
     def __init__(self, db: Database) -> None:
         super().__init__()
         self._browse = BrowseService(db)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._latest = 0
+        self._seen = 0
+        self._keep: dict[int, int | None] = {}
         self._running: dict[int, BillReader] = {}
 
     def start(self, generation: int, f: BillFilter) -> None:
@@ -83,10 +117,31 @@ class _Snapshot(QObject):
             for generation, reader in self._running.items():
                 if before is None or generation < before:
                     reader.interrupt()
+            self._lock.notify_all()
+
+    def preview_seen(self, generation: int, keep: int | None) -> None:
+        """The window has shown the preview of ``generation`` and wants bill ``keep`` located."""
+        with self._lock:
+            self._seen = max(self._seen, generation)
+            self._keep[generation] = keep
+            self._lock.notify_all()
 
     def _check(self, generation: int) -> None:
         if generation != self._latest:
             raise _Superseded
+
+    def _kept(self, generation: int) -> int | None:
+        """Wait until the window has taken the preview in; the bill it asks to keep.
+
+        A window that never does (gone without ``close``) is waited for 10 s at most.
+        """
+        with self._lock:
+            for _ in range(200):
+                self._check(generation)
+                if self._seen >= generation:
+                    break
+                self._lock.wait(0.05)
+            return self._keep.pop(generation, None)
 
     def _run(self, generation: int, f: BillFilter) -> None:
         try:
@@ -98,18 +153,40 @@ class _Snapshot(QObject):
                     self._check(generation)
                     total = reader.total()
                     self._check(generation)
-                    rows = reader.first_rows(f, PAGE)
+                    first = reader.page(f, PAGE)
                     self._check(generation)
-                    self.preview.emit(generation, rows, total)
-                    # A short first page is the whole result, in order: no second scan
-                    # (a rare text search on 5M bills: 5.1 s to the final count, 2.9 s without).
-                    ids = (
-                        array("q", (r[0] for r in rows))
-                        if len(rows) < PAGE
-                        else reader.ids_for(f, cancel_check=lambda: self._check(generation))
-                    )
+                    self.preview.emit(generation, first, total)
+                    ids: array | None = None
+                    if len(first) < PAGE:
+                        # A short first page is the whole result, in order: no second scan
+                        # (a rare text search on 5M bills: 5.1 s to the final count, 2.9 s without).
+                        points = Checkpoints(len(first), PAGE, [k for _r, k in first[:1]])
+                        if not self._browse.seekable(f):
+                            ids = array("q", (r[0] for r, _k in first))
+                    else:
+                        estimate = reader.estimate(f)
+                        if estimate is not None:
+                            self._check(generation)
+                            self.estimated.emit(generation, estimate)
+                        if self._browse.seekable(f):
+                            points = reader.checkpoints(f, lambda: self._check(generation))
+                        else:
+                            ids = reader.ids_for(f, lambda: self._check(generation))
+                            points = Checkpoints(len(ids), PAGE, [k for _r, k in first[:1]])
+                    reader.end_read()
+                    keep = self._kept(generation)
+                    found: dict[int, int | None] = {}
+                    if keep is not None and not any(r[0] == keep for r, _k in first):
+                        if ids is not None:  # a search through the keys held: no query
+                            try:
+                                found[keep] = ids.index(keep)
+                            except ValueError:
+                                found[keep] = None
+                        else:
+                            found[keep] = reader.position_of(f, keep)
+                            reader.end_read()
                     self._check(generation)
-                    self.ready.emit(generation, ids)
+                    self.ready.emit(generation, points, found, ids)
                 finally:
                     with self._lock:
                         self._running.pop(generation, None)
@@ -117,7 +194,8 @@ class _Snapshot(QObject):
         except _Superseded:
             return
         except Exception as exc:  # noqa: BLE001 - reported to the window, never raised in a thread
-            if generation != self._latest or "interrupted" in str(exc):
+            text = str(exc)
+            if generation != self._latest or "interrupted" in text or "canceling" in text:
                 return
             log.warning("snapshot query failed: %s", exc)
             self.failed.emit(generation, str(getattr(exc, "orig", exc)))
@@ -128,20 +206,28 @@ class BillTableModel(QAbstractTableModel):
 
     counts_changed = Signal(int, int)
     """Bills matching the filter (-1 while counting), bills in the database."""
+    count_estimated = Signal(int)
+    """The planner's estimate of the bills matching the filter, before the exact count."""
     loading_changed = Signal(bool)
     failed = Signal(str)
     snapshot_ready = Signal()
-    """The full, ordered list of matching bills is in place (row positions are final)."""
+    """The exact count and the checkpoints are in place (row positions are final)."""
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns: tuple[Column, ...] = ALL_COLUMNS
         self._db = db
         self._filter = BillFilter()
+        self._shown_filter = BillFilter()
         self._generation = 0
-        self._ids: array | Sequence[int] = array("q")
+        self._count = 0
+        self._points = Checkpoints(0, 1, [])
+        self._positions: dict[int, int | None] = {}
+        self._keep: int | None = None
         self._preview: list[tuple[Any, ...]] | None = None
-        self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
+        self._first = _Page([], None, None)
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._ids: array | None = None
         self._labels: dict[tuple[int, int], str] = {}
         self._sources: dict[int, str] = {}
         self._total = 0
@@ -153,6 +239,7 @@ class BillTableModel(QAbstractTableModel):
         self._closed = False
         self._snapshot = _Snapshot(db)
         self._snapshot.preview.connect(self._on_preview)
+        self._snapshot.estimated.connect(self._on_estimated)
         self._snapshot.ready.connect(self._on_ready)
         self._snapshot.failed.connect(self._on_failed)
         self._scheme = SchemeWatcher(self._colors_changed, self)
@@ -189,14 +276,33 @@ class BillTableModel(QAbstractTableModel):
         """Whether row positions are final (not the first-page preview)."""
         return self._preview is None
 
+    def held_rows(self) -> int:
+        """Rows and checkpoints the model holds (bounded, whatever the bills).
+
+        A sort the database cannot seek also holds its row keys: see ``held_keys``.
+        """
+        rows = sum(len(p.rows) for p in self._pages.values())
+        return rows + len(self._preview or ()) + len(self._points.keys)
+
+    def held_keys(self) -> int:
+        """Row keys held for a sort the database cannot seek (8 bytes each), 0 for the others."""
+        return 0 if self._ids is None else len(self._ids)
+
     def matching(self) -> int:
-        """Bills matching the filter (-1 while the full list is being read)."""
-        return -1 if self._preview is not None else len(self._ids)
+        """Bills matching the filter (-1 while they are being counted)."""
+        return -1 if self._preview is not None else self._count
 
     def set_filter(self, f: BillFilter) -> None:
         """Show the bills of ``f``; a query still running for an older filter is dropped."""
         self._filter = f
         self.refresh()
+
+    def keep(self, pk: int | None) -> None:
+        """Locate bill ``pk`` in the rows of the filter being read (``row_of`` then knows it).
+
+        The window calls it as the rows are reset, to select the same bill again.
+        """
+        self._keep = pk
 
     def refresh(self) -> None:
         """Re-read labels, sources and the current filter's rows (after an import, say).
@@ -226,13 +332,17 @@ class BillTableModel(QAbstractTableModel):
             )
 
     def row_of(self, pk: int) -> int | None:
-        """The row showing the bill with row key ``pk`` (None when the filter hides it)."""
+        """The row showing the bill with row key ``pk`` (None when the filter hides it).
+
+        Found among the rows read so far, or located by the snapshot run (see ``keep``).
+        """
         if self._preview is not None:
             return next((i for i, r in enumerate(self._preview) if r[0] == pk), None)
-        try:
-            return self._ids.index(pk)
-        except ValueError:
-            return None
+        for page_no, page in self._pages.items():
+            for i, r in enumerate(page.rows):
+                if r[0] == pk:
+                    return page_no * PAGE + i
+        return self._positions.get(pk)
 
     def close(self) -> None:
         """Stop background work and release the read connection."""
@@ -255,27 +365,51 @@ class BillTableModel(QAbstractTableModel):
             self._loading = loading
             self.loading_changed.emit(loading)
 
-    def _on_preview(self, generation: int, rows: list[tuple[Any, ...]], total: int) -> None:
+    def _on_preview(
+        self, generation: int, first: list[tuple[tuple[Any, ...], Key]], total: int
+    ) -> None:
         if generation != self._generation:
+            self._snapshot.preview_seen(generation, None)
             return
-        self.beginResetModel()
-        self._preview = rows
-        self._ids = array("q")
+        self._keep = None
+        self.beginResetModel()  # the window notes the bill to keep (``keep``)
+        self._preview = [r for r, _k in first]
+        self._first = _page_of(first)
+        self._shown_filter = self._filter
+        self._count = 0
+        self._positions = {}
         self._pages.clear()
+        self._ids = None
         self._total = int(total)
         self.endResetModel()
+        self._snapshot.preview_seen(generation, self._keep)
         self.counts_changed.emit(-1, self._total)
 
-    def _on_ready(self, generation: int, ids: array) -> None:
+    def _on_estimated(self, generation: int, estimate: int) -> None:
+        if generation == self._generation and self._preview is not None:
+            self.count_estimated.emit(int(estimate))
+
+    def _on_ready(
+        self,
+        generation: int,
+        points: Checkpoints,
+        positions: dict[int, int | None],
+        ids: array | None,
+    ) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self._preview = None
-        self._ids = ids
+        self._points = points
+        self._count = points.count
+        self._positions = dict(positions)
         self._pages.clear()
+        self._ids = ids
+        if self._first.rows:
+            self._pages[0] = self._first
         self.endResetModel()
         self._set_loading(False)
-        self.counts_changed.emit(len(ids), self._total)
+        self.counts_changed.emit(self._count, self._total)
         self.snapshot_ready.emit()
 
     def _on_failed(self, generation: int, message: str) -> None:
@@ -291,38 +425,69 @@ class BillTableModel(QAbstractTableModel):
             self._reader = self._browse.reader()
         return self._reader
 
+    def _seek(self, reader: BillReader, start: int, n: int) -> list[tuple[tuple[Any, ...], Key]]:
+        """``n`` rows from row ``start``: from the nearest checkpoint, or back from the end."""
+        f = self._shown_filter
+        stride = self._points.stride
+        c = min(start // stride, len(self._points.keys) - 1)
+        from_point = start - c * stride
+        from_end = self._count - (start + n)
+        if c < 0 or from_end <= from_point:
+            return reader.page(f, n, backward=True, offset=from_end)
+        return reader.page(f, n, after=self._points.keys[c], inclusive=True, offset=from_point)
+
+    def _read_page(self, page_no: int) -> _Page:
+        """Rows of page ``page_no`` by keyset, from the nearest thing known about them.
+
+        A sort the database can seek reads the page itself (after the page above, before the
+        page below, or from a checkpoint); any other sort reads its page by the row keys the
+        snapshot kept (a query on it would cost a scan and a sort of the matching bills).
+        """
+        f = self._shown_filter
+        start = page_no * PAGE
+        n = min(PAGE, self._count - start)
+        reader = self._page_reader()
+        above, below = self._pages.get(page_no - 1), self._pages.get(page_no + 1)
+        if self._ids is not None:
+            keys = self._ids[start : start + n]
+            by_pk = {r[0]: r for r in reader.rows_by_ids(keys)}
+            # rows deleted meanwhile: keep positions stable
+            pairs = [(by_pk.get(k) or _missing_row(k), (k,)) for k in keys]
+        elif above is not None and above.last is not None:
+            pairs = reader.page(f, n, after=above.last)
+        elif below is not None and below.first is not None:
+            pairs = reader.page(f, n, after=below.first, backward=True)
+        else:
+            pairs = self._seek(reader, start, n)
+        reader.end_read()  # so that WAL checkpoints can proceed
+        page = _page_of(pairs)
+        if len(page.rows) < n:  # rows deleted meanwhile: keep positions stable
+            page = _Page(page.rows + [_missing_row(0)] * (n - len(page.rows)), page.first, None)
+        return page
+
     def row_tuple(self, row: int) -> tuple[Any, ...] | None:
         """The database row shown at ``row`` (None if out of range or unreadable)."""
         if self._preview is not None:
             return self._preview[row] if 0 <= row < len(self._preview) else None
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self._count:
             return None
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
-            start = page_no * PAGE
-            keys = self._ids[start : start + PAGE]
             try:
-                reader = self._page_reader()
-                page = reader.rows_by_ids(keys)
-                reader.end_read()  # so that WAL checkpoints can proceed
+                page = self._read_page(page_no)
             except Exception as exc:  # noqa: BLE001 - a vanished/locked database must not crash paint
                 log.warning("page read failed: %s", exc)
                 return None
-            if len(page) != len(keys):  # rows deleted meanwhile: keep positions stable
-                by_pk = {r[0]: r for r in page}
-                page = [by_pk.get(k) or _missing_row(k) for k in keys]
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        return page[row - page_no * PAGE]
+        return page.rows[row - page_no * PAGE]
 
     def pk_at(self, row: int) -> int | None:
         """Row key of the bill at ``row``."""
-        if self._preview is None and 0 <= row < len(self._ids):
-            return int(self._ids[row])
         r = self.row_tuple(row)
         return None if r is None else int(r[0])
 
@@ -335,7 +500,7 @@ class BillTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
             return 0
-        return len(self._preview) if self._preview is not None else len(self._ids)
+        return len(self._preview) if self._preview is not None else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         """Connect the table's model (a new one for each database) to the controllers."""
         m = self.model
         m.counts_changed.connect(self.browse.counts)
+        m.count_estimated.connect(self.browse.estimated)
         m.failed.connect(self.browse.model_failed)
         m.loading_changed.connect(self.browse.loading)
         m.modelAboutToBeReset.connect(self.bill_details.remember_current)

@@ -1,10 +1,11 @@
 """Browsing bills: the reads behind the table, the filter panel, the details pane and ``stats``.
 
 ``BrowseService(db)`` is the one entry point the window and the command line share for them:
-counts, the first rows and pages by row key, the ordered snapshot of matching keys (through a
-``BillReader``, which another thread may interrupt), the filter panel's lists with their counts,
-a bill's provenance, the time span, the source names and the database's headline figures. It is
-Qt-free; whatever grows with the number of bills is for a background thread.
+counts, the first rows, pages by keyset (a row's sort key and row key) and a bounded list of
+checkpoints with the exact count (through a ``BillReader``, which another thread may
+interrupt), the filter panel's lists with their counts, a bill's provenance, the time span, the
+source names and the database's headline figures. It is Qt-free; whatever grows with the
+number of bills is for a background thread.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from typing import Any
 from viewer.core.filters import BillFilter
 from viewer.data import browse, queries
 from viewer.data.db import Database
-from viewer.data.queries import BRIEF_COLUMNS, ROW_COLUMNS, Stats
+from viewer.data.queries import BRIEF_COLUMNS, ROW_COLUMNS, Checkpoints, Key, Stats
 
 __all__ = [
     "BRIEF_COLUMNS",
     "ROW_COLUMNS",
     "BillReader",
     "BrowseService",
+    "Checkpoints",
+    "Key",
     "Provenance",
     "Stats",
 ]
@@ -72,6 +75,35 @@ class BillReader:
         """The rows of these row keys in the order given (keys not found are left out)."""
         return queries.rows_by_ids(self._conn, ids)
 
+    def checkpoints(
+        self, f: BillFilter, cancel_check: Callable[[], None] | None = None
+    ) -> Checkpoints:
+        """The exact count and a bounded list of keyset checkpoints (one scan: off the GUI)."""
+        return queries.scan_checkpoints(self._conn, f, cancel_check=cancel_check)
+
+    def page(
+        self,
+        f: BillFilter,
+        limit: int,
+        *,
+        after: Key | None = None,
+        offset: int = 0,
+        backward: bool = False,
+        inclusive: bool = False,
+    ) -> list[tuple[tuple[Any, ...], Key]]:
+        """``(row, key)`` pairs from a keyset position, in the filter's order (``queries.page``)."""
+        return queries.page(
+            self._conn, f, limit, after=after, offset=offset, backward=backward, inclusive=inclusive
+        )
+
+    def position_of(self, f: BillFilter, pk: int) -> int | None:
+        """The row number of bill ``pk`` under the filter (None when hidden); a count."""
+        return queries.position_of(self._conn, f, pk)
+
+    def estimate(self, f: BillFilter) -> int | None:
+        """The planner's estimate of the matching bills (PostgreSQL), None where there is none."""
+        return queries.estimate_count(self._conn, f)
+
     def end_read(self) -> None:
         """End the read transaction, so that WAL checkpoints can proceed."""
         self._conn.rollback()
@@ -105,6 +137,11 @@ class BrowseService:
     def reader(self) -> BillReader:
         """A reader with a connection of its own (the table's snapshot and pages)."""
         return BillReader(self.db)
+
+    @staticmethod
+    def seekable(f: BillFilter) -> bool:
+        """Whether the database can seek the filter's sort by index (``queries.seekable``)."""
+        return queries.seekable(f)
 
     def count(self, f: BillFilter) -> int:
         """How many bills match the filter (a scan: off the GUI thread)."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 
+from viewer.core.counts import about
 from viewer.core.filters import BillFilter
 from viewer.gui.controllers.base import Controller
 
@@ -80,6 +81,12 @@ class BrowseController(Controller):
         shown_text = "counting…" if shown < 0 else f"{shown:,}"
         self.win.status_count.setText(f"{shown_text} of {total:,} bills")
         self._show_empty_state(total == 0)
+
+    def estimated(self, estimate: int) -> None:
+        """The planner's estimate while the exact count runs: "about 31,400,000 of ... bills"."""
+        total = self.win.status_count.text().split(" of ", 1)
+        rest = f" of {total[1]}" if len(total) == 2 else ""
+        self.win.status_count.setText(f"about {about(estimate)}{rest}")
 
     def _show_empty_state(self, empty: bool) -> None:
         """No bill in the database: say what to do instead of an empty table and made-up times."""

@@ -66,6 +66,7 @@ class DetailsController(Controller):
             chosen = self.win.table.selectionModel()
             selected = index.isValid() and chosen.rowIntersectsSelection(index.row())
             self.keep_pk = self.win.model.pk_at(index.row()) if selected else None
+        self.win.model.keep(self.keep_pk)  # located among the new rows while they are read
 
     def restore_current(self) -> None:
         """Select the noted bill again where the new rows hold it; else clear the details."""
