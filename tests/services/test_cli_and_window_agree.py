@@ -230,7 +230,7 @@ def test_a_filter_saved_in_the_panel_survives_the_window_and_a_bug_shows_as_one(
     panel._save()  # noqa: SLF001 - the "Save" button's slot
     assert SavedFiltersService(shared).names() == ["rests"]
     assert SavedFiltersService(shared).get("rests") == replace(panel.current_filter(), ids=())
-    assert [panel.saved.itemText(i) for i in range(panel.saved.count())] == ["rests"]
+    assert [panel.saved.itemData(i) for i in range(panel.saved.count())] == ["rests"]
     with contextlib.closing(sqlite3.connect(shared.path)) as conn, conn:
         conn.execute("DROP TABLE saved_filter")
     with caplog.at_level(logging.ERROR):

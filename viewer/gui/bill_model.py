@@ -43,6 +43,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from viewer.core import codes
 from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, Column
+from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.palette import SchemeWatcher, colors
@@ -198,7 +199,19 @@ class _Snapshot(QObject):
             if generation != self._latest or "interrupted" in text or "canceling" in text:
                 return
             log.warning("snapshot query failed: %s", exc)
-            self.failed.emit(generation, str(getattr(exc, "orig", exc)))
+            self.failed.emit(generation, problem(exc))
+
+
+def problem(exc: BaseException) -> str:
+    """One line for the status bar: what went wrong, without a traceback.
+
+    A user's situation (a lost connection, a locked file) as the data layer words it; anything
+    else by its driver's first line (logged with its traceback where it is caught).
+    """
+    if isinstance(exc, KnownError):
+        return str(exc)
+    said = str(getattr(exc, "orig", exc)).strip()
+    return said.splitlines()[0] if said else type(exc).__name__
 
 
 class BillTableModel(QAbstractTableModel):
@@ -234,6 +247,7 @@ class BillTableModel(QAbstractTableModel):
         self._loading = False
         self._browse = BrowseService(db)
         self._reader: BillReader | None = None
+        self._pages_failed = False
         self._time_cache: dict[int, str] = {}
         self._start_pending = False
         self._closed = False
@@ -312,6 +326,9 @@ class BillTableModel(QAbstractTableModel):
         """
         self._generation += 1
         self._set_loading(True)
+        if self._pages_failed:  # read again through a new connection (after a lost one, say)
+            self._pages_failed = False
+            self._drop_reader()
         if not self._start_pending:
             self._start_pending = True
             QTimer.singleShot(0, self, self._start)
@@ -349,16 +366,23 @@ class BillTableModel(QAbstractTableModel):
         self._closed = True
         self._generation += 1
         self._snapshot.interrupt()
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        self._drop_reader()
+
+    def _drop_reader(self) -> None:
+        """Give the page reader's connection back (a broken one is discarded by the pool)."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            try:
+                reader.close()
+            except Exception as exc:  # noqa: BLE001 - a dead connection may fail to close
+                log.info("closing the page reader: %s", exc)
 
     def _reload_side_tables(self) -> None:
         try:
             self._labels = LabelsService(self._db).labels()
             self._sources = self._browse.source_names()
         except Exception as exc:  # noqa: BLE001 - shown in the window
-            self.failed.emit(str(getattr(exc, "orig", exc)))
+            self.failed.emit(problem(exc))
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
@@ -474,10 +498,17 @@ class BillTableModel(QAbstractTableModel):
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
+            if self._pages_failed:  # said once; Refresh reads again
+                return None
             try:
                 page = self._read_page(page_no)
             except Exception as exc:  # noqa: BLE001 - a vanished/locked database must not crash paint
+                # No read per painted cell after that (a server that is gone would stall each
+                # one): the window says so once, and Refresh reads through a new connection.
                 log.warning("page read failed: %s", exc)
+                self._pages_failed = True
+                self._drop_reader()
+                self.failed.emit(problem(exc))
                 return None
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:

@@ -56,6 +56,11 @@ def _stored(edit: QDateTimeEdit) -> str:
     return edit.dateTime().toString(TIME_FMT)
 
 
+def saved_filter_label(name: str, saved_by: str | None) -> str:
+    """How a saved filter is listed: its name and who saved it (if that was recorded)."""
+    return f"{name} — saved by {saved_by}" if saved_by else name
+
+
 class CheckList(QWidget):
     """A searchable checklist with an "exclude" switch; items carry a value and a count.
 
@@ -690,13 +695,16 @@ class FilterPanel(QWidget):
 
     def _refresh_saved(self) -> None:
         try:
-            names = SavedFiltersService(self._db).names()
+            service = SavedFiltersService(self._db)
+            names = service.names()
+            savers = service.saved_by()
         except Exception as exc:  # noqa: BLE001 - shown, not raised
             self.message.emit(f"Saved filters unavailable: {exc}")
             return
         self.saved.blockSignals(True)
         self.saved.clear()
-        self.saved.addItems(names)
+        for name in names:  # the text says who saved it; the item's data is the name itself
+            self.saved.addItem(saved_filter_label(name, savers.get(name)), name)
         self.saved.setCurrentIndex(-1)
         self.saved.blockSignals(False)
 
@@ -716,7 +724,7 @@ class FilterPanel(QWidget):
         self.message.emit(f"Saved filter “{name.strip()}”.")
 
     def _delete(self) -> None:
-        name = self.saved.currentText()
+        name = self.saved.currentData()
         if not name:
             return
         answer = QMessageBox.question(self, "Delete filter", f"Delete the saved filter “{name}”?")
@@ -734,7 +742,7 @@ class FilterPanel(QWidget):
         self.message.emit(f"Deleted saved filter “{name}”.")
 
     def _open_saved(self, index: int) -> None:
-        name = self.saved.itemText(index)
+        name = str(self.saved.itemData(index))
         try:
             saved = SavedFiltersService(self._db).get(name)
         except Exception as exc:  # noqa: BLE001 - shown, not raised

@@ -18,7 +18,7 @@ from typing import Any
 
 from viewer.core.filters import BillFilter
 from viewer.data import browse, queries
-from viewer.data.db import Database
+from viewer.data.db import Database, user_errors
 from viewer.data.queries import BRIEF_COLUMNS, ROW_COLUMNS, Checkpoints, Key, Stats
 
 __all__ = [
@@ -52,7 +52,8 @@ class BillReader:
 
     The table model's snapshot runs each hold one, so that a newer filter stops an older run's
     statement; the page reads keep one open between pages. Close it (or use it as a context
-    manager).
+    manager). A driver error a user can act on (a lost connection, a locked file) is raised as
+    a one-line ``DatabaseError``; after one the reader is spent: close it and take a new one.
     """
 
     def __init__(self, db: Database) -> None:
@@ -61,25 +62,30 @@ class BillReader:
 
     def total(self) -> int:
         """How many bills the database holds."""
-        return queries.total_bills(self._conn)
+        with user_errors(self._db.path):
+            return queries.total_bills(self._conn)
 
     def first_rows(self, f: BillFilter, limit: int) -> list[tuple[Any, ...]]:
         """The first ``limit`` matching rows (``ROW_COLUMNS``) in the filter's order."""
-        return queries.first_rows(self._conn, f, limit)
+        with user_errors(self._db.path):
+            return queries.first_rows(self._conn, f, limit)
 
     def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
         """Every matching row key in order; ``cancel_check`` runs between chunks (may raise)."""
-        return queries.ids_for(self._conn, f, cancel_check=cancel_check)
+        with user_errors(self._db.path):
+            return queries.ids_for(self._conn, f, cancel_check=cancel_check)
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """The rows of these row keys in the order given (keys not found are left out)."""
-        return queries.rows_by_ids(self._conn, ids)
+        with user_errors(self._db.path):
+            return queries.rows_by_ids(self._conn, ids)
 
     def checkpoints(
         self, f: BillFilter, cancel_check: Callable[[], None] | None = None
     ) -> Checkpoints:
         """The exact count and a bounded list of keyset checkpoints (one scan: off the GUI)."""
-        return queries.scan_checkpoints(self._conn, f, cancel_check=cancel_check)
+        with user_errors(self._db.path):
+            return queries.scan_checkpoints(self._conn, f, cancel_check=cancel_check)
 
     def page(
         self,
@@ -92,17 +98,26 @@ class BillReader:
         inclusive: bool = False,
     ) -> list[tuple[tuple[Any, ...], Key]]:
         """``(row, key)`` pairs from a keyset position, in the filter's order (``queries.page``)."""
-        return queries.page(
-            self._conn, f, limit, after=after, offset=offset, backward=backward, inclusive=inclusive
-        )
+        with user_errors(self._db.path):
+            return queries.page(
+                self._conn,
+                f,
+                limit,
+                after=after,
+                offset=offset,
+                backward=backward,
+                inclusive=inclusive,
+            )
 
     def position_of(self, f: BillFilter, pk: int) -> int | None:
         """The row number of bill ``pk`` under the filter (None when hidden); a count."""
-        return queries.position_of(self._conn, f, pk)
+        with user_errors(self._db.path):
+            return queries.position_of(self._conn, f, pk)
 
     def estimate(self, f: BillFilter) -> int | None:
         """The planner's estimate of the matching bills (PostgreSQL), None where there is none."""
-        return queries.estimate_count(self._conn, f)
+        with user_errors(self._db.path):
+            return queries.estimate_count(self._conn, f)
 
     def end_read(self) -> None:
         """End the read transaction, so that WAL checkpoints can proceed."""

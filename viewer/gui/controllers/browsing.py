@@ -109,5 +109,7 @@ class BrowseController(Controller):
         self.investigate(force=True)
 
     def model_failed(self, message: str) -> None:
-        """The model's query failed: one line in the status bar."""
-        self.win.statusBar().showMessage(f"Database problem: {message}", 15000)
+        """The model's query failed: one line in the status bar, saying how to read again."""
+        self.win.statusBar().showMessage(
+            f"Database problem: {message}. View > Refresh (F5) reads again.", 30000
+        )
