@@ -106,3 +106,17 @@ def test_the_export_is_the_same_and_names_the_team_database(
         wb.close()
     assert facts["Database"] == str(team.path)
     assert pg_url.rsplit("/", 1)[1] in facts["Database"]
+
+
+def test_text_search_ignores_letter_case_on_both(both: tuple[Database, Database]) -> None:
+    lite, team = both
+    rows = BrowseService(lite).first_rows(BillFilter(), 10_000)
+    word = next(
+        str(v) for r in rows for v in r[1:24] if isinstance(v, str) and any(c.isalpha() for c in v)
+    )
+    assert word.swapcase() != word
+    for text in (word, word.swapcase(), word.upper(), word.lower()):
+        f = BillFilter(text=text)
+        found = BrowseService(lite).count(f)
+        assert found > 0, text
+        assert BrowseService(team).count(f) == found, text

@@ -137,6 +137,33 @@ def _in_json_list_postgresql(element: InJsonList, compiler: SQLCompiler, **kw: A
     )
 
 
+class ContainsText(ColumnElement[bool]):
+    """``column`` contains a text, ignoring letter case as SQLite's ``LIKE`` does.
+
+    SQLite's ``LIKE`` ignores the case of ASCII letters; PostgreSQL's is case-sensitive, so there
+    it is ``ILIKE``: a search for "ab" finds "AB" on both engines.
+    """
+
+    type = NullType()  # as InJsonList: no Boolean, SQLite would compare it "= 1"
+    inherit_cache = False  # a text search scans anyway; its compile time is nothing beside it
+
+    def __init__(self, column: ColumnElement[Any], pattern: str) -> None:
+        self.column = column
+        self.param: BindParameter[str] = BindParameter(None, pattern, unique=True)
+
+
+@compiles(ContainsText)
+def _contains_sqlite(element: ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, param = compiler.process(element.column, **kw), compiler.process(element.param, **kw)
+    return f"{column} LIKE {param} ESCAPE '\\'"
+
+
+@compiles(ContainsText, "postgresql")
+def _contains_postgresql(element: ContainsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, param = compiler.process(element.column, **kw), compiler.process(element.param, **kw)
+    return f"{column} ILIKE {param} ESCAPE '\\'"
+
+
 def in_values(column: ColumnElement[Any], values: Sequence[object]) -> ColumnElement[bool]:
     """``column IN values``: bound parameters, or one JSON list beyond :data:`MAX_VARS`."""
     if len(values) > MAX_VARS:
@@ -163,7 +190,7 @@ def to_sql(p: cr.Predicate) -> ColumnElement[bool]:
             return or_(bill.c[column] > value, bill.c[column].is_(None))
         case cr.Contains(columns, text):
             pattern = _like_pattern(text)
-            return or_(*(bill.c[c].like(pattern, escape="\\") for c in columns))
+            return or_(*(ContainsText(bill.c[c], pattern) for c in columns))
         case cr.ReasonIs(op_type, None):
             return and_(bill.c.op_type == op_type, not_used_cause())
         case cr.ReasonIs(op_type, cause):
