@@ -239,14 +239,18 @@ class PostgresBulkWriter:
         return out
 
     def _attach_candidate(self) -> bool:
-        """Whether the fast path may apply: partitioned, owner of ``bill``, no month stored."""
+        """Whether the fast path may apply: partitioned, ``bill``'s owner, no month stored.
+
+        Only the owner itself (not a member of its role): the attached month is owned by the
+        role that made it, and must be ``bill``'s owner's like the months ``bill_add_month`` makes.
+        """
         if self.ensure_partitions is None or self.min_begin is None:
             return False
         with self._driver():
             if not self._partitioned():
                 return False
             self.cur.execute(
-                "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'bill'::regclass"
+                "SELECT relowner = current_user::regrole FROM pg_class WHERE oid = 'bill'::regclass"
             )
             row = self.cur.fetchone()
             if not (row and row[0]):
