@@ -143,6 +143,7 @@ class PostgresBulkWriter:
         self.staged = 0
         self.min_begin: int | None = None
         self.max_begin: int | None = None
+        self.max_line = 0
         self._stage_made = False
 
     @contextmanager
@@ -193,6 +194,8 @@ class PostgresBulkWriter:
         self.min_begin = low if self.min_begin is None else min(self.min_begin, low)
         self.max_begin = high if self.max_begin is None else max(self.max_begin, high)
         self.staged += len(rows)
+        at = len(self.columns)  # the line follows the fields
+        self.max_line = max(self.max_line, max(int(row[at]) for row in rows))
 
     def _partitioned(self) -> bool:
         self.cur.execute("SELECT to_regclass('bill_key') IS NOT NULL")
@@ -284,9 +287,10 @@ class PostgresBulkWriter:
                 f"SELECT s.pk, {values}, %(source)s, s.line, s.extra, s.raw_codes FROM new s "
                 f"WHERE s.begin_time >= {int(low)}{upper})"
             )
-        # pk: one block of bill's identity numbers for the file, in line order. Every insert
-        # into bill runs under MERGE_LOCK, so no other session draws numbers meanwhile; a
-        # nextval per row cost 1.4 s of 5.3 s at 200,000 bills.
+        # pk: one block of bill's identity numbers for the file, base - 1 + line (gaps where
+        # lines were duplicates or rejects, as nextval leaves gaps too). Every insert into
+        # bill runs under MERGE_LOCK, so no other session draws numbers meanwhile; a nextval
+        # per row cost 1.4 s of 5.3 s at 200,000 bills, a sort by line for row_number 1 s.
         self.cur.execute("SELECT nextval(pg_get_serial_sequence('bill', 'pk'))")
         row = self.cur.fetchone()
         assert row is not None
@@ -295,16 +299,17 @@ class PostgresBulkWriter:
             f"WITH firsts AS ({FIRSTS}), keys AS ("
             "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
             "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id), "
-            "new AS MATERIALIZED (SELECT %(base)s + row_number() OVER (ORDER BY s.line) - 1 "
-            "AS pk, s.* FROM firsts s JOIN keys USING (bill_id))"
+            "new AS MATERIALIZED (SELECT %(base)s - 1 + s.line AS pk, s.* "
+            "FROM firsts s JOIN keys USING (bill_id))"
             f"{''.join(inserts)} SELECT count(*) FROM new",
             {"source": self.source_id, "base": base},
         )
         row = self.cur.fetchone()
         imported = int(row[0]) if row else 0
-        if imported > 1:
+        if imported:
             self.cur.execute(
-                "SELECT setval(pg_get_serial_sequence('bill', 'pk'), %s)", (base + imported - 1,)
+                "SELECT setval(pg_get_serial_sequence('bill', 'pk'), %s)",
+                (base - 1 + self.max_line,),
             )
         for name, low, high in months:
             bound = "MAXVALUE" if high is None else str(int(high))
