@@ -42,7 +42,6 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import Connection, Integer, func, literal, select
 
 from viewer.core.errors import BadInputError
-from viewer.data.backend.postgres import month_start, months_between, partition_name
 from viewer.data.schema import BILL_FIELDS, bill
 
 MERGE_LOCK = (0x62696C6C, 1)
@@ -226,6 +225,12 @@ class PostgresBulkWriter:
 
     def _missing_months(self) -> list[tuple[str, int, int | None]]:
         """``(partition, low, high)`` of the staged range's months ``bill`` has no partition for."""
+        from viewer.data.backend.postgres import (  # psycopg: lazily, SQLite sessions import this
+            month_start,
+            months_between,
+            partition_name,
+        )
+
         assert self.min_begin is not None and self.max_begin is not None
         self.cur.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
@@ -240,6 +245,13 @@ class PostgresBulkWriter:
                 high = None if nxt[0] > 9999 else month_start(*nxt)
                 out.append((name, month_start(year, month), high))
         return out
+
+    def _month_count(self) -> int:
+        """How many months the staged begin times span."""
+        from viewer.data.backend.postgres import months_between  # psycopg: lazily
+
+        assert self.min_begin is not None and self.max_begin is not None
+        return len(months_between(self.min_begin, self.max_begin))
 
     def _attach_candidate(self) -> bool:
         """Whether the fast path may apply: partitioned, ``bill``'s owner, no month stored.
@@ -259,15 +271,14 @@ class PostgresBulkWriter:
             if not (row and row[0]):
                 return False
             months = self._missing_months()
-        assert self.max_begin is not None
-        return len(months) == len(months_between(self.min_begin, self.max_begin))
+        return len(months) == self._month_count()
 
     def _merge_attaching(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]] | None:
         """The fast path (module docstring); None when, under the lock, a month now exists."""
         assert self.min_begin is not None and self.max_begin is not None
         self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
         months = self._missing_months()
-        if len(months) != len(months_between(self.min_begin, self.max_begin)):
+        if len(months) != self._month_count():
             # another import attached one meanwhile: the ordinary merge, months made here
             assert self.ensure_partitions is not None
             self.ensure_partitions(self.conn, self.min_begin, self.max_begin)
