@@ -173,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = csv_path.stat().st_size / 1e6
 
     with scratch_database(args.url) as url:
+        # the bill database first: open_database refuses a database holding other tables
+        db, how = open_db(url)
         copy_s = psql_copy(url, csv_path, "t")
         indexed_s = psql_copy(url, csv_path, "t_indexed", BILL_LIKE_INDEXES)
-        db, how = open_db(url)
         try:
             started = time.perf_counter()
             report = import_paths(db, [csv_path])
