@@ -124,24 +124,33 @@ def total_bills(conn: Connection) -> int:
     return int(conn.execute(total_statement()).scalar_one())
 
 
-def ids_for(conn: Connection, f: BillFilter, cancel_check: Any = None) -> array:
-    """All matching row keys in the filter's order, as a compact ``array('q')``."""
-    out = array("q")
-    result = conn.execute(ids_statement(f))
-    # Measured fast path: read the driver's cursor, not SQLAlchemy rows: for millions of keys
-    # the Row objects cost twice the query itself (5M keys: 2.9 s through rows, 1.0 s from the
-    # cursor).
+def _chunks(
+    conn: Connection, stmt: Select[Any], cancel_check: Callable[[], None] | None
+) -> Iterator[list[Any]]:
+    """The statement's rows in chunks of 50,000, read from the driver's cursor.
+
+    Measured fast path: for millions of keys SQLAlchemy's Row objects cost twice the query
+    itself (5M keys: 2.9 s through rows, 1.0 s from the cursor). ``cancel_check`` runs after
+    each chunk (it may raise to stop the read).
+    """
+    result = conn.execute(stmt)
     cur = result.cursor
     try:
-        while True:
-            chunk = cur.fetchmany(50_000)
-            if not chunk:
-                break
-            out.extend(chain.from_iterable(chunk))
+        while chunk := cur.fetchmany(50_000):
+            yield chunk
             if cancel_check is not None:
                 cancel_check()
     finally:
         result.close()
+
+
+def ids_for(
+    conn: Connection, f: BillFilter, cancel_check: Callable[[], None] | None = None
+) -> array:
+    """All matching row keys in the filter's order, as a compact ``array('q')``."""
+    out = array("q")
+    for chunk in _chunks(conn, ids_statement(f), cancel_check):
+        out.extend(chain.from_iterable(chunk))
     return out
 
 
@@ -528,24 +537,13 @@ def scan_checkpoints(
     """
     keys: list[Key] = []
     stride, n = 1, 0
-    result = conn.execute(checkpoints_statement(f))
-    # Measured fast path (as ``ids_for``): the driver's cursor, not SQLAlchemy rows.
-    cur = result.cursor
-    try:
-        while True:
-            chunk = cur.fetchmany(50_000)
-            if not chunk:
-                break
-            first = (-n) % stride  # the chunk's first row on a multiple of the stride
-            keys.extend(tuple(r) for r in chunk[first::stride])
-            n += len(chunk)
-            while len(keys) > MAX_CHECKPOINTS:
-                keys = keys[::2]
-                stride *= 2
-            if cancel_check is not None:
-                cancel_check()
-    finally:
-        result.close()
+    for chunk in _chunks(conn, checkpoints_statement(f), cancel_check):
+        first = (-n) % stride  # the chunk's first row on a multiple of the stride
+        keys.extend(tuple(r) for r in chunk[first::stride])
+        n += len(chunk)
+        while len(keys) > MAX_CHECKPOINTS:
+            keys = keys[::2]
+            stride *= 2
     return Checkpoints(n, stride, keys)
 
 
