@@ -13,17 +13,24 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools  # noqa: E402
+import socket  # noqa: E402
+import uuid  # noqa: E402
 from collections.abc import Callable, Iterator, Mapping, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+import keyring.errors  # noqa: E402
 import pytest  # noqa: E402
+from keyring.backends import fail  # noqa: E402
 from sqlalchemy import Engine, create_engine, insert, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from viewer.data import schema  # noqa: E402
 from viewer.data.db import Database, open_database  # noqa: E402
+from viewer.services.team import TeamDatabase  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -223,3 +230,95 @@ def _store_bills(db: Database, bills: Sequence[Mapping[str, Any]]) -> None:
 def store_bills() -> StoreBills:
     """Store bills with Core on either backend (see :func:`_store_bills`)."""
     return _store_bills
+
+
+# -- team databases as the Connect dialog names them (host, port, user; keyring) ---------------
+
+PG_SERVER_HOW = (
+    "no PostgreSQL server answers (PGHOST/PGPORT): run these tests under "
+    "`pg_virtualenv -t .venv/bin/python -m pytest ...`"
+)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring backend holding passwords in a dict (a real backend class, for tests)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The in-memory keyring as keyring's backend for the test."""
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """No usable keyring backend, as on a headless Linux."""
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def pg_server() -> TeamDatabase:
+    """The server of the environment (pg_virtualenv's), as settings naming it explicitly."""
+    host, port = os.environ.get("PGHOST", ""), os.environ.get("PGPORT", "")
+    reachable = False
+    if host and port and "PGPASSWORD" in os.environ:
+        try:
+            socket.create_connection((host, int(port)), timeout=2).close()
+            reachable = True
+        except OSError:
+            pass
+    if not reachable:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true: " + PG_SERVER_HOW)
+        pytest.skip(PG_SERVER_HOW)
+    return TeamDatabase(
+        host=host,
+        port=int(port),
+        database=os.environ.get("PGDATABASE", "postgres"),
+        user=os.environ.get("PGUSER", "postgres"),
+    )
+
+
+@pytest.fixture
+def team_db(pg_server: TeamDatabase) -> Iterator[TeamDatabase]:
+    """A fresh, empty database on the server (the application creates its tables in it)."""
+    name = f"bills_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg_server.url(os.environ["PGPASSWORD"]), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield TeamDatabase(pg_server.host, pg_server.port, name, pg_server.user)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def no_libpq_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Neither PGPASSWORD nor a ~/.pgpass entry: the server's password only the test knows."""
+    password = os.environ["PGPASSWORD"]
+    monkeypatch.delenv("PGPASSWORD")
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    return password

@@ -12,19 +12,12 @@ import logging
 import os
 import re
 import socket
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox
-from sqlalchemy import create_engine, text
 
 from viewer.gui.connect_dialog import NO_KEYRING_NOTE, ConnectDialog
 from viewer.gui.main_window import MainWindow
@@ -32,94 +25,6 @@ from viewer.services.database import Database
 from viewer.services.team import KEYRING_SERVICE, TeamDatabase, TeamService
 
 pytestmark = pytest.mark.gui
-
-HOW_TO_RUN = (
-    "no PostgreSQL server answers (PGHOST/PGPORT): run these tests under "
-    "`pg_virtualenv -t .venv/bin/python -m pytest ...`"
-)
-"""Whether the data layer opens PostgreSQL databases yet (engineer "pgcore"'s backend)."""
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring backend holding passwords in a dict (a real backend class, for tests)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def pg_server() -> TeamDatabase:
-    """The environment's server (pg_virtualenv's), named explicitly; its password is PGPASSWORD."""
-    host, port = os.environ.get("PGHOST", ""), os.environ.get("PGPORT", "")
-    reachable = False
-    if host and port and "PGPASSWORD" in os.environ:
-        try:
-            socket.create_connection((host, int(port)), timeout=2).close()
-            reachable = True
-        except OSError:
-            pass
-    if not reachable:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true: " + HOW_TO_RUN)
-        pytest.skip(HOW_TO_RUN)
-    return TeamDatabase(
-        host=host,
-        port=int(port),
-        database=os.environ.get("PGDATABASE", "postgres"),
-        user=os.environ.get("PGUSER", "postgres"),
-    )
-
-
-@pytest.fixture
-def team_db(pg_server: TeamDatabase) -> Iterator[TeamDatabase]:
-    """A fresh, empty database on the server (the application creates its tables in it)."""
-    name = f"bills_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_server.url(os.environ["PGPASSWORD"]), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield TeamDatabase(pg_server.host, pg_server.port, name, pg_server.user)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture
-def no_libpq_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """Neither PGPASSWORD nor a ~/.pgpass entry: the server's password only the test knows."""
-    password = os.environ["PGPASSWORD"]
-    monkeypatch.delenv("PGPASSWORD")
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
-    return password
 
 
 def _settled(w: MainWindow) -> bool:

@@ -11,14 +11,10 @@ import contextlib
 import os
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
-from keyring.backends import fail
 
 from viewer.core.errors import DatabaseError, KnownError
 from viewer.services.team import (
@@ -32,73 +28,8 @@ from viewer.services.team import (
     parse_team_url,
 )
 
-HOW_TO_RUN = (
-    "no PostgreSQL server answers (PGHOST/PGPORT): run these tests under "
-    "`pg_virtualenv -t .venv/bin/python -m pytest ...`"
-)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring backend holding passwords in a dict (a real backend class, for tests)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """The in-memory keyring as keyring's backend for the test."""
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    """No usable keyring backend, as on a headless Linux."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def pg_server() -> TeamDatabase:
-    """The server of the environment (pg_virtualenv's), as settings naming it explicitly."""
-    host, port = os.environ.get("PGHOST", ""), os.environ.get("PGPORT", "")
-    reachable = False
-    if host and port and "PGPASSWORD" in os.environ:
-        try:
-            socket.create_connection((host, int(port)), timeout=2).close()
-            reachable = True
-        except OSError:
-            pass
-    if not reachable:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true: " + HOW_TO_RUN)
-        pytest.skip(HOW_TO_RUN)
-    return TeamDatabase(
-        host=host,
-        port=int(port),
-        database=os.environ.get("PGDATABASE", "postgres"),
-        user=os.environ.get("PGUSER", "postgres"),
-    )
-
+if TYPE_CHECKING:
+    from conftest import MemoryKeyring
 
 # -- settings and URLs -----------------------------------------------------------------------
 
