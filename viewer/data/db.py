@@ -103,27 +103,6 @@ def is_known_db_error(exc: BaseException, backend: Backend | None = None) -> boo
     return (backend or backend_of(exc)).error_kind(exc) is not None
 
 
-def _explain(kind: ErrorKind, exc: BaseException, path: Path, backend: Backend) -> str:
-    explain = getattr(backend, "explain", None)
-    if explain is not None:  # a server's own words (PostgresBackend.explain)
-        return str(explain(kind, exc, str(path)))
-    msg = str(getattr(exc, "orig", exc))
-    if kind is ErrorKind.LOCKED:
-        return f"{path}: the database is locked by another program; try again when it is done"
-    if kind is ErrorKind.READONLY:
-        return f"{path}: the database is read-only; open a copy or check the file's permissions"
-    if kind is ErrorKind.DAMAGED:
-        return f"{path}: this file is not a bill database or it is damaged ({msg})"
-    if kind is ErrorKind.CANTOPEN:
-        return f"{path}: the database cannot be opened (missing folder or no permission)"
-    if kind is ErrorKind.FULL:
-        return (
-            f"{path}: the disk is full (the database's disk, or the temporary folder "
-            f"{backend.temp_dir()} that SQLite sorts in)"
-        )
-    return f"{path}: the database's disk could not be read or written ({msg})"
-
-
 class DatabaseBug(RuntimeError):
     """A database error that is no user's doing (a programming error): a bug, not a message.
 
@@ -146,8 +125,8 @@ def friendly_db_error(
     if kind is None:
         return DatabaseBug(f"{path}: database error: {getattr(exc, 'orig', exc)}")
     if kind is ErrorKind.READONLY:
-        return ReadOnlyDatabaseError(_explain(kind, exc, path, backend))
-    return DatabaseError(_explain(kind, exc, path, backend))
+        return ReadOnlyDatabaseError(backend.explain(kind, exc, str(path)))
+    return DatabaseError(backend.explain(kind, exc, str(path)))
 
 
 @contextmanager

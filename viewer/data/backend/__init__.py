@@ -106,6 +106,10 @@ class Backend(Protocol):
         """What a driver error means for a user, by its code; None: not theirs, a bug."""
         ...
 
+    def explain(self, kind: ErrorKind, exc: BaseException, where: str) -> str:
+        """The one-line message for an error of ``kind`` met on the database ``where``."""
+        ...
+
     def settings(self, conn: Connection, **values: int) -> AbstractContextManager[None]:
         """Change connection settings (e.g. ``cache_size``, ``threads``) for a while."""
         ...

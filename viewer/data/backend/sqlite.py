@@ -248,6 +248,26 @@ class SqliteBackend:
         code = sqlite_code(exc)
         return None if code is None else _KINDS.get(code)
 
+    def explain(self, kind: ErrorKind, exc: BaseException, where: str) -> str:
+        """The one-line message for an error of ``kind`` on the database file ``where``."""
+        msg = str(getattr(exc, "orig", exc))
+        if kind is ErrorKind.LOCKED:
+            return f"{where}: the database is locked by another program; try again when it is done"
+        if kind is ErrorKind.READONLY:
+            return (
+                f"{where}: the database is read-only; open a copy or check the file's permissions"
+            )
+        if kind is ErrorKind.DAMAGED:
+            return f"{where}: this file is not a bill database or it is damaged ({msg})"
+        if kind is ErrorKind.CANTOPEN:
+            return f"{where}: the database cannot be opened (missing folder or no permission)"
+        if kind is ErrorKind.FULL:
+            return (
+                f"{where}: the disk is full (the database's disk, or the temporary folder "
+                f"{self.temp_dir()} that SQLite sorts in)"
+            )
+        return f"{where}: the database's disk could not be read or written ({msg})"
+
     @contextmanager
     def settings(self, conn: Connection, **values: int) -> Iterator[None]:
         """Set pragmas (``cache_size``, ``threads``) for a while, then put them back."""
