@@ -12,6 +12,9 @@ b. runs the ``sqlite3`` shell's ``.import`` of the same CSV into a plain table o
    without any index, timed (the floor: parse CSV and write rows, nothing else): the reference
    of the target ratio; and the same followed by building the bill table's four indexes on
    those columns (what the indexes cost at C speed, for comparison only);
+   With ``--phases``, the same import once more in a child process with the importer's debug
+   log, which says when each phase ended (rows read in one or two parts, the second part
+   copied in, the indexes built, the transaction committed): where the time goes;
 c. once, runs the same import again (the file is already imported) beside the time to SHA-256
    the file and the start-up of the command itself (``bill-viewer --version``): a re-import
    should cost start-up plus hashing, nothing more.
@@ -226,6 +229,52 @@ def viewer_import(csv_path: Path, db_path: Path) -> tuple[Measured, dict[str, ob
     return run, json.loads(run.stdout)
 
 
+_PHASES = r"""
+import logging, sys
+from pathlib import Path
+from viewer.data.db import open_database
+from viewer.data.imports.loading import import_paths
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stdout)
+    logging.getLogger("viewer.data.imports.loading").setLevel(logging.DEBUG)
+    db = open_database(Path(sys.argv[1]))
+    try:
+        import_paths(db, [Path(sys.argv[2])])
+    finally:
+        db.close()
+"""
+
+
+def import_phases(csv_path: Path, db_path: Path) -> list[tuple[str, str]]:
+    """Import once more with the importer's debug log: ``(phase, "x.xx s")`` as they ended."""
+    remove_db(db_path)
+    script = db_path.with_name("phases.py")  # a file: the second process re-imports it
+    script.write_text(_PHASES)
+    try:
+        run = subprocess.run(
+            [sys.executable, str(script), str(db_path), str(csv_path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        script.unlink(missing_ok=True)
+        remove_db(db_path)
+    if run.returncode != 0:
+        sys.exit(f"import with phases failed (exit {run.returncode}):\n{run.stderr}")
+    out = []
+    for line in run.stdout.splitlines():
+        what = line.rsplit(": ", 1)[-1]  # "<file>: indexes built at 7.10 s"
+        if " at " in what:
+            phase, _, when = what.rpartition(" at ")
+            out.append((phase, when))
+        elif " from " in what and " to " in what:  # the second part's reading, in the child
+            phase, _, span = what.partition(" from ")
+            out.append((phase, span))
+    return out
+
+
 def row(name: str, value: str, target: str = "", ok: bool | None = None) -> str:
     """One table line."""
     verdict = "" if ok is None else ("ok" if ok else "MISSED")
@@ -259,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=(*ID_ORDERS, "both"),
         default="both",
         help="order of the bill ids in the export: random, ascending or both (default)",
+    )
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="import once more with the importer's debug log: when each phase ended",
     )
     args = parser.parse_args(argv)
     workdir: Path = args.workdir.resolve()
@@ -337,6 +391,10 @@ def run_order(args: argparse.Namespace, workdir: Path, order: str, *, again: boo
     print(row("  largest single process", f"{first.rss / mb:.0f} MB"))
     if first.together_rss:
         print(row("  all processes at one time (sampled)", f"{first.together_rss / mb:.0f} MB"))
+    if args.phases:
+        print(row("phases of one more import (ended at)", ""))
+        for phase, when in import_phases(csv_path, workdir / "phases.sqlite"):
+            print(row(f"  {phase}", when))
     print(row("database size", f"{size / mb:,.1f} MB"))
     print(
         row(

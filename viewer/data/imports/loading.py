@@ -415,6 +415,8 @@ def _load(
                         done = batch.bytes_read + (part.bytes_read() if part else 0)
                         progress(base + done)
                 work.finish(cancel)
+                if edges is None:  # read in one part (the phases: ``bench_import.py --phases``)
+                    log.debug("%s: rows read at %.2f s", source.display, _since(started))
                 if part is not None and at is not None and edges is not None:
                     log.debug("%s: first part read at %.2f s", source.display, _since(started))
                     result = part.wait(cancel, lambda n: progress and progress(base + at + n))
