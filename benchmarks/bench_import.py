@@ -119,12 +119,13 @@ else:
         reader.join(0.05)
     stdout, stderr = box.get("o", ""), box.get("e", "")
 seconds = time.perf_counter() - started
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 rss_bytes = rss if sys.platform == "darwin" else rss * 1024
 with open(out, "w") as fp:
     json.dump({"rc": proc.returncode, "seconds": seconds, "rss": rss_bytes,
                "tree_rss": max(rss_bytes, sum(hwm.values()) * 1024),
-               "together_rss": together * 1024, "processes": max(len(hwm), 1),
+               "together_rss": together * 1024, "processes": max(len(hwm), 1), "cpu": cpu,
                "stdout": stdout, "stderr": stderr}, fp)
 """
 
@@ -141,6 +142,7 @@ class Measured:
     processes: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the command and the processes it waited for
 
 
 def measure(cmd: list[str], stdin: str | None = None) -> Measured:
@@ -373,6 +375,13 @@ def run_order(args: argparse.Namespace, workdir: Path, order: str, *, again: boo
                 f"{ratio:.2f}",
                 f"<= {TARGET_RATIO}",
                 ratio <= TARGET_RATIO,
+            )
+        )
+        print(
+            row(
+                "  CPU seconds: import / .import",
+                f"{first.cpu:.1f}/{shell.cpu:.1f} s",
+                f"{first.cpu / shell.cpu:.2f}" if shell.cpu else "",
             )
         )
         if shell_ix is not None:
