@@ -274,7 +274,7 @@ def import_phases(csv_path: Path, db_path: Path) -> list[tuple[str, str]]:
             out.append((phase, when))
         elif " from " in what and " to " in what:  # the second part's reading, in the child
             phase, _, span = what.partition(" from ")
-            out.append((phase, span))
+            out.append((phase, span.replace(" s to ", "-")))  # "0.99-26.34 s"
     return out
 
 
