@@ -43,6 +43,7 @@ from viewer.core.records import COLUMNS, MIN_COLUMNS
 __all__ = [
     "DEMO_CONFIG",
     "DEMO_FILES",
+    "ID_ORDERS",
     "GeneratorConfig",
     "export_csv_name",
     "export_zip_name",
@@ -75,6 +76,10 @@ _HELP_CAUSES = ("0", "1", "2", "3", "4", "5", "6")
 _HELP_WEIGHTS = (10, 45, 15, 10, 5, 10, 5)
 
 
+ID_ORDERS = ("random", "ascending")
+"""The orders of bill ids in a generated file (``GeneratorConfig.id_order``)."""
+
+
 @dataclass(frozen=True)
 class GeneratorConfig:
     """What to generate: how many agents over which days, and the constant export columns.
@@ -103,6 +108,10 @@ class GeneratorConfig:
             picks: the first half by their QC inspector (type 29, logout cause 257), the rest
             by a login of their work ID elsewhere (cause 264). Capped at the number of agents
             who are not QC inspectors. The demo export sets it so that it always shows them.
+        id_order: ``"random"`` (the default): every bill id is 32 random hex digits, so the
+            ids of a file come in no order, as real exports promise none; ``"ascending"``:
+            the ids are 32 hex digits counting up in file order (the same bills otherwise),
+            the kindest order for the database's unique index (``ID_ORDERS``).
     """
 
     agents: int = 20
@@ -125,6 +134,7 @@ class GeneratorConfig:
     unused_minus_one: float = 0.01
     unused_empty: float = 0.005
     forced_logouts: int = 0
+    id_order: str = "random"
 
     def __post_init__(self) -> None:
         """Reject settings the simulation cannot honour.
@@ -149,6 +159,8 @@ class GeneratorConfig:
             raise ValueError("unused_minus_one and unused_empty must be fractions summing to <= 1")
         if not 0 <= self.forced_logouts <= self.agents:
             raise ValueError(f"forced_logouts must be 0..agents, not {self.forced_logouts}")
+        if self.id_order not in ID_ORDERS:
+            raise ValueError(f"id_order must be one of {', '.join(ID_ORDERS)}, not {self.id_order}")
 
 
 DEMO_CONFIG = GeneratorConfig(
@@ -668,10 +680,25 @@ def generate_bills(config: GeneratorConfig) -> Iterator[list[str]]:
     """
     ctx = _Context(config)
     days = None if config.target_bills is not None else config.days
-    merged = heapq.merge(*(_agent_stream(ctx, a, days) for a in ctx.roster), key=_BEGIN)
-    if config.target_bills is None:
-        return merged
-    return itertools.islice(merged, config.target_bills)
+    merged: Iterator[list[str]] = heapq.merge(
+        *(_agent_stream(ctx, a, days) for a in ctx.roster), key=_BEGIN
+    )
+    if config.target_bills is not None:
+        merged = itertools.islice(merged, config.target_bills)
+    if config.id_order == "ascending":
+        merged = _ascending_ids(merged, config.seed)
+    return merged
+
+
+def _ascending_ids(rows: Iterator[list[str]], seed: int) -> Iterator[list[str]]:
+    """The rows with ids of 32 hex digits counting up in file order (text order = file order).
+
+    The count starts at a point drawn from the seed, below 2**127 so that it never overflows.
+    """
+    first = random.Random(f"ids:{seed}").getrandbits(126)
+    for n, row in enumerate(rows):
+        row[0] = f"{first + n:032x}"
+        yield row
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -923,6 +950,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=1, help="CSV members of a zip (default 1)")
     parser.add_argument("--header", action="store_true", help="CSV output: write a header row")
     parser.add_argument(
+        "--id-order",
+        choices=ID_ORDERS,
+        default="random",
+        help="bill ids in no order (random, the default, as real exports) or ascending",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="write the bundled demo export (DEMO_CONFIG, DEMO_FILES members) into --out, "
@@ -946,6 +979,7 @@ def main(argv: list[str] | None = None) -> int:
             days=args.days,
             seed=args.seed,
             target_bills=args.bills,
+            id_order=args.id_order,
         )
         if args.files < 1:
             raise ValueError(f"--files must be at least 1, not {args.files}")
