@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from viewer.core.filters import BillFilter
 from viewer.core.investigation import Anomaly, AnomalyKind
@@ -20,6 +21,12 @@ from viewer.data.export.investigation_sheets import AnomalySpool, investigation_
 from viewer.data.imports.loading import import_paths
 from viewer.data.investigation import agent_states
 from viewer.demo.generator import GeneratorConfig, generate_bills, write_csv
+
+
+@pytest.fixture(autouse=True)
+def own_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spools go to this test's own folder: other processes' spools in /tmp come and go."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def _spool_dirs() -> set[Path]:
