@@ -70,6 +70,9 @@ _INT_FIELDS = frozenset(name for name in BILL_FIELDS if isinstance(bill.c[name].
 
 _TIMES = ("begin_time", "end_time")
 
+UNIQUE_VIOLATION = "23505"
+"""SQLSTATE of a duplicate key in a unique index."""
+
 
 class NulCharacterError(BadInputError):
     """A field holds a NUL character: SQLite stores it, PostgreSQL's text cannot hold one."""
@@ -163,7 +166,7 @@ class PostgresBulkWriter:
         cols = ", ".join(f"{name} {_stage_type(name)}" for name in self.columns)
         self.cur.execute(
             f"CREATE TEMPORARY TABLE bill_stage ({cols}, line bigint NOT NULL, extra text, "
-            "raw_codes text) ON COMMIT DROP"
+            "raw_codes text, seq bigint NOT NULL) ON COMMIT DROP"
         )
         self._stage_made = True
 
@@ -171,15 +174,16 @@ class PostgresBulkWriter:
         """COPY rows into the staging table (created at the first rows)."""
         if not rows:
             return
-        names = (*self.columns, "line", *(("extra", "raw_codes") if wide else ()))
+        names = (*self.columns, "line", *(("extra", "raw_codes") if wide else ()), "seq")
         with self._driver():
             if not self._stage_made:
                 self._make_stage()
             try:
                 with self.cur.copy(f"COPY bill_stage ({', '.join(names)}) FROM STDIN") as copy:
                     write = copy.write_row
-                    for row in rows:
-                        write(row)
+                    # seq: the row's place among the staged rows (its pk if all are new)
+                    for seq, row in enumerate(rows, self.staged + 1):
+                        write((*row, seq))
             except Exception as exc:  # psycopg refuses NUL in text before sending it
                 line = _line_with_nul(rows)
                 if line is None:
@@ -285,49 +289,23 @@ class PostgresBulkWriter:
             return self._merge()
         self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         self.cur.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEM}'")
-        for name, _low, _high in months:
-            # no INCLUDING: no indexes (ATTACH builds them), no identity (pk from bill's)
-            self.cur.execute(f"CREATE TABLE {name} (LIKE bill)")
-        cols = ", ".join(self.columns)
-        values = ", ".join(_cast(name) for name in self.columns)
-        inserts = []
-        for i, (name, low, high) in enumerate(months):
-            upper = "" if high is None else f" AND s.begin_time < {int(high)}"
-            inserts.append(
-                f", m{i} AS (INSERT INTO {name} (pk, {cols}, source_id, line, extra, raw_codes) "
-                f"SELECT s.pk, {values}, %(source)s, s.line, s.extra, s.raw_codes FROM new s "
-                f"WHERE s.begin_time >= {int(low)}{upper})"
-            )
-        # pk: one block of bill's identity numbers for the file, base - 1 + line (gaps where
-        # lines were duplicates or rejects, as nextval leaves gaps too). Every insert into
-        # bill runs under MERGE_LOCK, so no other session draws numbers meanwhile; a nextval
-        # per row cost 1.4 s of 5.3 s at 200,000 bills, a sort by line for row_number 1 s.
-        self.cur.execute("SELECT nextval(pg_get_serial_sequence('bill', 'pk'))")
-        row = self.cur.fetchone()
-        assert row is not None
-        base = int(row[0])
-        self.cur.execute(
-            f"WITH firsts AS ({FIRSTS}), keys AS ("
-            "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
-            "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id), "
-            "new AS MATERIALIZED (SELECT %(base)s - 1 + s.line AS pk, s.* "
-            "FROM firsts s JOIN keys USING (bill_id))"
-            f"{''.join(inserts)} SELECT count(*) FROM new",
-            {"source": self.source_id, "base": base},
-        )
-        row = self.cur.fetchone()
-        imported = int(row[0]) if row else 0
-        if imported:
+        for name, low, high in months:
+            # no INCLUDING: no indexes (ATTACH builds them), no identity (pk from bill's); the
+            # CHECK proves the month's bounds, so ATTACH need not scan the rows to prove them
+            upper = "" if high is None else f" AND begin_time < {int(high)}"
             self.cur.execute(
-                "SELECT setval(pg_get_serial_sequence('bill', 'pk'), %s)",
-                (base - 1 + self.max_line,),
+                f"CREATE TABLE {name} (LIKE bill, CONSTRAINT {name}_bounds "
+                f"CHECK (begin_time >= {int(low)}{upper}))"
             )
+        imported = self._insert_new(months)
         for name, low, high in months:
             bound = "MAXVALUE" if high is None else str(int(high))
             self.cur.execute(
                 f"ALTER TABLE bill ATTACH PARTITION {name} "
                 f"FOR VALUES FROM ({int(low)}) TO ({bound})"
             )
+            # as bill_add_month makes a month: its bounds are the partition's own now
+            self.cur.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_bounds")
         return imported, self._duplicates(imported)
 
     def _merge(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
@@ -336,26 +314,110 @@ class PostgresBulkWriter:
         self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         cols = ", ".join(self.columns)
         values = ", ".join(_cast(name) for name in self.columns)
-        # The first line of each bill id in the file (SQLite's INSERT OR IGNORE keeps it).
-        firsts = FIRSTS
         if self._partitioned():
-            sql = (
-                f"WITH firsts AS ({firsts}), keys AS ("
-                "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
-                "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id) "
-                f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
-                f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
-                "FROM firsts s JOIN keys USING (bill_id) ORDER BY s.line"
-            )
-        else:
-            sql = (
-                f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
-                f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
-                f"FROM ({firsts}) s ORDER BY s.line ON CONFLICT (bill_id) DO NOTHING"
-            )
+            imported = self._insert_new([("bill", None, None)], into_bill=True)
+            return imported, self._duplicates(imported)
+        sql = (
+            f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+            f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
+            f"FROM ({FIRSTS}) s ORDER BY s.line ON CONFLICT (bill_id) DO NOTHING"
+        )
         self.cur.execute(sql, (self.source_id,))
         imported = self.cur.rowcount
         return imported, self._duplicates(imported)
+
+    def _pk_block(self, size: int) -> int:
+        """The first of ``size`` consecutive ``bill`` identity numbers, drawn at once.
+
+        Every insert into ``bill`` runs under ``MERGE_LOCK``, so no other session draws
+        numbers meanwhile; a nextval per row cost 1.4 s of 5.3 s at 200,000 bills.
+        """
+        self.cur.execute(
+            "SELECT setval(pg_get_serial_sequence('bill', 'pk'), "
+            "nextval(pg_get_serial_sequence('bill', 'pk')) - 1 + %s) - %s + 1",
+            (size, size),
+        )
+        row = self.cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _insert_new(
+        self,
+        targets: Sequence[tuple[str, int, int | None] | tuple[str, None, None]],
+        *,
+        into_bill: bool = False,
+    ) -> int:
+        """Insert the file's new bills into ``targets`` and their ids into ``bill_key``.
+
+        ``targets``: ``(table, low, high)`` of begin times (new months), or ``bill`` itself
+        with no bounds.
+
+        First the common case, tried under a savepoint: every staged id is new, in the file
+        and in the database. Then ``bill_key`` is filled by a plain insert in id order (its
+        unique index is the check: no per-row conflict handling, which doubled the cost, and
+        no sort of the wide rows), and the rows go in as staged, numbered as SQLite numbers
+        them (one after the other, in line order: ``seq``). A unique violation (an id stored
+        already, or twice in the file) rolls the savepoint back (before any number is drawn)
+        and the file is merged the careful way: the first line of each id, ``ON CONFLICT DO
+        NOTHING``. Under ``MERGE_LOCK`` no other import adds ids meanwhile, so a violation is
+        this file's own. Returns how many bills were new.
+        """
+        cols = ", ".join(self.columns)
+        values = ", ".join(_cast(name) for name in self.columns)
+
+        def inserts(source: str, pk: str) -> str:
+            out = []
+            for i, (name, low, high) in enumerate(targets):
+                where = ""
+                if low is not None:
+                    upper = "" if high is None else f" AND s.begin_time < {int(high)}"
+                    where = f" WHERE s.begin_time >= {int(low)}{upper}"
+                out.append(
+                    f"m{i} AS (INSERT INTO {name} (pk, {cols}, source_id, line, extra, "
+                    f"raw_codes) SELECT {pk}, {values}, %(source)s, s.line, "
+                    f"s.extra, s.raw_codes FROM {source} s{where})"
+                )
+            return ", ".join(out)
+
+        self.cur.execute("SAVEPOINT bill_viewer_all_new")
+        try:
+            self.cur.execute(
+                "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
+                'FROM bill_stage ORDER BY bill_id COLLATE "C"'
+            )
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            self.cur.execute("ROLLBACK TO SAVEPOINT bill_viewer_all_new")
+        else:
+            self.cur.execute("RELEASE SAVEPOINT bill_viewer_all_new")
+            params = {"source": self.source_id, "base": self._pk_block(self.staged)}
+            self.cur.execute(
+                f"WITH {inserts('bill_stage', '%(base)s - 1 + s.seq')} SELECT 1", params
+            )
+            return self.staged
+        keys = (
+            f"WITH firsts AS ({FIRSTS}), keys AS ("
+            "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
+            "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id)"
+        )
+        if into_bill:  # numbered one after the other in line order, as SQLite numbers them
+            self.cur.execute(
+                f"{keys} INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+                f"SELECT {values}, %(source)s, s.line, s.extra, s.raw_codes "
+                "FROM firsts s JOIN keys USING (bill_id) ORDER BY s.line",
+                {"source": self.source_id},
+            )
+            return int(self.cur.rowcount)
+        # new months: ``base - 1 + line`` from one block (gaps where lines were not new)
+        params = {"source": self.source_id, "base": self._pk_block(self.max_line)}
+        self.cur.execute(
+            f"{keys}, new AS MATERIALIZED (SELECT s.* FROM firsts s JOIN keys USING (bill_id)), "
+            f"{inserts('new', '%(base)s - 1 + s.line')} SELECT count(*) FROM new",
+            params,
+        )
+        row = self.cur.fetchone()
+        return int(row[0]) if row else 0
 
     def _duplicates(self, imported: int) -> Iterator[tuple[list[Any], tuple[Any, ...]]]:
         if imported == self.staged:
