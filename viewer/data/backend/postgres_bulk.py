@@ -24,13 +24,20 @@ connection of its own, committed before the merge, so that the file's transactio
 the partition DDL's lock on ``bill`` while it merges.
 
 Fast path for a file whose bills all fall in months not stored yet (a new day's or month's
-export), when the session's role owns ``bill`` (``ATTACH`` needs the owner): each new month is
-made as a plain table without indexes in the file's transaction, filled, and attached with
-``ALTER TABLE bill ATTACH PARTITION``, which builds the month's indexes in one sorted pass each
-instead of row by row (measured: ``benchmarks/bench_pg_import.py``). ``ATTACH`` takes only a
-``SHARE UPDATE EXCLUSIVE`` lock on ``bill`` (readers and other imports' staging go on), the
-new table is invisible to others until commit, and the month check runs under ``MERGE_LOCK``,
-so a concurrent import either sees the month attached (and merges into it) or waits.
+export): each new month is made as a plain table without indexes in the file's transaction
+(``bill_new_month``), filled, and attached (``bill_attach_month``, which runs ``ALTER TABLE bill
+ATTACH PARTITION``), which builds the month's indexes in one sorted pass each instead of row by
+row (measured: ``benchmarks/bench_pg_import.py``). The two functions (migration 0007) belong to
+``bill``'s owner, so an importer role granted them takes the fast path too. ``ATTACH`` takes
+only a ``SHARE UPDATE EXCLUSIVE`` lock on ``bill`` (readers and other imports' staging go on),
+the new table is invisible to others until commit, and the month check runs under
+``MERGE_LOCK``, so a concurrent import either sees the month attached (and merges into it) or
+waits.
+
+Whatever the target, the common case (every bill of the file new: no id stored already, none
+twice in the file) is tried first: ``bill_key`` filled by one plain insert in id order, its
+unique index the check, the rows inserted as staged (``_insert_new``); a duplicate id rolls
+that back to a savepoint and the file is merged the careful way.
 """
 
 from __future__ import annotations
@@ -69,6 +76,9 @@ _INT_FIELDS = frozenset(name for name in BILL_FIELDS if isinstance(bill.c[name].
 """Integer columns: codes arrive as their exported text ("" for empty) and are cast in SQL."""
 
 _TIMES = ("begin_time", "end_time")
+
+LOAD_FUNCTIONS = ("bill_new_month(text)", "bill_attach_month(text)", "bill_take_pks(bigint)")
+"""What the fast path for new months runs (migration 0007): ``bill``'s owner's functions."""
 
 UNIQUE_VIOLATION = "23505"
 """SQLSTATE of a duplicate key in a unique index."""
@@ -258,21 +268,18 @@ class PostgresBulkWriter:
         return len(months_between(self.min_begin, self.max_begin))
 
     def _attach_candidate(self) -> bool:
-        """Whether the fast path may apply: partitioned, ``bill``'s owner, no month stored.
+        """Whether the fast path may apply: partitioned, no month stored, the role may load.
 
-        Only the owner itself (not a member of its role): the attached month is owned by the
-        role that made it, and must be ``bill``'s owner's like the months ``bill_add_month`` makes.
+        Loading a month is done by ``bill_new_month`` and ``bill_attach_month`` (migration
+        0007), functions of ``bill``'s owner: the owner may run them, an importer role when it
+        was granted them (README); a role that was not imports the ordinary way.
         """
         if self.ensure_partitions is None or self.min_begin is None:
             return False
         with self._driver():
             if not self._partitioned():
                 return False
-            self.cur.execute(
-                "SELECT relowner = current_user::regrole FROM pg_class WHERE oid = 'bill'::regclass"
-            )
-            row = self.cur.fetchone()
-            if not (row and row[0]):
+            if not self._may_run(*LOAD_FUNCTIONS):
                 return False
             months = self._missing_months()
         return len(months) == self._month_count()
@@ -289,23 +296,14 @@ class PostgresBulkWriter:
             return self._merge()
         self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         self.cur.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEM}'")
-        for name, low, high in months:
-            # no INCLUDING: no indexes (ATTACH builds them), no identity (pk from bill's); the
-            # CHECK proves the month's bounds, so ATTACH need not scan the rows to prove them
-            upper = "" if high is None else f" AND begin_time < {int(high)}"
-            self.cur.execute(
-                f"CREATE TABLE {name} (LIKE bill, CONSTRAINT {name}_bounds "
-                f"CHECK (begin_time >= {int(low)}{upper}))"
-            )
+        for name, _low, _high in months:
+            # like bill without its indexes (the attach builds them) and identity (pk from
+            # bill's), with a CHECK of its bounds (the attach need not scan it to prove them)
+            self.cur.execute("SELECT bill_new_month(%s)", (name,))
         imported = self._insert_new(months)
-        for name, low, high in months:
-            bound = "MAXVALUE" if high is None else str(int(high))
-            self.cur.execute(
-                f"ALTER TABLE bill ATTACH PARTITION {name} "
-                f"FOR VALUES FROM ({int(low)}) TO ({bound})"
-            )
-            # as bill_add_month makes a month: its bounds are the partition's own now
-            self.cur.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_bounds")
+        for name, _low, _high in months:
+            # a partition as bill_add_month makes one, its indexes built in one pass each
+            self.cur.execute("SELECT bill_attach_month(%s)", (name,))
         return imported, self._duplicates(imported)
 
     def _merge(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
@@ -326,17 +324,24 @@ class PostgresBulkWriter:
         imported = self.cur.rowcount
         return imported, self._duplicates(imported)
 
+    def _may_run(self, *functions: str) -> bool:
+        """Whether the session's role may execute all these functions (and they exist)."""
+        self.cur.execute(
+            "SELECT bool_and(f IS NOT NULL AND has_function_privilege(f, 'EXECUTE')) "
+            "FROM unnest(%s::text[]) name, to_regprocedure(name) f",
+            (list(functions),),
+        )
+        row = self.cur.fetchone()
+        return bool(row and row[0])
+
     def _pk_block(self, size: int) -> int:
         """The first of ``size`` consecutive ``bill`` identity numbers, drawn at once.
 
-        Every insert into ``bill`` runs under ``MERGE_LOCK``, so no other session draws
-        numbers meanwhile; a nextval per row cost 1.4 s of 5.3 s at 200,000 bills.
+        ``bill_take_pks`` (migration 0007) sets the sequence past them; it needs the
+        ``MERGE_LOCK`` every insert into ``bill`` runs under, so no other session draws
+        numbers meanwhile. A nextval per row cost 1.4 s of 5.3 s at 200,000 bills.
         """
-        self.cur.execute(
-            "SELECT setval(pg_get_serial_sequence('bill', 'pk'), "
-            "nextval(pg_get_serial_sequence('bill', 'pk')) - 1 + %s) - %s + 1",
-            (size, size),
-        )
+        self.cur.execute("SELECT bill_take_pks(%s)", (size,))
         row = self.cur.fetchone()
         assert row is not None
         return int(row[0])
@@ -391,6 +396,15 @@ class PostgresBulkWriter:
             self.cur.execute("ROLLBACK TO SAVEPOINT bill_viewer_all_new")
         else:
             self.cur.execute("RELEASE SAVEPOINT bill_viewer_all_new")
+            if into_bill and not self._may_run("bill_take_pks(bigint)"):
+                # a role not granted the block of keys: one nextval a row, in line order
+                self.cur.execute(
+                    f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+                    f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
+                    "FROM bill_stage s ORDER BY s.seq",
+                    (self.source_id,),
+                )
+                return self.staged
             params = {"source": self.source_id, "base": self._pk_block(self.staged)}
             self.cur.execute(
                 f"WITH {inserts('bill_stage', '%(base)s - 1 + s.seq')} SELECT 1", params
@@ -409,15 +423,27 @@ class PostgresBulkWriter:
                 {"source": self.source_id},
             )
             return int(self.cur.rowcount)
-        # new months: ``base - 1 + line`` from one block (gaps where lines were not new)
-        params = {"source": self.source_id, "base": self._pk_block(self.max_line)}
+        # new months: numbered from one block as SQLite numbers them (the new ones in line
+        # order), so the block is as big as the ids not stored yet (exact under MERGE_LOCK)
         self.cur.execute(
-            f"{keys}, new AS MATERIALIZED (SELECT s.* FROM firsts s JOIN keys USING (bill_id)), "
-            f"{inserts('new', '%(base)s - 1 + s.line')} SELECT count(*) FROM new",
+            "SELECT count(*) FROM (SELECT DISTINCT bill_id FROM bill_stage) f "
+            "WHERE NOT EXISTS (SELECT FROM bill_key k WHERE k.bill_id = f.bill_id)"
+        )
+        row = self.cur.fetchone()
+        new = int(row[0]) if row else 0
+        if not new:
+            return 0
+        params = {"source": self.source_id, "base": self._pk_block(new)}
+        self.cur.execute(
+            f"{keys}, new AS MATERIALIZED (SELECT row_number() OVER (ORDER BY s.line) AS n, s.* "
+            "FROM firsts s JOIN keys USING (bill_id)), "
+            f"{inserts('new', '%(base)s - 1 + s.n')} SELECT count(*) FROM new",
             params,
         )
         row = self.cur.fetchone()
-        return int(row[0]) if row else 0
+        imported = int(row[0]) if row else 0
+        assert imported == new, (imported, new)
+        return imported
 
     def _duplicates(self, imported: int) -> Iterator[tuple[list[Any], tuple[Any, ...]]]:
         if imported == self.staged:
