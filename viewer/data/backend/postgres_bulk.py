@@ -42,6 +42,8 @@ that back to a savepoint and the file is merged the careful way.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
@@ -50,6 +52,8 @@ from sqlalchemy import Connection, Integer, func, literal, select
 
 from viewer.core.errors import BadInputError
 from viewer.data.schema import BILL_FIELDS, bill
+
+log = logging.getLogger(__name__)
 
 MERGE_LOCK = (0x62696C6C, 1)
 """``pg_advisory_xact_lock(classid, objid)`` key of the merge into the bills ("bill", 1)."""
@@ -157,6 +161,18 @@ class PostgresBulkWriter:
         self.max_begin: int | None = None
         self.max_line = 0
         self._stage_made = False
+        self.phases: dict[str, float] = {}
+        """Seconds spent per step (``stage``, ``keys``, ``rows``, ``attach``...), logged at
+        debug level when the merge is done (``benchmarks/bench_pg_import.py`` prints them)."""
+
+    @contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.phases[phase] = self.phases.get(phase, 0.0) + spent
 
     @contextmanager
     def _driver(self) -> Iterator[None]:
@@ -185,7 +201,7 @@ class PostgresBulkWriter:
         if not rows:
             return
         names = (*self.columns, "line", *(("extra", "raw_codes") if wide else ()), "seq")
-        with self._driver():
+        with self._driver(), self._timed("stage"):
             if not self._stage_made:
                 self._make_stage()
             try:
@@ -223,6 +239,16 @@ class PostgresBulkWriter:
         """
         if not self.staged:
             return 0, iter(())
+        imported, copies = self._merge_staged()
+        log.debug(
+            "merged %d of %d staged bills: %s",
+            imported,
+            self.staged,
+            ", ".join(f"{phase} {spent:.2f} s" for phase, spent in self.phases.items()),
+        )
+        return imported, copies
+
+    def _merge_staged(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
         if self._attach_candidate():
             with self._driver():
                 done = self._merge_attaching()
@@ -230,7 +256,7 @@ class PostgresBulkWriter:
                 return done
         if self.ensure_partitions is not None:
             assert self.min_begin is not None and self.max_begin is not None
-            with self.conn.engine.connect() as side, side.begin():
+            with self._timed("months"), self.conn.engine.connect() as side, side.begin():
                 # one import at a time makes months (waits for a merge that is under way)
                 side.execute(select(func.pg_advisory_xact_lock(*map(literal, MERGE_LOCK))))
                 self.ensure_partitions(side, self.min_begin, self.max_begin)
@@ -287,7 +313,8 @@ class PostgresBulkWriter:
     def _merge_attaching(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]] | None:
         """The fast path (module docstring); None when, under the lock, a month now exists."""
         assert self.min_begin is not None and self.max_begin is not None
-        self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
+        with self._timed("lock"):
+            self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
         months = self._missing_months()
         if len(months) != self._month_count():
             # another import attached one meanwhile: the ordinary merge, months made here
@@ -303,11 +330,13 @@ class PostgresBulkWriter:
         imported = self._insert_new(months)
         for name, _low, _high in months:
             # a partition as bill_add_month makes one, its indexes built in one pass each
-            self.cur.execute("SELECT bill_attach_month(%s)", (name,))
+            with self._timed("attach"):
+                self.cur.execute("SELECT bill_attach_month(%s)", (name,))
         return imported, self._duplicates(imported)
 
     def _merge(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
-        self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
+        with self._timed("lock"):
+            self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
         # The sorts below in memory, not in temporary files (200k bills: 6.7 s -> 3.6 s).
         self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         cols = ", ".join(self.columns)
@@ -386,10 +415,11 @@ class PostgresBulkWriter:
 
         self.cur.execute("SAVEPOINT bill_viewer_all_new")
         try:
-            self.cur.execute(
-                "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
-                'FROM bill_stage ORDER BY bill_id COLLATE "C"'
-            )
+            with self._timed("keys"):
+                self.cur.execute(
+                    "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
+                    'FROM bill_stage ORDER BY bill_id COLLATE "C"'
+                )
         except Exception as exc:
             if getattr(exc, "sqlstate", None) != UNIQUE_VIOLATION:
                 raise
@@ -398,17 +428,19 @@ class PostgresBulkWriter:
             self.cur.execute("RELEASE SAVEPOINT bill_viewer_all_new")
             if into_bill and not self._may_run("bill_take_pks(bigint)"):
                 # a role not granted the block of keys: one nextval a row, in line order
-                self.cur.execute(
-                    f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
-                    f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
-                    "FROM bill_stage s ORDER BY s.seq",
-                    (self.source_id,),
-                )
+                with self._timed("rows"):
+                    self.cur.execute(
+                        f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+                        f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
+                        "FROM bill_stage s ORDER BY s.seq",
+                        (self.source_id,),
+                    )
                 return self.staged
             params = {"source": self.source_id, "base": self._pk_block(self.staged)}
-            self.cur.execute(
-                f"WITH {inserts('bill_stage', '%(base)s - 1 + s.seq')} SELECT 1", params
-            )
+            with self._timed("rows"):
+                self.cur.execute(
+                    f"WITH {inserts('bill_stage', '%(base)s - 1 + s.seq')} SELECT 1", params
+                )
             return self.staged
         keys = (
             f"WITH firsts AS ({FIRSTS}), keys AS ("
@@ -416,30 +448,33 @@ class PostgresBulkWriter:
             "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id)"
         )
         if into_bill:  # numbered one after the other in line order, as SQLite numbers them
-            self.cur.execute(
-                f"{keys} INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
-                f"SELECT {values}, %(source)s, s.line, s.extra, s.raw_codes "
-                "FROM firsts s JOIN keys USING (bill_id) ORDER BY s.line",
-                {"source": self.source_id},
-            )
+            with self._timed("careful"):
+                self.cur.execute(
+                    f"{keys} INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+                    f"SELECT {values}, %(source)s, s.line, s.extra, s.raw_codes "
+                    "FROM firsts s JOIN keys USING (bill_id) ORDER BY s.line",
+                    {"source": self.source_id},
+                )
             return int(self.cur.rowcount)
         # new months: numbered from one block as SQLite numbers them (the new ones in line
         # order), so the block is as big as the ids not stored yet (exact under MERGE_LOCK)
-        self.cur.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT bill_id FROM bill_stage) f "
-            "WHERE NOT EXISTS (SELECT FROM bill_key k WHERE k.bill_id = f.bill_id)"
-        )
+        with self._timed("careful"):
+            self.cur.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT bill_id FROM bill_stage) f "
+                "WHERE NOT EXISTS (SELECT FROM bill_key k WHERE k.bill_id = f.bill_id)"
+            )
         row = self.cur.fetchone()
         new = int(row[0]) if row else 0
         if not new:
             return 0
         params = {"source": self.source_id, "base": self._pk_block(new)}
-        self.cur.execute(
-            f"{keys}, new AS MATERIALIZED (SELECT row_number() OVER (ORDER BY s.line) AS n, s.* "
-            "FROM firsts s JOIN keys USING (bill_id)), "
-            f"{inserts('new', '%(base)s - 1 + s.n')} SELECT count(*) FROM new",
-            params,
-        )
+        with self._timed("careful"):
+            self.cur.execute(
+                f"{keys}, new AS MATERIALIZED (SELECT row_number() OVER (ORDER BY s.line) "
+                "AS n, s.* FROM firsts s JOIN keys USING (bill_id)), "
+                f"{inserts('new', '%(base)s - 1 + s.n')} SELECT count(*) FROM new",
+                params,
+            )
         row = self.cur.fetchone()
         imported = int(row[0]) if row else 0
         assert imported == new, (imported, new)
