@@ -24,17 +24,26 @@ connection of its own, committed before the merge, so that the file's transactio
 the partition DDL's lock on ``bill`` while it merges.
 
 Fast path for a file whose bills all fall in months not stored yet (a new day's or month's
-export), when the session's role owns ``bill`` (``ATTACH`` needs the owner): each new month is
-made as a plain table without indexes in the file's transaction, filled, and attached with
-``ALTER TABLE bill ATTACH PARTITION``, which builds the month's indexes in one sorted pass each
-instead of row by row (measured: ``benchmarks/bench_pg_import.py``). ``ATTACH`` takes only a
-``SHARE UPDATE EXCLUSIVE`` lock on ``bill`` (readers and other imports' staging go on), the
-new table is invisible to others until commit, and the month check runs under ``MERGE_LOCK``,
-so a concurrent import either sees the month attached (and merges into it) or waits.
+export): each new month is made as a plain table without indexes in the file's transaction
+(``bill_new_month``), filled, and attached (``bill_attach_month``, which runs ``ALTER TABLE bill
+ATTACH PARTITION``), which builds the month's indexes in one sorted pass each instead of row by
+row (measured: ``benchmarks/bench_pg_import.py``). The two functions (migration 0007) belong to
+``bill``'s owner, so an importer role granted them takes the fast path too. ``ATTACH`` takes
+only a ``SHARE UPDATE EXCLUSIVE`` lock on ``bill`` (readers and other imports' staging go on),
+the new table is invisible to others until commit, and the month check runs under
+``MERGE_LOCK``, so a concurrent import either sees the month attached (and merges into it) or
+waits.
+
+Whatever the target, the common case (every bill of the file new: no id stored already, none
+twice in the file) is tried first: ``bill_key`` filled by one plain insert in id order, its
+unique index the check, the rows inserted as staged (``_insert_new``); a duplicate id rolls
+that back to a savepoint and the file is merged the careful way.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
@@ -43,6 +52,8 @@ from sqlalchemy import Connection, Integer, func, literal, select
 
 from viewer.core.errors import BadInputError
 from viewer.data.schema import BILL_FIELDS, bill
+
+log = logging.getLogger(__name__)
 
 MERGE_LOCK = (0x62696C6C, 1)
 """``pg_advisory_xact_lock(classid, objid)`` key of the merge into the bills ("bill", 1)."""
@@ -69,6 +80,12 @@ _INT_FIELDS = frozenset(name for name in BILL_FIELDS if isinstance(bill.c[name].
 """Integer columns: codes arrive as their exported text ("" for empty) and are cast in SQL."""
 
 _TIMES = ("begin_time", "end_time")
+
+LOAD_FUNCTIONS = ("bill_new_month(text)", "bill_attach_month(text)", "bill_take_pks(bigint)")
+"""What the fast path for new months runs (migration 0007): ``bill``'s owner's functions."""
+
+UNIQUE_VIOLATION = "23505"
+"""SQLSTATE of a duplicate key in a unique index."""
 
 
 class NulCharacterError(BadInputError):
@@ -144,6 +161,18 @@ class PostgresBulkWriter:
         self.max_begin: int | None = None
         self.max_line = 0
         self._stage_made = False
+        self.phases: dict[str, float] = {}
+        """Seconds spent per step (``stage``, ``keys``, ``rows``, ``attach``...), logged at
+        debug level when the merge is done (``benchmarks/bench_pg_import.py`` prints them)."""
+
+    @contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.phases[phase] = self.phases.get(phase, 0.0) + spent
 
     @contextmanager
     def _driver(self) -> Iterator[None]:
@@ -163,7 +192,7 @@ class PostgresBulkWriter:
         cols = ", ".join(f"{name} {_stage_type(name)}" for name in self.columns)
         self.cur.execute(
             f"CREATE TEMPORARY TABLE bill_stage ({cols}, line bigint NOT NULL, extra text, "
-            "raw_codes text) ON COMMIT DROP"
+            "raw_codes text, seq bigint NOT NULL) ON COMMIT DROP"
         )
         self._stage_made = True
 
@@ -171,15 +200,16 @@ class PostgresBulkWriter:
         """COPY rows into the staging table (created at the first rows)."""
         if not rows:
             return
-        names = (*self.columns, "line", *(("extra", "raw_codes") if wide else ()))
-        with self._driver():
+        names = (*self.columns, "line", *(("extra", "raw_codes") if wide else ()), "seq")
+        with self._driver(), self._timed("stage"):
             if not self._stage_made:
                 self._make_stage()
             try:
                 with self.cur.copy(f"COPY bill_stage ({', '.join(names)}) FROM STDIN") as copy:
                     write = copy.write_row
-                    for row in rows:
-                        write(row)
+                    # seq: the row's place among the staged rows (its pk if all are new)
+                    for seq, row in enumerate(rows, self.staged + 1):
+                        write((*row, seq))
             except Exception as exc:  # psycopg refuses NUL in text before sending it
                 line = _line_with_nul(rows)
                 if line is None:
@@ -209,6 +239,16 @@ class PostgresBulkWriter:
         """
         if not self.staged:
             return 0, iter(())
+        imported, copies = self._merge_staged()
+        log.debug(
+            "merged %d of %d staged bills: %s",
+            imported,
+            self.staged,
+            ", ".join(f"{phase} {spent:.2f} s" for phase, spent in self.phases.items()),
+        )
+        return imported, copies
+
+    def _merge_staged(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
         if self._attach_candidate():
             with self._driver():
                 done = self._merge_attaching()
@@ -216,7 +256,7 @@ class PostgresBulkWriter:
                 return done
         if self.ensure_partitions is not None:
             assert self.min_begin is not None and self.max_begin is not None
-            with self.conn.engine.connect() as side, side.begin():
+            with self._timed("months"), self.conn.engine.connect() as side, side.begin():
                 # one import at a time makes months (waits for a merge that is under way)
                 side.execute(select(func.pg_advisory_xact_lock(*map(literal, MERGE_LOCK))))
                 self.ensure_partitions(side, self.min_begin, self.max_begin)
@@ -254,21 +294,18 @@ class PostgresBulkWriter:
         return len(months_between(self.min_begin, self.max_begin))
 
     def _attach_candidate(self) -> bool:
-        """Whether the fast path may apply: partitioned, ``bill``'s owner, no month stored.
+        """Whether the fast path may apply: partitioned, no month stored, the role may load.
 
-        Only the owner itself (not a member of its role): the attached month is owned by the
-        role that made it, and must be ``bill``'s owner's like the months ``bill_add_month`` makes.
+        Loading a month is done by ``bill_new_month`` and ``bill_attach_month`` (migration
+        0007), functions of ``bill``'s owner: the owner may run them, an importer role when it
+        was granted them (README); a role that was not imports the ordinary way.
         """
         if self.ensure_partitions is None or self.min_begin is None:
             return False
         with self._driver():
             if not self._partitioned():
                 return False
-            self.cur.execute(
-                "SELECT relowner = current_user::regrole FROM pg_class WHERE oid = 'bill'::regclass"
-            )
-            row = self.cur.fetchone()
-            if not (row and row[0]):
+            if not self._may_run(*LOAD_FUNCTIONS):
                 return False
             months = self._missing_months()
         return len(months) == self._month_count()
@@ -276,7 +313,8 @@ class PostgresBulkWriter:
     def _merge_attaching(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]] | None:
         """The fast path (module docstring); None when, under the lock, a month now exists."""
         assert self.min_begin is not None and self.max_begin is not None
-        self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
+        with self._timed("lock"):
+            self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
         months = self._missing_months()
         if len(months) != self._month_count():
             # another import attached one meanwhile: the ordinary merge, months made here
@@ -286,76 +324,161 @@ class PostgresBulkWriter:
         self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         self.cur.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEM}'")
         for name, _low, _high in months:
-            # no INCLUDING: no indexes (ATTACH builds them), no identity (pk from bill's)
-            self.cur.execute(f"CREATE TABLE {name} (LIKE bill)")
-        cols = ", ".join(self.columns)
-        values = ", ".join(_cast(name) for name in self.columns)
-        inserts = []
-        for i, (name, low, high) in enumerate(months):
-            upper = "" if high is None else f" AND s.begin_time < {int(high)}"
-            inserts.append(
-                f", m{i} AS (INSERT INTO {name} (pk, {cols}, source_id, line, extra, raw_codes) "
-                f"SELECT s.pk, {values}, %(source)s, s.line, s.extra, s.raw_codes FROM new s "
-                f"WHERE s.begin_time >= {int(low)}{upper})"
-            )
-        # pk: one block of bill's identity numbers for the file, base - 1 + line (gaps where
-        # lines were duplicates or rejects, as nextval leaves gaps too). Every insert into
-        # bill runs under MERGE_LOCK, so no other session draws numbers meanwhile; a nextval
-        # per row cost 1.4 s of 5.3 s at 200,000 bills, a sort by line for row_number 1 s.
-        self.cur.execute("SELECT nextval(pg_get_serial_sequence('bill', 'pk'))")
-        row = self.cur.fetchone()
-        assert row is not None
-        base = int(row[0])
-        self.cur.execute(
-            f"WITH firsts AS ({FIRSTS}), keys AS ("
-            "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
-            "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id), "
-            "new AS MATERIALIZED (SELECT %(base)s - 1 + s.line AS pk, s.* "
-            "FROM firsts s JOIN keys USING (bill_id))"
-            f"{''.join(inserts)} SELECT count(*) FROM new",
-            {"source": self.source_id, "base": base},
-        )
-        row = self.cur.fetchone()
-        imported = int(row[0]) if row else 0
-        if imported:
-            self.cur.execute(
-                "SELECT setval(pg_get_serial_sequence('bill', 'pk'), %s)",
-                (base - 1 + self.max_line,),
-            )
-        for name, low, high in months:
-            bound = "MAXVALUE" if high is None else str(int(high))
-            self.cur.execute(
-                f"ALTER TABLE bill ATTACH PARTITION {name} "
-                f"FOR VALUES FROM ({int(low)}) TO ({bound})"
-            )
+            # like bill without its indexes (the attach builds them) and identity (pk from
+            # bill's), with a CHECK of its bounds (the attach need not scan it to prove them)
+            self.cur.execute("SELECT bill_new_month(%s)", (name,))
+        imported = self._insert_new(months)
+        for name, _low, _high in months:
+            # a partition as bill_add_month makes one, its indexes built in one pass each
+            with self._timed("attach"):
+                self.cur.execute("SELECT bill_attach_month(%s)", (name,))
         return imported, self._duplicates(imported)
 
     def _merge(self) -> tuple[int, Iterator[tuple[list[Any], tuple[Any, ...]]]]:
-        self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
+        with self._timed("lock"):
+            self.cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", MERGE_LOCK)
         # The sorts below in memory, not in temporary files (200k bills: 6.7 s -> 3.6 s).
         self.cur.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
         cols = ", ".join(self.columns)
         values = ", ".join(_cast(name) for name in self.columns)
-        # The first line of each bill id in the file (SQLite's INSERT OR IGNORE keeps it).
-        firsts = FIRSTS
         if self._partitioned():
-            sql = (
-                f"WITH firsts AS ({firsts}), keys AS ("
-                "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
-                "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id) "
-                f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
-                f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
-                "FROM firsts s JOIN keys USING (bill_id) ORDER BY s.line"
-            )
-        else:
-            sql = (
-                f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
-                f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
-                f"FROM ({firsts}) s ORDER BY s.line ON CONFLICT (bill_id) DO NOTHING"
-            )
+            imported = self._insert_new([("bill", None, None)], into_bill=True)
+            return imported, self._duplicates(imported)
+        sql = (
+            f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+            f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
+            f"FROM ({FIRSTS}) s ORDER BY s.line ON CONFLICT (bill_id) DO NOTHING"
+        )
         self.cur.execute(sql, (self.source_id,))
         imported = self.cur.rowcount
         return imported, self._duplicates(imported)
+
+    def _may_run(self, *functions: str) -> bool:
+        """Whether the session's role may execute all these functions (and they exist)."""
+        self.cur.execute(
+            "SELECT bool_and(f IS NOT NULL AND has_function_privilege(f, 'EXECUTE')) "
+            "FROM unnest(%s::text[]) name, to_regprocedure(name) f",
+            (list(functions),),
+        )
+        row = self.cur.fetchone()
+        return bool(row and row[0])
+
+    def _pk_block(self, size: int) -> int:
+        """The first of ``size`` consecutive ``bill`` identity numbers, drawn at once.
+
+        ``bill_take_pks`` (migration 0007) sets the sequence past them; it needs the
+        ``MERGE_LOCK`` every insert into ``bill`` runs under, so no other session draws
+        numbers meanwhile. A nextval per row cost 1.4 s of 5.3 s at 200,000 bills.
+        """
+        self.cur.execute("SELECT bill_take_pks(%s)", (size,))
+        row = self.cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _insert_new(
+        self,
+        targets: Sequence[tuple[str, int, int | None] | tuple[str, None, None]],
+        *,
+        into_bill: bool = False,
+    ) -> int:
+        """Insert the file's new bills into ``targets`` and their ids into ``bill_key``.
+
+        ``targets``: ``(table, low, high)`` of begin times (new months), or ``bill`` itself
+        with no bounds.
+
+        First the common case, tried under a savepoint: every staged id is new, in the file
+        and in the database. Then ``bill_key`` is filled by a plain insert in id order (its
+        unique index is the check: no per-row conflict handling, which doubled the cost, and
+        no sort of the wide rows), and the rows go in as staged, numbered as SQLite numbers
+        them (one after the other, in line order: ``seq``). A unique violation (an id stored
+        already, or twice in the file) rolls the savepoint back (before any number is drawn)
+        and the file is merged the careful way: the first line of each id, ``ON CONFLICT DO
+        NOTHING``. Under ``MERGE_LOCK`` no other import adds ids meanwhile, so a violation is
+        this file's own. Returns how many bills were new.
+        """
+        cols = ", ".join(self.columns)
+        values = ", ".join(_cast(name) for name in self.columns)
+
+        def inserts(source: str, pk: str) -> str:
+            out = []
+            for i, (name, low, high) in enumerate(targets):
+                where = ""
+                if low is not None:
+                    upper = "" if high is None else f" AND s.begin_time < {int(high)}"
+                    where = f" WHERE s.begin_time >= {int(low)}{upper}"
+                out.append(
+                    f"m{i} AS (INSERT INTO {name} (pk, {cols}, source_id, line, extra, "
+                    f"raw_codes) SELECT {pk}, {values}, %(source)s, s.line, "
+                    f"s.extra, s.raw_codes FROM {source} s{where})"
+                )
+            return ", ".join(out)
+
+        self.cur.execute("SAVEPOINT bill_viewer_all_new")
+        try:
+            with self._timed("keys"):
+                self.cur.execute(
+                    "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
+                    'FROM bill_stage ORDER BY bill_id COLLATE "C"'
+                )
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            self.cur.execute("ROLLBACK TO SAVEPOINT bill_viewer_all_new")
+        else:
+            self.cur.execute("RELEASE SAVEPOINT bill_viewer_all_new")
+            if into_bill and not self._may_run("bill_take_pks(bigint)"):
+                # a role not granted the block of keys: one nextval a row, in line order
+                with self._timed("rows"):
+                    self.cur.execute(
+                        f"INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+                        f"SELECT {values}, %s, s.line, s.extra, s.raw_codes "
+                        "FROM bill_stage s ORDER BY s.seq",
+                        (self.source_id,),
+                    )
+                return self.staged
+            params = {"source": self.source_id, "base": self._pk_block(self.staged)}
+            with self._timed("rows"):
+                self.cur.execute(
+                    f"WITH {inserts('bill_stage', '%(base)s - 1 + s.seq')} SELECT 1", params
+                )
+            return self.staged
+        keys = (
+            f"WITH firsts AS ({FIRSTS}), keys AS ("
+            "INSERT INTO bill_key (bill_id, begin_time) SELECT bill_id, begin_time "
+            "FROM firsts ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id)"
+        )
+        if into_bill:  # numbered one after the other in line order, as SQLite numbers them
+            with self._timed("careful"):
+                self.cur.execute(
+                    f"{keys} INSERT INTO bill ({cols}, source_id, line, extra, raw_codes) "
+                    f"SELECT {values}, %(source)s, s.line, s.extra, s.raw_codes "
+                    "FROM firsts s JOIN keys USING (bill_id) ORDER BY s.line",
+                    {"source": self.source_id},
+                )
+            return int(self.cur.rowcount)
+        # new months: numbered from one block as SQLite numbers them (the new ones in line
+        # order), so the block is as big as the ids not stored yet (exact under MERGE_LOCK)
+        with self._timed("careful"):
+            self.cur.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT bill_id FROM bill_stage) f "
+                "WHERE NOT EXISTS (SELECT FROM bill_key k WHERE k.bill_id = f.bill_id)"
+            )
+        row = self.cur.fetchone()
+        new = int(row[0]) if row else 0
+        if not new:
+            return 0
+        params = {"source": self.source_id, "base": self._pk_block(new)}
+        with self._timed("careful"):
+            self.cur.execute(
+                f"{keys}, new AS MATERIALIZED (SELECT row_number() OVER (ORDER BY s.line) "
+                "AS n, s.* FROM firsts s JOIN keys USING (bill_id)), "
+                f"{inserts('new', '%(base)s - 1 + s.n')} SELECT count(*) FROM new",
+                params,
+            )
+        row = self.cur.fetchone()
+        imported = int(row[0]) if row else 0
+        assert imported == new, (imported, new)
+        return imported
 
     def _duplicates(self, imported: int) -> Iterator[tuple[list[Any], tuple[Any, ...]]]:
         if imported == self.staged:
