@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
 
 from viewer.core.columns import DB_FIELDS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump with a migration in ``viewer.data.migrations`` (revision ``f"{SCHEMA_VERSION:04d}"``)."""
 
 Int = BigInteger().with_variant(Integer, "sqlite")

@@ -1,0 +1,49 @@
+"""The text index of the free-text filter: how far it has got, and building it.
+
+``TextIndexService(db).build(progress, cancel)`` indexes the bills the index does not cover yet
+(all of them the first time, the newly imported ones after an import), in chunks committed one
+by one: cancelled, it keeps what it did and the next build goes on from there. Until it covers
+the bills a search scans (``viewer.data.text_index``). Qt-free; the build is for a worker thread.
+"""
+
+from __future__ import annotations
+
+from viewer.core.tasks import CancelToken, ProgressFn, no_progress
+from viewer.data import text_index
+from viewer.data.db import Database, user_errors
+from viewer.data.text_index import IndexState
+
+__all__ = ["IndexState", "TextIndexService"]
+
+
+class TextIndexService:
+    """The text index of one database (SQLite files have one; team databases scan)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def state(self) -> IndexState | None:
+        """How far the index has got; None when this database has none (or is read-only)."""
+        if self.db.readonly:
+            return None
+        with user_errors(self.db.path), self.db.engine.connect() as conn:
+            if not text_index.supported(conn):
+                return None
+            return text_index.state(conn)
+
+    def needs_build(self) -> bool:
+        """Whether bills are waiting to be indexed (a quick look: the GUI thread may ask)."""
+        st = self.state()
+        return st is not None and not st.ready
+
+    def build(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> None:
+        """Index the bills not indexed yet; ``progress(done, total)`` in bills.
+
+        Raises:
+            Cancelled: ``cancel`` was set (what was indexed stays).
+            DatabaseError: the file is locked, read-only or damaged.
+        """
+        check = cancel.raise_if_set if cancel is not None else None
+        with user_errors(self.db.path), self.db.engine.connect() as conn:
+            if text_index.supported(conn):
+                text_index.build(conn, progress, check)
