@@ -163,14 +163,15 @@ def build(
     conn: Connection,
     progress: Callable[[int, int], None] | None = None,
     cancel_check: Callable[[], None] | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> IndexState:
-    """Index the bills above the watermark, ``chunk`` row keys per committed transaction.
+    """Index the bills above the watermark, ``chunk`` row keys (:data:`CHUNK`) a transaction.
 
     ``progress(done, total)`` (row keys) after each chunk; ``cancel_check`` runs between chunks
     and may raise to stop: what is committed stays indexed and the next build goes on from it.
     ``conn`` must not be in a transaction. Returns the state reached.
     """
+    chunk = chunk or CHUNK
     cols = ", ".join(TEXT_COLUMNS)
     with conn.begin():
         st = state(conn)

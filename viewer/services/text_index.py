@@ -8,7 +8,9 @@ the bills a search scans (``viewer.data.text_index``). Qt-free; the build is for
 
 from __future__ import annotations
 
-from viewer.core.tasks import CancelToken, ProgressFn, no_progress
+from collections.abc import Callable
+
+from viewer.core.tasks import Cancelled, CancelToken, ProgressFn, no_progress
 from viewer.data import text_index
 from viewer.data.db import Database, user_errors
 from viewer.data.text_index import IndexState
@@ -36,14 +38,29 @@ class TextIndexService:
         st = self.state()
         return st is not None and not st.ready
 
-    def build(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> None:
+    def build(
+        self,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None,
+        give_way: Callable[[], bool] | None = None,
+    ) -> None:
         """Index the bills not indexed yet; ``progress(done, total)`` in bills.
 
+        ``give_way()`` true between chunks stops the build as Cancel does (an import starting).
+
         Raises:
-            Cancelled: ``cancel`` was set (what was indexed stays).
+            Cancelled: ``cancel`` was set or ``give_way`` said so (what was indexed stays).
             DatabaseError: the file is locked, read-only or damaged.
         """
-        check = cancel.raise_if_set if cancel is not None else None
+
+        def check() -> None:
+            if cancel is not None:
+                cancel.raise_if_set()
+            if give_way is not None and give_way():
+                raise Cancelled()
+
         with user_errors(self.db.path), self.db.engine.connect() as conn:
-            if text_index.supported(conn):
+            found = text_index.supported(conn)
+            conn.rollback()  # the look ends its read: the build takes its own transactions
+            if found:
                 text_index.build(conn, progress, check)
