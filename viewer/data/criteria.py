@@ -195,7 +195,7 @@ def to_sql(p: cr.Predicate) -> ColumnElement[bool]:
             scan = or_(*(ContainsText(bill.c[c], pattern) for c in columns))
             upto = text_index.indexed_upto(text) if columns == TEXT_COLUMNS else None
             # the index narrows the rows to its candidates; LIKE still decides, as in the scan
-            return scan if upto is None else and_(text_index.candidates(text, upto), scan)
+            return scan if upto is None else and_(text_index.candidates(text, upto, pattern), scan)
         case cr.ReasonIs(op_type, None):
             return and_(bill.c.op_type == op_type, not_used_cause())
         case cr.ReasonIs(op_type, cause):

@@ -20,6 +20,7 @@ Which plan a statement gets is decided per read, by the caller that holds the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,6 +35,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    literal_column,
     select,
 )
 
@@ -56,6 +58,17 @@ MAX_CANDIDATES = 200_000
 
 CHUNK = 50_000
 """Row keys indexed per write transaction by :func:`build`."""
+
+SERVER = -1
+"""The plan of a team database: its ``pg_trgm`` index (the server keeps it current)."""
+
+PG_INDEX = "ix_bill_text_trgm"
+"""The trigram index of a team database (migration 0005)."""
+
+PG_TEXT = "(" + " || E'\\x1f' || ".join(f"coalesce(bill.{c}, '')" for c in TEXT_COLUMNS) + ")"
+"""The searched columns as one text, as ``PG_INDEX`` indexes it (the same expression)."""
+
+_ALNUM3 = re.compile(r"[^\W_]{3}")
 
 fts_metadata = MetaData()
 bill_text = Table(
@@ -88,8 +101,14 @@ def indexed_upto(text: str) -> int | None:
     return None if plans is None else plans.get(text)
 
 
-def candidates(text: str, upto: int) -> ColumnElement[bool]:
-    """Row keys that may hold ``text``: the index's hits and every row above the watermark."""
+def candidates(text: str, upto: int, pattern: str) -> ColumnElement[bool]:
+    """Rows that may hold ``text``: the index's hits and every row above the watermark.
+
+    On PostgreSQL (``upto`` is :data:`SERVER`) the searched columns as one text ``ILIKE`` the
+    LIKE ``pattern``: what the trigram index answers.
+    """
+    if upto == SERVER:
+        return literal_column(PG_TEXT, Text).ilike(pattern, escape="\\")
     hits = select(bill_text.c.rowid).where(bill_text.c[TABLE].match(fts_query(text)))
     tail = select(bill.c.pk).where(bill.c.pk > upto)
     return bill.c.pk.in_(hits.union_all(tail))
@@ -112,10 +131,16 @@ def supported(conn: Connection) -> bool:
     """Whether this database has the text index (a SQLite file with ``bill_text``)."""
     if conn.dialect.name != "sqlite":
         return False
-    found = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
-    ).first()
-    return found is not None
+    return _has(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", TABLE)
+
+
+def server_index(conn: Connection) -> bool:
+    """Whether this team database has the trigram index (``pg_trgm`` could be created)."""
+    return _has(conn, "SELECT 1 FROM pg_indexes WHERE indexname = %s", PG_INDEX)
+
+
+def _has(conn: Connection, sql: str, name: str) -> bool:
+    return conn.exec_driver_sql(sql, (name,)).first() is not None
 
 
 def state(conn: Connection) -> IndexState:
@@ -133,7 +158,12 @@ def choose(conn: Connection, text: str) -> int | None:
     the unindexed rows plus the index's hits exceed :data:`MAX_CANDIDATES` (counted no further
     than that).
     """
-    if len(text) < MIN_NEEDLE or not supported(conn):
+    if len(text) < MIN_NEEDLE:
+        return None
+    if conn.dialect.name == "postgresql":
+        # pg_trgm takes trigrams from runs of letters and digits; without one the planner decides
+        return SERVER if _ALNUM3.search(text) and server_index(conn) else None
+    if not supported(conn):
         return None
     st = state(conn)
     room = MAX_CANDIDATES - (st.top - st.upto)
