@@ -9,17 +9,19 @@ the scan's, with the index complete, half built, and behind an import.
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine
 
 from tests.conftest import StoreBills
 from viewer.core.criteria import TEXT_COLUMNS
 from viewer.core.filters import BillFilter
-from viewer.data import queries, text_index
+from viewer.data import queries, schema, text_index
 from viewer.data.db import Database, open_database
+from viewer.services.text_index import TextIndexService
 
 ALPHABET = "aAbB1.2_%\\\"' éÉKKßx"  # the second K is U+212A KELVIN SIGN (FTS5 folds it to k)
 
@@ -133,3 +135,29 @@ def test_the_index_is_used_only_where_it_helps(
 def test_fts_query_quotes_every_trigram() -> None:
     assert text_index.fts_query('ab"cd') == '"ab""" AND "b""c" AND """cd"'
     assert text_index.fts_query("aaaa") == '"aaa"'  # a repeated trigram once
+
+
+def test_a_schema_4_file_gains_an_empty_index_and_scans_until_built(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    schema.metadata.create_all(engine)
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '4')")
+        conn.executemany(
+            "INSERT INTO bill (bill_id, begin_time, phone_no, source_id, line) "
+            "VALUES (?, ?, ?, 1, ?)",
+            [(f"old{i}", i, f"10.0.{i}.7", i) for i in range(40)],
+        )
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            assert text_index.supported(conn)
+            assert text_index.state(conn) == text_index.IndexState(0, 40)
+            assert text_index.choose(conn, ".1.7") is None  # nothing indexed: the scan
+        TextIndexService(db).build()
+        with db.engine.connect() as conn:
+            assert text_index.choose(conn, ".1.7") == 40
+            assert _indexed(conn, ".1.7") == _scan(conn, ".1.7") == [2]
+    finally:
+        db.close()

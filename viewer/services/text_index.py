@@ -26,7 +26,7 @@ class TextIndexService:
 
     def state(self) -> IndexState | None:
         """How far the index has got; None when this database has none (or is read-only)."""
-        if self.db.readonly:
+        if self.db.readonly or self.db.is_server:  # a team database's index is the server's
             return None
         with user_errors(self.db.path), self.db.engine.connect() as conn:
             if not text_index.supported(conn):

@@ -48,10 +48,14 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql":
         _pg_index(bind)
         return
-    op.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS bill_text USING fts5({', '.join(SEARCHED)}, "
-        "content='', tokenize='trigram', detail='none', columnsize=0)"
-    )
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS bill_text USING fts5({', '.join(SEARCHED)}, "
+                "content='', tokenize='trigram', detail='none', columnsize=0)"
+            )
+    except sa.exc.DBAPIError as exc:  # a SQLite without FTS5 or older than 3.34: no trigrams
+        log.warning("no FTS5 trigram table (%s): text search will scan", exc.orig)
 
 
 def _pg_index(bind: sa.Connection) -> None:
