@@ -127,9 +127,11 @@ def test_the_index_is_used_only_where_it_helps(
         assert text_index.choose(conn, "10.1") == 30
         assert text_index.choose(conn, "10") is None  # two characters: no trigram
         # every bill a candidate: the scan in the table's order finds the first rows sooner
-        monkeypatch.setattr(text_index, "MAX_CANDIDATES", 30)
+        assert text_index.choose(conn, "10.1", limit=30) is None
+        assert text_index.choose(conn, "10.1", limit=31) == 30
+        assert text_index.choose(conn, "id2", limit=30) == 30  # 11 candidates
+        monkeypatch.setattr(text_index, "MAX_CANDIDATES", 30)  # the default limit
         assert text_index.choose(conn, "10.1") is None
-        assert text_index.choose(conn, "id2") == 30
 
 
 def test_fts_query_quotes_every_trigram() -> None:

@@ -54,7 +54,12 @@ MIN_NEEDLE = 3
 """A trigram index cannot answer for fewer characters: shorter needles scan."""
 
 MAX_CANDIDATES = 200_000
-"""Above this many candidate rows (index hits plus unindexed rows) the scan is used instead."""
+"""Above this many candidate rows (index hits plus unindexed rows) a count scans instead."""
+
+PAGE_CANDIDATES = 10_000
+"""The same for a page (``LIMIT``) in the table's order: a scan along the order's index meets a
+page of a needle found in more bills sooner than the index's candidates are read and sorted
+(1,000,000 bills: 18,000 candidates, 190 ms by the index, 32 ms by the scan)."""
 
 CHUNK = 50_000
 """Row keys indexed per write transaction by :func:`build`."""
@@ -151,12 +156,12 @@ def state(conn: Connection) -> IndexState:
     return IndexState(upto, int(top or 0))
 
 
-def choose(conn: Connection, text: str) -> int | None:
+def choose(conn: Connection, text: str, limit: int | None = None) -> int | None:
     """The watermark to search ``text`` with through the index, or None when the scan is better.
 
     The scan is better for a needle shorter than :data:`MIN_NEEDLE`, without an index, or when
-    the unindexed rows plus the index's hits exceed :data:`MAX_CANDIDATES` (counted no further
-    than that).
+    the unindexed rows plus the index's hits exceed ``limit`` (:data:`MAX_CANDIDATES`; counted
+    no further than that). A team database's planner weighs its index itself.
     """
     if len(text) < MIN_NEEDLE:
         return None
@@ -166,7 +171,7 @@ def choose(conn: Connection, text: str) -> int | None:
     if not supported(conn):
         return None
     st = state(conn)
-    room = MAX_CANDIDATES - (st.top - st.upto)
+    room = (limit or MAX_CANDIDATES) - (st.top - st.upto)
     if st.upto == 0 or room <= 0:
         return None
     hits = select(bill_text.c.rowid).where(bill_text.c[TABLE].match(fts_query(text))).limit(room)
@@ -175,10 +180,13 @@ def choose(conn: Connection, text: str) -> int | None:
 
 
 @contextmanager
-def searching(conn: Connection, f: BillFilter | None) -> Iterator[None]:
-    """Build the statements inside with the filter's text search planned for ``conn``."""
+def searching(conn: Connection, f: BillFilter | None, limit: int | None = None) -> Iterator[None]:
+    """Build the statements inside with the filter's text search planned for ``conn``.
+
+    ``limit``: as :func:`choose` (:data:`PAGE_CANDIDATES` for a page).
+    """
     text = f.text if f is not None else None
-    upto = choose(conn, text) if text else None
+    upto = choose(conn, text, limit) if text else None
     if upto is None:
         yield
         return

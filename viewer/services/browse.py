@@ -62,9 +62,13 @@ class BillReader:
         self._conn = browse.connect(db)
 
     @contextmanager
-    def _reading(self, f: BillFilter) -> Iterator[None]:
-        """A read of the filter's bills: user errors as one line, its text search planned."""
-        with user_errors(self._db.path), text_index.searching(self._conn, f):
+    def _reading(self, f: BillFilter, page: bool = False) -> Iterator[None]:
+        """A read of the filter's bills: user errors as one line, its text search planned.
+
+        ``page``: a read of one page, for which the index pays off with fewer candidates.
+        """
+        limit = text_index.PAGE_CANDIDATES if page else None
+        with user_errors(self._db.path), text_index.searching(self._conn, f, limit):
             yield
 
     def total(self) -> int:
@@ -74,7 +78,7 @@ class BillReader:
 
     def first_rows(self, f: BillFilter, limit: int) -> list[tuple[Any, ...]]:
         """The first ``limit`` matching rows (``ROW_COLUMNS``) in the filter's order."""
-        with self._reading(f):
+        with self._reading(f, page=True):
             return queries.first_rows(self._conn, f, limit)
 
     def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
@@ -105,7 +109,7 @@ class BillReader:
         inclusive: bool = False,
     ) -> list[tuple[tuple[Any, ...], Key]]:
         """``(row, key)`` pairs from a keyset position, in the filter's order (``queries.page``)."""
-        with self._reading(f):
+        with self._reading(f, page=True):
             return queries.page(
                 self._conn,
                 f,
