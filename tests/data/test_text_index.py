@@ -126,6 +126,8 @@ def test_the_index_is_used_only_where_it_helps(
         text_index.build(conn)
         assert text_index.choose(conn, "10.1") == 30
         assert text_index.choose(conn, "10") is None  # two characters: no trigram
+        assert text_index.choose(conn, "10.\x001") is None  # FTS5 would stop at the NUL
+        assert _indexed(conn, "d1\x00") == _scan(conn, "d1\x00")
         # every bill a candidate: the scan in the table's order finds the first rows sooner
         assert text_index.choose(conn, "10.1", limit=30) is None
         assert text_index.choose(conn, "10.1", limit=31) == 30

@@ -163,7 +163,7 @@ def choose(conn: Connection, text: str, limit: int | None = None) -> int | None:
     the unindexed rows plus the index's hits exceed ``limit`` (:data:`MAX_CANDIDATES`; counted
     no further than that). A team database's planner weighs its index itself.
     """
-    if len(text) < MIN_NEEDLE:
+    if len(text) < MIN_NEEDLE or "\x00" in text:  # FTS5 reads its query up to a NUL
         return None
     if conn.dialect.name == "postgresql":
         # pg_trgm takes trigrams from runs of letters and digits; without one the planner decides
