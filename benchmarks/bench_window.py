@@ -43,6 +43,7 @@ Run: ``python benchmarks/bench_window.py`` (``--bills 200000`` for a quick run).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -443,6 +444,143 @@ def pick_filters(conn: Any, text: str | None) -> list[tuple[str, Any]]:
     ]
 
 
+def _indexed(fn: Callable[..., Any], conn: Any, f: Any, **kw: Any) -> Any:
+    """``fn(conn, f, ...)`` with the filter's text search planned as the window's reader does."""
+    from viewer.data import text_index
+
+    with text_index.searching(conn, f):
+        return fn(conn, f, **kw)
+
+
+def text_index_figures(db: Any, db_path: Path) -> list[Figure]:
+    """Build the text index if the database lacks it (timed), and its disk cost beside the CSV.
+
+    The window builds it in the background after an import; the benchmark builds it first so
+    the search figures are the index's. Disk: the database (with the index) / the CSV, target
+    2.0x; the index's own pages through ``dbstat`` where this SQLite has it.
+    """
+    from viewer.services.text_index import TextIndexService
+
+    service = TextIndexService(db)
+    figures = []
+    before = service.state()
+    if before is not None and not before.ready:
+        print(f"building the text index ({before.top - before.upto:,} bills)", flush=True)
+        t, _ = timed(service.build)
+        figures.append(Figure("text index build (background)", t, None, None, unit="s"))
+    with db.engine.connect() as conn:  # the build's write-ahead log is no part of the file
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    csv = db_path.with_suffix(".csv")
+    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+    index = None
+    # no dbstat in this SQLite: the total only
+    with db.engine.connect() as conn, contextlib.suppress(Exception):
+        index = conn.exec_driver_sql(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'bill_text%'"
+        ).scalar()
+    if csv.exists():
+        ratio = size / csv.stat().st_size
+        note = f"database {size / MB:,.0f} MB / CSV {csv.stat().st_size / MB:,.0f} MB"
+        if index:
+            note += f"; index {index / MB:,.0f} MB ({index / csv.stat().st_size:.2f}x CSV)"
+        figures.append(Figure("disk: database / CSV", ratio, None, 2.0, unit="x", note=note))
+    return figures
+
+
+def run_team(args: argparse.Namespace) -> int:
+    """Text search on a team database (``--team-url``): the index's bare queries beside the scan.
+
+    Imports the generated CSV into the (empty) database first with ``bill-viewer import``; the
+    window's figures are SQLite's (above), these are the server's bare queries, as the reader
+    runs them, and the disk the trigram index takes beside the bills and the CSV.
+    """
+    from sqlalchemy import func, select
+
+    from viewer.core.filters import BillFilter
+    from viewer.data import queries
+    from viewer.data.db import open_database
+    from viewer.data.schema import bill
+
+    csv = args.workdir / f"window-{args.bills}-a{args.agents}.csv"
+    if not csv.exists():
+        build_db(args.workdir, args.bills, args.agents)  # generates the CSV (and the file)
+    db = open_database(args.team_url)
+    with db.engine.connect() as conn:
+        n = queries.total_bills(conn)
+    if n == 0:
+        print(f"importing {csv.name} -> {db.display_name}", flush=True)
+        t, _ = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "viewer", "import", "--db", args.team_url, str(csv)],
+                cwd=REPO,
+                check=True,
+            )
+        )
+        print(f"  imported in {t:.1f} s", flush=True)
+    figures: list[Figure] = []
+
+    def bare(fn: Callable[[Any], Any]) -> tuple[float, Any]:
+        times, result = [], None
+        for _ in range(args.repeat):
+            with db.engine.connect() as conn:
+                t, result = timed(lambda c=conn: fn(c))  # type: ignore[misc]
+                conn.rollback()
+            times.append(t)
+        return med(times), result
+
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE bill")
+        conn.commit()
+        text = args.text
+        if text is None:  # as pick_filters: a phone number fragment from mid-range
+            lo, hi = queries.time_span(conn)
+            mid = (int(lo or 0) + int(hi or 0)) // 2
+            phone = conn.execute(
+                select(bill.c.phone_no)
+                .where(bill.c.begin_time >= mid - mid % 3600, func.length(bill.c.phone_no) >= 8)
+                .order_by(bill.c.begin_time)
+                .limit(1)
+            ).scalar()
+            text = str(phone)[-6:] if phone else "1234"
+        f = BillFilter(text=text)
+        sizes = conn.exec_driver_sql(
+            "SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('bill')),"
+            " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('ix_bill_text_trgm'))"
+        ).one()
+    t_rows, _ = bare(partial(queries.page, f=f, limit=PAGE))
+    t_rows_ix, _ = bare(partial(_indexed, queries.page, f=f, limit=PAGE))
+    t_ids, n = bare(partial(queries.scan_checkpoints, f=f))
+    t_ids_ix, n_ix = bare(partial(_indexed, queries.scan_checkpoints, f=f))
+    assert n.count == n_ix.count, (n.count, n_ix.count)
+    name = f"team: text {f.text!r}"
+    figures.append(Figure(f"{name}: first page, index", t_rows_ix, t_rows, 0.300))
+    figures.append(
+        Figure(
+            f"{name}: final count, index",
+            t_ids_ix,
+            t_ids,
+            1.0,
+            note=f"{n.count:,} bills; bare = the ILIKE scan's (count + checkpoints)",
+        )
+    )
+    table, index = (int(v or 0) for v in sizes)
+    big = csv.stat().st_size
+    figures.append(
+        Figure(
+            "team: trigram index / CSV",
+            index / big,
+            None,
+            None,
+            unit="x",
+            note=f"index {index / MB:,.0f} MB; bills with all indexes {table / MB:,.0f} MB "
+            f"({table / big:.2f}x CSV {big / MB:,.0f} MB)",
+        )
+    )
+    db.close()
+    print_table(figures)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Build or reuse the database, measure everything, print the table."""
     from viewer.core.filters import BillFilter
@@ -450,10 +588,11 @@ def run(args: argparse.Namespace) -> int:
     from viewer.data.db import open_database
 
     db_path = build_db(args.workdir, args.bills, args.agents)
-    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
-    print(f"database {db_path} ({size / MB:,.0f} MB), {args.repeat} repeat(s), median shown\n")
     figures: list[Figure] = []
     bare_db = open_database(db_path)
+    figures.extend(text_index_figures(bare_db, db_path))
+    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+    print(f"database {db_path} ({size / MB:,.0f} MB), {args.repeat} repeat(s), median shown\n")
 
     def bare(fn: Callable[[Any], Any]) -> tuple[float, Any]:
         times = []
@@ -523,6 +662,29 @@ def run(args: argparse.Namespace) -> int:
         t_ids, _ = bare(partial(scan, f=f))
         t_count, n = bare(partial(queries.count, f=f))
         assert n == final, (name, n, final)
+        if f.text:  # the index's bare queries beside the scan's (the bare figures above)
+            t_rows_ix, _ = bare(partial(_indexed, queries.page, f=f, limit=PAGE))
+            t_ids_ix, _ = bare(partial(_indexed, scan, f=f))
+            t_count_ix, n_ix = bare(partial(_indexed, queries.count, f=f))
+            assert n_ix == n, (name, n_ix, n)
+            figures.append(
+                Figure(
+                    "  bare first page, text index",
+                    t_rows_ix,
+                    t_rows,
+                    None,
+                    note="bare = the LIKE scan's page",
+                )
+            )
+            figures.append(
+                Figure(
+                    "  bare final count, text index",
+                    t_ids_ix,
+                    t_ids,
+                    None,
+                    note=f"bare = the LIKE scan's; count() {t_count_ix * 1000:,.0f} ms",
+                )
+            )
         figures.append(
             Figure(
                 f"{name}: first rows", med(firsts), t_rows, 0.300, note=f"{shown} rows in preview"
@@ -701,6 +863,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time a keystroke in a plain QTableView (Qt's keyboard search; slow)",
     )
+    parser.add_argument(
+        "--team-url",
+        help="measure text search on this team database instead (imports the CSV if empty)",
+    )
     parser.add_argument("--probe-memory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     guard_emit_refcount_bug()
@@ -708,7 +874,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(probe_memory(args.probe_memory)))
         return 0
     args.workdir = args.workdir.resolve()
-    return run(args)
+    return run_team(args) if args.team_url else run(args)
 
 
 if __name__ == "__main__":

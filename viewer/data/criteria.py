@@ -32,7 +32,9 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType
 
 from viewer.core import criteria as cr
+from viewer.core.criteria import TEXT_COLUMNS
 from viewer.core.filters import BillFilter
+from viewer.data import text_index
 from viewer.data.schema import bill
 
 MAX_VARS = 900
@@ -190,7 +192,10 @@ def to_sql(p: cr.Predicate) -> ColumnElement[bool]:
             return or_(bill.c[column] > value, bill.c[column].is_(None))
         case cr.Contains(columns, text):
             pattern = _like_pattern(text)
-            return or_(*(ContainsText(bill.c[c], pattern) for c in columns))
+            scan = or_(*(ContainsText(bill.c[c], pattern) for c in columns))
+            upto = text_index.indexed_upto(text) if columns == TEXT_COLUMNS else None
+            # the index narrows the rows to its candidates; LIKE still decides, as in the scan
+            return scan if upto is None else and_(text_index.candidates(text, upto, pattern), scan)
         case cr.ReasonIs(op_type, None):
             return and_(bill.c.op_type == op_type, not_used_cause())
         case cr.ReasonIs(op_type, cause):

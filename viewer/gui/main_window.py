@@ -50,6 +50,7 @@ from viewer.gui.controllers.exporting import ExportController
 from viewer.gui.controllers.importing import ImportController
 from viewer.gui.controllers.layout import LayoutController
 from viewer.gui.controllers.navigation import NavigationController
+from viewer.gui.controllers.text_index import TextIndexController
 from viewer.gui.empty_state import EmptyState
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.window_layout = LayoutController(self)
         self.navigation = NavigationController(self)
         self.dialogs = DialogsController(self)
+        self.text_index = TextIndexController(self)
 
         self.model = BillTableModel(db, self)
         self.table = BillTableView()
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         sb.add_permanent(self.status_count)
         sb.add_permanent(self.status_tz)
         sb.add_permanent(self.status_db, share=0.2)
+        self.text_index.add_to(sb)
 
         self._build_actions()
         self.empty_state.open_exports.connect(self.imports.open_exports)
@@ -207,6 +210,8 @@ class MainWindow(QMainWindow):
         self.filters.reload()
         self.model.set_filter(self.filters.current_filter())
         self.browse.update_sentence(self.model.bill_filter)
+        self.import_finished.connect(lambda _report: self.text_index.start())
+        self.text_index.start()
 
     # -- wiring ------------------------------------------------------------------------------
 
@@ -337,7 +342,7 @@ class MainWindow(QMainWindow):
         self.window_layout.shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for runner in (self.imports.runner, self.exports.runner):
+        for runner in (self.imports.runner, self.exports.runner, self.text_index.runner):
             if runner is not None and runner.running:
                 runner.cancel()
                 runner.wait()

@@ -11,13 +11,14 @@ number of bills is for a background thread.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from viewer.core.filters import BillFilter
-from viewer.data import browse, queries
+from viewer.data import browse, queries, text_index
 from viewer.data.db import Database, user_errors
 from viewer.data.queries import BRIEF_COLUMNS, ROW_COLUMNS, Checkpoints, Key, Stats
 
@@ -60,6 +61,16 @@ class BillReader:
         self._db = db
         self._conn = browse.connect(db)
 
+    @contextmanager
+    def _reading(self, f: BillFilter, page: bool = False) -> Iterator[None]:
+        """A read of the filter's bills: user errors as one line, its text search planned.
+
+        ``page``: a read of one page, for which the index pays off with fewer candidates.
+        """
+        limit = text_index.PAGE_CANDIDATES if page else None
+        with user_errors(self._db.path), text_index.searching(self._conn, f, limit):
+            yield
+
     def total(self) -> int:
         """How many bills the database holds."""
         with user_errors(self._db.path):
@@ -67,12 +78,12 @@ class BillReader:
 
     def first_rows(self, f: BillFilter, limit: int) -> list[tuple[Any, ...]]:
         """The first ``limit`` matching rows (``ROW_COLUMNS``) in the filter's order."""
-        with user_errors(self._db.path):
+        with self._reading(f, page=True):
             return queries.first_rows(self._conn, f, limit)
 
     def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
         """Every matching row key in order; ``cancel_check`` runs between chunks (may raise)."""
-        with user_errors(self._db.path):
+        with self._reading(f):
             return queries.ids_for(self._conn, f, cancel_check=cancel_check)
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -84,7 +95,7 @@ class BillReader:
         self, f: BillFilter, cancel_check: Callable[[], None] | None = None
     ) -> Checkpoints:
         """The exact count and a bounded list of keyset checkpoints (one scan: off the GUI)."""
-        with user_errors(self._db.path):
+        with self._reading(f):
             return queries.scan_checkpoints(self._conn, f, cancel_check=cancel_check)
 
     def page(
@@ -98,7 +109,7 @@ class BillReader:
         inclusive: bool = False,
     ) -> list[tuple[tuple[Any, ...], Key]]:
         """``(row, key)`` pairs from a keyset position, in the filter's order (``queries.page``)."""
-        with user_errors(self._db.path):
+        with self._reading(f, page=True):
             return queries.page(
                 self._conn,
                 f,
@@ -111,12 +122,12 @@ class BillReader:
 
     def position_of(self, f: BillFilter, pk: int) -> int | None:
         """The row number of bill ``pk`` under the filter (None when hidden); a count."""
-        with user_errors(self._db.path):
+        with self._reading(f):
             return queries.position_of(self._conn, f, pk)
 
     def estimate(self, f: BillFilter) -> int | None:
         """The planner's estimate of the matching bills (PostgreSQL), None where there is none."""
-        with user_errors(self._db.path):
+        with self._reading(f):
             return queries.estimate_count(self._conn, f)
 
     def end_read(self) -> None:
@@ -160,7 +171,7 @@ class BrowseService:
 
     def count(self, f: BillFilter) -> int:
         """How many bills match the filter (a scan: off the GUI thread)."""
-        with browse.connect(self.db) as conn:
+        with browse.connect(self.db) as conn, text_index.searching(conn, f):
             return queries.count(conn, f)
 
     def total(self) -> int:

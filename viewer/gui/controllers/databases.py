@@ -184,6 +184,7 @@ class DatabaseController(Controller):
         if self.win.imports.runner is not None and self.win.imports.runner.running:
             self.win.imports.runner.cancel()
             self.win.imports.runner.wait()
+        self.win.text_index.stop()
         self.win.model.close()
         old = self.win._db
         self.win._db = db
@@ -206,6 +207,7 @@ class DatabaseController(Controller):
         new_model.set_filter(self.win.filters.current_filter())
         self.win.browse.update_sentence(new_model.bill_filter)
         old.close()
+        self.win.text_index.start()
         self.remember_db(self.win._db.path)
         self.show_db()
         self.win.dialogs.show_time_label()
