@@ -16,6 +16,7 @@ from typing import Any
 
 from viewer.core import codes
 from viewer.core.codes import VerbatimCode
+from viewer.core.i18n import translate
 from viewer.core.investigation.model import (
     BUSY_REST_LABEL,
     BUSY_REST_REASON,
@@ -79,7 +80,7 @@ class _Namer:
         title = codes.explain_op_type(op_type).text if kind is StateKind.OTHER else kind.title
         text = "" if op_type in _NO_REASON_TYPES else self.reason_text(op_type, reason)
         if op_type == 3 and reason == BUSY_REST_REASON:
-            out = BUSY_REST_LABEL
+            out = translate("State", BUSY_REST_LABEL)
         elif not text:
             out = title
         elif text.lower().startswith(title.lower()):
@@ -94,19 +95,27 @@ class _Namer:
         key = ("conversation", media)
         head = self.cache.get(key)
         if head is None:
-            head = f"In conversation ({codes.explain_media_type(media).text}"
+            head = translate("State", "In conversation ({media}").format(
+                media=codes.explain_media_type(media).text
+            )
             self.cache[key] = head
-        return f"{head}, call {call})" if call else head + ")"
+        if call:
+            return head + translate("State", ", call {call})").format(call=call)
+        return head + translate("State", ")")
 
     def marker(self, op_type: int | None, reason: int | None, obj: object) -> str:
         """The label of one forced marker, e.g. "Forcible busy by work ID 1234"."""
         if op_type in _FORCED_TYPES:
             text = codes.explain_op_type(op_type).text
             if not codes.is_not_used(obj):
-                text += " by " + codes.explain_object(op_type, obj).text
+                text += translate("State", " by {who}").format(
+                    who=codes.explain_object(op_type, obj).text
+                )
             return text
         if op_type == 0:
-            return f"Sign-out: {self.reason_text(0, reason)} (cause {reason})"
+            return translate("State", "Sign-out: {reason} (cause {code})").format(
+                reason=self.reason_text(0, reason), code=reason
+            )
         return self.label(StateKind.BUSY, op_type, reason)
 
 

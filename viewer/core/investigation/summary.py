@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from viewer.core import codes
+from viewer.core.i18n import QT_TRANSLATE_NOOP, translate
 from viewer.core.investigation.model import (
     BUSY_REST_LABEL,
     BUSY_REST_REASON,
@@ -324,9 +325,9 @@ def summarise(
     ):
         for r in reasons:
             if r is None:
-                text = codes.NOT_USED_TEXT
+                text = codes.not_used_text()
             elif op_type == 3 and r == BUSY_REST_REASON:
-                text = BUSY_REST_LABEL
+                text = translate("State", BUSY_REST_LABEL)
             else:
                 text = codes.explain_reason(op_type, r, labels).text
             reason_labels[(kind, r)] = text
@@ -362,16 +363,16 @@ class SummaryColumn(NamedTuple):
 
 
 _COLUMN_TITLES: tuple[tuple[str | None, str], ...] = (
-    (None, "Agent"),
-    ("signed_in", "Signed in"),
-    ("conversation", "In conversation"),
-    ("conversations", "Conversations"),
-    ("busy", "Busy"),
-    ("rest", "Rest"),
-    ("work", "Working"),
-    ("study", "Study"),
-    ("forced", "Forced events"),
-    ("anomalies", "Anomalies"),
+    (None, QT_TRANSLATE_NOOP("Summary", "Agent")),
+    ("signed_in", QT_TRANSLATE_NOOP("Summary", "Signed in")),
+    ("conversation", QT_TRANSLATE_NOOP("Summary", "In conversation")),
+    ("conversations", QT_TRANSLATE_NOOP("Summary", "Conversations")),
+    ("busy", QT_TRANSLATE_NOOP("Summary", "Busy")),
+    ("rest", QT_TRANSLATE_NOOP("Summary", "Rest")),
+    ("work", QT_TRANSLATE_NOOP("Summary", "Working")),
+    ("study", QT_TRANSLATE_NOOP("Summary", "Study")),
+    ("forced", QT_TRANSLATE_NOOP("Summary", "Forced events")),
+    ("anomalies", QT_TRANSLATE_NOOP("Summary", "Anomalies")),
 )
 """The summary's columns in order, each figure with its title (reason columns follow busy/rest)."""
 
@@ -385,7 +386,7 @@ def summary_columns(summary: Summary, *, by_reason: bool = True) -> list[Summary
     """
     out: list[SummaryColumn] = []
     for figure, title in _COLUMN_TITLES:
-        out.append(SummaryColumn(title, figure))
+        out.append(SummaryColumn(translate("Summary", title), figure))
         if by_reason and figure in ("busy", "rest"):
             kind = StateKind.BUSY if figure == "busy" else StateKind.REST
             reasons = summary.busy_reasons if figure == "busy" else summary.rest_reasons
@@ -397,7 +398,7 @@ def summary_value(row: SummaryRow, column: SummaryColumn) -> Any:
     """One cell: the agent ("Total" on the total row), seconds, or a count."""
     figure, reason = column.figure, column.reason
     if figure is None:
-        return "Total" if row.is_total else row.agent
+        return translate("Summary", "Total") if row.is_total else row.agent
     if figure in ("busy", "rest"):
         by = row.busy if figure == "busy" else row.rest
         return sum(by.values()) if reason is ALL_REASONS else by.get(reason, 0)
