@@ -30,6 +30,7 @@ __all__ = [
     "QT_TRANSLATE_NOOP",
     "catalog",
     "catalog_files",
+    "in_every_language",
     "language",
     "load_catalog",
     "normalize_language",
@@ -131,6 +132,15 @@ def translate(context: str, text: str, n: int = -1) -> str:
     if n >= 0:
         found = found.replace("%n", str(n))
     return found
+
+
+def in_every_language(context: str, text: str) -> frozenset[str]:
+    """``text`` and its translation in every language: what a file written in any of them says.
+
+    For readers of the application's own files (an export's sheet names and Report labels), which
+    must understand a file whatever language it was written in.
+    """
+    return frozenset({text, *(catalog(lang).get((context, text), text) for lang in LANGUAGES)})
 
 
 def normalize_language(value: str) -> str:

@@ -439,8 +439,21 @@ def summary_table(
     return [c.title for c in columns], rows
 
 
-ANOMALY_HEADER: tuple[str, ...] = ("Agent", "Anomaly", "Begin", "End", "Duration", "Details")
-"""Columns of :func:`anomaly_table` (before the bills column the caller adds)."""
+ANOMALY_HEADER: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("Summary", "Agent"),
+    QT_TRANSLATE_NOOP("Summary", "Anomaly"),
+    QT_TRANSLATE_NOOP("Summary", "Begin"),
+    QT_TRANSLATE_NOOP("Summary", "End"),
+    QT_TRANSLATE_NOOP("Summary", "Duration"),
+    QT_TRANSLATE_NOOP("Summary", "Details"),
+)
+"""Columns of :func:`anomaly_table` (before the bills column the caller adds), English sources;
+:func:`anomaly_header` gives them in the current language."""
+
+
+def anomaly_header() -> list[str]:
+    """:data:`ANOMALY_HEADER` in the current language."""
+    return [translate("Summary", title) for title in ANOMALY_HEADER]
 
 
 def anomaly_table(anomalies: Iterable[Anomaly]) -> tuple[list[str], list[list[Any]]]:
@@ -457,4 +470,4 @@ def anomaly_table(anomalies: Iterable[Anomaly]) -> tuple[list[str], list[list[An
         ]
         for a in anomalies
     ]
-    return [*ANOMALY_HEADER, "Bills (row keys)"], rows
+    return [*anomaly_header(), translate("Summary", "Bills (row keys)")], rows
