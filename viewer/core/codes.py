@@ -318,7 +318,8 @@ def _listed_codes(note_codes: tuple[ReasonRange, ...]) -> str:
     """Types 20 and 38: ``"listed codes: 0 = ..., 2 = ..."`` in the current language."""
     if not note_codes:
         return ""
-    listed = ", ".join(f"{r.codes_text()} = {_lower_first(r.meaning)}" for r in note_codes)
+    comma = translate("Codes", ", ")
+    listed = comma.join(f"{r.codes_text()} = {_lower_first(r.meaning)}" for r in note_codes)
     if len(note_codes) > 1:
         return translate("Codes", "listed codes: {codes}").format(codes=listed)
     return translate("Codes", "listed code: {codes}").format(codes=listed)
@@ -1070,45 +1071,54 @@ _SITE_BY_TYPE: Mapping[int, tuple[SiteCode, ...]] = MappingProxyType(
 
 MEDIA_TYPES: Mapping[int, str] = MappingProxyType(
     {
-        1: "Text chat",
-        2: "Click-to-dial web phone",
-        3: "Co-browsing",
-        4: "Callback request",
-        5: "Voice call",
-        6: "Email",
-        7: "Fax",
-        8: "H.323 video",
-        9: "Whiteboard",
-        10: "Application sharing",
-        11: "File transfer",
-        12: "Video 2B+D",
-        13: "Video 6B+D",
-        14: "OPS",
-        15: "Predictive outbound",
-        16: "Preview outbound",
-        17: "Message",
-        18: "Web phone video",
-        19: "Video call",
-        20: "Web leave-message",
-        21: "Desktop sharing",
-        22: "VC call",
-        50: "Email chat",
-        51: "Web chat",
-        52: "SMS chat",
-        53: "Social multimedia chat",
-        54: "Fax chat",
-        55: "H5 video chat",
+        1: QT_TRANSLATE_NOOP("MediaType", "Text chat"),
+        2: QT_TRANSLATE_NOOP("MediaType", "Click-to-dial web phone"),
+        3: QT_TRANSLATE_NOOP("MediaType", "Co-browsing"),
+        4: QT_TRANSLATE_NOOP("MediaType", "Callback request"),
+        5: QT_TRANSLATE_NOOP("MediaType", "Voice call"),
+        6: QT_TRANSLATE_NOOP("MediaType", "Email"),
+        7: QT_TRANSLATE_NOOP("MediaType", "Fax"),
+        8: QT_TRANSLATE_NOOP("MediaType", "H.323 video"),
+        9: QT_TRANSLATE_NOOP("MediaType", "Whiteboard"),
+        10: QT_TRANSLATE_NOOP("MediaType", "Application sharing"),
+        11: QT_TRANSLATE_NOOP("MediaType", "File transfer"),
+        12: QT_TRANSLATE_NOOP("MediaType", "Video 2B+D"),
+        13: QT_TRANSLATE_NOOP("MediaType", "Video 6B+D"),
+        14: QT_TRANSLATE_NOOP("MediaType", "OPS"),
+        15: QT_TRANSLATE_NOOP("MediaType", "Predictive outbound"),
+        16: QT_TRANSLATE_NOOP("MediaType", "Preview outbound"),
+        17: QT_TRANSLATE_NOOP("MediaType", "Message"),
+        18: QT_TRANSLATE_NOOP("MediaType", "Web phone video"),
+        19: QT_TRANSLATE_NOOP("MediaType", "Video call"),
+        20: QT_TRANSLATE_NOOP("MediaType", "Web leave-message"),
+        21: QT_TRANSLATE_NOOP("MediaType", "Desktop sharing"),
+        22: QT_TRANSLATE_NOOP("MediaType", "VC call"),
+        50: QT_TRANSLATE_NOOP("MediaType", "Email chat"),
+        51: QT_TRANSLATE_NOOP("MediaType", "Web chat"),
+        52: QT_TRANSLATE_NOOP("MediaType", "SMS chat"),
+        53: QT_TRANSLATE_NOOP("MediaType", "Social multimedia chat"),
+        54: QT_TRANSLATE_NOOP("MediaType", "Fax chat"),
+        55: QT_TRANSLATE_NOOP("MediaType", "H5 video chat"),
     }
 )
 """media_type codes and their names."""
 
 AGENT_TYPES_CTI: Mapping[int, str] = MappingProxyType(
-    {4: "PC + phone", 11: "PC + phone video", 13: "multimedia"}
+    {
+        4: QT_TRANSLATE_NOOP("AgentType", "PC + phone"),
+        11: QT_TRANSLATE_NOOP("AgentType", "PC + phone video"),
+        13: QT_TRANSLATE_NOOP("AgentType", "multimedia"),
+    }
 )
 """agent_type as the CTI table documents it."""
 
 AGENT_TYPES_CONFIGURATION: Mapping[int, str] = MappingProxyType(
-    {4: "audio", 5: "multimedia", 11: "video", 99: "versatile"}
+    {
+        4: QT_TRANSLATE_NOOP("AgentType", "audio"),
+        5: QT_TRANSLATE_NOOP("AgentType", "multimedia"),
+        11: QT_TRANSLATE_NOOP("AgentType", "video"),
+        99: QT_TRANSLATE_NOOP("AgentType", "versatile"),
+    }
 )
 """agent_type as the configuration table documents it (disagrees with the CTI table)."""
 
@@ -1461,7 +1471,7 @@ def _explain_object_token(op: int | None, token: _Token, lang: str) -> Explanati
             )
         else:
             text += translate("Codes", " ({note})").format(note=note)
-        generic = f"{generic}; {note}"
+        generic = translate("Codes", "{generic}; {note}").format(generic=generic, note=note)
     return Explanation(text, known=True, generic=generic)
 
 
@@ -1653,7 +1663,12 @@ def _decoded_line(name: str, raw: object, explanation: Explanation) -> list[str]
     if explanation.site_label:
         flag = translate("Codes", "  [site label]")
     shown = _text(raw) or translate("Codes", "(empty)")
-    lines = [f"  {name} {shown}: {explanation.text}{flag}"]
+    lines = [
+        translate("Codes", "  {name} {value}: {text}").format(
+            name=name, value=shown, text=explanation.text
+        )
+        + flag
+    ]
     if explanation.generic and explanation.generic != explanation.text:
         lines.append(translate("Codes", "    documented: {text}").format(text=explanation.generic))
     return lines
@@ -1723,7 +1738,7 @@ def describe_codes(
         )
 
     object_meaning = translate("Codes", _OBJECT_MEANING[info.object_kind])
-    lines.append(f"{object_head} {object_meaning}")
+    lines.append(translate("Codes", "Object column: {meaning}").format(meaning=object_meaning))
     if info.note_codes:
         lines.append(
             translate(
@@ -1739,7 +1754,7 @@ def describe_codes(
         reason_meaning = translate("Codes", _REASON_MEANING[info.reason_kind])
     else:
         reason_meaning = translate("OpType", info.reason_note)
-    lines.append(f"{reason_head} {reason_meaning}")
+    lines.append(translate("Codes", "Reason column: {meaning}").format(meaning=reason_meaning))
     if info.reason_note and info.reason_kind != REASON_FREE:
         lines.append(f"  {translate('OpType', info.reason_note)}")
     if cause is not None:
