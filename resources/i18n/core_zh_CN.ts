@@ -70,6 +70,125 @@
         <source>Sign-out before its sign-in</source>
         <translation>签出早于其签入</translation>
     </message>
+    <message>
+        <source>The bill ends ({end}) before it begins ({begin}); taken as an instant.</source>
+        <translation>话单的结束时间（{end}）早于开始时间（{begin}）；按一个瞬间处理。</translation>
+    </message>
+    <message>
+        <source>Session {session} signed out at {out}, before its sign-in at {in_}.</source>
+        <translation>签入序列 {session} 在 {out} 签出，早于其签入时间 {in_}。</translation>
+    </message>
+    <message>
+        <source>Signed in again at {time} in session {session} already signed in at {since}.</source>
+        <translation>{time} 再次签入，所在签入序列 {session} 已于 {since} 签入。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Signed out again at {time} in session {session} already signed out at {since}.</source>
+        <translation>{time} 再次签出，所在签入序列 {session} 已于 {since} 签出。</translation>
+    </message>
+    <message>
+        <source>Conversation of call {call} from {start}: {count} piece(s), none final (reason 0); the last ends {end}.</source>
+        <translation>呼叫 {call} 自 {start} 起的通话：共 {count} 段话单，没有最终话单（原因 0）；最后一段结束于 {end}。</translation>
+    </message>
+    <message>
+        <source>(no call ID)</source>
+        <translation>（无呼叫标识）</translation>
+    </message>
+    <message>
+        <source>Signed out at {time}</source>
+        <translation>{time} 签出</translation>
+    </message>
+    <message>
+        <source>Bills from {time}</source>
+        <translation>自 {time} 起的话单</translation>
+    </message>
+    <message>
+        <source>{what} in session {session} with no sign-in.</source>
+        <translation>{what}，签入序列 {session} 中没有签入。</translation>
+    </message>
+    <message>
+        <source>Session {session} signed in at {start} has no sign-out; its last bill ends {end}.</source>
+        <translation>签入序列 {session} 于 {start} 签入后没有签出；其最后一张话单结束于 {end}。</translation>
+    </message>
+    <message>
+        <source>No bill for {duration} while signed in ({start} to {end}).</source>
+        <translation>签入期间 {duration} 没有话单（{start} 至 {end}）。</translation>
+    </message>
+    <message>
+        <source>{what} at {time}.</source>
+        <translation>{time}：{what}。</translation>
+    </message>
+    <message>
+        <source>{state} from {start} overlaps {other} from {other_start} to {end}.</source>
+        <translation>自 {start} 起的{state}与 {other_start} 至 {end} 的{other}重叠。</translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <source>{count} agent(s)</source>
+        <translation>{count} 个座席</translation>
+    </message>
+    <message>
+        <source>{state} by reason:</source>
+        <translation>{state}（按原因）：</translation>
+    </message>
+    <message>
+        <source>Time per state: {scope} ({agents}).</source>
+        <translation>各状态时长：{scope}（{agents}）。</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>座席</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>起始时间</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>持续</translation>
+    </message>
+    <message>
+        <source>Signed in since</source>
+        <translation>签入时间</translation>
+    </message>
+    <message>
+        <source>Also</source>
+        <translation>同时</translation>
+    </message>
+    <message>
+        <source>State at {time}, times {label}: {agents}, {signed} signed in.</source>
+        <translation>{time} 的状态，时间{label}：{agents}，{signed} 个已签入。</translation>
+    </message>
+    <message>
+        <source>Changes between {start} and {end}, times {label}: {changed} of {agents} changed.</source>
+        <translation>{start} 至 {end} 之间的变化，时间{label}：{agents}中有 {changed} 个发生变化。</translation>
+    </message>
+    <message>
+        <source>State at first moment</source>
+        <translation>第一个时刻的状态</translation>
+    </message>
+    <message>
+        <source>State at second moment</source>
+        <translation>第二个时刻的状态</translation>
+    </message>
+    <message>
+        <source>began</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>结束</translation>
+    </message>
 </context>
 <context>
     <name>Codes</name>
@@ -1698,6 +1817,10 @@
         <translation>未签入</translation>
     </message>
     <message>
+        <source>{state}: {reason}</source>
+        <translation>{state}：{reason}</translation>
+    </message>
+    <message>
         <source>In conversation ({media}</source>
         <translation>通话中（{media}</translation>
     </message>
@@ -1716,6 +1839,10 @@
     <message>
         <source>Sign-out: {reason} (cause {code})</source>
         <translation>签出：{reason}（原因 {code}）</translation>
+    </message>
+    <message>
+        <source>Signed in (session {session})</source>
+        <translation>已签入（签入序列 {session}）</translation>
     </message>
 </context>
 <context>

@@ -410,8 +410,9 @@ def _reason_title(summary: Summary, kind: StateKind, reason: int | None) -> str:
     label = summary.reason_label(kind, reason)
     if kind is StateKind.BUSY and reason == BUSY_REST_REASON:
         return label
-    code = "" if reason is None or label.endswith(f"(code {reason})") else f" [{reason}]"
-    return f"{kind.title}: {label}{code}"
+    with_code = translate("Codes", "{label} (code {code})").format(label="", code=reason)
+    code = "" if reason is None or label.endswith(with_code) else f" [{reason}]"
+    return translate("State", "{state}: {reason}").format(state=kind.title, reason=label) + code
 
 
 def summary_table(
