@@ -189,6 +189,46 @@
         <source>ended</source>
         <translation>结束</translation>
     </message>
+    <message>
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <source>already imported</source>
+        <translation>已导入过</translation>
+    </message>
+    <message>
+        <source>not a bill export</source>
+        <translation>不是话单导出文件</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>{path}: {read} lines read, {imported} imported, {duplicates} duplicates ({conflicts} conflicting), {rejected} rejected</source>
+        <translation>{path}：读取 {read} 行，导入 {imported} 条，重复 {duplicates} 条（其中 {conflicts} 条冲突），拒绝 {rejected} 行</translation>
+    </message>
+    <message>
+        <source>  line {line}: {reason}</source>
+        <translation>  第 {line} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>  ... {count} more rejected lines (all are stored; see the window&apos;s import report)</source>
+        <translation>  …… 另有 {count} 行被拒绝（均已保存；请在窗口的导入报告中查看）</translation>
+    </message>
+    <message>
+        <source>total: {files}, {read} lines read, {imported} imported, {duplicates} duplicates ({conflicts} conflicting), {rejected} rejected -&gt; {db}</source>
+        <translation>合计：{files}，读取 {read} 行，导入 {imported} 条，重复 {duplicates} 条（其中 {conflicts} 条冲突），拒绝 {rejected} 行 -&gt; {db}</translation>
+    </message>
+    <message>
+        <source>{count} file(s)</source>
+        <translation>{count} 个文件</translation>
+    </message>
 </context>
 <context>
     <name>Codes</name>
@@ -621,6 +661,69 @@
     <message>
         <source>{head}, sorted by {column} ascending.</source>
         <translation>{head}，按{column}升序排列。</translation>
+    </message>
+</context>
+<context>
+    <name>Import</name>
+    <message>
+        <source>oversized line (over {size} KiB)</source>
+        <translation>行过长（超过 {size} KiB）</translation>
+    </message>
+    <message>
+        <source>undecodable bytes (neither UTF-8 nor GB18030)</source>
+        <translation>无法解码的字节（既不是UTF-8也不是GB18030）</translation>
+    </message>
+    <message>
+        <source>unterminated quote (a quoted field runs on past the end of this line)</source>
+        <translation>引号未闭合（带引号的字段越过了本行末尾）</translation>
+    </message>
+    <message>
+        <source>malformed CSV ({error})</source>
+        <translation>CSV格式错误（{error}）</translation>
+    </message>
+    <message>
+        <source>more than 21 fields and a lone CR (carriage return) in the line: records joined by CR line ends in a file whose lines end with LF?</source>
+        <translation>字段多于21个且行内有单独的CR（回车）：是否在以LF换行的文件中混入了以CR换行而连在一起的记录？</translation>
+    </message>
+    <message>
+        <source>too few columns ({count}; a bill has {min} to 21)</source>
+        <translation>列数太少（{count} 列；话单应有 {min} 到 21 列）</translation>
+    </message>
+    <message>
+        <source>empty bill id</source>
+        <translation>话单ID为空</translation>
+    </message>
+    <message>
+        <source>unparseable {field} {value}</source>
+        <translation>无法解析的 {field} {value}</translation>
+    </message>
+    <message>
+        <source>{field} {value} outside the range the viewer can show and export ({range})</source>
+        <translation>{field} {value} 超出本程序能显示和导出的范围（{range}）</translation>
+    </message>
+    <message>
+        <source>header row recognised</source>
+        <translation>已识别表头行</translation>
+    </message>
+    <message>
+        <source>{count} line(s) had extra trailing columns, kept aside</source>
+        <translation>{count} 行末尾有多余的列，已另行保存</translation>
+    </message>
+    <message>
+        <source>{count} bill id(s) already stored with other values</source>
+        <translation>{count} 个话单ID已以不同的值存储</translation>
+    </message>
+    <message>
+        <source>{name}: cancelled, nothing of this file was kept</source>
+        <translation>{name}：已取消，该文件的内容均未保留</translation>
+    </message>
+    <message>
+        <source>{name}: already imported on {when} (as {first}); use --force to read it again</source>
+        <translation>{name}：已于 {when} 导入（当时为 {first}）；如需重新读取，请使用 --force</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 <context>

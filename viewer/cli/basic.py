@@ -13,29 +13,40 @@ from typing import Any
 from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, progress_printer
 from viewer.core import codes
 from viewer.core.errors import KnownError
+from viewer.core.i18n import QT_TRANSLATE_NOOP, language, translate
 from viewer.services.browse import BrowseService
 from viewer.services.database import default_db_path, exists
-from viewer.services.imports import FileReport, ImportService, ImportStatus
+from viewer.services.imports import FileReport, ImportService, ImportStatus, reason_text
 from viewer.services.labels import LabelsService
 
 _STATUS_WORDS = {
-    ImportStatus.IMPORTED: "imported",
-    ImportStatus.ALREADY_IMPORTED: "already imported",
-    ImportStatus.NOT_A_BILL_EXPORT: "not a bill export",
-    ImportStatus.FAILED: "FAILED",
-    ImportStatus.CANCELLED: "cancelled",
+    ImportStatus.IMPORTED: QT_TRANSLATE_NOOP("Cli", "imported"),
+    ImportStatus.ALREADY_IMPORTED: QT_TRANSLATE_NOOP("Cli", "already imported"),
+    ImportStatus.NOT_A_BILL_EXPORT: QT_TRANSLATE_NOOP("Cli", "not a bill export"),
+    ImportStatus.FAILED: QT_TRANSLATE_NOOP("Cli", "FAILED"),
+    ImportStatus.CANCELLED: QT_TRANSLATE_NOOP("Cli", "cancelled"),
 }
 
 
 def _file_line(f: FileReport) -> str:
     if f.status == ImportStatus.IMPORTED:
-        line = (
-            f"{f.path}: {f.rows_read:,} lines read, {f.imported:,} imported, "
-            f"{f.duplicates:,} duplicates ({f.conflicts:,} conflicting), "
-            f"{f.rejected:,} rejected"
+        line = translate(
+            "Cli",
+            "{path}: {read} lines read, {imported} imported, {duplicates} duplicates "
+            "({conflicts} conflicting), {rejected} rejected",
+        ).format(
+            path=f.path,
+            read=f"{f.rows_read:,}",
+            imported=f"{f.imported:,}",
+            duplicates=f"{f.duplicates:,}",
+            conflicts=f"{f.conflicts:,}",
+            rejected=f"{f.rejected:,}",
         )
-        return line + (f" [{f.message}]" if f.message else "")
-    return f.message or f"{f.path}: {_STATUS_WORDS.get(f.status, f.status)}"
+        return line + (f" [{reason_text(f.message)}]" if f.message else "")
+    if f.message:
+        return reason_text(f.message)
+    words = _STATUS_WORDS.get(f.status)
+    return f"{f.path}: {translate('Cli', words) if words else f.status}"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -63,19 +74,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         for f in report.files:
             out.write(_file_line(f) + "\n")
             for issue in f.rejects[:20]:
-                out.write(f"  line {issue.line}: {issue.reason}\n")
+                line = translate("Cli", "  line {line}: {reason}")
+                out.write(line.format(line=issue.line, reason=reason_text(issue.reason)) + "\n")
             if f.rejected > 20:
-                out.write(
-                    f"  ... {f.rejected - 20:,} more rejected lines "
-                    "(all are stored; see the window's import report)\n"
+                more = translate(
+                    "Cli",
+                    "  ... {count} more rejected lines (all are stored; see the window's import "
+                    "report)",
                 )
-        out.write(
-            f"total: {plural(len(report.files), 'file')}, "
-            f"{report.total('rows_read'):,} lines read, "
-            f"{report.total('imported'):,} imported, {report.total('duplicates'):,} duplicates "
-            f"({report.total('conflicts'):,} conflicting), {report.total('rejected'):,} rejected "
-            f"-> {db.path}\n"
+                out.write(more.format(count=f"{f.rejected - 20:,}") + "\n")
+        files = len(report.files)
+        total = translate(
+            "Cli",
+            "total: {files}, {read} lines read, {imported} imported, {duplicates} duplicates "
+            "({conflicts} conflicting), {rejected} rejected -> {db}",
+        ).format(
+            files=plural(files, "file")
+            if language() == "en"
+            else translate("Cli", "{count} file(s)").format(count=f"{files:,}"),
+            read=f"{report.total('rows_read'):,}",
+            imported=f"{report.total('imported'):,}",
+            duplicates=f"{report.total('duplicates'):,}",
+            conflicts=f"{report.total('conflicts'):,}",
+            rejected=f"{report.total('rejected'):,}",
+            db=db.path,
         )
+        out.write(total + "\n")
     return 0 if report.ok else 1
 
 
