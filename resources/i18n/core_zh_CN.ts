@@ -553,6 +553,121 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>{where}: the database is locked by another program; try again when it is done</source>
+        <translation>{where}：数据库被其他程序锁定；请在其完成后重试</translation>
+    </message>
+    <message>
+        <source>{where}: the database is read-only; open a copy or check the file&apos;s permissions</source>
+        <translation>{where}：数据库为只读；请打开其副本，或检查文件权限</translation>
+    </message>
+    <message>
+        <source>{where}: this file is not a bill database or it is damaged ({error})</source>
+        <translation>{where}：该文件不是话单数据库，或已损坏（{error}）</translation>
+    </message>
+    <message>
+        <source>{where}: the database cannot be opened (missing folder or no permission)</source>
+        <translation>{where}：无法打开数据库（文件夹不存在或没有权限）</translation>
+    </message>
+    <message>
+        <source>{where}: the disk is full (the database&apos;s disk, or the temporary folder {temp} that SQLite sorts in)</source>
+        <translation>{where}：磁盘已满（数据库所在磁盘，或SQLite用于排序的临时文件夹 {temp}）</translation>
+    </message>
+    <message>
+        <source>{where}: the database&apos;s disk could not be read or written ({error})</source>
+        <translation>{where}：无法读写数据库所在的磁盘（{error}）</translation>
+    </message>
+    <message>
+        <source>not a bill database: it has tables but no version record</source>
+        <translation>不是话单数据库：其中有表，但没有版本记录</translation>
+    </message>
+    <message>
+        <source>not a bill database: no schema version recorded</source>
+        <translation>不是话单数据库：没有记录模式版本</translation>
+    </message>
+    <message>
+        <source>damaged bill database: its schema version {value} is not a number</source>
+        <translation>话单数据库已损坏：其模式版本 {value} 不是数字</translation>
+    </message>
+    <message>
+        <source>damaged bill database: schema version {version} does not exist (versions start at 1)</source>
+        <translation>话单数据库已损坏：模式版本 {version} 不存在（版本从 1 开始）</translation>
+    </message>
+    <message>
+        <source>{path}: no such database</source>
+        <translation>{path}：数据库不存在</translation>
+    </message>
+    <message>
+        <source>{path}: not a file, not a bill database</source>
+        <translation>{path}：不是文件，不是话单数据库</translation>
+    </message>
+    <message>
+        <source>{path}: the database cannot be opened ({error})</source>
+        <translation>{path}：无法打开数据库（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: empty file, not a bill database</source>
+        <translation>{path}：空文件，不是话单数据库</translation>
+    </message>
+    <message>
+        <source>{path}: old schema {version}; open it writable once</source>
+        <translation>{path}：旧的模式版本 {version}；请以可写方式打开一次</translation>
+    </message>
+    <message>
+        <source>{path}: this database was written by a newer Agent Bill Viewer (schema {version}; this version reads up to {newest}). Update the application to open it.</source>
+        <translation>{path}：该数据库由更新版本的Agent Bill Viewer写入（模式版本 {version}；本版本最高只能读取 {newest}）。请更新应用程序后再打开。</translation>
+    </message>
+    <message>
+        <source>{path}: an empty database, not a bill database yet</source>
+        <translation>{path}：空数据库，还不是话单数据库</translation>
+    </message>
+    <message>
+        <source>damaged bill database: table(s) {tables} missing; import into a new database</source>
+        <translation>话单数据库已损坏：缺少表 {tables}；请导入到新的数据库</translation>
+    </message>
+    <message>
+        <source>{path}: the file name must end with .xlsx</source>
+        <translation>{path}：文件名必须以 .xlsx 结尾</translation>
+    </message>
+    <message>
+        <source>{path}: the file name is {size} bytes long; file systems take at most {most}: choose a shorter name</source>
+        <translation>{path}：文件名长 {size} 字节；文件系统最多允许 {most} 字节：请选择较短的名称</translation>
+    </message>
+    <message>
+        <source>{path}: no such folder; create it or choose another one</source>
+        <translation>{path}：文件夹不存在；请创建它或选择其他文件夹</translation>
+    </message>
+    <message>
+        <source>{path}: is a folder; give a file name ending with .xlsx</source>
+        <translation>{path}：这是文件夹；请给出以 .xlsx 结尾的文件名</translation>
+    </message>
+    <message>
+        <source>{path}: the file already exists; confirm overwriting it (--force) or choose another name</source>
+        <translation>{path}：文件已存在；请确认覆盖（--force）或选择其他名称</translation>
+    </message>
+    <message>
+        <source>{path}: the disk is full; nothing was written (free some space or choose another drive)</source>
+        <translation>{path}：磁盘已满；未写入任何内容（请释放空间或选择其他磁盘）</translation>
+    </message>
+    <message>
+        <source>{path}: cannot write the file: it is open in another program (close it in Excel) or you have no permission to write there</source>
+        <translation>{path}：无法写入文件：文件已在其他程序中打开（请在Excel中关闭它），或您没有在此写入的权限</translation>
+    </message>
+    <message>
+        <source>{path}: the file name or path is too long; choose a shorter one</source>
+        <translation>{path}：文件名或路径太长；请选择较短的名称</translation>
+    </message>
+    <message>
+        <source>{path}: the folder disappeared during the export; nothing was written</source>
+        <translation>{path}：导出期间文件夹消失；未写入任何内容</translation>
+    </message>
+    <message>
+        <source>{path}: cannot write the file ({error}); nothing was written</source>
+        <translation>{path}：无法写入文件（{error}）；未写入任何内容</translation>
+    </message>
+</context>
+<context>
     <name>Filter</name>
     <message>
         <source>, </source>
@@ -724,6 +839,46 @@
     <message>
         <source>; </source>
         <translation>；</translation>
+    </message>
+    <message>
+        <source>{name}: not an agent operation bill export (no line has {min}-21 fields with a begin time in field 8)</source>
+        <translation>{name}：不是座席操作详单导出文件（没有哪一行有 {min}-21 个字段且第 8 个字段为开始时间）</translation>
+    </message>
+    <message>
+        <source>{name}: binary data, not a CSV bill export</source>
+        <translation>{name}：二进制数据，不是CSV话单导出文件</translation>
+    </message>
+    <message>
+        <source>{name}: empty file, no bills in it</source>
+        <translation>{name}：空文件，其中没有话单</translation>
+    </message>
+    <message>
+        <source>{name}: only blank lines, no bills in it</source>
+        <translation>{name}：只有空行，其中没有话单</translation>
+    </message>
+    <message>
+        <source>{name}: line {line}: {reason}</source>
+        <translation>{name}：第 {line} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>{name}: cannot read ({error})</source>
+        <translation>{name}：无法读取（{error}）</translation>
+    </message>
+    <message>
+        <source>{name}: no longer in the zip archive</source>
+        <translation>{name}：已不在zip压缩包中</translation>
+    </message>
+    <message>
+        <source>{name}: the zip member is encrypted (password-protected); extract it with its password and import the CSV</source>
+        <translation>{name}：zip中的该文件已加密（受密码保护）；请用其密码解压后导入CSV</translation>
+    </message>
+    <message>
+        <source>{name}: the zip member is compressed with a method this program cannot read ({error}); extract it with an archive tool and import the CSV</source>
+        <translation>{name}：zip中的该文件使用了本程序无法读取的压缩方法（{error}）；请用解压工具解压后导入CSV</translation>
+    </message>
+    <message>
+        <source>{name}: the zip member is damaged, it cannot be decompressed ({error})</source>
+        <translation>{name}：zip中的该文件已损坏，无法解压（{error}）</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@ from viewer.cli.common import UsageError
 from viewer.core.errors import KnownError
 from viewer.core.i18n import resolve_language, set_language
 from viewer.services.database import version_text
+from viewer.services.imports import reason_text
 
 log = logging.getLogger("viewer")
 
@@ -115,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"bill-viewer: error: {exc}\n")
         return 2
     except KnownError as exc:
-        sys.stderr.write(f"bill-viewer: {exc}\n")
+        # An import's reasons are made in English (they are stored); they read translated.
+        sys.stderr.write(f"bill-viewer: {reason_text(str(exc))}\n")
         return 1
     except Terminated:
         sys.stderr.write("bill-viewer: terminated\n")

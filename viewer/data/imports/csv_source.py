@@ -349,10 +349,7 @@ def _detect(sample: list[str], name: str) -> Layout:
             mapping = None
         return Layout(header_delim, True, mapping, len(names))
     if best is None:
-        raise NotABillExportError(
-            f"{name}: not an agent operation bill export (no line has {MIN_COLUMNS}-21 fields "
-            "with a begin time in field 8)"
-        )
+        raise NotABillExportError(messages.NOT_A_BILL_EXPORT.format(name=name, min=MIN_COLUMNS))
     return Layout(best[2], False, None, best[1])
 
 
@@ -370,19 +367,21 @@ def open_bill_stream(
     """
     head = fp.peek(8192)[:8192] if hasattr(fp, "peek") else b""
     if b"\x00" in head:
-        raise NotABillExportError(f"{name}: binary data, not a CSV bill export")
+        raise NotABillExportError(messages.BINARY.format(name=name))
     blocks = _Blocks(fp, limit=limit)
     it = iter(blocks)
     first = next(it, None)
     if first is None or blocks.bytes_read == 0:
-        raise BadInputError(f"{name}: empty file, no bills in it")
+        raise BadInputError(messages.EMPTY_FILE.format(name=name))
     blankish = "".join(DELIMITERS) + ' "'  # rows of only delimiters count as blank lines
     sample = list(islice((line for line in first[1] if line.strip(blankish)), SNIFF_LINES))
     if not sample:
         if blocks.issues:
             issue = blocks.issues[0]
-            raise NotABillExportError(f"{name}: line {issue.line}: {issue.reason}")
-        raise BadInputError(f"{name}: only blank lines, no bills in it")
+            raise NotABillExportError(
+                messages.BAD_FIRST_LINE.format(name=name, line=issue.line, reason=issue.reason)
+            )
+        raise BadInputError(messages.BLANK_LINES.format(name=name))
     layout = _detect(sample, name)
     layout.lone_cr = bool(blocks.lone_cr)
     return layout, _batches(blocks, chain([first], it), layout, edges=edges)

@@ -611,7 +611,7 @@ def _import_source(
         return report
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
-        report.message = f"{source.display}: cannot read ({exc})"
+        report.message = messages.CANNOT_READ.format(name=source.display, error=exc)
         return report
     if not force:
         seen = _already_imported(db, report.sha256)
@@ -642,7 +642,7 @@ def _import_source(
         report.message = f"{source.display}: {friendly_db_error(exc, db.path, db.backend)}"
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
-        report.message = f"{source.display}: cannot read ({exc})"
+        report.message = messages.CANNOT_READ.format(name=source.display, error=exc)
     if report.status != ImportStatus.IMPORTED:
         message = report.message
         _reset_counts(report)

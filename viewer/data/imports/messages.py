@@ -38,6 +38,31 @@ ALREADY_IMPORTED = QT_TRANSLATE_NOOP(
 )
 NOTE_SEPARATOR = QT_TRANSLATE_NOOP("Import", "; ")
 
+NOT_A_BILL_EXPORT = QT_TRANSLATE_NOOP(
+    "Import",
+    "{name}: not an agent operation bill export (no line has {min}-21 fields with a begin time "
+    "in field 8)",
+)
+BINARY = QT_TRANSLATE_NOOP("Import", "{name}: binary data, not a CSV bill export")
+EMPTY_FILE = QT_TRANSLATE_NOOP("Import", "{name}: empty file, no bills in it")
+BLANK_LINES = QT_TRANSLATE_NOOP("Import", "{name}: only blank lines, no bills in it")
+BAD_FIRST_LINE = QT_TRANSLATE_NOOP("Import", "{name}: line {line}: {reason}")
+CANNOT_READ = QT_TRANSLATE_NOOP("Import", "{name}: cannot read ({error})")
+ZIP_MEMBER_GONE = QT_TRANSLATE_NOOP("Import", "{name}: no longer in the zip archive")
+ZIP_ENCRYPTED = QT_TRANSLATE_NOOP(
+    "Import",
+    "{name}: the zip member is encrypted (password-protected); extract it with its password "
+    "and import the CSV",
+)
+ZIP_METHOD = QT_TRANSLATE_NOOP(
+    "Import",
+    "{name}: the zip member is compressed with a method this program cannot read ({error}); "
+    "extract it with an archive tool and import the CSV",
+)
+ZIP_DAMAGED = QT_TRANSLATE_NOOP(
+    "Import", "{name}: the zip member is damaged, it cannot be decompressed ({error})"
+)
+
 TEMPLATES: tuple[str, ...] = (
     OVERSIZED,
     UNDECODABLE,
@@ -53,6 +78,16 @@ TEMPLATES: tuple[str, ...] = (
     CONFLICTS,
     CANCELLED,
     ALREADY_IMPORTED,
+    NOT_A_BILL_EXPORT,
+    BINARY,
+    EMPTY_FILE,
+    BLANK_LINES,
+    ZIP_MEMBER_GONE,
+    ZIP_ENCRYPTED,
+    ZIP_METHOD,
+    ZIP_DAMAGED,
+    CANNOT_READ,
+    BAD_FIRST_LINE,
 )
 """Every template an import's stored reason or note is made from, most specific first."""
 
