@@ -160,7 +160,8 @@ def translate_message(context: str, templates: Sequence[str], text: str, sep: st
 
     Such text is made once as ``template.format(...)`` and kept (in the database), so it stays
     in English for every reader; shown, it is matched against its ``templates`` (English sources
-    marked for translation), whose translation is filled with the same values. A text joining
+    marked for translation), whose translation is filled with the same values (themselves
+    translated when a template made them). A text joining
     several messages with ``sep`` is translated part by part. A text no template makes, or any
     text in English, comes back unchanged.
     """
@@ -168,8 +169,12 @@ def translate_message(context: str, templates: Sequence[str], text: str, sep: st
         return text
     for template in templates:
         found = _pattern(template).fullmatch(text)
-        if found is not None:
-            return translate(context, template).format(**found.groupdict())
+        if found is not None:  # a value may be a message itself (a file's line and its reason)
+            values = {
+                name: translate_message(context, templates, value, sep="\0")
+                for name, value in found.groupdict().items()
+            }
+            return translate(context, template).format(**values)
     parts = text.split(sep)
     if len(parts) > 1:
         shown = [translate_message(context, templates, part, sep="\0") for part in parts]
