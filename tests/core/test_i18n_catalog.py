@@ -68,6 +68,12 @@ def test_lrelease_finds_every_string_finished(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    counts = re.search(
+        r"Generated (\d+) translation\(s\) \((\d+) finished and (\d+) unfinished\)", done.stdout
+    )
+    assert counts is not None, done.stdout
+    generated, finished, unfinished = map(int, counts.groups())
+    assert generated == finished > 400 and unfinished == 0
     assert qm.stat().st_size > 0
 
 
@@ -87,7 +93,9 @@ def test_every_translation_keeps_the_placeholders_of_its_source() -> None:
 def test_every_translation_is_chinese_and_uses_huawei_s_word_for_agent() -> None:
     """座席 as Huawei writes it (never 坐席); a translation equal to its source only for names."""
     same_allowed = {"VDN", "SHA-256", "{words} {values}"}
-    for context, source, node in _messages(CORE_TS):
+    messages = _messages(CORE_TS)
+    assert len(messages) > 400
+    for context, source, node in messages:
         text = node.text or ""
         assert "坐席" not in text, f"{context}: {source!r}"
         if text == source:
