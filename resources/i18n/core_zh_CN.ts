@@ -229,6 +229,58 @@
         <source>{count} file(s)</source>
         <translation>{count} 个文件</translation>
     </message>
+    <message>
+        <source>{first} to {last}</source>
+        <translation>{first} 至 {last}</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>bills</source>
+        <translation>话单数</translation>
+    </message>
+    <message>
+        <source>agents</source>
+        <translation>座席数</translation>
+    </message>
+    <message>
+        <source>time span</source>
+        <translation>时间范围</translation>
+    </message>
+    <message>
+        <source>{span}, times {label}</source>
+        <translation>{span}，时间{label}</translation>
+    </message>
+    <message>
+        <source>files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <source>rejects</source>
+        <translation>拒绝的行数</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>冲突数</translation>
+    </message>
+    <message>
+        <source>{count} bill(s)</source>
+        <translation>{count} 张话单</translation>
+    </message>
+    <message>
+        <source>{count} sheet(s)</source>
+        <translation>{count} 个工作表</translation>
+    </message>
+    <message>
+        <source>exported {bills} in {sheets} to {path} (rows sha256 {sha})</source>
+        <translation>已导出 {bills}（{sheets}）到 {path}（行 sha256 {sha}）</translation>
+    </message>
+    <message>
+        <source>signed by {name}, key {fingerprint}</source>
+        <translation>签名者 {name}，密钥 {fingerprint}</translation>
+    </message>
 </context>
 <context>
     <name>Codes</name>

@@ -124,6 +124,29 @@ def test_json_keeps_english_keys_and_codes(
     assert summary_zh["time_label"] == "按导出原样（租户时间）"  # the words follow the language
 
 
+def test_stats_import_and_export_summaries_read_in_chinese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures_dir: Path
+) -> None:
+    db = tmp_path / "bills.sqlite"
+    code, out, _ = run_cli(
+        capsys, "import", "--db", db, fixtures_dir / "bad_lines.csv", "--lang", "zh_CN"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("：读取 9 行，导入 4 条，重复 0 条（其中 0 条冲突），拒绝 5 行")
+    assert lines[1] == "  第 2 行：列数太少（10 列；话单应有 17 到 21 列）"
+    assert (
+        lines[-1]
+        == f"合计：1 个文件，读取 9 行，导入 4 条，重复 0 条（其中 0 条冲突），拒绝 5 行 -> {db}"
+    )
+    _, stats, _ = run_cli(capsys, "stats", "--db", db, "--lang", "zh_CN")
+    assert stats.splitlines()[1:3] == ["话单数：4", "座席数：1"]
+    assert "，时间按导出原样（租户时间）" in stats
+    out_file = tmp_path / "bills.xlsx"
+    _, exported, _ = run_cli(capsys, "export", "--db", db, "--out", out_file, "--lang", "zh_CN")
+    assert exported.startswith(f"已导出 4 张话单（1 个工作表）到 {out_file}（行 sha256 ")
+
+
 def test_a_chinese_locale_reaches_a_real_process() -> None:
     env = {k: v for k, v in os.environ.items() if k not in LOCALE_KEYS}
     env.pop("QT_QPA_PLATFORM", None)

@@ -14,6 +14,7 @@ from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, prog
 from viewer.core import codes
 from viewer.core.errors import KnownError
 from viewer.core.i18n import QT_TRANSLATE_NOOP, language, translate
+from viewer.core.records import TIME_LABEL
 from viewer.services.browse import BrowseService
 from viewer.services.database import default_db_path, exists
 from viewer.services.imports import FileReport, ImportService, ImportStatus, reason_text
@@ -239,6 +240,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
         db.close()
     if args.json:
         sys.stdout.write(json.dumps(s.as_dict(), indent=2) + "\n")
+        return 0
+    if language() != "en":
+        span = (
+            translate("Cli", "{first} to {last}").format(first=s.first_begin, last=s.last_begin)
+            if s.first_begin
+            else "-"
+        )
+        rows = [
+            (translate("Cli", "database"), str(db.path)),
+            (translate("Cli", "bills"), f"{s.bills:,}"),
+            (translate("Cli", "agents"), f"{s.agents:,}"),
+            (
+                translate("Cli", "time span"),
+                translate("Cli", "{span}, times {label}").format(
+                    span=span, label=translate("Time", TIME_LABEL)
+                ),
+            ),
+            (translate("Cli", "files"), f"{s.files:,}"),
+            (translate("Cli", "rejects"), f"{s.rejects:,}"),
+            (translate("Cli", "conflicts"), f"{s.conflicts:,}"),
+        ]
+        sys.stdout.write("".join(f"{name}：{value}\n" for name, value in rows))
         return 0
     span = f"{s.first_begin} to {s.last_begin}" if s.first_begin else "-"
     sys.stdout.write(
