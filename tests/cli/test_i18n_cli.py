@@ -74,6 +74,11 @@ def test_lang_goes_before_or_after_the_command(capsys: pytest.CaptureFixture[str
     assert "休息原因 0（默认）" in before
 
 
+def test_decode_takes_the_chinese_name_of_a_type(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "decode", "强制签出", "--lang", "zh_CN")
+    assert code == 0 and out.startswith("操作类型 29：强制签出\n")
+
+
 def test_every_command_takes_lang() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")

@@ -120,13 +120,18 @@ def op_type_arg(text: str) -> int:
     """``OP_TYPE`` of ``decode``: a number, or an operation type's name.
 
     Names are those of the code tables (``busy``, ``Forcible logout``), in any case, or an
-    unambiguous start of one. An exact name wins over longer names it starts; a name matching
-    several types, or none, is a usage error listing the candidates.
+    unambiguous start of one; or the name exactly as the current language writes it (``示忙``).
+    An exact name wins over longer names it starts; a name matching several types, or none, is
+    a usage error listing the candidates.
     """
     try:
         return int(text)
     except ValueError:
         pass
+    shown = {code: info.short_text for code, info in codes.OP_TYPES.items()}
+    same = [code for code, name in shown.items() if name == text.strip()]
+    if len(same) == 1:  # the name as the current language writes it (示忙)
+        return same[0]
     wanted = _words(text)
     if not wanted:
         raise UsageError(f"OP_TYPE must be a number or an operation type's name, not {text!r}")
