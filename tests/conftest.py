@@ -62,6 +62,20 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_chosen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read English whatever the machine's locale; a test wanting Chinese says so.
+
+    The command line follows LANGUAGE/LC_ALL/LC_MESSAGES/LANG (``viewer.core.i18n``), so a
+    Chinese locale on a developer's machine must not turn the English expectations Chinese.
+    """
+    from viewer.core import i18n
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    i18n.set_language("en")
+
+
 PG_HOW = (
     "no PostgreSQL server answers: run the PostgreSQL tests inside a throwaway cluster with "
     "`pg_virtualenv .venv/bin/python -m pytest ...` (Debian's postgresql package), or set "

@@ -15,7 +15,9 @@ from types import FrameType
 from viewer.cli import commands
 from viewer.cli.common import UsageError
 from viewer.core.errors import KnownError
+from viewer.core.i18n import resolve_language, set_language
 from viewer.services.database import version_text
+from viewer.services.imports import reason_text
 
 log = logging.getLogger("viewer")
 
@@ -35,10 +37,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window on a throwaway database with the demo export",
     )
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    add_lang_arg(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in commands.REGISTRY:
         register(sub)
+    for command in sub.choices.values():
+        # Before or after the command name alike; a subcommand's absent option keeps the main one.
+        add_lang_arg(command, default=argparse.SUPPRESS)
     return parser
+
+
+def add_lang_arg(parser: argparse.ArgumentParser, default: object) -> None:
+    """``--lang zh_CN|en|system``: the language of the output (default: LANG/LC_MESSAGES)."""
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "en", "system"),
+        default=default,
+        help="language of the output: zh_CN (简体中文), en, or system (the default: the "
+        "locale in LANGUAGE, LC_ALL, LC_MESSAGES or LANG); JSON keeps its English keys and codes",
+    )
 
 
 class Terminated(KeyboardInterrupt):
@@ -81,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
+    set_language(resolve_language(args.lang))
     if args.version:
         sys.stdout.write(version_text() + "\n")
         return 0
@@ -98,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"bill-viewer: error: {exc}\n")
         return 2
     except KnownError as exc:
-        sys.stderr.write(f"bill-viewer: {exc}\n")
+        # An import's reasons are made in English (they are stored); they read translated.
+        sys.stderr.write(f"bill-viewer: {reason_text(str(exc))}\n")
         return 1
     except Terminated:
         sys.stderr.write("bill-viewer: terminated\n")

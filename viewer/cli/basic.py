@@ -13,29 +13,41 @@ from typing import Any
 from viewer.cli.common import UsageError, add_db_arg, open_db_from, plural, progress_printer
 from viewer.core import codes
 from viewer.core.errors import KnownError
+from viewer.core.i18n import QT_TRANSLATE_NOOP, language, translate
+from viewer.core.records import TIME_LABEL
 from viewer.services.browse import BrowseService
 from viewer.services.database import default_db_path, exists
-from viewer.services.imports import FileReport, ImportService, ImportStatus
+from viewer.services.imports import FileReport, ImportService, ImportStatus, reason_text
 from viewer.services.labels import LabelsService
 
 _STATUS_WORDS = {
-    ImportStatus.IMPORTED: "imported",
-    ImportStatus.ALREADY_IMPORTED: "already imported",
-    ImportStatus.NOT_A_BILL_EXPORT: "not a bill export",
-    ImportStatus.FAILED: "FAILED",
-    ImportStatus.CANCELLED: "cancelled",
+    ImportStatus.IMPORTED: QT_TRANSLATE_NOOP("Cli", "imported"),
+    ImportStatus.ALREADY_IMPORTED: QT_TRANSLATE_NOOP("Cli", "already imported"),
+    ImportStatus.NOT_A_BILL_EXPORT: QT_TRANSLATE_NOOP("Cli", "not a bill export"),
+    ImportStatus.FAILED: QT_TRANSLATE_NOOP("Cli", "FAILED"),
+    ImportStatus.CANCELLED: QT_TRANSLATE_NOOP("Cli", "cancelled"),
 }
 
 
 def _file_line(f: FileReport) -> str:
     if f.status == ImportStatus.IMPORTED:
-        line = (
-            f"{f.path}: {f.rows_read:,} lines read, {f.imported:,} imported, "
-            f"{f.duplicates:,} duplicates ({f.conflicts:,} conflicting), "
-            f"{f.rejected:,} rejected"
+        line = translate(
+            "Cli",
+            "{path}: {read} lines read, {imported} imported, {duplicates} duplicates "
+            "({conflicts} conflicting), {rejected} rejected",
+        ).format(
+            path=f.path,
+            read=f"{f.rows_read:,}",
+            imported=f"{f.imported:,}",
+            duplicates=f"{f.duplicates:,}",
+            conflicts=f"{f.conflicts:,}",
+            rejected=f"{f.rejected:,}",
         )
-        return line + (f" [{f.message}]" if f.message else "")
-    return f.message or f"{f.path}: {_STATUS_WORDS.get(f.status, f.status)}"
+        return line + (f" [{reason_text(f.message)}]" if f.message else "")
+    if f.message:
+        return reason_text(f.message)
+    words = _STATUS_WORDS.get(f.status)
+    return f"{f.path}: {translate('Cli', words) if words else f.status}"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -63,19 +75,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         for f in report.files:
             out.write(_file_line(f) + "\n")
             for issue in f.rejects[:20]:
-                out.write(f"  line {issue.line}: {issue.reason}\n")
+                line = translate("Cli", "  line {line}: {reason}")
+                out.write(line.format(line=issue.line, reason=reason_text(issue.reason)) + "\n")
             if f.rejected > 20:
-                out.write(
-                    f"  ... {f.rejected - 20:,} more rejected lines "
-                    "(all are stored; see the window's import report)\n"
+                more = translate(
+                    "Cli",
+                    "  ... {count} more rejected lines (all are stored; see the window's import "
+                    "report)",
                 )
-        out.write(
-            f"total: {plural(len(report.files), 'file')}, "
-            f"{report.total('rows_read'):,} lines read, "
-            f"{report.total('imported'):,} imported, {report.total('duplicates'):,} duplicates "
-            f"({report.total('conflicts'):,} conflicting), {report.total('rejected'):,} rejected "
-            f"-> {db.path}\n"
+                out.write(more.format(count=f"{f.rejected - 20:,}") + "\n")
+        files = len(report.files)
+        total = translate(
+            "Cli",
+            "total: {files}, {read} lines read, {imported} imported, {duplicates} duplicates "
+            "({conflicts} conflicting), {rejected} rejected -> {db}",
+        ).format(
+            files=plural(files, "file")
+            if language() == "en"
+            else translate("Cli", "{count} file(s)").format(count=f"{files:,}"),
+            read=f"{report.total('rows_read'):,}",
+            imported=f"{report.total('imported'):,}",
+            duplicates=f"{report.total('duplicates'):,}",
+            conflicts=f"{report.total('conflicts'):,}",
+            rejected=f"{report.total('rejected'):,}",
+            db=db.path,
         )
+        out.write(total + "\n")
     return 0 if report.ok else 1
 
 
@@ -95,13 +120,18 @@ def op_type_arg(text: str) -> int:
     """``OP_TYPE`` of ``decode``: a number, or an operation type's name.
 
     Names are those of the code tables (``busy``, ``Forcible logout``), in any case, or an
-    unambiguous start of one. An exact name wins over longer names it starts; a name matching
-    several types, or none, is a usage error listing the candidates.
+    unambiguous start of one; or the name exactly as the current language writes it (``示忙``).
+    An exact name wins over longer names it starts; a name matching several types, or none, is
+    a usage error listing the candidates.
     """
     try:
         return int(text)
     except ValueError:
         pass
+    shown = {code: info.short_text for code, info in codes.OP_TYPES.items()}
+    same = [code for code, name in shown.items() if name == text.strip()]
+    if len(same) == 1:  # the name as the current language writes it (示忙)
+        return same[0]
     wanted = _words(text)
     if not wanted:
         raise UsageError(f"OP_TYPE must be a number or an operation type's name, not {text!r}")
@@ -215,6 +245,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
         db.close()
     if args.json:
         sys.stdout.write(json.dumps(s.as_dict(), indent=2) + "\n")
+        return 0
+    if language() != "en":
+        span = (
+            translate("Cli", "{first} to {last}").format(first=s.first_begin, last=s.last_begin)
+            if s.first_begin
+            else "-"
+        )
+        rows = [
+            (translate("Cli", "database"), str(db.path)),
+            (translate("Cli", "bills"), f"{s.bills:,}"),
+            (translate("Cli", "agents"), f"{s.agents:,}"),
+            (
+                translate("Cli", "time span"),
+                translate("Cli", "{span}, times {label}").format(
+                    span=span, label=translate("Time", TIME_LABEL)
+                ),
+            ),
+            (translate("Cli", "files"), f"{s.files:,}"),
+            (translate("Cli", "rejects"), f"{s.rejects:,}"),
+            (translate("Cli", "conflicts"), f"{s.conflicts:,}"),
+        ]
+        sys.stdout.write("".join(f"{name}：{value}\n" for name, value in rows))
         return 0
     span = f"{s.first_begin} to {s.last_begin}" if s.first_begin else "-"
     sys.stdout.write(

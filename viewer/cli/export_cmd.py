@@ -17,6 +17,7 @@ from viewer.cli.common import (
     plural,
 )
 from viewer.core.columns import BY_KEY, DEFAULT_KEYS, parse_column_list
+from viewer.core.i18n import language, translate
 from viewer.core.paths import xlsx_target
 from viewer.core.tasks import ProgressFn
 from viewer.services.export import EXPORT_STATES, ExportService
@@ -86,12 +87,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         db.close()
         line.clear()
     sheets = len(result.bill_sheets)
+    if language() == "en":
+        bills, sheet_count = plural(result.rows, "bill"), plural(sheets, "sheet")
+    else:
+        bills = translate("Cli", "{count} bill(s)").format(count=f"{result.rows:,}")
+        sheet_count = translate("Cli", "{count} sheet(s)").format(count=f"{sheets:,}")
+    done = translate("Cli", "exported {bills} in {sheets} to {path} (rows sha256 {sha})")
     sys.stdout.write(
-        f"exported {plural(result.rows, 'bill')} in {plural(sheets, 'sheet')} "
-        f"to {result.path} (rows sha256 {result.sha256})\n"
+        done.format(bills=bills, sheets=sheet_count, path=result.path, sha=result.sha256) + "\n"
     )
     if result.fingerprint:
-        sys.stdout.write(f"signed by {result.signed_by}, key {result.fingerprint}\n")
+        signed = translate("Cli", "signed by {name}, key {fingerprint}")
+        sys.stdout.write(
+            signed.format(name=result.signed_by, fingerprint=result.fingerprint) + "\n"
+        )
     if result.cut_cells:
         sys.stderr.write(
             f"bill-viewer: note: {plural(result.cut_cells, 'cell')} longer than Excel's limit "

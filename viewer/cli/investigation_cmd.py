@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from viewer.cli.common import (
     plural,
 )
 from viewer.core.filters import BillFilter, parse_user_time
+from viewer.core.i18n import language, translate
 from viewer.core.investigation import reason_key, summary_table
 from viewer.core.timefmt import format_duration, from_epoch, to_epoch
 from viewer.services.investigation import (
@@ -57,8 +59,34 @@ def _fit(widths: list[int], elidable: Sequence[int], limit: int) -> list[int]:
     return widths
 
 
+def _cols(text: str) -> int:
+    """Terminal columns ``text`` takes: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _elide(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+    if _cols(text) <= width:
+        return text
+    out, used = [], 1
+    for c in text:
+        used += _cols(c)
+        if used > width:
+            break
+        out.append(c)
+    return "".join(out) + ELLIPSIS
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    """``text`` padded with blanks to ``width`` terminal columns."""
+    blanks = " " * max(0, width - _cols(text))
+    return blanks + text if right else text + blanks
+
+
+def _agents(n: int) -> str:
+    """``"1 agent"``, ``"2 agents"``; Chinese has one form."""
+    if language() == "en":
+        return plural(n, "agent")
+    return translate("Cli", "{count} agent(s)").format(count=f"{n:,}")
 
 
 def _table(
@@ -75,15 +103,13 @@ def _table(
     line fits in ``width`` characters.
     """
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    widths = [max(_cols(r[i]) for r in cells) for i in range(len(header))]
     if width is not None:
         widths = _fit(widths, elidable, width)
     lines = []
     for n, row in enumerate(cells):
         row = [_elide(c, widths[i]) for i, c in enumerate(row)]
-        parts = [
-            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)
-        ]
+        parts = [_pad(c, widths[i], i in right) for i, c in enumerate(row)]
         lines.append("  ".join(parts).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -121,29 +147,35 @@ def _summary_json(s: Summary, f: BillFilter, label: str) -> dict[str, Any]:
 def _by_reason_text(s: Summary, kind: StateKind, reasons: list[int | None]) -> str:
     """A per-agent table of one state's time by reason code, with a legend of the codes."""
     attr = "busy" if kind is StateKind.BUSY else "rest"
-    head = ["Agent", *(reason_key(r) or "not used" for r in reasons)]
+    not_used = translate("Codes", "not used")
+    head = [translate("Summary", "Agent"), *(reason_key(r) or not_used for r in reasons)]
     rows = []
     for row in [*s.rows, s.total]:
         values = getattr(row, attr)
         rows.append(
             [
-                "Total" if row.is_total else row.agent,
+                translate("Summary", "Total") if row.is_total else row.agent,
                 *(format_duration(values.get(r, 0)) for r in reasons),
             ]
         )
     legend = "\n".join(
-        f"  {reason_key(r) or 'not used'} = {s.reason_label(kind, r)}" for r in reasons
+        f"  {reason_key(r) or not_used} = {s.reason_label(kind, r)}" for r in reasons
     )
-    return f"{kind.title} by reason:\n{_table(head, rows, set(range(1, len(head))))}\n{legend}"
+    title = translate("Cli", "{state} by reason:").format(state=kind.title)
+    return f"{title}\n{_table(head, rows, set(range(1, len(head))))}\n{legend}"
 
 
 def _summary_text(s: Summary, f: BillFilter, label: str) -> str:
     head, rows = summary_table(s, by_reason=False)
-    scope = (
-        f.describe(time_label=label).removesuffix(", sorted by begin ascending.").removesuffix(".")
+    begin = translate("Column", "Begin").lower()
+    order = translate("Filter", "{head}, sorted by {column} ascending.").format(
+        head="", column=begin
     )
+    scope = f.describe(time_label=label).removesuffix(order).removesuffix(".").removesuffix("。")
     parts = [
-        f"Time per state: {scope} ({plural(len(s.rows), 'agent')}).",
+        translate("Cli", "Time per state: {scope} ({agents}).").format(
+            scope=scope, agents=_agents(len(s.rows))
+        ),
         _table(head, rows, set(range(1, len(head)))),
     ]
     if s.busy_reasons:
@@ -197,7 +229,14 @@ def _moment_text(moments: list[AgentMoment], t: int, label: str, width: int | No
     """
     signed = sum(1 for m in moments if m.signed_in)
     day = from_epoch(t)[:10] if width is not None else None
-    head = ["Agent", "State", "Since", "For", "Signed in since", "Also"]
+    head = [
+        translate("Cli", "Agent"),
+        translate("Cli", "State"),
+        translate("Cli", "Since"),
+        translate("Cli", "For"),
+        translate("Cli", "Signed in since"),
+        translate("Cli", "Also"),
+    ]
     rows = []
     for m in moments:
         also = "; ".join(iv.label for iv in m.details if iv.kind is not StateKind.SIGNED_IN)
@@ -211,10 +250,9 @@ def _moment_text(moments: list[AgentMoment], t: int, label: str, width: int | No
                 also,
             ]
         )
-    title = (
-        f"State at {from_epoch(t)}, times {label}: {plural(len(moments), 'agent')}, "
-        f"{signed:,} signed in."
-    )
+    title = translate(
+        "Cli", "State at {time}, times {label}: {agents}, {signed} signed in."
+    ).format(time=from_epoch(t), label=label, agents=_agents(len(moments)), signed=f"{signed:,}")
     table = _table(head, rows, {3}, width=width, elidable=(1, 5))
     return f"{title}\n{table}\n"
 
@@ -231,12 +269,24 @@ def _changes_text(
 
     With ``width``, times on the first moment's day lose their date and states are cut to fit.
     """
-    title = (
-        f"Changes between {from_epoch(t1)} and {from_epoch(t2)}, times {label}: "
-        f"{len(changes):,} of {plural(total, 'agent')} changed."
+    title = translate(
+        "Cli", "Changes between {start} and {end}, times {label}: {changed} of {agents} changed."
+    ).format(
+        start=from_epoch(t1),
+        end=from_epoch(t2),
+        label=label,
+        changed=f"{len(changes):,}",
+        agents=_agents(total),
     )
     day = from_epoch(t1)[:10] if width is not None else None
-    head = ["Agent", "State at first moment", "Since", "State at second moment", "Since"]
+    since = translate("Cli", "Since")
+    head = [
+        translate("Cli", "Agent"),
+        translate("Cli", "State at first moment"),
+        since,
+        translate("Cli", "State at second moment"),
+        since,
+    ]
     rows = [
         [
             c.agent,
@@ -251,8 +301,9 @@ def _changes_text(
     if changes:
         parts.append(_table(head, rows, set(), width=width, elidable=(1, 3)))
     for c in changes:
-        events = [(iv.start, 0, "began", iv.label) for iv in c.started]
-        events.extend((iv.end, 1, "ended", iv.label) for iv in c.ended)
+        began, ended = translate("Cli", "began"), translate("Cli", "ended")
+        events = [(iv.start, 0, began, iv.label) for iv in c.started]
+        events.extend((iv.end, 1, ended, iv.label) for iv in c.ended)
         if not events:
             continue
         events.sort(key=lambda ev: (ev[0], ev[1]))

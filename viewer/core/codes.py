@@ -37,6 +37,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from viewer.core.i18n import QT_TRANSLATE_NOOP, language, translate, use_language
+
 __all__ = [
     "CALL_IN_OUT_MEANINGS",
     "CODE_MAX",
@@ -72,8 +74,15 @@ __all__ = [
     "site_code",
 ]
 
-NOT_USED_TEXT = "not used"
-"""What a "not used" marker in the object or reason column is shown as."""
+NOT_USED_TEXT = QT_TRANSLATE_NOOP("Codes", "not used")
+"""What a "not used" marker in the object or reason column is shown as (English source;
+:func:`not_used_text` gives it in the current language)."""
+
+
+def not_used_text() -> str:
+    """How a "not used" marker reads in the current language."""
+    return translate("Codes", NOT_USED_TEXT)
+
 
 US_NO_USE = 0xFFFF
 """The vendor's "not used" value (65535) in the REST interface's bills."""
@@ -120,8 +129,13 @@ class ReasonRange:
 
     @property
     def label(self) -> str:
-        """The short label for tables, falling back to the vendor text."""
-        return self.short or self.text
+        """The short label for tables, falling back to the vendor text (current language)."""
+        return translate("Reason", self.short) if self.short else self.meaning
+
+    @property
+    def meaning(self) -> str:
+        """The vendor's meaning in the current language (``text`` is the English source)."""
+        return translate("Reason", self.text)
 
     @property
     def is_range(self) -> bool:
@@ -166,6 +180,21 @@ class OpType:
     billed: bool
     table_note: str = ""
     note_codes: tuple[ReasonRange, ...] = ()
+
+    @property
+    def short_text(self) -> str:
+        """``short`` in the current language (the table keeps the English source)."""
+        return translate("OpType", self.short)
+
+    @property
+    def description_text(self) -> str:
+        """``description`` in the current language."""
+        return translate("OpType", self.description)
+
+    @property
+    def note_text(self) -> str:
+        """``object_note`` in the current language: the codes listed beside the work ID."""
+        return _listed_codes(self.note_codes)
 
     def find_reasons(self, code: int) -> tuple[ReasonRange, ...]:
         """All listed entries containing ``code`` (two for type 27 code 0), in table order."""
@@ -218,6 +247,11 @@ class SiteCode:
         """Whether ``code`` lies in this range."""
         return self.low <= code <= self.high
 
+    @property
+    def generic_text(self) -> str:
+        """``generic`` in the current language."""
+        return translate("Reason", self.generic)
+
 
 # --------------------------------------------------------------------------------------------
 # The operation-type table
@@ -234,11 +268,19 @@ _CONVERSATION_REASONS = (
     _R(
         1,
         1,
-        "The agent does not really exit the conversation status. Bills are generated every "
-        "five minutes starting from 00:00 to 23:55.",
-        short="Still in conversation (5-minute piece)",
+        QT_TRANSLATE_NOOP(
+            "Reason",
+            "The agent does not really exit the conversation status. Bills are generated every "
+            "five minutes starting from 00:00 to 23:55.",
+        ),
+        short=QT_TRANSLATE_NOOP("Reason", "Still in conversation (5-minute piece)"),
     ),
-    _R(0, 0, "The agent fully exits the conversation status.", short="Conversation ended"),
+    _R(
+        0,
+        0,
+        QT_TRANSLATE_NOOP("Reason", "The agent fully exits the conversation status."),
+        short=QT_TRANSLATE_NOOP("Reason", "Conversation ended"),
+    ),
 )
 
 
@@ -255,12 +297,8 @@ def _op(
     note_codes: tuple[ReasonRange, ...] = (),
 ) -> OpType:
     """Build one table row; ``billed`` and ``object_note`` are derived, not typed twice."""
-    object_note = ""
-    if note_codes:
-        listed = ", ".join(
-            f"{r.codes_text()} = {r.text[0].lower()}{r.text[1:]}" for r in note_codes
-        )
-        object_note = f"listed code{'s' if len(note_codes) > 1 else ''}: {listed}"
+    with use_language("en"):  # the field keeps the English source
+        object_note = _listed_codes(note_codes)
     return OpType(
         code=code,
         description=description,
@@ -276,340 +314,709 @@ def _op(
     )
 
 
+def _listed_codes(note_codes: tuple[ReasonRange, ...]) -> str:
+    """Types 20 and 38: ``"listed codes: 0 = ..., 2 = ..."`` in the current language."""
+    if not note_codes:
+        return ""
+    comma = translate("Codes", ", ")
+    listed = comma.join(f"{r.codes_text()} = {_lower_first(r.meaning)}" for r in note_codes)
+    if len(note_codes) > 1:
+        return translate("Codes", "listed codes: {codes}").format(codes=listed)
+    return translate("Codes", "listed code: {codes}").format(codes=listed)
+
+
+def _lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, for use inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
 _NUR = REASON_NOT_USED
 _NBR = REASON_NOT_BILLED
 
 _OP_TYPE_LIST: tuple[OpType, ...] = (
     _op(
         0,
-        "The agent logs out of the CCS.",
-        "Logout",
+        QT_TRANSLATE_NOOP("OpType", "The agent logs out of the CCS."),
+        QT_TRANSLATE_NOOP("OpType", "Logout"),
         _NU,
         REASON_CODES,
         (
-            _R(1, 255, "Causes are transmitted by clients.", True, "Cause sent by the client"),
+            _R(
+                1,
+                255,
+                QT_TRANSLATE_NOOP("Reason", "Causes are transmitted by clients."),
+                True,
+                QT_TRANSLATE_NOOP("Reason", "Cause sent by the client"),
+            ),
             _R(
                 256,
                 256,
-                "An agent console is disconnected from the call center platform.",
-                short="Agent console disconnected",
+                QT_TRANSLATE_NOOP(
+                    "Reason", "An agent console is disconnected from the call center platform."
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Agent console disconnected"),
             ),
             _R(
                 257,
                 257,
-                "An agent is forced by a QC inspector to log out of the call center platform.",
-                short="Forced out by a QC inspector",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "An agent is forced by a QC inspector to log out of the call center platform.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Forced out by a QC inspector"),
             ),
             _R(
                 258,
                 258,
-                "An agent proactively logs out of the call center platform.",
-                short="Logged out by the agent",
+                QT_TRANSLATE_NOOP(
+                    "Reason", "An agent proactively logs out of the call center platform."
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Logged out by the agent"),
             ),
             _R(
                 259,
                 259,
-                "An agent logs out of the call center platform before re-login.",
-                short="Logged out before logging in again",
+                QT_TRANSLATE_NOOP(
+                    "Reason", "An agent logs out of the call center platform before re-login."
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Logged out before logging in again"),
             ),
             _R(
                 260,
                 260,
-                "The handshake for agent control blocks between the media server and CCS "
-                "times out.",
-                short="Media server-CCS handshake timed out",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "The handshake for agent control blocks between the media server and CCS "
+                    "times out.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Media server-CCS handshake timed out"),
             ),
             _R(
                 261,
                 261,
-                "The CCS detects the time-out of the handshake for agent control blocks "
-                "between the CCS and UIS.",
-                short="CCS-UIS handshake timed out",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "The CCS detects the time-out of the handshake for agent control blocks "
+                    "between the CCS and UIS.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "CCS-UIS handshake timed out"),
             ),
             _R(
                 262,
                 262,
-                "An agent logs out of the call center platform because the media server is "
-                "disconnected from the CCS.",
-                short="Media server disconnected from the CCS",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "An agent logs out of the call center platform because the media server is "
+                    "disconnected from the CCS.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Media server disconnected from the CCS"),
             ),
             _R(
                 263,
                 263,
-                "The handshake between the UIS and agent console times out.",
-                short="UIS-agent console handshake timed out",
+                QT_TRANSLATE_NOOP(
+                    "Reason", "The handshake between the UIS and agent console times out."
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "UIS-agent console handshake timed out"),
             ),
             _R(
                 264,
                 264,
-                "The agent ID is being used to forcibly log in on another client. As a result, "
-                "the current agent is forced to log out.",
-                short="Forced out by a login elsewhere",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "The agent ID is being used to forcibly log in on another client. As a result, "
+                    "the current agent is forced to log out.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Forced out by a login elsewhere"),
             ),
         ),
     ),
-    _op(1, "The agent logs in to the CCS.", "Login", _NU, _NUR),
-    _op(2, "The agent indicates idle.", "Idle", _NB, _NBR),
+    _op(
+        1,
+        QT_TRANSLATE_NOOP("OpType", "The agent logs in to the CCS."),
+        QT_TRANSLATE_NOOP("OpType", "Login"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        2,
+        QT_TRANSLATE_NOOP("OpType", "The agent indicates idle."),
+        QT_TRANSLATE_NOOP("OpType", "Idle"),
+        _NB,
+        _NBR,
+    ),
     _op(
         3,
-        "The agent indicates busy.",
-        "Busy",
+        QT_TRANSLATE_NOOP("OpType", "The agent indicates busy."),
+        QT_TRANSLATE_NOOP("OpType", "Busy"),
         _NU,
         REASON_CODES,
         (
-            _R(1, 1, "The agent indicates busy.", short="Set busy by the agent"),
+            _R(
+                1,
+                1,
+                QT_TRANSLATE_NOOP("Reason", "The agent indicates busy."),
+                short=QT_TRANSLATE_NOOP("Reason", "Set busy by the agent"),
+            ),
             _R(
                 2,
                 2,
-                "The agent indicates busy forcibly for not answering the call when the phone "
-                "rings for a long time.",
-                short="Forced busy: call not answered",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "The agent indicates busy forcibly for not answering the call when the phone "
+                    "rings for a long time.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Forced busy: call not answered"),
             ),
             _R(
                 3,
                 3,
-                "The agent being inspected is forced to indicate busy.",
-                short="Forced busy by an inspector",
+                QT_TRANSLATE_NOOP(
+                    "Reason", "The agent being inspected is forced to indicate busy."
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Forced busy by an inspector"),
             ),
-            _R(4, 4, "The agent has a rest.", short="Rest"),
-            _R(5, 5, "The agent phone is unavailable.", short="Phone unavailable"),
-            _R(7, 7, "The agent rejects the call.", short="Call rejected"),
+            _R(
+                4,
+                4,
+                QT_TRANSLATE_NOOP("Reason", "The agent has a rest."),
+                short=QT_TRANSLATE_NOOP("Reason", "Rest"),
+            ),
+            _R(
+                5,
+                5,
+                QT_TRANSLATE_NOOP("Reason", "The agent phone is unavailable."),
+                short=QT_TRANSLATE_NOOP("Reason", "Phone unavailable"),
+            ),
+            _R(
+                7,
+                7,
+                QT_TRANSLATE_NOOP("Reason", "The agent rejects the call."),
+                short=QT_TRANSLATE_NOOP("Reason", "Call rejected"),
+            ),
             _R(
                 200,
                 250,
-                "Reason codes defined by the service side.",
+                QT_TRANSLATE_NOOP("Reason", "Reason codes defined by the service side."),
                 True,
-                "Busy reason defined by the site",
+                QT_TRANSLATE_NOOP("Reason", "Busy reason defined by the site"),
             ),
         ),
     ),
     _op(
         4,
-        "Conversation status.",
-        "Conversation (text)",
+        QT_TRANSLATE_NOOP("OpType", "Conversation status."),
+        QT_TRANSLATE_NOOP("OpType", "Conversation (text)"),
         _NU,
         REASON_CODES,
         _CONVERSATION_REASONS,
-        table_note="Text conversations only: the conversation status in these bills refers to "
-        "text conversations.",
+        table_note=QT_TRANSLATE_NOOP(
+            "OpType",
+            "Text conversations only: the conversation status in these bills refers to "
+            "text conversations.",
+        ),
     ),
     _op(
         5,
-        "Waiting for answer from an agent after distributing a call to the agent.",
-        "Waiting for answer",
+        QT_TRANSLATE_NOOP(
+            "OpType", "Waiting for answer from an agent after distributing a call to the agent."
+        ),
+        QT_TRANSLATE_NOOP("OpType", "Waiting for answer"),
         _NB,
         _NBR,
     ),
     _op(
         6,
-        "The agent waits for the connection success message after answering a call or making "
-        "an outgoing call successfully.",
-        "Waiting for connection",
+        QT_TRANSLATE_NOOP(
+            "OpType",
+            "The agent waits for the connection success message after answering a call or making "
+            "an outgoing call successfully.",
+        ),
+        QT_TRANSLATE_NOOP("OpType", "Waiting for connection"),
         _NB,
         _NBR,
     ),
-    _op(7, "The agent releases a call.", "Call released", _NB, _NBR),
-    _op(8, "The agent requests disconnecting.", "Disconnect requested", _NB, _NBR),
+    _op(
+        7,
+        QT_TRANSLATE_NOOP("OpType", "The agent releases a call."),
+        QT_TRANSLATE_NOOP("OpType", "Call released"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        8,
+        QT_TRANSLATE_NOOP("OpType", "The agent requests disconnecting."),
+        QT_TRANSLATE_NOOP("OpType", "Disconnect requested"),
+        _NB,
+        _NBR,
+    ),
     _op(
         9,
-        "The agent waits for the called to ring when making an outgoing call.",
-        "Outgoing call: waiting for ringing",
+        QT_TRANSLATE_NOOP(
+            "OpType", "The agent waits for the called to ring when making an outgoing call."
+        ),
+        QT_TRANSLATE_NOOP("OpType", "Outgoing call: waiting for ringing"),
         _NB,
         _NBR,
     ),
-    _op(10, "Three-party conversation.", "Three-party conversation", _WID, _NUR),
-    _op(11, "Agent channel fails or the agent is down.", "Agent channel down", _NB, _NBR),
-    _op(12, "Agent channel or agent is restored.", "Agent channel restored", _NB, _NBR),
+    _op(
+        10,
+        QT_TRANSLATE_NOOP("OpType", "Three-party conversation."),
+        QT_TRANSLATE_NOOP("OpType", "Three-party conversation"),
+        _WID,
+        _NUR,
+    ),
+    _op(
+        11,
+        QT_TRANSLATE_NOOP("OpType", "Agent channel fails or the agent is down."),
+        QT_TRANSLATE_NOOP("OpType", "Agent channel down"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        12,
+        QT_TRANSLATE_NOOP("OpType", "Agent channel or agent is restored."),
+        QT_TRANSLATE_NOOP("OpType", "Agent channel restored"),
+        _NB,
+        _NBR,
+    ),
     _op(
         13,
-        "The call transfers from the manual flow to the automatic flow. The agent is suspended.",
-        "Suspended (call sent to automatic flow)",
+        QT_TRANSLATE_NOOP(
+            "OpType",
+            "The call transfers from the manual flow to the automatic flow. "
+            "The agent is suspended.",
+        ),
+        QT_TRANSLATE_NOOP("OpType", "Suspended (call sent to automatic flow)"),
         _NU,
         _NUR,
     ),
-    _op(14, "The agent is listened in to or intruded.", "Being listened in to", _NB, _NBR),
     _op(
-        15,
-        "The agent is not listened in to or intruded.",
-        "No longer listened in to",
+        14,
+        QT_TRANSLATE_NOOP("OpType", "The agent is listened in to or intruded."),
+        QT_TRANSLATE_NOOP("OpType", "Being listened in to"),
         _NB,
         _NBR,
     ),
-    _op(16, "The agent is recorded.", "Being recorded", _NB, _NBR),
-    _op(17, "The agent is not recorded.", "No longer recorded", _NB, _NBR),
-    _op(18, "The agent is monitored.", "Being monitored", _NB, _NBR),
-    _op(19, "The agent is not monitored.", "No longer monitored", _NB, _NBR),
+    _op(
+        15,
+        QT_TRANSLATE_NOOP("OpType", "The agent is not listened in to or intruded."),
+        QT_TRANSLATE_NOOP("OpType", "No longer listened in to"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        16,
+        QT_TRANSLATE_NOOP("OpType", "The agent is recorded."),
+        QT_TRANSLATE_NOOP("OpType", "Being recorded"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        17,
+        QT_TRANSLATE_NOOP("OpType", "The agent is not recorded."),
+        QT_TRANSLATE_NOOP("OpType", "No longer recorded"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        18,
+        QT_TRANSLATE_NOOP("OpType", "The agent is monitored."),
+        QT_TRANSLATE_NOOP("OpType", "Being monitored"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        19,
+        QT_TRANSLATE_NOOP("OpType", "The agent is not monitored."),
+        QT_TRANSLATE_NOOP("OpType", "No longer monitored"),
+        _NB,
+        _NBR,
+    ),
     _op(
         20,
-        "The agent is listening in or intruding or whispering.",
-        "Listening in / intruding / whispering",
+        QT_TRANSLATE_NOOP("OpType", "The agent is listening in or intruding or whispering."),
+        QT_TRANSLATE_NOOP("OpType", "Listening in / intruding / whispering"),
         _WID,
         _NUR,
         note_codes=(
-            _R(0, 0, "Listening in to another agent"),
-            _R(2, 2, "Listening in to a trunk"),
+            _R(0, 0, QT_TRANSLATE_NOOP("Reason", "Listening in to another agent")),
+            _R(2, 2, QT_TRANSLATE_NOOP("Reason", "Listening in to a trunk")),
         ),
     ),
     _op(
         21,
-        "The agent is not listening in or intruding or whispering.",
-        "Stopped listening in / intruding / whispering",
+        QT_TRANSLATE_NOOP("OpType", "The agent is not listening in or intruding or whispering."),
+        QT_TRANSLATE_NOOP("OpType", "Stopped listening in / intruding / whispering"),
         _NB,
         _NBR,
     ),
-    _op(22, "Voice playing.", "Voice playing", _NU, _NUR),
-    _op(23, "Stopping the voice playing.", "Voice playing stopped", _NB, _NBR),
-    _op(24, "Monitoring.", "Monitoring", _NB, _NBR),
-    _op(25, "Stopping monitoring.", "Monitoring stopped", _NB, _NBR),
+    _op(
+        22,
+        QT_TRANSLATE_NOOP("OpType", "Voice playing."),
+        QT_TRANSLATE_NOOP("OpType", "Voice playing"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        23,
+        QT_TRANSLATE_NOOP("OpType", "Stopping the voice playing."),
+        QT_TRANSLATE_NOOP("OpType", "Voice playing stopped"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        24,
+        QT_TRANSLATE_NOOP("OpType", "Monitoring."),
+        QT_TRANSLATE_NOOP("OpType", "Monitoring"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        25,
+        QT_TRANSLATE_NOOP("OpType", "Stopping monitoring."),
+        QT_TRANSLATE_NOOP("OpType", "Monitoring stopped"),
+        _NB,
+        _NBR,
+    ),
     _op(
         26,
-        "The agent rests.",
-        "Rest",
+        QT_TRANSLATE_NOOP("OpType", "The agent rests."),
+        QT_TRANSLATE_NOOP("OpType", "Rest"),
         _WID,
         REASON_FREE,
-        reason_note="The reason for agent rest is specified when the client invokes "
-        "CCC_REQUEST_REST_EX_Msg (the default value is 0).",
+        reason_note=QT_TRANSLATE_NOOP(
+            "OpType",
+            "The reason for agent rest is specified when the client invokes "
+            "CCC_REQUEST_REST_EX_Msg (the default value is 0).",
+        ),
     ),
     _op(
         27,
-        "Work status.",
-        "Work",
+        QT_TRANSLATE_NOOP("OpType", "Work status."),
+        QT_TRANSLATE_NOOP("OpType", "Work"),
         _NU,
         REASON_CODES,
         (
             _R(
                 0,
                 0,
-                "Adjusting after the call: the service system sets that the agent automatically "
-                "enters the Working state.",
-                short="After-call adjusting set by the system",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "Adjusting after the call: the service system sets that the agent "
+                    "automatically enters the Working state.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "After-call adjusting set by the system"),
             ),
             _R(
                 0,
                 255,
-                "Adjusting: the agent invokes an interface to enter the Working state.",
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "Adjusting: the agent invokes an interface to enter the Working state.",
+                ),
                 True,
-                "Adjusting entered through the interface",
+                QT_TRANSLATE_NOOP("Reason", "Adjusting entered through the interface"),
             ),
         ),
-        reason_note="The default value is 0.",
+        reason_note=QT_TRANSLATE_NOOP("OpType", "The default value is 0."),
     ),
-    _op(28, "Listening in to and intruding a call.", "Listen-in and intrusion", _NB, _NBR),
-    _op(29, "Forcible logout.", "Forcible logout", _WID, _NUR),
-    _op(30, "Forcible idle.", "Forcible idle", _WID, _NUR),
-    _op(31, "Forcible busy.", "Forcible busy", _WID, _NUR),
-    _op(32, "The agent is mute to the user.", "Muted to the user", _NU, _NUR),
     _op(
-        33,
-        "The agent cancels the mute status to the user.",
-        "Mute cancelled",
+        28,
+        QT_TRANSLATE_NOOP("OpType", "Listening in to and intruding a call."),
+        QT_TRANSLATE_NOOP("OpType", "Listen-in and intrusion"),
         _NB,
         _NBR,
     ),
-    _op(34, "The agent enters the study status.", "Study", _NU, _NUR),
-    _op(35, "The agent enters the work status.", "Work status entered", _NB, _NBR),
-    _op(36, "The agent enters the adjusting status.", "Adjusting status entered", _NB, _NBR),
-    _op(37, "The agent ends the work status.", "Work status ended", _NB, _NBR),
     _op(
-        38,
-        "The agent holds the call.",
-        "Call held",
-        _QC,
-        _NUR,
-        note_codes=(_R(1, 1, "The call is held by a QC inspector"),),
-    ),
-    _op(39, "The agent picks the held call.", "Held call picked up", _NB, _NBR),
-    _op(
-        40,
-        "The agent requests an internal help.",
-        "Internal help",
+        29,
+        QT_TRANSLATE_NOOP("OpType", "Forcible logout."),
+        QT_TRANSLATE_NOOP("OpType", "Forcible logout"),
         _WID,
-        REASON_CODES,
-        (
-            _R(0, 0, "Help between uncertain parties", short="Help, parties not determined"),
-            _R(1, 1, "Requesting help between two parties", short="Two-party help"),
-            _R(2, 2, "Requesting help between three parties", short="Three-party help"),
-            _R(
-                3,
-                3,
-                "The call is transferred. The called party talks to the agent first after "
-                "answering the call. The agent connects the caller and the called while "
-                "hooking on.",
-                short="Transfer after consultation",
-            ),
-            _R(
-                4,
-                4,
-                "The call is transferred among three parties. The called party talks to the "
-                "agent first after answering the call. The agent connects the caller and the "
-                "called while hooking on.",
-                short="Three-party transfer after consultation",
-            ),
-            _R(5, 5, "Three-party conversation", short="Three-party conversation"),
-            _R(6, 6, "Connecting the call", short="Connecting the call"),
-        ),
+        _NUR,
     ),
-    _op(41, "The agent makes an internal call.", "Internal call", _WID, _NUR),
-    _op(42, "The agent connects a held call.", "Held call connected", _NB, _NBR),
-    _op(43, "The agent intercepts a call.", "Call intercepted", _WID, _NUR),
-    _op(44, "The agent halts the voice playing.", "Voice playing halted", _NU, _NUR),
-    _op(45, "The agent transfers the call internally.", "Internal transfer", _WID, _NUR),
-    _op(46, "The agent transfers a call out.", "Transfer out", _NU, _NUR),
-    _op(47, "The agent logs in to the media server.", "Media server login", _NU, _NUR),
-    _op(50, "Video image screening.", "Video image screening", _NU, _NUR),
-    _op(51, "Video and audio screening.", "Video and audio screening", _NU, _NUR),
-    _op(52, "The agent logs out of the media server.", "Media server logout", _NU, _NUR),
     _op(
-        53,
-        "The agent transfers the call which is queuing in the common queue.",
-        "Queued call transferred",
+        30,
+        QT_TRANSLATE_NOOP("OpType", "Forcible idle."),
+        QT_TRANSLATE_NOOP("OpType", "Forcible idle"),
+        _WID,
+        _NUR,
+    ),
+    _op(
+        31,
+        QT_TRANSLATE_NOOP("OpType", "Forcible busy."),
+        QT_TRANSLATE_NOOP("OpType", "Forcible busy"),
+        _WID,
+        _NUR,
+    ),
+    _op(
+        32,
+        QT_TRANSLATE_NOOP("OpType", "The agent is mute to the user."),
+        QT_TRANSLATE_NOOP("OpType", "Muted to the user"),
         _NU,
         _NUR,
     ),
-    _op(54, "Release transfer.", "Release transfer", _NU, _NUR),
+    _op(
+        33,
+        QT_TRANSLATE_NOOP("OpType", "The agent cancels the mute status to the user."),
+        QT_TRANSLATE_NOOP("OpType", "Mute cancelled"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        34,
+        QT_TRANSLATE_NOOP("OpType", "The agent enters the study status."),
+        QT_TRANSLATE_NOOP("OpType", "Study"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        35,
+        QT_TRANSLATE_NOOP("OpType", "The agent enters the work status."),
+        QT_TRANSLATE_NOOP("OpType", "Work status entered"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        36,
+        QT_TRANSLATE_NOOP("OpType", "The agent enters the adjusting status."),
+        QT_TRANSLATE_NOOP("OpType", "Adjusting status entered"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        37,
+        QT_TRANSLATE_NOOP("OpType", "The agent ends the work status."),
+        QT_TRANSLATE_NOOP("OpType", "Work status ended"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        38,
+        QT_TRANSLATE_NOOP("OpType", "The agent holds the call."),
+        QT_TRANSLATE_NOOP("OpType", "Call held"),
+        _QC,
+        _NUR,
+        note_codes=(_R(1, 1, QT_TRANSLATE_NOOP("Reason", "The call is held by a QC inspector")),),
+    ),
+    _op(
+        39,
+        QT_TRANSLATE_NOOP("OpType", "The agent picks the held call."),
+        QT_TRANSLATE_NOOP("OpType", "Held call picked up"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        40,
+        QT_TRANSLATE_NOOP("OpType", "The agent requests an internal help."),
+        QT_TRANSLATE_NOOP("OpType", "Internal help"),
+        _WID,
+        REASON_CODES,
+        (
+            _R(
+                0,
+                0,
+                QT_TRANSLATE_NOOP("Reason", "Help between uncertain parties"),
+                short=QT_TRANSLATE_NOOP("Reason", "Help, parties not determined"),
+            ),
+            _R(
+                1,
+                1,
+                QT_TRANSLATE_NOOP("Reason", "Requesting help between two parties"),
+                short=QT_TRANSLATE_NOOP("Reason", "Two-party help"),
+            ),
+            _R(
+                2,
+                2,
+                QT_TRANSLATE_NOOP("Reason", "Requesting help between three parties"),
+                short=QT_TRANSLATE_NOOP("Reason", "Three-party help"),
+            ),
+            _R(
+                3,
+                3,
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "The call is transferred. The called party talks to the agent first after "
+                    "answering the call. The agent connects the caller and the called while "
+                    "hooking on.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Transfer after consultation"),
+            ),
+            _R(
+                4,
+                4,
+                QT_TRANSLATE_NOOP(
+                    "Reason",
+                    "The call is transferred among three parties. The called party talks to the "
+                    "agent first after answering the call. The agent connects the caller and the "
+                    "called while hooking on.",
+                ),
+                short=QT_TRANSLATE_NOOP("Reason", "Three-party transfer after consultation"),
+            ),
+            _R(
+                5,
+                5,
+                QT_TRANSLATE_NOOP("Reason", "Three-party conversation"),
+                short=QT_TRANSLATE_NOOP("Reason", "Three-party conversation"),
+            ),
+            _R(
+                6,
+                6,
+                QT_TRANSLATE_NOOP("Reason", "Connecting the call"),
+                short=QT_TRANSLATE_NOOP("Reason", "Connecting the call"),
+            ),
+        ),
+    ),
+    _op(
+        41,
+        QT_TRANSLATE_NOOP("OpType", "The agent makes an internal call."),
+        QT_TRANSLATE_NOOP("OpType", "Internal call"),
+        _WID,
+        _NUR,
+    ),
+    _op(
+        42,
+        QT_TRANSLATE_NOOP("OpType", "The agent connects a held call."),
+        QT_TRANSLATE_NOOP("OpType", "Held call connected"),
+        _NB,
+        _NBR,
+    ),
+    _op(
+        43,
+        QT_TRANSLATE_NOOP("OpType", "The agent intercepts a call."),
+        QT_TRANSLATE_NOOP("OpType", "Call intercepted"),
+        _WID,
+        _NUR,
+    ),
+    _op(
+        44,
+        QT_TRANSLATE_NOOP("OpType", "The agent halts the voice playing."),
+        QT_TRANSLATE_NOOP("OpType", "Voice playing halted"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        45,
+        QT_TRANSLATE_NOOP("OpType", "The agent transfers the call internally."),
+        QT_TRANSLATE_NOOP("OpType", "Internal transfer"),
+        _WID,
+        _NUR,
+    ),
+    _op(
+        46,
+        QT_TRANSLATE_NOOP("OpType", "The agent transfers a call out."),
+        QT_TRANSLATE_NOOP("OpType", "Transfer out"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        47,
+        QT_TRANSLATE_NOOP("OpType", "The agent logs in to the media server."),
+        QT_TRANSLATE_NOOP("OpType", "Media server login"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        50,
+        QT_TRANSLATE_NOOP("OpType", "Video image screening."),
+        QT_TRANSLATE_NOOP("OpType", "Video image screening"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        51,
+        QT_TRANSLATE_NOOP("OpType", "Video and audio screening."),
+        QT_TRANSLATE_NOOP("OpType", "Video and audio screening"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        52,
+        QT_TRANSLATE_NOOP("OpType", "The agent logs out of the media server."),
+        QT_TRANSLATE_NOOP("OpType", "Media server logout"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        53,
+        QT_TRANSLATE_NOOP(
+            "OpType", "The agent transfers the call which is queuing in the common queue."
+        ),
+        QT_TRANSLATE_NOOP("OpType", "Queued call transferred"),
+        _NU,
+        _NUR,
+    ),
+    _op(
+        54,
+        QT_TRANSLATE_NOOP("OpType", "Release transfer."),
+        QT_TRANSLATE_NOOP("OpType", "Release transfer"),
+        _NU,
+        _NUR,
+    ),
     _op(
         55,
-        "The call is transferred to another device.",
-        "Transferred to another device",
+        QT_TRANSLATE_NOOP("OpType", "The call is transferred to another device."),
+        QT_TRANSLATE_NOOP("OpType", "Transferred to another device"),
         _NU,
         _NUR,
     ),
     _op(
         56,
-        "Configure agent status.",
-        "Agent status set",
+        QT_TRANSLATE_NOOP("OpType", "Configure agent status."),
+        QT_TRANSLATE_NOOP("OpType", "Agent status set"),
         _NU,
         REASON_FREE,
-        reason_note="Agent status code defined by the service side.",
+        reason_note=QT_TRANSLATE_NOOP("OpType", "Agent status code defined by the service side."),
     ),
     _op(
         57,
-        "Switch the call held during internal-help request processing.",
-        "Internal help: held call switched",
+        QT_TRANSLATE_NOOP(
+            "OpType", "Switch the call held during internal-help request processing."
+        ),
+        QT_TRANSLATE_NOOP("OpType", "Internal help: held call switched"),
         _NU,
         REASON_FREE,
-        reason_note="Internal-help request switching.",
+        reason_note=QT_TRANSLATE_NOOP("OpType", "Internal-help request switching."),
     ),
-    _op(58, "The agent is in the conference state.", "Conference", _WID, _NBR),
+    _op(
+        58,
+        QT_TRANSLATE_NOOP("OpType", "The agent is in the conference state."),
+        QT_TRANSLATE_NOOP("OpType", "Conference"),
+        _WID,
+        _NBR,
+    ),
     _op(
         59,
-        "Multimedia collaboration.",
-        "Multimedia collaboration",
+        QT_TRANSLATE_NOOP("OpType", "Multimedia collaboration."),
+        QT_TRANSLATE_NOOP("OpType", "Multimedia collaboration"),
         _WID,
         REASON_CODES,
         (
-            _R(0, 0, "Initiating a multimedia conference", short="Started a multimedia conference"),
-            _R(1, 1, "Joining a multimedia conference", short="Joined a multimedia conference"),
+            _R(
+                0,
+                0,
+                QT_TRANSLATE_NOOP("Reason", "Initiating a multimedia conference"),
+                short=QT_TRANSLATE_NOOP("Reason", "Started a multimedia conference"),
+            ),
+            _R(
+                1,
+                1,
+                QT_TRANSLATE_NOOP("Reason", "Joining a multimedia conference"),
+                short=QT_TRANSLATE_NOOP("Reason", "Joined a multimedia conference"),
+            ),
         ),
     ),
     _op(
         60,
-        "Conversation status.",
-        "Conversation (all calls)",
+        QT_TRANSLATE_NOOP("OpType", "Conversation status."),
+        QT_TRANSLATE_NOOP("OpType", "Conversation (all calls)"),
         _NU,
         REASON_CODES,
         _CONVERSATION_REASONS,
-        table_note="All call types; whether these bills are recorded is controlled by the licence.",
+        table_note=QT_TRANSLATE_NOOP(
+            "OpType",
+            "All call types; whether these bills are recorded is controlled by the licence.",
+        ),
     ),
 )
 
@@ -626,15 +1033,28 @@ CONVERSATION_TYPES = frozenset({4, 60})
 """Conversation bills, cut into five-minute pieces (reason 1) until the end (reason 0)."""
 
 SITE_DEFINABLE: tuple[SiteCode, ...] = (
-    SiteCode(0, 1, 255, "Logout cause sent by the client (each site defines its own)"),
-    SiteCode(3, 200, 250, "Busy reason code defined by the service side"),
+    SiteCode(
+        0,
+        1,
+        255,
+        QT_TRANSLATE_NOOP("Reason", "Logout cause sent by the client (each site defines its own)"),
+    ),
+    SiteCode(
+        3, 200, 250, QT_TRANSLATE_NOOP("Reason", "Busy reason code defined by the service side")
+    ),
     # Rest reasons: the bill table gives no range, only "specified by the client, default 0".
     # The platform's rest-reason configuration accepts codes 1-255, and 0 is the default, so
     # 0-255 can be named. Other integers still decode as known (generic text), unlabelled.
-    SiteCode(26, 0, 255, "Rest reason set by the client; 0 is the default"),
-    SiteCode(27, 0, 255, "Adjusting reason entered through the interface"),
+    SiteCode(
+        26, 0, 255, QT_TRANSLATE_NOOP("Reason", "Rest reason set by the client; 0 is the default")
+    ),
+    SiteCode(
+        27, 0, 255, QT_TRANSLATE_NOOP("Reason", "Adjusting reason entered through the interface")
+    ),
     # 65535 is the "not used" marker, so the status codes end at 65534.
-    SiteCode(56, 0, 65534, "Agent status code defined by the service side"),
+    SiteCode(
+        56, 0, 65534, QT_TRANSLATE_NOOP("Reason", "Agent status code defined by the service side")
+    ),
 )
 """Codes each site names itself; only these may carry a site label."""
 
@@ -651,59 +1071,78 @@ _SITE_BY_TYPE: Mapping[int, tuple[SiteCode, ...]] = MappingProxyType(
 
 MEDIA_TYPES: Mapping[int, str] = MappingProxyType(
     {
-        1: "Text chat",
-        2: "Click-to-dial web phone",
-        3: "Co-browsing",
-        4: "Callback request",
-        5: "Voice call",
-        6: "Email",
-        7: "Fax",
-        8: "H.323 video",
-        9: "Whiteboard",
-        10: "Application sharing",
-        11: "File transfer",
-        12: "Video 2B+D",
-        13: "Video 6B+D",
-        14: "OPS",
-        15: "Predictive outbound",
-        16: "Preview outbound",
-        17: "Message",
-        18: "Web phone video",
-        19: "Video call",
-        20: "Web leave-message",
-        21: "Desktop sharing",
-        22: "VC call",
-        50: "Email chat",
-        51: "Web chat",
-        52: "SMS chat",
-        53: "Social multimedia chat",
-        54: "Fax chat",
-        55: "H5 video chat",
+        1: QT_TRANSLATE_NOOP("MediaType", "Text chat"),
+        2: QT_TRANSLATE_NOOP("MediaType", "Click-to-dial web phone"),
+        3: QT_TRANSLATE_NOOP("MediaType", "Co-browsing"),
+        4: QT_TRANSLATE_NOOP("MediaType", "Callback request"),
+        5: QT_TRANSLATE_NOOP("MediaType", "Voice call"),
+        6: QT_TRANSLATE_NOOP("MediaType", "Email"),
+        7: QT_TRANSLATE_NOOP("MediaType", "Fax"),
+        8: QT_TRANSLATE_NOOP("MediaType", "H.323 video"),
+        9: QT_TRANSLATE_NOOP("MediaType", "Whiteboard"),
+        10: QT_TRANSLATE_NOOP("MediaType", "Application sharing"),
+        11: QT_TRANSLATE_NOOP("MediaType", "File transfer"),
+        12: QT_TRANSLATE_NOOP("MediaType", "Video 2B+D"),
+        13: QT_TRANSLATE_NOOP("MediaType", "Video 6B+D"),
+        14: QT_TRANSLATE_NOOP("MediaType", "OPS"),
+        15: QT_TRANSLATE_NOOP("MediaType", "Predictive outbound"),
+        16: QT_TRANSLATE_NOOP("MediaType", "Preview outbound"),
+        17: QT_TRANSLATE_NOOP("MediaType", "Message"),
+        18: QT_TRANSLATE_NOOP("MediaType", "Web phone video"),
+        19: QT_TRANSLATE_NOOP("MediaType", "Video call"),
+        20: QT_TRANSLATE_NOOP("MediaType", "Web leave-message"),
+        21: QT_TRANSLATE_NOOP("MediaType", "Desktop sharing"),
+        22: QT_TRANSLATE_NOOP("MediaType", "VC call"),
+        50: QT_TRANSLATE_NOOP("MediaType", "Email chat"),
+        51: QT_TRANSLATE_NOOP("MediaType", "Web chat"),
+        52: QT_TRANSLATE_NOOP("MediaType", "SMS chat"),
+        53: QT_TRANSLATE_NOOP("MediaType", "Social multimedia chat"),
+        54: QT_TRANSLATE_NOOP("MediaType", "Fax chat"),
+        55: QT_TRANSLATE_NOOP("MediaType", "H5 video chat"),
     }
 )
 """media_type codes and their names."""
 
 AGENT_TYPES_CTI: Mapping[int, str] = MappingProxyType(
-    {4: "PC + phone", 11: "PC + phone video", 13: "multimedia"}
+    {
+        4: QT_TRANSLATE_NOOP("AgentType", "PC + phone"),
+        11: QT_TRANSLATE_NOOP("AgentType", "PC + phone video"),
+        13: QT_TRANSLATE_NOOP("AgentType", "multimedia"),
+    }
 )
 """agent_type as the CTI table documents it."""
 
 AGENT_TYPES_CONFIGURATION: Mapping[int, str] = MappingProxyType(
-    {4: "audio", 5: "multimedia", 11: "video", 99: "versatile"}
+    {
+        4: QT_TRANSLATE_NOOP("AgentType", "audio"),
+        5: QT_TRANSLATE_NOOP("AgentType", "multimedia"),
+        11: QT_TRANSLATE_NOOP("AgentType", "video"),
+        99: QT_TRANSLATE_NOOP("AgentType", "versatile"),
+    }
 )
 """agent_type as the configuration table documents it (disagrees with the CTI table)."""
 
-AGENT_TYPE_GENERIC = (
+AGENT_TYPE_GENERIC = QT_TRANSLATE_NOOP(
+    "Codes",
     "Two documented tables disagree. CTI: 4 PC + phone, 11 PC + phone video, 13 multimedia. "
-    "Configuration: 4 audio, 5 multimedia, 11 video, 99 versatile."
+    "Configuration: 4 audio, 5 multimedia, 11 video, 99 versatile.",
 )
 """The tooltip text for agent_type."""
 
-CALL_IN_OUT_MEANINGS = "inbound/outbound/IVR outbound/campaign outbound"
+CALL_IN_OUT_MEANINGS = QT_TRANSLATE_NOOP("Codes", "inbound/outbound/IVR outbound/campaign outbound")
 """The documented meanings of callIn_out (which number means which is not documented)."""
 
 CALL_IN_OUT_GENERIC = f"{CALL_IN_OUT_MEANINGS}; numeric codes undocumented"
-"""The tooltip text for callIn_out: the meanings are documented, the codes are not."""
+"""The tooltip text for callIn_out: the meanings are documented, the codes are not (English;
+:func:`call_in_out_generic` gives it in the current language)."""
+
+
+def call_in_out_generic() -> str:
+    """The tooltip text for callIn_out in the current language."""
+    return translate("Codes", "{meanings}; numeric codes undocumented").format(
+        meanings=translate("Codes", CALL_IN_OUT_MEANINGS)
+    )
+
 
 # --------------------------------------------------------------------------------------------
 # Parsing helpers
@@ -851,12 +1290,7 @@ def _token(value: object) -> _Token:
 
 def _not_used(generic: str = "") -> Explanation:
     """The explanation of a "not used" marker."""
-    return Explanation(NOT_USED_TEXT, known=True, not_used=True, generic=generic)
-
-
-def _lower_first(text: str) -> str:
-    """``text`` with its first letter in lower case, for use inside a sentence."""
-    return text[:1].lower() + text[1:]
+    return Explanation(not_used_text(), known=True, not_used=True, generic=generic)
 
 
 # --------------------------------------------------------------------------------------------
@@ -872,19 +1306,25 @@ def op_type_info(code: int | None) -> OpType | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _explain_op_type_token(token: _Token) -> Explanation:
-    """Cached body of :func:`explain_op_type` on a normalised value."""
+def _explain_op_type_token(token: _Token, lang: str) -> Explanation:
+    """Cached body of :func:`explain_op_type` on a normalised value, in language ``lang``."""
     if isinstance(token, int):
         info = OP_TYPES.get(token)
         if info is not None:
-            return Explanation(info.short, known=True, generic=info.description)
-        return Explanation(f"unknown operation type {token}", known=False)
-    shown = "(empty)" if token is _NOT_USED else str(token)
-    return Explanation(f"unknown operation type {shown}", known=False)
+            return Explanation(info.short_text, known=True, generic=info.description_text)
+        return Explanation(
+            translate("Codes", "unknown operation type {code}").format(code=token), known=False
+        )
+    shown = translate("Codes", "(empty)") if token is _NOT_USED else str(token)
+    return Explanation(
+        translate("Codes", "unknown operation type {code}").format(code=shown), known=False
+    )
 
 
 def explain_op_type(code: object) -> Explanation:
     """Decode op_type into its short label (``text``) and the vendor sentence (``generic``).
+
+    Both read in the current language (:func:`viewer.core.i18n.language`).
 
     Args:
         code: The op_type cell value (int, numeric string, anything).
@@ -894,10 +1334,10 @@ def explain_op_type(code: object) -> Explanation:
     """
     parsed = parse_code(code)
     if parsed is not None:
-        return _explain_op_type_token(parsed)
+        return _explain_op_type_token(parsed, language())
     if _empty_cell(code):
-        return _explain_op_type_token(_NOT_USED)
-    return _explain_op_type_token(_show(code))
+        return _explain_op_type_token(_NOT_USED, language())
+    return _explain_op_type_token(_show(code), language())
 
 
 # --------------------------------------------------------------------------------------------
@@ -907,14 +1347,20 @@ def explain_op_type(code: object) -> Explanation:
 
 def _unknown_reason(token: _Token, generic: str = "") -> Explanation:
     """The explanation of a reason the table does not list."""
-    return Explanation(f"unknown reason {token}", known=False, generic=generic)
+    text = translate("Codes", "unknown reason {code}").format(code=token)
+    return Explanation(text, known=False, generic=generic)
+
+
+def _with_code(label: str, code: int) -> str:
+    """``"label (code N)"``: a label from a range, or a listed code, with the code itself."""
+    return translate("Codes", "{label} (code {code})").format(label=label, code=code)
 
 
 @functools.lru_cache(maxsize=8192)
-def _explain_reason_token(op: int | None, token: _Token) -> Explanation:
-    """Cached, label-free body of :func:`explain_reason` on normalised values."""
+def _explain_reason_token(op: int | None, token: _Token, lang: str) -> Explanation:
+    """Cached, label-free body of :func:`explain_reason` on normalised values, in ``lang``."""
     info = OP_TYPES.get(op) if op is not None else None
-    note = info.object_note if info is not None else ""
+    note = info.note_text if info is not None else ""
     if token is _NOT_USED:
         return _not_used(note)
     if info is None or not isinstance(token, int):
@@ -924,28 +1370,30 @@ def _explain_reason_token(op: int | None, token: _Token) -> Explanation:
     matches = info.find_reasons(token)
     if len(matches) == 1:
         entry = matches[0]
-        text = f"{entry.label} (code {token})" if entry.is_range else entry.label
-        return Explanation(text, known=True, generic=entry.text)
+        text = _with_code(entry.label, token) if entry.is_range else entry.label
+        return Explanation(text, known=True, generic=entry.meaning)
     if matches:  # type 27 code 0: both "set by the system" and "entered through the interface"
         labels = [matches[0].label, *(_lower_first(m.label) for m in matches[1:])]
-        text = ", or ".join(labels) + f" (code {token})"
-        generic = " / ".join(f"{m.codes_text()}: {m.text}" for m in matches)
+        text = _with_code(translate("Codes", ", or ").join(labels), token)
+        generic = " / ".join(f"{m.codes_text()}: {m.meaning}" for m in matches)
         return Explanation(text, known=True, generic=generic)
     listed = info.find_note_code(token)
     if listed is not None:  # types 20 and 38: a code listed beside the work ID
-        return Explanation(f"{listed.text} (code {token})", known=True, generic=note)
+        return Explanation(_with_code(listed.meaning, token), known=True, generic=note)
     return _unknown_reason(token, note)
 
 
 def _free_reason(info: OpType, code: int) -> Explanation:
     """Explain a descriptive reason (types 26, 56, 57): any integer is accepted."""
-    if info.code == 26:
-        text = f"Rest reason {code}" + (" (default)" if code == 0 else "")
+    if info.code == 26 and code == 0:
+        text = translate("Codes", "Rest reason {code} (default)").format(code=code)
+    elif info.code == 26:
+        text = translate("Codes", "Rest reason {code}").format(code=code)
     elif info.code == 56:
-        text = f"Agent status {code} (defined by the site)"
+        text = translate("Codes", "Agent status {code} (defined by the site)").format(code=code)
     else:
-        text = f"Internal-help switching (code {code})"
-    return Explanation(text, known=True, generic=info.reason_note)
+        text = translate("Codes", "Internal-help switching (code {code})").format(code=code)
+    return Explanation(text, known=True, generic=translate("OpType", info.reason_note))
 
 
 def _site_label(labels: Mapping[tuple[int, int], str] | None, op: int | None, token: _Token) -> str:
@@ -966,6 +1414,8 @@ def explain_reason(
 ) -> Explanation:
     """Decode op_cause for its operation type, preferring a site's own name for site codes.
 
+    The documented texts read in the current language; a site label stays as the site typed it.
+
     Args:
         op_type: The op_type cell value.
         cause: The op_cause cell value.
@@ -979,7 +1429,7 @@ def explain_reason(
     op = parse_code(op_type)
     token = _token(cause)
     label = _site_label(labels, op, token)
-    base = _explain_reason_token(op, token)
+    base = _explain_reason_token(op, token, language())
     if label:
         return Explanation(label, known=True, site_label=True, generic=base.generic or base.text)
     return base
@@ -990,28 +1440,38 @@ def explain_reason(
 # --------------------------------------------------------------------------------------------
 
 
+def _unknown_object(token: _Token, generic: str = "") -> Explanation:
+    """The explanation of an object the type does not use, or of an unknown type's object."""
+    text = translate("Codes", "unknown object {value}").format(value=token)
+    return Explanation(text, known=False, generic=generic)
+
+
 @functools.lru_cache(maxsize=8192)
-def _explain_object_token(op: int | None, token: _Token) -> Explanation:
-    """Cached body of :func:`explain_object` on normalised values."""
+def _explain_object_token(op: int | None, token: _Token, lang: str) -> Explanation:
+    """Cached body of :func:`explain_object` on normalised values, in language ``lang``."""
     info = OP_TYPES.get(op) if op is not None else None
-    note = info.object_note if info is not None else ""
+    note = info.note_text if info is not None else ""
     if token is _NOT_USED:
         return _not_used(note)
     if info is None:
-        return Explanation(f"unknown object {token}", known=False)
+        return _unknown_object(token)
     if info.object_kind is ObjectKind.WORK_ID:
-        text, generic = f"work ID {token}", "Work ID"
+        text = translate("Codes", "work ID {value}").format(value=token)
+        generic = translate("Codes", "Work ID")
     elif info.object_kind is ObjectKind.QC_WORK_ID:
-        text, generic = f"QC inspector {token}", "Work ID of a QC inspector"
+        text = translate("Codes", "QC inspector {value}").format(value=token)
+        generic = translate("Codes", "Work ID of a QC inspector")
     else:
-        return Explanation(f"unknown object {token}", known=False, generic=note)
+        return _unknown_object(token, note)
     if note:
         listed = info.find_note_code(token) if isinstance(token, int) else None
         if listed is not None:
-            text += f" (or code {token}: {_lower_first(listed.text)})"
+            text += translate("Codes", " (or code {code}: {meaning})").format(
+                code=token, meaning=_lower_first(listed.meaning)
+            )
         else:
-            text += f" ({note})"
-        generic = f"{generic}; {note}"
+            text += translate("Codes", " ({note})").format(note=note)
+        generic = translate("Codes", "{generic}; {note}").format(generic=generic, note=note)
     return Explanation(text, known=True, generic=generic)
 
 
@@ -1040,7 +1500,7 @@ def explain_object(op_type: object, obj: object) -> Explanation:
             token = code
     else:
         token = _token(obj)
-    return _explain_object_token(op, token)
+    return _explain_object_token(op, token, language())
 
 
 # --------------------------------------------------------------------------------------------
@@ -1049,36 +1509,43 @@ def explain_object(op_type: object, obj: object) -> Explanation:
 
 
 @functools.lru_cache(maxsize=256)
-def _explain_media_token(token: _Token) -> Explanation:
-    """Cached body of :func:`explain_media_type`."""
+def _explain_media_token(token: _Token, lang: str) -> Explanation:
+    """Cached body of :func:`explain_media_type`, in language ``lang``."""
     if token is _NOT_USED:
         return _not_used()
     name = MEDIA_TYPES.get(token) if isinstance(token, int) else None
     if name is None:
-        return Explanation(f"unknown media type {token}", known=False)
-    return Explanation(name, known=True, generic=name)
+        text = translate("Codes", "unknown media type {code}").format(code=token)
+        return Explanation(text, known=False)
+    shown = translate("MediaType", name)
+    return Explanation(shown, known=True, generic=shown)
 
 
 def explain_media_type(code: object) -> Explanation:
     """Decode media_type (1 text chat ... 55 H5 video chat); empty, -1 and 65535 are not used."""
-    return _explain_media_token(_token(code))
+    return _explain_media_token(_token(code), language())
 
 
 @functools.lru_cache(maxsize=256)
-def _explain_agent_token(token: _Token) -> Explanation:
-    """Cached body of :func:`explain_agent_type`."""
+def _explain_agent_token(token: _Token, lang: str) -> Explanation:
+    """Cached body of :func:`explain_agent_type`, in language ``lang``."""
+    generic = translate("Codes", AGENT_TYPE_GENERIC)
     if token is _NOT_USED:
-        return _not_used(AGENT_TYPE_GENERIC)
+        return _not_used(generic)
+    unknown = translate("Codes", "unknown agent type {code}").format(code=token)
     if not isinstance(token, int):
-        return Explanation(f"unknown agent type {token}", known=False, generic=AGENT_TYPE_GENERIC)
+        return Explanation(unknown, known=False, generic=generic)
     parts = []
     if token in AGENT_TYPES_CTI:
-        parts.append(f"{AGENT_TYPES_CTI[token]} (CTI)")
+        name = translate("AgentType", AGENT_TYPES_CTI[token])
+        parts.append(translate("Codes", "{name} (CTI)").format(name=name))
     if token in AGENT_TYPES_CONFIGURATION:
-        parts.append(f"{AGENT_TYPES_CONFIGURATION[token]} (configuration)")
+        name = translate("AgentType", AGENT_TYPES_CONFIGURATION[token])
+        parts.append(translate("Codes", "{name} (configuration)").format(name=name))
     if not parts:
-        return Explanation(f"unknown agent type {token}", known=False, generic=AGENT_TYPE_GENERIC)
-    return Explanation("likely: " + " / ".join(parts), known=True, generic=AGENT_TYPE_GENERIC)
+        return Explanation(unknown, known=False, generic=generic)
+    text = translate("Codes", "likely: {names}").format(names=" / ".join(parts))
+    return Explanation(text, known=True, generic=generic)
 
 
 def explain_agent_type(code: object) -> Explanation:
@@ -1091,7 +1558,7 @@ def explain_agent_type(code: object) -> Explanation:
         E.g. "likely: PC + phone (CTI) / audio (configuration)" for 4; ``generic`` holds both
         tables. Codes in neither table give "unknown agent type N" (``known=False``).
     """
-    return _explain_agent_token(_token(code))
+    return _explain_agent_token(_token(code), language())
 
 
 def explain_call_in_out(code: object) -> Explanation:
@@ -1100,9 +1567,10 @@ def explain_call_in_out(code: object) -> Explanation:
     A text kept verbatim (``VerbatimCode``: not a plain integer) is unknown.
     """
     if isinstance(code, VerbatimCode) and not is_not_used(code):
-        return Explanation(f"unknown code {code.shown()}", known=False, generic=CALL_IN_OUT_GENERIC)
+        text = translate("Codes", "unknown code {code}").format(code=code.shown())
+        return Explanation(text, known=False, generic=call_in_out_generic())
     text = "" if code is None else _show(code)
-    return Explanation(text, known=True, generic=CALL_IN_OUT_GENERIC)
+    return Explanation(text, known=True, generic=call_in_out_generic())
 
 
 def describe_call_in_out(code: object) -> str:
@@ -1110,15 +1578,19 @@ def describe_call_in_out(code: object) -> str:
 
     Returns:
         E.g. "undocumented code 2 (inbound/outbound/IVR outbound/campaign outbound)"; "not used"
-        for a "not used" marker; "" for an empty cell.
+        for a "not used" marker; "" for an empty cell. In the current language.
     """
     if _empty_cell(code):
         return ""
     if is_not_used(code):
-        return NOT_USED_TEXT
+        return not_used_text()
     if isinstance(code, VerbatimCode):
-        return f"unknown code {code.shown()} (not a plain integer)"
-    return f"undocumented code {_show(code)} ({CALL_IN_OUT_MEANINGS})"
+        return translate("Codes", "unknown code {code} (not a plain integer)").format(
+            code=code.shown()
+        )
+    return translate("Codes", "undocumented code {code} ({meanings})").format(
+        code=_show(code), meanings=translate("Codes", CALL_IN_OUT_MEANINGS)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1148,16 +1620,18 @@ def is_site_definable(op_type: int, code: int) -> bool:
 # --------------------------------------------------------------------------------------------
 
 _OBJECT_MEANING = {
-    ObjectKind.NOT_USED: "not used (US_NO_USE = 65535; -1 in file exports)",
-    ObjectKind.WORK_ID: "a work ID",
-    ObjectKind.QC_WORK_ID: "the work ID of a QC inspector",
-    ObjectKind.NOT_BILLED: '"-" (nothing written to the bill)',
+    ObjectKind.NOT_USED: QT_TRANSLATE_NOOP(
+        "Codes", "not used (US_NO_USE = 65535; -1 in file exports)"
+    ),
+    ObjectKind.WORK_ID: QT_TRANSLATE_NOOP("Codes", "a work ID"),
+    ObjectKind.QC_WORK_ID: QT_TRANSLATE_NOOP("Codes", "the work ID of a QC inspector"),
+    ObjectKind.NOT_BILLED: QT_TRANSLATE_NOOP("Codes", '"-" (nothing written to the bill)'),
 }
 
 _REASON_MEANING = {
-    REASON_NOT_USED: "not used (US_NO_USE = 65535; -1 in file exports)",
-    REASON_CODES: "a reason code (documented reasons below)",
-    REASON_NOT_BILLED: '"-" (nothing written to the bill)',
+    REASON_NOT_USED: QT_TRANSLATE_NOOP("Codes", "not used (US_NO_USE = 65535; -1 in file exports)"),
+    REASON_CODES: QT_TRANSLATE_NOOP("Codes", "a reason code (documented reasons below)"),
+    REASON_NOT_BILLED: QT_TRANSLATE_NOOP("Codes", '"-" (nothing written to the bill)'),
 }
 
 
@@ -1165,10 +1639,13 @@ _WIDTH = 100
 
 
 def _wrap(lines: list[str]) -> str:
-    """Join lines, wrapping long ones at ``_WIDTH`` with a hanging indent."""
+    """Join lines, wrapping long ones at ``_WIDTH`` with a hanging indent.
+
+    Chinese lines are left whole: ``textwrap`` breaks at spaces, which Chinese does not have.
+    """
     out: list[str] = []
     for line in lines:
-        if all(len(part) <= _WIDTH for part in line.split("\n")):
+        if all(len(part) <= _WIDTH for part in line.split("\n")) or language() != "en":
             out.append(line)
             continue
         indent = line[: len(line) - len(line.lstrip())]
@@ -1182,12 +1659,18 @@ def _wrap(lines: list[str]) -> str:
 
 def _decoded_line(name: str, raw: object, explanation: Explanation) -> list[str]:
     """Lines describing one decoded cell: raw value, text, documented meaning, flags."""
-    flag = "" if explanation.known else "  [UNKNOWN]"
+    flag = "" if explanation.known else translate("Codes", "  [UNKNOWN]")
     if explanation.site_label:
-        flag = "  [site label]"
-    lines = [f"  {name} {_text(raw) or '(empty)'}: {explanation.text}{flag}"]
+        flag = translate("Codes", "  [site label]")
+    shown = _text(raw) or translate("Codes", "(empty)")
+    lines = [
+        translate("Codes", "  {name} {value}: {text}").format(
+            name=name, value=shown, text=explanation.text
+        )
+        + flag
+    ]
     if explanation.generic and explanation.generic != explanation.text:
-        lines.append(f"    documented: {explanation.generic}")
+        lines.append(translate("Codes", "    documented: {text}").format(text=explanation.generic))
     return lines
 
 
@@ -1199,8 +1682,9 @@ def describe_codes(
 ) -> str:
     """Explain a bill's codes in a few plain-text lines, the quick answer to "what is this?".
 
-    Used by ``bill-viewer decode OP_TYPE [--cause N] [--object N]``. ``cause`` and ``obj`` of
-    None mean "not given" and are not decoded (pass ``"65535"`` to decode a marker).
+    Used by ``bill-viewer decode OP_TYPE [--cause N] [--object N]``, in the current language.
+    ``cause`` and ``obj`` of None mean "not given" and are not decoded (pass ``"65535"`` to
+    decode a marker).
 
     Args:
         op_type: The operation type code.
@@ -1214,53 +1698,81 @@ def describe_codes(
     op = parse_code(op_type)
     info = op_type_info(op)
     head = explain_op_type(op_type)
+    object_word, cause_word = translate("Codes", "object"), translate("Codes", "cause")
+    object_head = translate("Codes", "Object column:")
+    reason_head = translate("Codes", "Reason column:")
     lines: list[str] = []
     if info is None:
-        lines.append(f"Operation type {_text(op_type) or '(empty)'}: {head.text}  [UNKNOWN]")
-        lines.append("  The vendor table defines types 0-47 and 50-60.")
+        shown = _text(op_type) or translate("Codes", "(empty)")
+        lines.append(
+            translate("Codes", "Operation type {code}: {text}  [UNKNOWN]").format(
+                code=shown, text=head.text
+            )
+        )
+        lines.append(translate("Codes", "  The vendor table defines types 0-47 and 50-60."))
         if obj is not None:
-            lines.append("Object column:")
-            lines.extend(_decoded_line("object", obj, explain_object(op_type, obj)))
+            lines.append(object_head)
+            lines.extend(_decoded_line(object_word, obj, explain_object(op_type, obj)))
         if cause is not None:
-            lines.append("Reason column:")
-            lines.extend(_decoded_line("cause", cause, explain_reason(op_type, cause, labels)))
+            lines.append(reason_head)
+            lines.extend(_decoded_line(cause_word, cause, explain_reason(op_type, cause, labels)))
         return _wrap(lines)
 
-    lines.append(f"Operation type {info.code}: {info.short}")
-    lines.append(f"  {info.description}")
+    lines.append(
+        translate("Codes", "Operation type {code}: {text}").format(
+            code=info.code, text=info.short_text
+        )
+    )
+    lines.append(f"  {info.description_text}")
     if not info.billed:
         lines.append(
-            '  Not normally billed: the table shows "-" for object and reason (the operation '
-            "does not write a bill); such a bill is still shown."
+            translate(
+                "Codes",
+                '  Not normally billed: the table shows "-" for object and reason (the operation '
+                "does not write a bill); such a bill is still shown.",
+            )
         )
     if info.table_note:
-        lines.append(f"  Note: {info.table_note}")
-
-    lines.append(f"Object column: {_OBJECT_MEANING[info.object_kind]}")
-    if info.object_note:
         lines.append(
-            f"  {info.object_note} (the table does not say whether these belong to the "
-            "object or the reason column)"
+            translate("Codes", "  Note: {note}").format(note=translate("OpType", info.table_note))
+        )
+
+    object_meaning = translate("Codes", _OBJECT_MEANING[info.object_kind])
+    lines.append(translate("Codes", "Object column: {meaning}").format(meaning=object_meaning))
+    if info.note_codes:
+        lines.append(
+            translate(
+                "Codes",
+                "  {note} (the table does not say whether these belong to the object or the "
+                "reason column)",
+            ).format(note=info.note_text)
         )
     if obj is not None:
-        lines.extend(_decoded_line("object", obj, explain_object(info.code, obj)))
+        lines.extend(_decoded_line(object_word, obj, explain_object(info.code, obj)))
 
-    reason_meaning = _REASON_MEANING.get(info.reason_kind, info.reason_note)
-    lines.append(f"Reason column: {reason_meaning}")
+    if info.reason_kind in _REASON_MEANING:
+        reason_meaning = translate("Codes", _REASON_MEANING[info.reason_kind])
+    else:
+        reason_meaning = translate("OpType", info.reason_note)
+    lines.append(translate("Codes", "Reason column: {meaning}").format(meaning=reason_meaning))
     if info.reason_note and info.reason_kind != REASON_FREE:
-        lines.append(f"  {info.reason_note}")
+        lines.append(f"  {translate('OpType', info.reason_note)}")
     if cause is not None:
-        lines.extend(_decoded_line("cause", cause, explain_reason(info.code, cause, labels)))
+        lines.extend(_decoded_line(cause_word, cause, explain_reason(info.code, cause, labels)))
 
     if info.reasons:
-        lines.append("Documented reasons:")
+        lines.append(translate("Codes", "Documented reasons:"))
         width = max(len(r.codes_text()) for r in info.reasons)
+        site = translate("Codes", "  [site-definable]")
         for entry in info.reasons:
-            site = "  [site-definable]" if entry.site_definable else ""
             prefix = f"  {entry.codes_text():<{width}}  "
+            text = entry.meaning + (site if entry.site_definable else "")
+            if language() != "en":
+                lines.append(prefix + text)
+                continue
             lines.append(
                 textwrap.fill(
-                    entry.text + site,
+                    text,
                     width=_WIDTH,
                     initial_indent=prefix,
                     subsequent_indent=" " * len(prefix),
@@ -1269,6 +1781,8 @@ def describe_codes(
     for entry in _SITE_BY_TYPE.get(info.code, ()):
         if not info.reasons:
             lines.append(
-                f"Site-definable codes: {entry.low}-{entry.high} ({_lower_first(entry.generic)})"
+                translate("Codes", "Site-definable codes: {low}-{high} ({meaning})").format(
+                    low=entry.low, high=entry.high, meaning=_lower_first(entry.generic_text)
+                )
             )
     return _wrap(lines)

@@ -14,6 +14,7 @@ from typing import Any
 
 from viewer.core import codes
 from viewer.core.codes import Explanation, VerbatimCode
+from viewer.core.i18n import QT_TRANSLATE_NOOP, translate
 from viewer.core.records import COLUMN_TITLES, COLUMNS
 
 DB_FIELDS: tuple[str, ...] = tuple(
@@ -93,12 +94,18 @@ class Column:
 
     key: str
     """Stable name, used in settings, ``--columns`` and ``--sort``."""
-    title: str
+    source_title: str
+    """The title in English, as marked for translation (``title`` is what users read)."""
     kind: str
     field: str | None = None
     """The row field holding the raw value (None for derived columns)."""
     explain: Callable[[Row, Labels | None], Explanation] | None = None
     default_visible: bool = True
+
+    @property
+    def title(self) -> str:
+        """The title in the current language, asked again whenever it is shown."""
+        return translate("Column", self.source_title)
 
     def raw(self, row: Row) -> Any:
         """The stored value: seconds for times and durations, the exported code for codes.
@@ -117,29 +124,75 @@ class Column:
 
 
 _ALL: tuple[Column, ...] = (
-    Column("begin_time", "Begin", TIME, "begin_time"),
-    Column("end_time", "End", TIME, "end_time"),
-    Column("duration", "Duration", DURATION),
-    Column("agent_id", "Agent", TEXT, "agent_id"),
-    Column("op_type", "Operation", CODE, "op_type", _op_type),
-    Column("op_object", "Object", CODE, "op_object", _object),
-    Column("op_cause", "Reason", CODE, "op_cause", _reason),
-    Column("call_id", "Call ID", TEXT, "call_id"),
-    Column("skill_id", "Skill", TEXT, "skill_id"),
-    Column("media_type", "Media type", CODE, "media_type", _media),
-    Column("phone_no", "Phone/IP", TEXT, "phone_no"),
-    Column("logon_sn", "Logon session", TEXT, "logon_sn"),
-    Column("source", "Source file", SOURCE),
+    Column("begin_time", QT_TRANSLATE_NOOP("Column", "Begin"), TIME, "begin_time"),
+    Column("end_time", QT_TRANSLATE_NOOP("Column", "End"), TIME, "end_time"),
+    Column("duration", QT_TRANSLATE_NOOP("Column", "Duration"), DURATION),
+    Column("agent_id", QT_TRANSLATE_NOOP("Column", "Agent"), TEXT, "agent_id"),
+    Column("op_type", QT_TRANSLATE_NOOP("Column", "Operation"), CODE, "op_type", _op_type),
+    Column("op_object", QT_TRANSLATE_NOOP("Column", "Object"), CODE, "op_object", _object),
+    Column("op_cause", QT_TRANSLATE_NOOP("Column", "Reason"), CODE, "op_cause", _reason),
+    Column("call_id", QT_TRANSLATE_NOOP("Column", "Call ID"), TEXT, "call_id"),
+    Column("skill_id", QT_TRANSLATE_NOOP("Column", "Skill"), TEXT, "skill_id"),
+    Column("media_type", QT_TRANSLATE_NOOP("Column", "Media type"), CODE, "media_type", _media),
+    Column("phone_no", QT_TRANSLATE_NOOP("Column", "Phone/IP"), TEXT, "phone_no"),
+    Column("logon_sn", QT_TRANSLATE_NOOP("Column", "Logon session"), TEXT, "logon_sn"),
+    Column("source", QT_TRANSLATE_NOOP("Column", "Source file"), SOURCE),
     Column("id", COLUMN_TITLES["id"], TEXT, "bill_id", default_visible=False),
-    Column("agent_type", "Agent type", CODE, "agent_type", _agent_type, default_visible=False),
-    Column("callIn_out", "In/out", CODE, "call_in_out", _in_out, default_visible=False),
-    Column("developer_id", "Developer ID", TEXT, "developer_id", default_visible=False),
-    Column("account_id", "Account", TEXT, "account_id", default_visible=False),
-    Column("service_no", "Service no.", TEXT, "service_no", default_visible=False),
-    Column("vdn_id", "VDN", TEXT, "vdn_id", default_visible=False),
-    Column("cc_id", "Call center", TEXT, "cc_id", default_visible=False),
-    Column("location_id", "Location", TEXT, "location_id", default_visible=False),
-    Column("skillInfo_sn", "Skill list", TEXT, "skill_info_sn", default_visible=False),
+    Column(
+        "agent_type",
+        QT_TRANSLATE_NOOP("Column", "Agent type"),
+        CODE,
+        "agent_type",
+        _agent_type,
+        default_visible=False,
+    ),
+    Column(
+        "callIn_out",
+        QT_TRANSLATE_NOOP("Column", "In/out"),
+        CODE,
+        "call_in_out",
+        _in_out,
+        default_visible=False,
+    ),
+    Column(
+        "developer_id",
+        QT_TRANSLATE_NOOP("Column", "Developer ID"),
+        TEXT,
+        "developer_id",
+        default_visible=False,
+    ),
+    Column(
+        "account_id",
+        QT_TRANSLATE_NOOP("Column", "Account"),
+        TEXT,
+        "account_id",
+        default_visible=False,
+    ),
+    Column(
+        "service_no",
+        QT_TRANSLATE_NOOP("Column", "Service no."),
+        TEXT,
+        "service_no",
+        default_visible=False,
+    ),
+    Column("vdn_id", QT_TRANSLATE_NOOP("Column", "VDN"), TEXT, "vdn_id", default_visible=False),
+    Column(
+        "cc_id", QT_TRANSLATE_NOOP("Column", "Call center"), TEXT, "cc_id", default_visible=False
+    ),
+    Column(
+        "location_id",
+        QT_TRANSLATE_NOOP("Column", "Location"),
+        TEXT,
+        "location_id",
+        default_visible=False,
+    ),
+    Column(
+        "skillInfo_sn",
+        QT_TRANSLATE_NOOP("Column", "Skill list"),
+        TEXT,
+        "skill_info_sn",
+        default_visible=False,
+    ),
 )
 
 ALL_COLUMNS: tuple[Column, ...] = _ALL

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
+from viewer.core.i18n import QT_TRANSLATE_NOOP, translate
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import to_epoch
 
@@ -124,16 +125,20 @@ class Names:
     """
 
     op: Callable[[int], str] = str
-    reason: Callable[[int, int | None], str] = lambda t, c: f"{t}:{'not used' if c is None else c}"
+    reason: Callable[[int, int | None], str] = lambda t, c: (
+        f"{t}:{translate('Codes', 'not used') if c is None else c}"
+    )
     time_label: str = TIME_LABEL
 
 
 def fmt_list(values: Iterable[str], limit: int = 8) -> str:
     """``a, b, c`` with at most ``limit`` items, then ``and N more``."""
     items = list(values)
+    comma = translate("Filter", ", ")
     if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return ", ".join(items)
+        more = translate("Filter", "{shown} and {count} more")
+        return more.format(shown=comma.join(items[:limit]), count=len(items) - limit)
+    return comma.join(items)
 
 
 # --- the criteria --------------------------------------------------------------------------------
@@ -171,15 +176,20 @@ class Criterion:
     predicate: Callable[[BillFilter], Predicate | None]
 
 
+def _words(words: str, values: str) -> str:
+    """A criterion's words (English source, translated now) followed by its values."""
+    return translate("Filter", "{words} {values}").format(
+        words=translate("Filter", words), values=values
+    )
+
+
 def _one_of(name: str, column: str, words: str, show: Callable[[object], str] = str) -> Criterion:
     """A list field matched with ``IN``: ``words`` then the listed values."""
     return Criterion(
         name,
         (name,),
         lambda f, n: (
-            (words + " " + fmt_list(show(v) for v in getattr(f, name)))
-            if getattr(f, name)
-            else None
+            _words(words, fmt_list(show(v) for v in getattr(f, name))) if getattr(f, name) else None
         ),
         lambda f: OneOf(column, tuple(getattr(f, name))) if getattr(f, name) else None,
     )
@@ -191,9 +201,7 @@ def _none_of(name: str, column: str, words: str, show: Callable[[object], str] =
         name,
         (name,),
         lambda f, n: (
-            (words + " " + fmt_list(show(v) for v in getattr(f, name)))
-            if getattr(f, name)
-            else None
+            _words(words, fmt_list(show(v) for v in getattr(f, name))) if getattr(f, name) else None
         ),
         lambda f: Not(OneOf(column, tuple(getattr(f, name)))) if getattr(f, name) else None,
     )
@@ -204,7 +212,7 @@ def _equals(name: str, column: str, words: str) -> Criterion:
     return Criterion(
         name,
         (name,),
-        lambda f, n: f"{words} {getattr(f, name)}" if getattr(f, name) else None,
+        lambda f, n: _words(words, str(getattr(f, name))) if getattr(f, name) else None,
         lambda f: Equals(column, getattr(f, name)) if getattr(f, name) else None,
     )
 
@@ -212,16 +220,15 @@ def _equals(name: str, column: str, words: str) -> Criterion:
 def _types_sentence(f: BillFilter, n: Names) -> str | None:
     whole = f.whole_op_types()
     if whole and f.reasons:
-        return (
-            "operation "
-            + fmt_list(n.op(t) for t in whole)
-            + " or reason "
-            + fmt_list(n.reason(t, c) for t, c in f.reasons)
+        return translate("Filter", "operation {types} or reason {reasons}").format(
+            types=fmt_list(n.op(t) for t in whole),
+            reasons=fmt_list(n.reason(t, c) for t, c in f.reasons),
         )
     if whole:
-        return "operation " + fmt_list(n.op(t) for t in whole)
+        return _words(QT_TRANSLATE_NOOP("Filter", "operation"), fmt_list(n.op(t) for t in whole))
     if f.reasons:
-        return "reason " + fmt_list(n.reason(t, c) for t, c in f.reasons)
+        reasons = fmt_list(n.reason(t, c) for t, c in f.reasons)
+        return _words(QT_TRANSLATE_NOOP("Filter", "reason"), reasons)
     return None
 
 
@@ -240,21 +247,26 @@ def _types_predicate(f: BillFilter) -> Predicate | None:
 
 
 def _time_sentence(f: BillFilter, n: Names) -> str | None:
-    times = f"times {n.time_label}"
-    if f.overlapping and f.time_from and f.time_to:
-        return (
-            f"going on between {f.time_from} and {f.time_to} (began before "
-            f"{f.time_to}, ended after {f.time_from} or not ended), {times}"
+    # The default label is the English source; a zone's label comes translated already.
+    times = translate("Filter", "times {label}").format(label=translate("Time", n.time_label))
+    start, end = f.time_from, f.time_to
+    if f.overlapping and start and end:
+        text = translate(
+            "Filter",
+            "going on between {start} and {end} (began before {end}, ended after {start} or "
+            "not ended), {times}",
         )
-    if f.overlapping and f.time_from:
-        return f"going on after {f.time_from} (ended after it or not ended), {times}"
-    if f.time_from and f.time_to:
-        return f"begin from {f.time_from} to before {f.time_to}, {times}"
-    if f.time_from:
-        return f"begin at or after {f.time_from}, {times}"
-    if f.time_to:  # overlapping or not: a bill going on before the end began before it
-        return f"begin before {f.time_to}, {times}"
-    return None
+    elif f.overlapping and start:
+        text = translate("Filter", "going on after {start} (ended after it or not ended), {times}")
+    elif start and end:
+        text = translate("Filter", "begin from {start} to before {end}, {times}")
+    elif start:
+        text = translate("Filter", "begin at or after {start}, {times}")
+    elif end:  # overlapping or not: a bill going on before the end began before it
+        text = translate("Filter", "begin before {end}, {times}")
+    else:
+        return None
+    return text.format(start=start, end=end, times=times)
 
 
 def _time_predicate(f: BillFilter) -> Predicate | None:
@@ -277,17 +289,24 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "ids",
         ("ids",),
-        lambda f, n: f"{len(f.ids)} selected bill(s)" if f.ids else None,
+        lambda f, n: (
+            translate("Filter", "{count} selected bill(s)").format(count=len(f.ids))
+            if f.ids
+            else None
+        ),
         lambda f: OneOf("pk", tuple(f.ids)) if f.ids else None,
     ),
-    _one_of("agents", "agent_id", "agent"),
-    _none_of("exclude_agents", "agent_id", "agent not"),
+    _one_of("agents", "agent_id", QT_TRANSLATE_NOOP("Filter", "agent")),
+    _none_of("exclude_agents", "agent_id", QT_TRANSLATE_NOOP("Filter", "agent not")),
     Criterion("op_types", ("op_types", "reasons"), _types_sentence, _types_predicate),
     Criterion(
         "exclude_op_types",
         ("exclude_op_types",),
         lambda f, n: (
-            "operation not " + fmt_list(n.op(t) for t in f.exclude_op_types)
+            _words(
+                QT_TRANSLATE_NOOP("Filter", "operation not"),
+                fmt_list(n.op(t) for t in f.exclude_op_types),
+            )
             if f.exclude_op_types
             else None
         ),
@@ -297,7 +316,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "exclude_reasons",
         ("exclude_reasons",),
         lambda f, n: (
-            "reason not " + fmt_list(n.reason(t, c) for t, c in f.exclude_reasons)
+            _words(
+                QT_TRANSLATE_NOOP("Filter", "reason not"),
+                fmt_list(n.reason(t, c) for t, c in f.exclude_reasons),
+            )
             if f.exclude_reasons
             else None
         ),
@@ -308,13 +330,17 @@ CRITERIA: tuple[Criterion, ...] = (
         ),
     ),
     Criterion("time", ("time_from", "time_to", "overlapping"), _time_sentence, _time_predicate),
-    _equals("call_id", "call_id", "call ID"),
-    _equals("skill", "skill_id", "skill"),
-    _one_of("media_types", "media_type", "media type"),
+    _equals("call_id", "call_id", QT_TRANSLATE_NOOP("Filter", "call ID")),
+    _equals("skill", "skill_id", QT_TRANSLATE_NOOP("Filter", "skill")),
+    _one_of("media_types", "media_type", QT_TRANSLATE_NOOP("Filter", "media type")),
     Criterion(
         "text",
         ("text",),
-        lambda f, n: f"text containing {f.text!r}" if f.text else None,
+        lambda f, n: (
+            translate("Filter", "text containing {text}").format(text=repr(f.text))
+            if f.text
+            else None
+        ),
         lambda f: Contains(TEXT_COLUMNS, f.text) if f.text else None,
     ),
 )

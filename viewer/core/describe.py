@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from viewer.core import codes
 from viewer.core.filters import BillFilter
+from viewer.core.i18n import translate
 from viewer.core.records import TIME_LABEL
 
 Labels = Mapping[tuple[int, int], str]
@@ -18,7 +19,9 @@ Labels = Mapping[tuple[int, int], str]
 
 def op_type_name(op_type: int) -> str:
     """``"3 (Busy)"``; an undefined type keeps its number and says it is unknown."""
-    return f"{op_type} ({codes.explain_op_type(op_type).text})"
+    return translate("Filter", "{code} ({text})").format(
+        code=op_type, text=codes.explain_op_type(op_type).text
+    )
 
 
 def reason_name(op_type: int, cause: int | None, labels: Labels | None = None) -> str:
@@ -27,9 +30,11 @@ def reason_name(op_type: int, cause: int | None, labels: Labels | None = None) -
     A cause of None is the "not used" marker (``3:not used``).
     """
     if cause is None:
-        return f"{op_type}:{codes.NOT_USED_TEXT}"
+        return f"{op_type}:{codes.not_used_text()}"
     explanation = codes.explain_reason(op_type, cause, labels)
-    return f"{op_type}:{cause} ({explanation.text})"
+    return translate("Filter", "{code} ({text})").format(
+        code=f"{op_type}:{cause}", text=explanation.text
+    )
 
 
 def describe_filter(

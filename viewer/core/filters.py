@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from viewer.core.criteria import Names, sentence_parts
+from viewer.core.i18n import translate
 from viewer.core.records import COLUMN_TITLES, TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, TIME_MIN, format_time, from_epoch, to_epoch
 
@@ -158,10 +159,19 @@ class BillFilter:
         if reason_label is not None:
             names = replace(names, reason=reason_label)
         parts = sentence_parts(self, names)
-        head = "All bills" if not parts else "Bills with " + "; ".join(parts)
-        order = "descending" if self.descending else "ascending"
-        title = COLUMN_TITLES.get(self.sort, self.sort.replace("_", " ")).lower()
-        return f"{head}, sorted by {title} {order}."
+        if parts:
+            head = translate("Filter", "Bills with {criteria}").format(
+                criteria=translate("Filter", "; ").join(parts)
+            )
+        else:
+            head = translate("Filter", "All bills")
+        title = COLUMN_TITLES.get(self.sort)
+        title = translate("Column", title).lower() if title else self.sort.replace("_", " ")
+        if self.descending:
+            sentence = translate("Filter", "{head}, sorted by {column} descending.")
+        else:
+            sentence = translate("Filter", "{head}, sorted by {column} ascending.")
+        return sentence.format(head=head, column=title)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict (machine-readable form for exports and saved filters)."""

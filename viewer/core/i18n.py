@@ -18,8 +18,9 @@ import contextlib
 import contextvars
 import functools
 import os
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from viewer.core.resources import resources_dir
@@ -30,6 +31,7 @@ __all__ = [
     "QT_TRANSLATE_NOOP",
     "catalog",
     "catalog_files",
+    "in_every_language",
     "language",
     "load_catalog",
     "normalize_language",
@@ -37,6 +39,7 @@ __all__ = [
     "set_language",
     "system_language",
     "translate",
+    "translate_message",
     "use_language",
 ]
 
@@ -131,6 +134,53 @@ def translate(context: str, text: str, n: int = -1) -> str:
     if n >= 0:
         found = found.replace("%n", str(n))
     return found
+
+
+def in_every_language(context: str, text: str) -> frozenset[str]:
+    """``text`` and its translation in every language: what a file written in any of them says.
+
+    For readers of the application's own files (an export's sheet names and Report labels), which
+    must understand a file whatever language it was written in.
+    """
+    return frozenset({text, *(catalog(lang).get((context, text), text) for lang in LANGUAGES)})
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching what ``template.format(...)`` makes, one group per field."""
+    parts = re.split(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", template)
+    pattern = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts)
+    )
+    return re.compile(pattern, re.DOTALL)
+
+
+def translate_message(context: str, templates: Sequence[str], text: str, sep: str = "; ") -> str:
+    """A message stored in English (a reject reason, an import's note) in the current language.
+
+    Such text is made once as ``template.format(...)`` and kept (in the database), so it stays
+    in English for every reader; shown, it is matched against its ``templates`` (English sources
+    marked for translation), whose translation is filled with the same values (themselves
+    translated when a template made them). A text joining
+    several messages with ``sep`` is translated part by part. A text no template makes, or any
+    text in English, comes back unchanged.
+    """
+    if language() == DEFAULT_LANGUAGE or not text:
+        return text
+    for template in templates:
+        found = _pattern(template).fullmatch(text)
+        if found is not None:  # a value may be a message itself (a file's line and its reason)
+            values = {
+                name: translate_message(context, templates, value, sep="\0")
+                for name, value in found.groupdict().items()
+            }
+            return translate(context, template).format(**values)
+    parts = text.split(sep)
+    if len(parts) > 1:
+        shown = [translate_message(context, templates, part, sep="\0") for part in parts]
+        if shown != parts:
+            return translate(context, sep).join(shown)
+    return text
 
 
 def normalize_language(value: str) -> str:

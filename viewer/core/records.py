@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from viewer.core.i18n import QT_TRANSLATE_NOOP
 from viewer.core.timefmt import time_label
 
 COLUMNS: tuple[str, ...] = (
@@ -39,29 +40,30 @@ MIN_COLUMNS = 17
 """Older exports end after ``phone_no``."""
 
 COLUMN_TITLES: dict[str, str] = {
-    "id": "Bill ID",
-    "developer_id": "Developer ID",
-    "account_id": "Account",
-    "agent_id": "Agent",
-    "service_no": "Service no.",
-    "skill_id": "Skill",
-    "call_id": "Call ID",
-    "begin_time": "Begin",
-    "end_time": "End",
-    "op_type": "Operation",
-    "op_object": "Object",
-    "op_cause": "Reason",
-    "media_type": "Media type",
-    "vdn_id": "VDN",
-    "cc_id": "Call center",
-    "agent_type": "Agent type",
-    "phone_no": "Phone/IP",
-    "callIn_out": "In/out",
-    "location_id": "Location",
-    "logon_sn": "Logon session",
-    "skillInfo_sn": "Skill list",
+    "id": QT_TRANSLATE_NOOP("Column", "Bill ID"),
+    "developer_id": QT_TRANSLATE_NOOP("Column", "Developer ID"),
+    "account_id": QT_TRANSLATE_NOOP("Column", "Account"),
+    "agent_id": QT_TRANSLATE_NOOP("Column", "Agent"),
+    "service_no": QT_TRANSLATE_NOOP("Column", "Service no."),
+    "skill_id": QT_TRANSLATE_NOOP("Column", "Skill"),
+    "call_id": QT_TRANSLATE_NOOP("Column", "Call ID"),
+    "begin_time": QT_TRANSLATE_NOOP("Column", "Begin"),
+    "end_time": QT_TRANSLATE_NOOP("Column", "End"),
+    "op_type": QT_TRANSLATE_NOOP("Column", "Operation"),
+    "op_object": QT_TRANSLATE_NOOP("Column", "Object"),
+    "op_cause": QT_TRANSLATE_NOOP("Column", "Reason"),
+    "media_type": QT_TRANSLATE_NOOP("Column", "Media type"),
+    "vdn_id": QT_TRANSLATE_NOOP("Column", "VDN"),
+    "cc_id": QT_TRANSLATE_NOOP("Column", "Call center"),
+    "agent_type": QT_TRANSLATE_NOOP("Column", "Agent type"),
+    "phone_no": QT_TRANSLATE_NOOP("Column", "Phone/IP"),
+    "callIn_out": QT_TRANSLATE_NOOP("Column", "In/out"),
+    "location_id": QT_TRANSLATE_NOOP("Column", "Location"),
+    "logon_sn": QT_TRANSLATE_NOOP("Column", "Logon session"),
+    "skillInfo_sn": QT_TRANSLATE_NOOP("Column", "Skill list"),
 }
-"""Human column titles shared by the table, the details pane and the spreadsheet."""
+"""Human column titles shared by the table, the details pane and the spreadsheet (English
+sources: ``translate("Column", title)`` or ``viewer.core.columns`` give them translated)."""
 
 TIME_LABEL = time_label()
 """The export carries no time zone; every view and export states this unless a user names one

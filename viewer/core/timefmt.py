@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from viewer.core.i18n import translate
+
 EPOCH = datetime(1970, 1, 1)
 _DAY = 86400
 
@@ -120,8 +122,8 @@ def time_label(zone: str | None = None) -> str:
     zone (a per-database setting), the label says so; times are never converted.
     """
     if not zone:
-        return "as exported (tenant time)"
-    return f"as exported (tenant time, {zone})"
+        return translate("Time", "as exported (tenant time)")
+    return translate("Time", "as exported (tenant time, {zone})").format(zone=zone)
 
 
 def clean_zone_name(text: str) -> str | None:

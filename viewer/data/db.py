@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from viewer.core.errors import DatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
+from viewer.core.i18n import translate
 from viewer.data import schema, upsert
 from viewer.data.backend import Backend, ErrorKind, is_server_url
 
@@ -226,11 +227,13 @@ def _stored_version(conn: Connection) -> int | None:
     found = inspect(conn)
     if not found.has_table("meta"):
         if found.get_table_names() or found.get_view_names():
-            raise DatabaseError("not a bill database: it has tables but no version record")
+            raise DatabaseError(
+                translate("Errors", "not a bill database: it has tables but no version record")
+            )
         return None
     row = conn.execute(meta_value_statement("schema_version")).first()
     if row is None:
-        raise DatabaseError("not a bill database: no schema version recorded")
+        raise DatabaseError(translate("Errors", "not a bill database: no schema version recorded"))
     return _parse_version(row[0])
 
 
@@ -244,11 +247,17 @@ def _parse_version(value: object) -> int:
         version = int(str(value).strip())
     except ValueError:
         raise DatabaseError(
-            f"damaged bill database: its schema version {value!r} is not a number"
+            translate(
+                "Errors", "damaged bill database: its schema version {value} is not a number"
+            ).format(value=repr(value))
         ) from None
     if version < 1:
         raise DatabaseError(
-            f"damaged bill database: schema version {version} does not exist (versions start at 1)"
+            translate(
+                "Errors",
+                "damaged bill database: schema version {version} does not exist (versions start "
+                "at 1)",
+            ).format(version=version)
         )
     return version
 
@@ -295,15 +304,23 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
         existed = path.exists()
         if readonly or not create:
             if not existed:
-                raise DatabaseError(f"{path}: no such database")
+                raise DatabaseError(
+                    translate("Errors", "{path}: no such database").format(path=path)
+                )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         if existed and not path.is_file():
-            raise DatabaseError(f"{path}: not a file, not a bill database")
+            raise DatabaseError(
+                translate("Errors", "{path}: not a file, not a bill database").format(path=path)
+            )
         if existed and not readonly and not can_write(path):
             readonly = True
     except OSError as exc:
-        raise DatabaseError(f"{path}: the database cannot be opened ({exc.strerror})") from None
+        raise DatabaseError(
+            translate("Errors", "{path}: the database cannot be opened ({error})").format(
+                path=path, error=exc.strerror
+            )
+        ) from None
     immutable = readonly and not _can_make_sidecars(path)
     engine = SQLITE.make_engine(path, readonly=readonly, immutable=immutable)
     try:
@@ -314,8 +331,16 @@ def open_database(path: Path | str, *, readonly: bool = False, create: bool = Tr
         if version is None or version < schema.SCHEMA_VERSION:
             if readonly:
                 if version is None:
-                    raise DatabaseError(f"{path}: empty file, not a bill database")
-                raise DatabaseError(f"{path}: old schema {version}; open it writable once")
+                    raise DatabaseError(
+                        translate("Errors", "{path}: empty file, not a bill database").format(
+                            path=path
+                        )
+                    )
+                raise DatabaseError(
+                    translate(
+                        "Errors", "{path}: old schema {version}; open it writable once"
+                    ).format(path=path, version=version)
+                )
             _create_or_upgrade(engine)
         with engine.connect() as conn:
             _check_tables(conn)
@@ -336,9 +361,11 @@ def _check_version(path: Path, version: int) -> None:
     """Raise ``SchemaTooNewError`` when a newer version of this application wrote the file."""
     if version > schema.SCHEMA_VERSION:
         raise SchemaTooNewError(
-            f"{path}: this database was written by a newer Agent Bill Viewer "
-            f"(schema {version}; this version reads up to {schema.SCHEMA_VERSION}). "
-            "Update the application to open it."
+            translate(
+                "Errors",
+                "{path}: this database was written by a newer Agent Bill Viewer (schema "
+                "{version}; this version reads up to {newest}). Update the application to open it.",
+            ).format(path=path, version=version, newest=schema.SCHEMA_VERSION)
         )
 
 
@@ -395,7 +422,11 @@ def _open_server(target: str, *, readonly: bool, create: bool) -> Database:
             _check_version(where, version)
         if version is None or version < schema.SCHEMA_VERSION:
             if version is None and not create:
-                raise DatabaseError(f"{where}: an empty database, not a bill database yet")
+                raise DatabaseError(
+                    translate(
+                        "Errors", "{path}: an empty database, not a bill database yet"
+                    ).format(path=where)
+                )
             with engine.begin() as conn:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
                 again = _stored_version(conn)
@@ -422,8 +453,10 @@ def _check_tables(conn: Connection) -> None:
     missing = sorted(EXPECTED_TABLES - have)
     if missing:
         raise DatabaseError(
-            f"damaged bill database: table(s) {', '.join(missing)} missing; "
-            "import into a new database"
+            translate(
+                "Errors",
+                "damaged bill database: table(s) {tables} missing; import into a new database",
+            ).format(tables=", ".join(missing))
         )
 
 

@@ -33,6 +33,7 @@ from sqlalchemy import Select, case, func, literal_column, select
 from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
 from viewer.core.filters import BillFilter
+from viewer.core.i18n import translate
 from viewer.core.investigation import (
     DEFAULT_GAP_SECONDS,
     STATE_COLUMNS,
@@ -467,7 +468,7 @@ def summary_sheet_rows(
     """
     result = result if result is not None else agent_states(db, f, labels=labels).summary()
     header, rows = st.summary_table(result, durations_as_text=durations_as_text)
-    return "Summary", header, rows
+    return translate("Sheet", "Summary"), header, rows
 
 
 def bill_ids_statement(pks: Sequence[int]) -> Select[Any]:
@@ -507,12 +508,12 @@ def anomaly_sheet_rows(
     """
     found = result if result is not None else agent_states(db, f, labels=labels).anomalies()
     ids = bill_ids_for(db, [pk for a in found for pk in a.bill_pks])
-    header = [*st.ANOMALY_HEADER, "Bill IDs"]
+    header = [*st.anomaly_header(), translate("Sheet", "Bill IDs")]
     rows: list[list[Any]] = []
     _, base = st.anomaly_table(found)
     for a, row in zip(found, base, strict=True):
         rows.append([*row[:-1], " ".join(ids.get(pk, f"#{pk}") for pk in a.bill_pks)])
-    return "Anomalies", header, rows
+    return translate("Sheet", "Anomalies"), header, rows
 
 
 def investigation_sheets(

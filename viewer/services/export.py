@@ -13,6 +13,7 @@ from typing import Protocol
 
 from viewer.core.columns import DEFAULT_KEYS
 from viewer.core.filters import BillFilter
+from viewer.core.i18n import use_language
 from viewer.core.tasks import CancelToken, PhasedProgress, ProgressFn
 from viewer.data.db import Database
 from viewer.data.export.exporter import ExportResult, export_xlsx
@@ -66,6 +67,7 @@ class ExportService:
         filter_sentence: str | None = None,
         progress: ProgressFn | Phases | None = None,
         cancel: CancelToken | None = None,
+        language: str | None = None,
     ) -> ExportResult:
         """Export the bills ``f`` selects (with the Summary and Anomalies sheets) to ``out``.
 
@@ -80,10 +82,35 @@ class ExportService:
                 back, or a ``Phases`` given each phase's own counts (``EXPORT_STATES`` in rows
                 read, then ``EXPORT_BILLS`` in rows written).
             cancel: Stops the export (raises ``Cancelled``); nothing is left behind.
+            language: The workbook's language (``en``, ``zh_CN``): sheet names, headers,
+                explanations and the Report, whatever the caller's own language (an auditor
+                may read the other one); None: the current language. Only this thread (the
+                export's) speaks it, so the window stays in its own.
 
         Raises:
             ExportError, DatabaseError, SigningKeyError, Cancelled: as ``export_xlsx``.
         """
+        if language is None:
+            return self._export(
+                f, out, columns, force, investigation, filter_sentence, progress, cancel
+            )
+        with use_language(language):
+            return self._export(
+                f, out, columns, force, investigation, filter_sentence, progress, cancel
+            )
+
+    def _export(
+        self,
+        f: BillFilter,
+        out: Path,
+        columns: Sequence[str],
+        force: bool,
+        investigation: bool,
+        filter_sentence: str | None,
+        progress: ProgressFn | Phases | None,
+        cancel: CancelToken | None,
+    ) -> ExportResult:
+        """The body of :meth:`export`, in the language in effect."""
         phases: Phases | None
         if progress is None or hasattr(progress, "phase"):
             phases = progress  # type: ignore[assignment]

@@ -15,8 +15,16 @@ from viewer.core.records import FileReport, ImportReport, ImportStatus, RowIssue
 from viewer.core.tasks import CancelToken
 from viewer.data.db import Database
 from viewer.data.imports.loading import import_paths
+from viewer.data.imports.messages import reason_text
 
-__all__ = ["FileReport", "ImportReport", "ImportService", "ImportStatus", "RowIssue"]
+__all__ = [
+    "FileReport",
+    "ImportReport",
+    "ImportService",
+    "ImportStatus",
+    "RowIssue",
+    "reason_text",
+]
 
 
 class ImportService:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Any, NamedTuple
 
+from viewer.core.i18n import QT_TRANSLATE_NOOP, translate
 from viewer.core.timefmt import from_epoch
 
 DEFAULT_GAP_SECONDS = 1800
@@ -47,7 +48,7 @@ site's own rest reason 4 (type 26 reason codes are site-defined, default 0) and 
 rest twice where a platform writes both bills for it. The label makes it plain that this busy
 time was a rest, so a reader can add it to rest where the site's practice wants that."""
 
-BUSY_REST_LABEL = "Busy 4 (rest)"
+BUSY_REST_LABEL = QT_TRANSLATE_NOOP("State", "Busy 4 (rest)")
 """The label of busy reason 4 (see :data:`BUSY_REST_REASON`)."""
 
 CONCURRENT_MEDIA = frozenset({1, 6, 17, 20, 50, 51, 52, 53, 54})
@@ -105,26 +106,26 @@ class StateKind(enum.StrEnum):
 
     @property
     def title(self) -> str:  # type: ignore[override]
-        """Plain English, e.g. "In conversation"."""
-        return _KIND_TITLES[self]
+        """In the current language, e.g. "In conversation"."""
+        return translate("State", _KIND_TITLES[self])
 
 
 _KIND_TITLES: dict[StateKind, str] = {
-    StateKind.SIGNED_IN: "Signed in",
-    StateKind.BUSY: "Busy",
-    StateKind.REST: "Rest",
-    StateKind.WORK: "Working",
-    StateKind.STUDY: "Study",
-    StateKind.CONVERSATION: "In conversation",
-    StateKind.HELD: "Call held",
-    StateKind.INTERNAL_HELP: "Internal help",
-    StateKind.THREE_PARTY: "Three-party conversation",
-    StateKind.CONFERENCE: "Conference",
-    StateKind.LISTENING: "Listening in",
-    StateKind.FORCED: "Forced",
-    StateKind.OTHER: "Other operation",
-    StateKind.IDLE: "Idle",
-    StateKind.SIGNED_OUT: "Not signed in",
+    StateKind.SIGNED_IN: QT_TRANSLATE_NOOP("State", "Signed in"),
+    StateKind.BUSY: QT_TRANSLATE_NOOP("State", "Busy"),
+    StateKind.REST: QT_TRANSLATE_NOOP("State", "Rest"),
+    StateKind.WORK: QT_TRANSLATE_NOOP("State", "Working"),
+    StateKind.STUDY: QT_TRANSLATE_NOOP("State", "Study"),
+    StateKind.CONVERSATION: QT_TRANSLATE_NOOP("State", "In conversation"),
+    StateKind.HELD: QT_TRANSLATE_NOOP("State", "Call held"),
+    StateKind.INTERNAL_HELP: QT_TRANSLATE_NOOP("State", "Internal help"),
+    StateKind.THREE_PARTY: QT_TRANSLATE_NOOP("State", "Three-party conversation"),
+    StateKind.CONFERENCE: QT_TRANSLATE_NOOP("State", "Conference"),
+    StateKind.LISTENING: QT_TRANSLATE_NOOP("State", "Listening in"),
+    StateKind.FORCED: QT_TRANSLATE_NOOP("State", "Forced"),
+    StateKind.OTHER: QT_TRANSLATE_NOOP("State", "Other operation"),
+    StateKind.IDLE: QT_TRANSLATE_NOOP("State", "Idle"),
+    StateKind.SIGNED_OUT: QT_TRANSLATE_NOOP("State", "Not signed in"),
 }
 
 EXCLUSIVE_KINDS = frozenset(
@@ -161,21 +162,23 @@ class AnomalyKind(enum.StrEnum):
 
     @property
     def title(self) -> str:  # type: ignore[override]
-        """Plain English, e.g. "Sign-in without a sign-out"."""
-        return _ANOMALY_TITLES[self]
+        """In the current language, e.g. "Sign-in without a sign-out"."""
+        return translate("Anomaly", _ANOMALY_TITLES[self])
 
 
 _ANOMALY_TITLES: dict[AnomalyKind, str] = {
-    AnomalyKind.NO_SIGN_OUT: "Sign-in without a sign-out",
-    AnomalyKind.NO_SIGN_IN: "Sign-out without a sign-in",
-    AnomalyKind.REPEATED: "Repeated sign-in or sign-out",
-    AnomalyKind.OVERLAP: "Overlapping states",
-    AnomalyKind.NO_FINAL_PIECE: "Conversation with no final piece",
-    AnomalyKind.GAP: "No bill in a signed-in session",
-    AnomalyKind.FORCED_LOGOUT: "Forced logout",
-    AnomalyKind.FORCED_STATE: "Forced state",
-    AnomalyKind.END_BEFORE_BEGIN: "End before begin",
-    AnomalyKind.SIGN_OUT_BEFORE_SIGN_IN: "Sign-out before its sign-in",
+    AnomalyKind.NO_SIGN_OUT: QT_TRANSLATE_NOOP("Anomaly", "Sign-in without a sign-out"),
+    AnomalyKind.NO_SIGN_IN: QT_TRANSLATE_NOOP("Anomaly", "Sign-out without a sign-in"),
+    AnomalyKind.REPEATED: QT_TRANSLATE_NOOP("Anomaly", "Repeated sign-in or sign-out"),
+    AnomalyKind.OVERLAP: QT_TRANSLATE_NOOP("Anomaly", "Overlapping states"),
+    AnomalyKind.NO_FINAL_PIECE: QT_TRANSLATE_NOOP("Anomaly", "Conversation with no final piece"),
+    AnomalyKind.GAP: QT_TRANSLATE_NOOP("Anomaly", "No bill in a signed-in session"),
+    AnomalyKind.FORCED_LOGOUT: QT_TRANSLATE_NOOP("Anomaly", "Forced logout"),
+    AnomalyKind.FORCED_STATE: QT_TRANSLATE_NOOP("Anomaly", "Forced state"),
+    AnomalyKind.END_BEFORE_BEGIN: QT_TRANSLATE_NOOP("Anomaly", "End before begin"),
+    AnomalyKind.SIGN_OUT_BEFORE_SIGN_IN: QT_TRANSLATE_NOOP(
+        "Anomaly", "Sign-out before its sign-in"
+    ),
 }
 
 

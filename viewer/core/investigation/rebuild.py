@@ -16,6 +16,7 @@ from typing import Any
 
 from viewer.core import codes
 from viewer.core.codes import VerbatimCode
+from viewer.core.i18n import translate
 from viewer.core.investigation.model import (
     BUSY_REST_LABEL,
     BUSY_REST_REASON,
@@ -79,13 +80,13 @@ class _Namer:
         title = codes.explain_op_type(op_type).text if kind is StateKind.OTHER else kind.title
         text = "" if op_type in _NO_REASON_TYPES else self.reason_text(op_type, reason)
         if op_type == 3 and reason == BUSY_REST_REASON:
-            out = BUSY_REST_LABEL
+            out = translate("State", BUSY_REST_LABEL)
         elif not text:
             out = title
         elif text.lower().startswith(title.lower()):
             out = text
         else:
-            out = f"{title}: {text}"
+            out = translate("State", "{state}: {reason}").format(state=title, reason=text)
         self.cache[(op_type, reason)] = out
         return out
 
@@ -94,19 +95,27 @@ class _Namer:
         key = ("conversation", media)
         head = self.cache.get(key)
         if head is None:
-            head = f"In conversation ({codes.explain_media_type(media).text}"
+            head = translate("State", "In conversation ({media}").format(
+                media=codes.explain_media_type(media).text
+            )
             self.cache[key] = head
-        return f"{head}, call {call})" if call else head + ")"
+        if call:
+            return head + translate("State", ", call {call})").format(call=call)
+        return head + translate("State", ")")
 
     def marker(self, op_type: int | None, reason: int | None, obj: object) -> str:
         """The label of one forced marker, e.g. "Forcible busy by work ID 1234"."""
         if op_type in _FORCED_TYPES:
             text = codes.explain_op_type(op_type).text
             if not codes.is_not_used(obj):
-                text += " by " + codes.explain_object(op_type, obj).text
+                text += translate("State", " by {who}").format(
+                    who=codes.explain_object(op_type, obj).text
+                )
             return text
         if op_type == 0:
-            return f"Sign-out: {self.reason_text(0, reason)} (cause {reason})"
+            return translate("State", "Sign-out: {reason} (cause {code})").format(
+                reason=self.reason_text(0, reason), code=reason
+            )
         return self.label(StateKind.BUSY, op_type, reason)
 
 
@@ -203,8 +212,11 @@ def _rebuild_agent(
                     Anomaly(
                         agent,
                         AnomalyKind.END_BEFORE_BEGIN,
-                        f"The bill ends ({from_epoch(e)}) before it begins ({from_epoch(b)}); "
-                        "taken as an instant.",
+                        translate(
+                            "Anomaly",
+                            "The bill ends ({end}) before it begins ({begin}); "
+                            "taken as an instant.",
+                        ).format(end=from_epoch(e), begin=from_epoch(b)),
                         b,
                         b,
                         (pk,),
@@ -291,8 +303,11 @@ def _rebuild_agent(
                         Anomaly(
                             agent,
                             AnomalyKind.SIGN_OUT_BEFORE_SIGN_IN,
-                            f"Session {cur_s[8]} signed out at {from_epoch(cur_s[2])}, before "
-                            f"its sign-in at {from_epoch(b)}.",
+                            translate(
+                                "Anomaly",
+                                "Session {session} signed out at {out}, before its sign-in at "
+                                "{in_}.",
+                            ).format(session=cur_s[8], out=from_epoch(cur_s[2]), in_=from_epoch(b)),
                             cur_s[2],
                             b,
                             (cur_s[3], pk),
@@ -304,8 +319,15 @@ def _rebuild_agent(
                     Anomaly(
                         agent,
                         AnomalyKind.REPEATED,
-                        f"Signed in again at {from_epoch(b)} in session {cur_s[8] or '(none)'} "
-                        f"already signed in at {from_epoch(cur_s[0])}.",
+                        translate(
+                            "Anomaly",
+                            "Signed in again at {time} in session {session} already signed in "
+                            "at {since}.",
+                        ).format(
+                            time=from_epoch(b),
+                            session=cur_s[8] or translate("Anomaly", "(none)"),
+                            since=from_epoch(cur_s[0]),
+                        ),
                         b,
                         b,
                         (cur_s[1][0], pk),
@@ -320,8 +342,15 @@ def _rebuild_agent(
                     Anomaly(
                         agent,
                         AnomalyKind.REPEATED,
-                        f"Signed out again at {from_epoch(b)} in session {cur_s[8] or '(none)'} "
-                        f"already signed out at {from_epoch(cur_s[2])}.",
+                        translate(
+                            "Anomaly",
+                            "Signed out again at {time} in session {session} already signed out "
+                            "at {since}.",
+                        ).format(
+                            time=from_epoch(b),
+                            session=cur_s[8] or translate("Anomaly", "(none)"),
+                            since=from_epoch(cur_s[2]),
+                        ),
                         b,
                         b,
                         (cur_s[3], pk),
@@ -367,19 +396,28 @@ def _add_conversations(
     kind = StateKind.CONVERSATION
     concurrent = CONCURRENT_MEDIA
     heads: dict[Any, str] = {}
+    call_tail, close = translate("State", ", call {call})"), translate("State", ")")
     for start, end, pks, final, media, open_end, call in conv_list:
         head = heads.get(media)
         if head is None:
-            head = heads[media] = namer.conversation(media, None)[:-1]
-        label = f"{head}, call {call})" if call else head + ")"
+            head = heads[media] = namer.conversation(media, None)[: -len(close)]
+        label = head + call_tail.format(call=call) if call else head + close
         cut = not final
         if cut and (until is None or end + PIECE_JOIN_SECONDS < until):
             anomalies.append(
                 Anomaly(
                     agent,
                     AnomalyKind.NO_FINAL_PIECE,
-                    f"Conversation of call {call or '(no call ID)'} from {from_epoch(start)}: "
-                    f"{len(pks)} piece(s), none final (reason 0); the last ends {from_epoch(end)}.",
+                    translate(
+                        "Anomaly",
+                        "Conversation of call {call} from {start}: {count} piece(s), none final "
+                        "(reason 0); the last ends {end}.",
+                    ).format(
+                        call=call or translate("Anomaly", "(no call ID)"),
+                        start=from_epoch(start),
+                        count=len(pks),
+                        end=from_epoch(end),
+                    ),
                     start,
                     end,
                     tuple(pks),
@@ -407,7 +445,7 @@ def _add_sessions(
     out: list[Interval] = []
     for n, s in enumerate(items):
         login_b, login_pks, logout_b, logout_pk, first_b, last_e, first_pk, last_pk, key, inv = s
-        sn_text = key or "(none)"
+        sn_text = key or translate("Anomaly", "(none)")
         open_ended = False
         if login_b is not None:
             start = login_b
@@ -415,16 +453,19 @@ def _add_sessions(
             start, open_ended = min(since, first_b), True
         else:
             start, open_ended = first_b, True
-            what = (
-                f"Signed out at {from_epoch(logout_b)}"
-                if logout_b is not None
-                else f"Bills from {from_epoch(first_b)}"
-            )
+            if logout_b is not None:
+                what = translate("Anomaly", "Signed out at {time}").format(
+                    time=from_epoch(logout_b)
+                )
+            else:
+                what = translate("Anomaly", "Bills from {time}").format(time=from_epoch(first_b))
             anomalies.append(
                 Anomaly(
                     agent,
                     AnomalyKind.NO_SIGN_IN,
-                    f"{what} in session {sn_text} with no sign-in.",
+                    translate("Anomaly", "{what} in session {session} with no sign-in.").format(
+                        what=what, session=sn_text
+                    ),
                     first_b,
                     logout_b if logout_b is not None else last_e,
                     (logout_pk,) if logout_pk is not None else (first_pk,),
@@ -443,8 +484,11 @@ def _add_sessions(
                 Anomaly(
                     agent,
                     AnomalyKind.NO_SIGN_OUT,
-                    f"Session {sn_text} signed in at {from_epoch(start)} has no sign-out; "
-                    f"its last bill ends {from_epoch(last_e)}.",
+                    translate(
+                        "Anomaly",
+                        "Session {session} signed in at {start} has no sign-out; its last bill "
+                        "ends {end}.",
+                    ).format(session=sn_text, start=from_epoch(start), end=from_epoch(last_e)),
                     start,
                     last_e,
                     (*login_pks, last_pk) if login_pks and last_pk != login_pks[0] else (last_pk,),
@@ -459,7 +503,7 @@ def _add_sessions(
             start,
             end,
             None,
-            f"Signed in (session {sn_text})",
+            translate("State", "Signed in (session {session})").format(session=sn_text),
             pks,
             open_ended,
         )
@@ -486,8 +530,13 @@ def _add_gaps(
                     Anomaly(
                         agent,
                         AnomalyKind.GAP,
-                        f"No bill for {format_duration(ge - gs)} while signed in "
-                        f"({from_epoch(gs)} to {from_epoch(ge)}).",
+                        translate(
+                            "Anomaly", "No bill for {duration} while signed in ({start} to {end})."
+                        ).format(
+                            duration=format_duration(ge - gs),
+                            start=from_epoch(gs),
+                            end=from_epoch(ge),
+                        ),
                         gs,
                         ge,
                         pks,
@@ -529,7 +578,9 @@ def _add_forced(
             Anomaly(
                 agent,
                 AnomalyKind.FORCED_LOGOUT if logout else AnomalyKind.FORCED_STATE,
-                f"{label} at {from_epoch(start)}.",
+                translate("Anomaly", "{what} at {time}.").format(
+                    what=label, time=from_epoch(start)
+                ),
                 start,
                 end,
                 pks,
@@ -549,8 +600,16 @@ def _add_overlaps(agent: str, ivs: list[Interval], anomalies: list[Anomaly]) -> 
                 Anomaly(
                     agent,
                     AnomalyKind.OVERLAP,
-                    f"{iv.label} from {from_epoch(iv.start)} overlaps {cur.label} "
-                    f"from {from_epoch(cur.start)} to {from_epoch(cur.end)}.",
+                    translate(
+                        "Anomaly",
+                        "{state} from {start} overlaps {other} from {other_start} to {end}.",
+                    ).format(
+                        state=iv.label,
+                        start=from_epoch(iv.start),
+                        other=cur.label,
+                        other_start=from_epoch(cur.start),
+                        end=from_epoch(cur.end),
+                    ),
                     iv.start,
                     min(cur.end, iv.end),
                     (*cur.bill_pks, *iv.bill_pks),

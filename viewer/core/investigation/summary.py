@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from viewer.core import codes
+from viewer.core.i18n import QT_TRANSLATE_NOOP, translate
 from viewer.core.investigation.model import (
     BUSY_REST_LABEL,
     BUSY_REST_REASON,
@@ -324,9 +325,9 @@ def summarise(
     ):
         for r in reasons:
             if r is None:
-                text = codes.NOT_USED_TEXT
+                text = codes.not_used_text()
             elif op_type == 3 and r == BUSY_REST_REASON:
-                text = BUSY_REST_LABEL
+                text = translate("State", BUSY_REST_LABEL)
             else:
                 text = codes.explain_reason(op_type, r, labels).text
             reason_labels[(kind, r)] = text
@@ -362,16 +363,16 @@ class SummaryColumn(NamedTuple):
 
 
 _COLUMN_TITLES: tuple[tuple[str | None, str], ...] = (
-    (None, "Agent"),
-    ("signed_in", "Signed in"),
-    ("conversation", "In conversation"),
-    ("conversations", "Conversations"),
-    ("busy", "Busy"),
-    ("rest", "Rest"),
-    ("work", "Working"),
-    ("study", "Study"),
-    ("forced", "Forced events"),
-    ("anomalies", "Anomalies"),
+    (None, QT_TRANSLATE_NOOP("Summary", "Agent")),
+    ("signed_in", QT_TRANSLATE_NOOP("Summary", "Signed in")),
+    ("conversation", QT_TRANSLATE_NOOP("Summary", "In conversation")),
+    ("conversations", QT_TRANSLATE_NOOP("Summary", "Conversations")),
+    ("busy", QT_TRANSLATE_NOOP("Summary", "Busy")),
+    ("rest", QT_TRANSLATE_NOOP("Summary", "Rest")),
+    ("work", QT_TRANSLATE_NOOP("Summary", "Working")),
+    ("study", QT_TRANSLATE_NOOP("Summary", "Study")),
+    ("forced", QT_TRANSLATE_NOOP("Summary", "Forced events")),
+    ("anomalies", QT_TRANSLATE_NOOP("Summary", "Anomalies")),
 )
 """The summary's columns in order, each figure with its title (reason columns follow busy/rest)."""
 
@@ -385,7 +386,7 @@ def summary_columns(summary: Summary, *, by_reason: bool = True) -> list[Summary
     """
     out: list[SummaryColumn] = []
     for figure, title in _COLUMN_TITLES:
-        out.append(SummaryColumn(title, figure))
+        out.append(SummaryColumn(translate("Summary", title), figure))
         if by_reason and figure in ("busy", "rest"):
             kind = StateKind.BUSY if figure == "busy" else StateKind.REST
             reasons = summary.busy_reasons if figure == "busy" else summary.rest_reasons
@@ -397,7 +398,7 @@ def summary_value(row: SummaryRow, column: SummaryColumn) -> Any:
     """One cell: the agent ("Total" on the total row), seconds, or a count."""
     figure, reason = column.figure, column.reason
     if figure is None:
-        return "Total" if row.is_total else row.agent
+        return translate("Summary", "Total") if row.is_total else row.agent
     if figure in ("busy", "rest"):
         by = row.busy if figure == "busy" else row.rest
         return sum(by.values()) if reason is ALL_REASONS else by.get(reason, 0)
@@ -409,8 +410,9 @@ def _reason_title(summary: Summary, kind: StateKind, reason: int | None) -> str:
     label = summary.reason_label(kind, reason)
     if kind is StateKind.BUSY and reason == BUSY_REST_REASON:
         return label
-    code = "" if reason is None or label.endswith(f"(code {reason})") else f" [{reason}]"
-    return f"{kind.title}: {label}{code}"
+    with_code = translate("Codes", "{label} (code {code})").format(label="", code=reason)
+    code = "" if reason is None or label.endswith(with_code) else f" [{reason}]"
+    return translate("State", "{state}: {reason}").format(state=kind.title, reason=label) + code
 
 
 def summary_table(
@@ -438,8 +440,21 @@ def summary_table(
     return [c.title for c in columns], rows
 
 
-ANOMALY_HEADER: tuple[str, ...] = ("Agent", "Anomaly", "Begin", "End", "Duration", "Details")
-"""Columns of :func:`anomaly_table` (before the bills column the caller adds)."""
+ANOMALY_HEADER: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("Summary", "Agent"),
+    QT_TRANSLATE_NOOP("Summary", "Anomaly"),
+    QT_TRANSLATE_NOOP("Summary", "Begin"),
+    QT_TRANSLATE_NOOP("Summary", "End"),
+    QT_TRANSLATE_NOOP("Summary", "Duration"),
+    QT_TRANSLATE_NOOP("Summary", "Details"),
+)
+"""Columns of :func:`anomaly_table` (before the bills column the caller adds), English sources;
+:func:`anomaly_header` gives them in the current language."""
+
+
+def anomaly_header() -> list[str]:
+    """:data:`ANOMALY_HEADER` in the current language."""
+    return [translate("Summary", title) for title in ANOMALY_HEADER]
 
 
 def anomaly_table(anomalies: Iterable[Anomaly]) -> tuple[list[str], list[list[Any]]]:
@@ -456,4 +471,4 @@ def anomaly_table(anomalies: Iterable[Anomaly]) -> tuple[list[str], list[list[An
         ]
         for a in anomalies
     ]
-    return [*ANOMALY_HEADER, "Bills (row keys)"], rows
+    return [*anomaly_header(), translate("Summary", "Bills (row keys)")], rows

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 
+from viewer.core.i18n import translate
 from viewer.data.backend import ErrorKind
 from viewer.data.schema import BILL_FIELDS
 
@@ -252,21 +253,35 @@ class SqliteBackend:
         """The one-line message for an error of ``kind`` on the database file ``where``."""
         msg = str(getattr(exc, "orig", exc))
         if kind is ErrorKind.LOCKED:
-            return f"{where}: the database is locked by another program; try again when it is done"
-        if kind is ErrorKind.READONLY:
-            return (
-                f"{where}: the database is read-only; open a copy or check the file's permissions"
+            text = translate(
+                "Errors",
+                "{where}: the database is locked by another program; try again when it is done",
             )
-        if kind is ErrorKind.DAMAGED:
-            return f"{where}: this file is not a bill database or it is damaged ({msg})"
-        if kind is ErrorKind.CANTOPEN:
-            return f"{where}: the database cannot be opened (missing folder or no permission)"
-        if kind is ErrorKind.FULL:
-            return (
-                f"{where}: the disk is full (the database's disk, or the temporary folder "
-                f"{self.temp_dir()} that SQLite sorts in)"
+        elif kind is ErrorKind.READONLY:
+            text = translate(
+                "Errors",
+                "{where}: the database is read-only; open a copy or check the file's permissions",
             )
-        return f"{where}: the database's disk could not be read or written ({msg})"
+        elif kind is ErrorKind.DAMAGED:
+            text = translate(
+                "Errors", "{where}: this file is not a bill database or it is damaged ({error})"
+            )
+        elif kind is ErrorKind.CANTOPEN:
+            text = translate(
+                "Errors",
+                "{where}: the database cannot be opened (missing folder or no permission)",
+            )
+        elif kind is ErrorKind.FULL:
+            text = translate(
+                "Errors",
+                "{where}: the disk is full (the database's disk, or the temporary folder {temp} "
+                "that SQLite sorts in)",
+            )
+        else:
+            text = translate(
+                "Errors", "{where}: the database's disk could not be read or written ({error})"
+            )
+        return text.format(where=where, error=msg, temp=self.temp_dir() if "{temp}" in text else "")
 
     @contextmanager
     def settings(self, conn: Connection, **values: int) -> Iterator[None]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from viewer.core import codes
 from viewer.core.columns import CODE, DURATION, IDX, SOURCE, TIME, Column, column
+from viewer.core.i18n import QT_TRANSLATE_NOOP, in_every_language, translate
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import from_epoch
 from viewer.data.export.cells import (
@@ -31,11 +32,19 @@ from viewer.data.export.cells import (
 )
 from viewer.data.export.workbook import _CHECK_EVERY, _SAMPLE_ROWS, _Book, _Table
 
-BILLS_TITLE = "Bills"
+BILLS_TITLE = QT_TRANSLATE_NOOP("Sheet", "Bills")
+"""The bills' sheet (English source; written in the export's language, read in any)."""
 
 
-EMPTY_NOTE = "No bill matches the filter of this export (see the Report sheet)."
+EMPTY_NOTE = QT_TRANSLATE_NOOP(
+    "Sheet", "No bill matches the filter of this export (see the Report sheet)."
+)
 """The only row of an empty export's Bills sheet; not an exported row, so not hashed."""
+
+
+def bills_title() -> str:
+    """The bills' sheet title in the current language."""
+    return translate("Sheet", BILLS_TITLE)
 
 
 _CACHE_LIMIT = 50_000
@@ -50,11 +59,11 @@ def export_header(keys: Sequence[str]) -> tuple[str, ...]:
     for key in keys:
         col = column(key)
         if col.kind == DURATION:
-            titles.append(f"{col.title} (s)")
+            titles.append(translate("Sheet", "{title} (s)").format(title=col.title))
         elif col.kind == CODE:
-            titles += [col.title, f"{col.title} (meaning)"]
+            titles += [col.title, translate("Sheet", "{title} (meaning)").format(title=col.title)]
         elif col.kind == SOURCE:
-            titles += [col.title, "Source line"]
+            titles += [col.title, translate("Sheet", "Source line")]
         else:
             titles.append(col.title)
     return tuple(titles)
@@ -118,7 +127,7 @@ class _BillRows:
 
     def _step(self, col: Column) -> Step:
         cells = self.cells
-        where = f"{BILLS_TITLE}: {col.title}"
+        where = f"{bills_title()}: {col.title}"
         if col.kind == TIME:
             i = IDX[col.field or ""]
             style = self._time_style
@@ -195,7 +204,8 @@ class _BillRows:
         cache: dict[tuple[Any, Any], tuple[Any, ...]] = {}
         labels, cells = self.labels, self.cells
         quoted, cut = cells.quoted, cells.cut
-        where = (f"{BILLS_TITLE}: {col.title}", f"{BILLS_TITLE}: {col.title} (meaning)")
+        meaning = translate("Sheet", "{title} (meaning)").format(title=col.title)
+        where = (f"{bills_title()}: {col.title}", f"{bills_title()}: {meaning}")
 
         def code_step(row: Sequence[Any], out: list[Any], texts: list[str]) -> None:
             value = raw(row)
@@ -248,7 +258,9 @@ def _sheet_meaning(col: Column) -> Callable[[Sequence[Any], Labels], str]:
 
 
 def _is_bill_sheet(title: str) -> bool:
-    return title == BILLS_TITLE or re.fullmatch(rf"{BILLS_TITLE} \(\d+\)", title) is not None
+    """A bills' sheet ("Bills", "Bills (2)", ...) in any of the application's languages."""
+    m = re.fullmatch(r"(.*?)(?: \(\d+\))?", title)
+    return m is not None and m.group(1) in in_every_language("Sheet", BILLS_TITLE)
 
 
 @dataclass
@@ -272,13 +284,12 @@ def _write_bills(
     cancel: CancelToken | None,
 ) -> _Written:
     header = export_header(keys)
-    first = book.create(BILLS_TITLE)
+    title = bills_title()
+    first = book.create(title)
     bills = _BillRows([column(k) for k in keys], book.cells, labels, source_names)
     convert = bills.convert
     head = [(row, *convert(row)) for row in islice(rows, _SAMPLE_ROWS)]
-    table = _Table(
-        book, BILLS_TITLE, header, _widths(header, (t for _, _, t in head)), max_rows, first
-    )
+    table = _Table(book, title, header, _widths(header, (t for _, _, t in head)), max_rows, first)
     digest = hashlib.sha256()
     digest.update(("\t".join(header) + "\n").encode("utf-8"))
     per_source: Counter[int] = Counter()
@@ -309,7 +320,7 @@ def _write_bills(
     if lines:
         digest.update(("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
     if done == 0:
-        table.note(EMPTY_NOTE)
+        table.note(translate("Sheet", EMPTY_NOTE))
     table.close()
     if progress:
         progress(done, max(total, done))

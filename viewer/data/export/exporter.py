@@ -35,12 +35,13 @@ from viewer.data.export.reads import (
     zone_name,
 )
 from viewer.data.export.report import (
-    REPORT_TITLE,
     _filter_json,
     _is_filter_sheet,
     _ReportFacts,
     _write_filter_list,
     _write_report,
+    is_report_sheet,
+    report_title,
 )
 from viewer.data.export.target import (
     _check_target,
@@ -95,7 +96,7 @@ def _validate(keys: tuple[str, ...], max_rows: int, extra_sheets: Sequence[Sheet
         if (
             _is_bill_sheet(spec.title)
             or _is_filter_sheet(spec.title)
-            or spec.title == REPORT_TITLE
+            or is_report_sheet(spec.title)
             or spec.title in seen
         ):
             raise ValueError(f"extra sheet title {spec.title!r} is taken")
@@ -205,7 +206,7 @@ def export_xlsx(
         filter_json, filter_lists = _filter_json(f, max_rows_per_sheet)
         for item in filter_lists:
             sheets += _write_filter_list(book, item, max_rows_per_sheet)
-        sheets.append(REPORT_TITLE)
+        sheets.append(report_title())
         facts = _ReportFacts(
             db.path,
             f,

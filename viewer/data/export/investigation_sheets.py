@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from viewer.core.errors import ExportError
 from viewer.core.filters import BillFilter
 from viewer.core.investigation import Anomaly, AnomalyKind
+from viewer.core.investigation.summary import ANOMALY_HEADER
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.data.db import Database
 from viewer.data.export.cells import DATETIME_FORMAT
@@ -94,7 +95,7 @@ def investigation_sheet_specs(
     specs = [SheetSpec(title, header, rows, {i: DURATION_FORMAT for i in durations})]
 
     a_title, a_header, _none = anomaly_sheet_rows(db, f, labels, result=[])
-    begin, end, span = (a_header.index(n) for n in ("Begin", "End", "Duration"))
+    begin, end, span = (ANOMALY_HEADER.index(n) for n in ("Begin", "End", "Duration"))
     specs.append(
         SheetSpec(
             a_title,

@@ -22,6 +22,7 @@ import openpyxl
 from viewer import __version__
 from viewer.core import codes
 from viewer.core.filters import BillFilter
+from viewer.core.i18n import QT_TRANSLATE_NOOP, in_every_language, translate
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import now_local_text
 from viewer.data.export import signing
@@ -29,17 +30,19 @@ from viewer.data.export.bill_rows import Labels, _Written
 from viewer.data.export.cells import _MAX_TEXT, TRUNCATED_MARK, _fits
 from viewer.data.export.workbook import SheetSpec, _Book, _row_height, _write_extra
 
-REPORT_TITLE = "Report"
-HASH_LABEL = "SHA-256 of the exported rows"
+REPORT_TITLE = QT_TRANSLATE_NOOP("Sheet", "Report")
+"""The Report sheet's title (English source: written in the export's language, read in any)."""
+HASH_LABEL = QT_TRANSLATE_NOOP("Report", "SHA-256 of the exported rows")
 """Column A of the Report row whose column B holds the row hash (``verify_xlsx`` reads it)."""
-EXPORTED_LABEL = "Bills exported"
-SIGNED_BY_LABEL = "Signed by"
-PUBLIC_KEY_LABEL = "Signing key (Ed25519 public key, base64)"
-FINGERPRINT_LABEL = "Signing key fingerprint"
-SIGNATURE_LABEL = "Signature (Ed25519, base64)"
+EXPORTED_LABEL = QT_TRANSLATE_NOOP("Report", "Bills exported")
+SIGNED_BY_LABEL = QT_TRANSLATE_NOOP("Report", "Signed by")
+PUBLIC_KEY_LABEL = QT_TRANSLATE_NOOP("Report", "Signing key (Ed25519 public key, base64)")
+FINGERPRINT_LABEL = QT_TRANSLATE_NOOP("Report", "Signing key fingerprint")
+SIGNATURE_LABEL = QT_TRANSLATE_NOOP("Report", "Signature (Ed25519, base64)")
 """Column A of the Report's last row; its column B, the signature, is the one cell not signed."""
 
-SIGNATURE_MEANING = (
+SIGNATURE_MEANING = QT_TRANSLATE_NOOP(
+    "Report",
     "The SHA-256 of the rows only catches accidents: anyone who edits a cell can recompute it. "
     "The signature covers the whole workbook (every sheet, cell, type and number format, this "
     "Report's statements included) and can only be made with the private key whose public "
@@ -47,11 +50,12 @@ SIGNATURE_MEANING = (
     "holder of that key made the file. It does not prove who holds the key (compare the "
     "fingerprint with the one the maker gave you, or check with 'bill-viewer verify FILE.xlsx "
     "--key THEIR-KEY.pem'), that the database and its source files were complete or genuine, "
-    "or when the file was made ('Generated at' is the clock of the computer that made it)."
+    "or when the file was made ('Generated at' is the clock of the computer that made it).",
 )
 
 
-HASH_METHOD = (
+HASH_METHOD = QT_TRANSLATE_NOOP(
+    "Report",
     "Take the sheets Bills, Bills (2), ... in order: the header row once, then every row below "
     "the header of each sheet (an empty export's single note row excepted). Write each cell as "
     "text: an empty cell as nothing; text as Excel shows it, which is not always as it is stored: "
@@ -63,17 +67,17 @@ HASH_METHOD = (
     "cell cut to fit Excel's limit counts as it stands, its '\u2026 [truncated, N characters]' "
     "included. Pad each row with empty cells to the header's width, join its cells with a tab "
     "(U+0009) and end it with a line feed (U+000A). The SHA-256 of that text encoded as UTF-8, "
-    "in hex, must equal the value above. 'bill-viewer verify FILE.xlsx' recomputes it."
+    "in hex, must equal the value above. 'bill-viewer verify FILE.xlsx' recomputes it.",
 )
 """How to recompute the row hash (the Report sheet states it). Files made by version 0.1.0 hashed
 text as stored, escapes undecoded; ``verify_xlsx`` accepts that form too (``VerifyResult.legacy``).
 """
 
 
-CUT_LABEL = "Cells cut to Excel's limit"
+CUT_LABEL = QT_TRANSLATE_NOOP("Report", "Cells cut to Excel's limit")
 """Column A of the Report row whose column B counts the cells that end with ``TRUNCATED_MARK``."""
 
-FILTER_JSON_LABEL = "Filter (JSON)"
+FILTER_JSON_LABEL = QT_TRANSLATE_NOOP("Report", "Filter (JSON)")
 FILTER_SHEET_PREFIX = "Filter "
 """A filter list too long for the Report's JSON cell goes to the sheet "Filter <field>"."""
 
@@ -143,6 +147,41 @@ def _filter_json(f: BillFilter, max_rows: int) -> tuple[str, list[_FilterList]]:
     return text, moved
 
 
+MACHINE_LABELS: tuple[str, ...] = (
+    HASH_LABEL,
+    EXPORTED_LABEL,
+    SIGNED_BY_LABEL,
+    PUBLIC_KEY_LABEL,
+    FINGERPRINT_LABEL,
+    SIGNATURE_LABEL,
+    CUT_LABEL,
+    FILTER_JSON_LABEL,
+)
+"""The Report's labels that ``verify_xlsx`` reads, by their English source."""
+
+
+def report_title() -> str:
+    """The Report sheet's title in the current language."""
+    return translate("Sheet", REPORT_TITLE)
+
+
+def is_report_sheet(title: object) -> bool:
+    """Whether ``title`` is the Report sheet's, in any of the application's languages."""
+    return isinstance(title, str) and title in in_every_language("Sheet", REPORT_TITLE)
+
+
+def report_key(label: object) -> object:
+    """A Report label as its English source when it is one the verifier reads, in any language.
+
+    Anything else comes back as it is.
+    """
+    if isinstance(label, str):
+        for source in MACHINE_LABELS:
+            if label in in_every_language("Report", source):
+                return source
+    return label
+
+
 def _is_filter_sheet(title: str) -> bool:
     m = re.fullmatch(rf"{FILTER_SHEET_PREFIX}(\w+)(?: \(\d+\))?", title)
     return m is not None and m.group(1) in BillFilter.__dataclass_fields__
@@ -196,17 +235,19 @@ class _ReportFacts:
 
 def times_statement(label: str = TIME_LABEL) -> str:
     """The Report's statement about the times (``label``: the data's time label)."""
-    return (
-        f"Begin and end are {label}: the platform's bill export carries no time zone, so they "
-        "are the wall-clock times it wrote, unconverted. Durations are end minus begin in seconds."
-    )
+    return translate(
+        "Report",
+        "Begin and end are {label}: the platform's bill export carries no time zone, so they "
+        "are the wall-clock times it wrote, unconverted. Durations are end minus begin in seconds.",
+    ).format(label=translate("Time", label))
 
 
-IMPORT_TIMES_NOTE = (
+IMPORT_TIMES_NOTE = QT_TRANSLATE_NOOP(
+    "Report",
     "The source files' 'Imported at': the database records each import in the local time of "
     "the computer that ran it, without a zone. It is shown here in ISO 8601 with the UTC offset "
     "that this computer's time zone ({zone}) had on that date, as 'Generated at' is; an import "
-    "run on a computer in another zone keeps its wall-clock time but not its offset."
+    "run on a computer in another zone keeps its wall-clock time but not its offset.",
 )
 
 
@@ -239,53 +280,70 @@ _SIGNATURE = object()
 
 def _cut_note(cut: Mapping[str, int]) -> str:
     if not cut:
-        return f"None: every value fits its cell (Excel holds at most {_MAX_TEXT:,} characters)."
+        return translate(
+            "Report", "None: every value fits its cell (Excel holds at most {limit} characters)."
+        ).format(limit=f"{_MAX_TEXT:,}")
     by_place = "; ".join(f"{where} {n:,}" for where, n in sorted(cut.items()))
-    return (
-        f"Excel holds at most {_MAX_TEXT:,} characters in a cell. These cells keep what fits and "
-        f"end with '{TRUNCATED_MARK.replace('{n:,}', 'N')}', N being the full length of "
-        "the value (the database keeps it whole: find the bill by its Bill ID or its source "
-        f"file and line). The row hash covers the cells as written. By sheet and column: "
-        f"{by_place}."
-    )
+    return translate(
+        "Report",
+        "Excel holds at most {limit} characters in a cell. These cells keep what fits and "
+        "end with '{mark}', N being the full length of the value (the database keeps it whole: "
+        "find the bill by its Bill ID or its source file and line). The row hash covers the "
+        "cells as written. By sheet and column: {places}.",
+    ).format(limit=f"{_MAX_TEXT:,}", mark=TRUNCATED_MARK.replace("{n:,}", "N"), places=by_place)
 
 
 def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
     """``(values, bold)`` rows of the Report sheet."""
     w = facts.written
-    bill_sheets = ", ".join(w.sheets)
+    comma = translate("Report", ", ")
+    bill_sheets = comma.join(w.sheets)
     if w.rows:
-        result = f"{w.rows:,} bill(s) exported to the sheet(s) {bill_sheets}."
+        result = translate("Report", "{count} bill(s) exported to the sheet(s) {sheets}.").format(
+            count=f"{w.rows:,}", sheets=bill_sheets
+        )
     else:
-        result = "No bill matches the filter: the Bills sheet holds only its header and a note."
+        result = translate(
+            "Report",
+            "No bill matches the filter: the Bills sheet holds only its header and a note.",
+        )
     rows: list[tuple[list[Any], bool]] = [
-        (["Agent Bill Viewer: bill export"], True),
+        ([translate("Report", "Agent Bill Viewer: bill export")], True),
         ([], False),
-        (["Item", "Value"], True),
-        (["Generated at", now_local_text()], False),
-        (["Generated by", _user()], False),
+        ([translate("Report", "Item"), translate("Report", "Value")], True),
+        ([translate("Report", "Generated at"), now_local_text()], False),
+        ([translate("Report", "Generated by"), _user()], False),
         (
-            ["Application", f"Agent Bill Viewer {__version__} (openpyxl {openpyxl.__version__})"],
+            [
+                translate("Report", "Application"),
+                f"Agent Bill Viewer {__version__} (openpyxl {openpyxl.__version__})",
+            ],
             False,
         ),
         # a team database is named by its server and database (its URL has no password)
         (
             [
-                "Database",
+                translate("Report", "Database"),
                 str(facts.db_path.resolve() if isinstance(facts.db_path, Path) else facts.db_path),
             ],
             False,
         ),
-        (["Filter", facts.sentence], False),
-        ([FILTER_JSON_LABEL, facts.filter_json], False),
+        ([translate("Report", "Filter"), facts.sentence], False),
+        ([translate("Report", FILTER_JSON_LABEL), facts.filter_json], False),
     ]
     if facts.filter_lists:
         rows.append(
-            (["Filter lists on other sheets", _filter_lists_note(facts.filter_lists)], False)
+            (
+                [
+                    translate("Report", "Filter lists on other sheets"),
+                    _filter_lists_note(facts.filter_lists),
+                ],
+                False,
+            )
         )
     rows += [
-        (["Columns (JSON)", json.dumps(list(facts.keys))], False),
-        (["Times", times_statement(facts.time_label)], False),
+        ([translate("Report", "Columns (JSON)"), json.dumps(list(facts.keys))], False),
+        ([translate("Report", "Times"), times_statement(facts.time_label)], False),
     ]
     ledger = []
     assumed = False
@@ -294,59 +352,80 @@ def _report_rows(facts: _ReportFacts) -> list[tuple[list[Any], bool]]:
         assumed = assumed or local
         ledger.append([name, path, sha, imported_at, w.per_source[sid], imported])
     if assumed:
-        zone = datetime.now().astimezone().tzname() or "local time"
-        rows.append((["Import times", IMPORT_TIMES_NOTE.format(zone=zone)], False))
+        zone = datetime.now().astimezone().tzname() or translate("Report", "local time")
+        note = translate("Report", IMPORT_TIMES_NOTE).format(zone=zone)
+        rows.append(([translate("Report", "Import times"), note], False))
     rows += [
-        (["Bills in the database", facts.total], False),
-        (["Bills matching the filter", facts.matching], False),
-        ([EXPORTED_LABEL, w.rows], False),
-        (["Result", result], False),
-        (["Sheets", ", ".join(facts.sheets)], False),
-        ([HASH_LABEL, w.sha256], False),
-        (["How to recompute the SHA-256", HASH_METHOD], False),
-        ([CUT_LABEL, _CUT_COUNT], False),
-        (["About cut cells", _CUT_NOTE], False),
+        ([translate("Report", "Bills in the database"), facts.total], False),
+        ([translate("Report", "Bills matching the filter"), facts.matching], False),
+        ([translate("Report", EXPORTED_LABEL), w.rows], False),
+        ([translate("Report", "Result"), result], False),
+        ([translate("Report", "Sheets"), comma.join(facts.sheets)], False),
+        ([translate("Report", HASH_LABEL), w.sha256], False),
+        (
+            [translate("Report", "How to recompute the SHA-256"), translate("Report", HASH_METHOD)],
+            False,
+        ),
+        ([translate("Report", CUT_LABEL), _CUT_COUNT], False),
+        ([translate("Report", "About cut cells"), _CUT_NOTE], False),
     ]
     if facts.key is not None:
         rows += [
-            ([SIGNED_BY_LABEL, facts.key.name], False),
-            ([PUBLIC_KEY_LABEL, facts.key.public_b64], False),
-            ([FINGERPRINT_LABEL, facts.key.fingerprint], False),
-            ([SIGNATURE_LABEL, _SIGNATURE], False),
-            (["What the hash and the signature prove", SIGNATURE_MEANING], False),
-            (["How to check the signature", signing.CANON_METHOD], False),
+            ([translate("Report", SIGNED_BY_LABEL), facts.key.name], False),
+            ([translate("Report", PUBLIC_KEY_LABEL), facts.key.public_b64], False),
+            ([translate("Report", FINGERPRINT_LABEL), facts.key.fingerprint], False),
+            ([translate("Report", SIGNATURE_LABEL), _SIGNATURE], False),
+            (
+                [
+                    translate("Report", "What the hash and the signature prove"),
+                    translate("Report", SIGNATURE_MEANING),
+                ],
+                False,
+            ),
+            ([translate("Report", "How to check the signature"), signing.canon_method()], False),
         ]
     rows += [
         ([], False),
-        (["Source files that contributed exported rows"], True),
+        ([translate("Report", "Source files that contributed exported rows")], True),
         (
             [
-                "File name",
-                "Path when imported",
-                "SHA-256",
-                "Imported at",
-                "Bills exported",
-                "Bills imported from the file",
+                translate("Report", "File name"),
+                translate("Report", "Path when imported"),
+                translate("Report", "SHA-256"),
+                translate("Report", "Imported at"),
+                translate("Report", "Bills exported"),
+                translate("Report", "Bills imported from the file"),
             ],
             True,
         ),
     ]
     if not ledger:
-        rows.append((["(none)"], False))
+        rows.append(([translate("Report", "(none)")], False))
     rows += [(entry, False) for entry in ledger]
     rows += [
         ([], False),
-        (["Site labels in force (names this site gives its own codes)"], True),
-        (["Operation type", "Code", "Label", "Documented meaning"], True),
+        ([translate("Report", "Site labels in force (names this site gives its own codes)")], True),
+        (
+            [
+                translate("Report", "Operation type"),
+                translate("Report", "Code"),
+                translate("Report", "Label"),
+                translate("Report", "Documented meaning"),
+            ],
+            True,
+        ),
     ]
     if not facts.labels:
-        rows.append((["(none)"], False))
+        rows.append(([translate("Report", "(none)")], False))
     for (op_type, code), label in sorted(facts.labels.items()):
         site = codes.site_code(op_type, code)
-        documented = site.generic if site else "not site-definable: the label is not used"
+        if site is not None:
+            documented = site.generic_text
+        else:
+            documented = translate("Report", "not site-definable: the label is not used")
         rows.append(
             (
-                [codes.explain_op_type(op_type).text + f" ({op_type})", code, label, documented],
+                [f"{codes.explain_op_type(op_type).text} ({op_type})", code, label, documented],
                 False,
             )
         )
@@ -358,7 +437,8 @@ _REPORT_WIDTHS = (34, 90, 66, 22, 16, 16)
 
 def _write_report(book: _Book, facts: _ReportFacts) -> None:
     """The Report sheet; signed (its last row) when ``facts.key`` is given."""
-    ws = book.create(REPORT_TITLE)
+    title = report_title()
+    ws = book.create(title)
     book.start(ws, _REPORT_WIDTHS, freeze_header=False)
     cells = book.cells
     table: list[list[Any]] = []
@@ -366,7 +446,7 @@ def _write_report(book: _Book, facts: _ReportFacts) -> None:
         if bold:
             table.append(cells.header([str(v) for v in values]))
             continue
-        where = f"{REPORT_TITLE}: {values[0]}" if values else REPORT_TITLE
+        where = f"{title}: {values[0]}" if values else title
         out = []
         for value in values:
             if value is _CUT_COUNT or value is _CUT_NOTE or value is _SIGNATURE:

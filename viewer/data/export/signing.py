@@ -36,6 +36,7 @@ from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel, to_excel
 
 from viewer.core.errors import KnownError
+from viewer.core.i18n import QT_TRANSLATE_NOOP, translate
 from viewer.data.db import data_dir
 
 __all__ = [
@@ -259,9 +260,10 @@ def signature_valid(public_b64: str, digest: bytes, signature_b64: str) -> bool:
 # The canonical serialisation of a workbook
 # --------------------------------------------------------------------------------------------
 
-CANON_METHOD = (
+_CANON_METHOD = QT_TRANSLATE_NOOP(
+    "Report",
     "The signature is an Ed25519 signature (RFC 8032) by the public key above of the text "
-    f"'{CANON_VERSION}', a line feed, and the 32 bytes of the SHA-256 of the workbook's "
+    "'{version}', a line feed, and the 32 bytes of the SHA-256 of the workbook's "
     "canonical form. That form is UTF-8 text, one JSON line per line feed: the version line, "
     'then for every sheet in workbook order ["sheet", TITLE] followed by one line per row from '
     "row 1, the row's cells in a JSON array with trailing empty cells left out. An empty cell "
@@ -272,8 +274,19 @@ CANON_METHOD = (
     'an integer of microseconds, "b" a boolean (TRUE, FALSE), or the file\'s own cell type '
     '(e.g. "e", "f") with the text. Values are as openpyxl\'s load_workbook reads them '
     "(dates from a date number format). The cell of this signature counts as empty. "
-    "'bill-viewer verify FILE.xlsx --key PUBLIC.pem' checks it."
+    "'bill-viewer verify FILE.xlsx --key PUBLIC.pem' checks it.",
 )
+"""How to check the signature (English source; ``version`` is :data:`CANON_VERSION`)."""
+
+CANON_METHOD = _CANON_METHOD.format(version=CANON_VERSION)
+"""How to check the signature, as the Report states it in English."""
+
+
+def canon_method() -> str:
+    """How to check the signature, in the current language."""
+    return translate("Report", _CANON_METHOD).format(version=CANON_VERSION)
+
+
 """How to check the signature (the Report sheet states it)."""
 
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from viewer.core.errors import ExportError
+from viewer.core.i18n import translate
 
 try:
     import fcntl
@@ -31,12 +32,17 @@ _MAX_NAME = 255
 
 def _check_target(out: Path, force: bool) -> None:
     if out.suffix.lower() != ".xlsx":
-        raise ExportError(f"{out}: the file name must end with .xlsx")
+        raise ExportError(
+            translate("Errors", "{path}: the file name must end with .xlsx").format(path=out)
+        )
     size = len(os.fsencode(out.name))
     if size > _MAX_NAME:
         raise ExportError(
-            f"{out}: the file name is {size:,} bytes long; file systems take at most "
-            f"{_MAX_NAME}: choose a shorter name"
+            translate(
+                "Errors",
+                "{path}: the file name is {size} bytes long; file systems take at most {most}: "
+                "choose a shorter name",
+            ).format(path=out, size=f"{size:,}", most=_MAX_NAME)
         )
     try:
         _check_target_file(out, force)
@@ -46,14 +52,25 @@ def _check_target(out: Path, force: bool) -> None:
 
 def _check_target_file(out: Path, force: bool) -> None:
     if not out.parent.is_dir():
-        raise ExportError(f"{out.parent}: no such folder; create it or choose another one")
+        raise ExportError(
+            translate("Errors", "{path}: no such folder; create it or choose another one").format(
+                path=out.parent
+            )
+        )
     if out.is_dir():
-        raise ExportError(f"{out}: is a folder; give a file name ending with .xlsx")
+        raise ExportError(
+            translate("Errors", "{path}: is a folder; give a file name ending with .xlsx").format(
+                path=out
+            )
+        )
     if out.exists():
         if not force:
             raise ExportError(
-                f"{out}: the file already exists; confirm overwriting it (--force) or choose "
-                "another name"
+                translate(
+                    "Errors",
+                    "{path}: the file already exists; confirm overwriting it (--force) or choose "
+                    "another name",
+                ).format(path=out)
             )
         try:  # a file open in Excel (Windows) or read-only fails here, before any work
             with out.open("r+b"):
@@ -64,20 +81,28 @@ def _check_target_file(out: Path, force: bool) -> None:
 
 def _os_message(exc: OSError, out: Path) -> str:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return (
-            f"{out}: the disk is full; nothing was written "
-            "(free some space or choose another drive)"
+        text = translate(
+            "Errors",
+            "{path}: the disk is full; nothing was written (free some space or choose another "
+            "drive)",
         )
-    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
-        return (
-            f"{out}: cannot write the file: it is open in another program (close it in Excel) "
-            "or you have no permission to write there"
+    elif isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
+        text = translate(
+            "Errors",
+            "{path}: cannot write the file: it is open in another program (close it in Excel) "
+            "or you have no permission to write there",
         )
-    if exc.errno == errno.ENAMETOOLONG:
-        return f"{out}: the file name or path is too long; choose a shorter one"
-    if isinstance(exc, FileNotFoundError):
-        return f"{out}: the folder disappeared during the export; nothing was written"
-    return f"{out}: cannot write the file ({exc.strerror or exc}); nothing was written"
+    elif exc.errno == errno.ENAMETOOLONG:
+        text = translate(
+            "Errors", "{path}: the file name or path is too long; choose a shorter one"
+        )
+    elif isinstance(exc, FileNotFoundError):
+        text = translate(
+            "Errors", "{path}: the folder disappeared during the export; nothing was written"
+        )
+    else:
+        text = translate("Errors", "{path}: cannot write the file ({error}); nothing was written")
+    return text.format(path=out, error=exc.strerror or exc)
 
 
 _PART_FOLDER = re.compile(r"\.(.+\.xlsx)\.[a-z0-9_]{8}\.part", re.IGNORECASE)

@@ -15,6 +15,7 @@ import openpyxl
 
 from viewer.core.errors import ExportError
 from viewer.core.filters import BillFilter
+from viewer.core.i18n import in_every_language
 from viewer.data.export import signing
 from viewer.data.export.bill_rows import EMPTY_NOTE, _is_bill_sheet
 from viewer.data.export.cells import canonical_text, excel_text
@@ -24,10 +25,11 @@ from viewer.data.export.report import (
     FINGERPRINT_LABEL,
     HASH_LABEL,
     PUBLIC_KEY_LABEL,
-    REPORT_TITLE,
     SIGNATURE_LABEL,
     SIGNED_BY_LABEL,
     _list_sha256,
+    is_report_sheet,
+    report_key,
 )
 
 
@@ -110,6 +112,7 @@ class _RowHash:
         self.width = -1
         self.rows = 0
         self._note_pending = False
+        self._note: Any = None
         self._header_pending = False
 
     def _add(self, row: Sequence[Any]) -> None:
@@ -133,13 +136,15 @@ class _RowHash:
         if (
             self.rows == 0
             and not self._note_pending
-            and row[:1] == [EMPTY_NOTE]
+            and row[:1] != [None]
+            and row[0] in in_every_language("Sheet", EMPTY_NOTE)
             and not any(row[1:])
         ):
             self._note_pending = True  # the empty export's note: hashed only if rows follow it
+            self._note = row[0]
             return
         if self._note_pending:
-            self._add(_fit([EMPTY_NOTE], self.width))
+            self._add(_fit([self._note], self.width))
             self.rows += 1
             self._note_pending = False
         self._add(row)
@@ -175,14 +180,14 @@ def _read_all(wb: Any) -> tuple[tuple[str, int, str], bytes, str | None]:
         title = ws.title
         canon.sheet(title)
         bills = in_order and _is_bill_sheet(title)
-        report = title == REPORT_TITLE
+        report = is_report_sheet(title)
         if bills:
             hasher.sheet()
         for cells in ws.iter_rows():
             items = [read_cell(c) for c in cells]
             if bills:
                 hasher.row([c.value for c in cells])
-            elif report and items[:1] == [SIGNATURE_LABEL] and len(items) > 1:
+            elif report and len(items) > 1 and report_key(items[0]) == SIGNATURE_LABEL:
                 value = cells[1].value
                 if signature is None and isinstance(value, str):
                     signature = value
@@ -232,12 +237,23 @@ def _open_workbook(path: Path) -> Any:
         raise ExportError(f"{path}: not a readable .xlsx workbook ({exc})") from None
 
 
+def _report_sheet(wb: Any) -> str | None:
+    """The title of the workbook's Report sheet (in whichever language it was written), or None."""
+    return next((t for t in wb.sheetnames if is_report_sheet(t)), None)
+
+
 def _report_items(wb: Any) -> dict[str, Any]:
-    """Column B of the Report by column A (the first row of each label)."""
+    """Column B of the Report by column A (the first row of each label).
+
+    The labels the verifier reads come under their English source whatever the file's language.
+    """
     stated: dict[str, Any] = {}
-    for values in wb[REPORT_TITLE].iter_rows(max_col=2, values_only=True):
+    title = _report_sheet(wb)
+    if title is None:
+        return stated
+    for values in wb[title].iter_rows(max_col=2, values_only=True):
         if values and isinstance(values[0], str) and len(values) > 1:
-            stated.setdefault(values[0], values[1])
+            stated.setdefault(report_key(values[0]), values[1])
     return stated
 
 
@@ -274,7 +290,7 @@ def _filter_from_workbook(wb: Any, path: Path) -> tuple[dict[str, Any] | None, l
     None (and no problem) when the Report's filter is not valid JSON: files of version 0.1.0
     cut a long filter at Excel's cell limit.
     """
-    if REPORT_TITLE not in wb.sheetnames:
+    if _report_sheet(wb) is None:
         raise ExportError(f"{path}: not an Agent Bill Viewer export (no Report sheet)")
     text = _report_items(wb).get(FILTER_JSON_LABEL)
     if not isinstance(text, str):
@@ -348,7 +364,7 @@ def verify_xlsx(path: Path | str, key: bytes | None = None) -> VerifyResult:
     path = Path(path)
     wb = _open_workbook(path)
     try:
-        if REPORT_TITLE not in wb.sheetnames:
+        if _report_sheet(wb) is None:
             raise ExportError(f"{path}: not an Agent Bill Viewer export (no Report sheet)")
         stated = _report_items(wb)
         expected = stated.get(HASH_LABEL)

@@ -27,6 +27,7 @@ from viewer.core.timefmt import (
     format_time,
     in_time_range,
 )
+from viewer.data.imports import messages
 
 MAX_LINE_BYTES = 64 * 1024
 """A longer physical line is rejected ("oversized line") without being held in memory."""
@@ -184,7 +185,7 @@ class _Blocks:
         self.issues.append(
             RowIssue(
                 line,
-                f"oversized line (over {MAX_LINE_BYTES // 1024} KiB)",
+                messages.OVERSIZED.format(size=MAX_LINE_BYTES // 1024),
                 head[:500].decode("utf-8", "replace") + "...",
             )
         )
@@ -217,7 +218,7 @@ class _Blocks:
                     self.issues.append(
                         RowIssue(
                             base + i,
-                            f"oversized line (over {MAX_LINE_BYTES // 1024} KiB)",
+                            messages.OVERSIZED.format(size=MAX_LINE_BYTES // 1024),
                             line[:500] + "...",
                         )
                     )
@@ -235,7 +236,7 @@ class _Blocks:
                 self.issues.append(
                     RowIssue(
                         line_no,
-                        "undecodable bytes (neither UTF-8 nor GB18030)",
+                        messages.UNDECODABLE,
                         raw.decode("utf-8", "replace").rstrip("\r"),
                     )
                 )
@@ -348,10 +349,7 @@ def _detect(sample: list[str], name: str) -> Layout:
             mapping = None
         return Layout(header_delim, True, mapping, len(names))
     if best is None:
-        raise NotABillExportError(
-            f"{name}: not an agent operation bill export (no line has {MIN_COLUMNS}-21 fields "
-            "with a begin time in field 8)"
-        )
+        raise NotABillExportError(messages.NOT_A_BILL_EXPORT.format(name=name, min=MIN_COLUMNS))
     return Layout(best[2], False, None, best[1])
 
 
@@ -369,19 +367,21 @@ def open_bill_stream(
     """
     head = fp.peek(8192)[:8192] if hasattr(fp, "peek") else b""
     if b"\x00" in head:
-        raise NotABillExportError(f"{name}: binary data, not a CSV bill export")
+        raise NotABillExportError(messages.BINARY.format(name=name))
     blocks = _Blocks(fp, limit=limit)
     it = iter(blocks)
     first = next(it, None)
     if first is None or blocks.bytes_read == 0:
-        raise BadInputError(f"{name}: empty file, no bills in it")
+        raise BadInputError(messages.EMPTY_FILE.format(name=name))
     blankish = "".join(DELIMITERS) + ' "'  # rows of only delimiters count as blank lines
     sample = list(islice((line for line in first[1] if line.strip(blankish)), SNIFF_LINES))
     if not sample:
         if blocks.issues:
             issue = blocks.issues[0]
-            raise NotABillExportError(f"{name}: line {issue.line}: {issue.reason}")
-        raise BadInputError(f"{name}: only blank lines, no bills in it")
+            raise NotABillExportError(
+                messages.BAD_FIRST_LINE.format(name=name, line=issue.line, reason=issue.reason)
+            )
+        raise BadInputError(messages.BLANK_LINES.format(name=name))
     layout = _detect(sample, name)
     layout.lone_cr = bool(blocks.lone_cr)
     return layout, _batches(blocks, chain([first], it), layout, edges=edges)
@@ -482,7 +482,7 @@ def find_split(fp: IO[bytes], layout: Layout, at: int, window: int = SPLIT_WINDO
     return None
 
 
-UNTERMINATED_QUOTE = "unterminated quote (a quoted field runs on past the end of this line)"
+UNTERMINATED_QUOTE = messages.UNTERMINATED_QUOTE
 """Reject reason of a line whose opening quote would swallow the lines after it."""
 
 
@@ -550,7 +550,7 @@ def _parse_block(
             fields = next(reader)
         except csv.Error as exc:  # a field over the csv module's limit, a lone CR
             end = origin + reader.line_num
-            reason = UNTERMINATED_QUOTE if end - pos > 1 else f"malformed CSV ({exc})"
+            reason = UNTERMINATED_QUOTE if end - pos > 1 else messages.MALFORMED.format(error=exc)
         else:
             end = origin + reader.line_num
             if end == pos + 1:  # a record of one line: the common case
@@ -771,15 +771,12 @@ def _verbatim_codes(fields: list[Any]) -> str | None:
     return None if kept is None else json.dumps(kept, ensure_ascii=False)
 
 
-LONE_CR_EXTRA = (
-    "more than 21 fields and a lone CR (carriage return) in the line: records joined by "
-    "CR line ends in a file whose lines end with LF?"
-)
+LONE_CR_EXTRA = messages.LONE_CR_EXTRA
 """Reject reason of a line that a lone CR would otherwise make into extra columns."""
 
 
 def _time_out_of_range(name: str, text: str) -> str:
-    return f"{name} {text} outside the range the viewer can show and export ({TIME_RANGE_TEXT})"
+    return messages.TIME_OUT_OF_RANGE.format(field=name, value=text, range=TIME_RANGE_TEXT)
 
 
 def _is_calendar_time(value: str) -> bool:
@@ -827,7 +824,7 @@ def _check_rows(
             if n < MIN_COLUMNS:
                 issues.append(
                     RowIssue(
-                        line, f"too few columns ({n}; a bill has {MIN_COLUMNS} to 21)", raw(line)
+                        line, messages.TOO_FEW_COLUMNS.format(count=n, min=MIN_COLUMNS), raw(line)
                     )
                 )
                 continue
@@ -840,13 +837,16 @@ def _check_rows(
             else:
                 fields.extend([""] * (21 - n))
         if not fields[0].strip():
-            issues.append(RowIssue(line, "empty bill id", raw(line)))
+            issues.append(RowIssue(line, messages.EMPTY_ID, raw(line)))
             continue
         begin = fields[7]
         if not canonical(begin):
             fixed = normalise_time(begin)
             if fixed is None:
-                issues.append(RowIssue(line, f"unparseable begin_time {begin[:40]!r}", raw(line)))
+                reason = messages.UNPARSEABLE_TIME.format(
+                    field="begin_time", value=repr(begin[:40])
+                )
+                issues.append(RowIssue(line, reason, raw(line)))
                 continue
             fields[7] = fixed
         if not in_time_range(fields[7]):
@@ -857,7 +857,10 @@ def _check_rows(
             fixed = normalise_time(end)
             if fixed is None:
                 if end.strip():
-                    issues.append(RowIssue(line, f"unparseable end_time {end[:40]!r}", raw(line)))
+                    reason = messages.UNPARSEABLE_TIME.format(
+                        field="end_time", value=repr(end[:40])
+                    )
+                    issues.append(RowIssue(line, reason, raw(line)))
                     continue
                 fixed = ""
             fields[8] = fixed

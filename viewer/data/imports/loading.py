@@ -47,7 +47,7 @@ from viewer.data.db import (
     friendly_db_error,
     is_known_db_error,
 )
-from viewer.data.imports import ledger, parallel
+from viewer.data.imports import ledger, messages, parallel
 from viewer.data.imports.csv_source import Edges, Layout, find_split, open_bill_stream
 from viewer.data.imports.parallel import PartJob, PartReader, merged_rows
 from viewer.data.imports.sources import Source, Unusable, expand_paths, sha256_of, zips_kept_open
@@ -462,16 +462,14 @@ def _load(
                         except IntegrityError as exc:
                             raise _DuplicatesInBulk() from exc
                     log.debug("%s: indexes built at %.2f s", source.display, _since(started))
-                messages = []
+                notes = []
                 if layout.header:
-                    messages.append("header row recognised")
+                    notes.append(messages.HEADER_RECOGNISED)
                 if extra_lines:
-                    messages.append(f"{extra_lines} line(s) had extra trailing columns, kept aside")
+                    notes.append(messages.EXTRA_COLUMNS.format(count=extra_lines))
                 if report.conflicts:
-                    messages.append(
-                        f"{report.conflicts} bill id(s) already stored with other values"
-                    )
-                report.message = "; ".join(messages)
+                    notes.append(messages.CONFLICTS.format(count=report.conflicts))
+                report.message = messages.NOTE_SEPARATOR.join(notes)
                 conn.execute(ledger.source_counts_statement(sid, report))
             log.debug("%s: committed at %.2f s", source.display, _since(started))
         finally:
@@ -613,7 +611,7 @@ def _import_source(
         report.sha256 = sha256_of(source, hashed, cancel)
     except Cancelled:
         report.status = ImportStatus.CANCELLED
-        report.message = f"{source.display}: cancelled, nothing of this file was kept"
+        report.message = messages.CANCELLED.format(name=source.display)
         raise _CancelledWith(report) from None
     except KnownError as exc:
         report.status = ImportStatus.FAILED
@@ -621,7 +619,7 @@ def _import_source(
         return report
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
-        report.message = f"{source.display}: cannot read ({exc})"
+        report.message = messages.CANNOT_READ.format(name=source.display, error=exc)
         return report
     if not force:
         seen = _already_imported(db, report.sha256)
@@ -637,7 +635,7 @@ def _import_source(
     except Cancelled:
         report.status = ImportStatus.CANCELLED
         _reset_counts(report)
-        report.message = f"{source.display}: cancelled, nothing of this file was kept"
+        report.message = messages.CANCELLED.format(name=source.display)
         raise _CancelledWith(report) from None
     except NotABillExportError as exc:
         report.status = ImportStatus.NOT_A_BILL_EXPORT
@@ -652,7 +650,7 @@ def _import_source(
         report.message = f"{source.display}: {friendly_db_error(exc, db.path, db.backend)}"
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         report.status = ImportStatus.FAILED
-        report.message = f"{source.display}: cannot read ({exc})"
+        report.message = messages.CANNOT_READ.format(name=source.display, error=exc)
     if report.status != ImportStatus.IMPORTED:
         message = report.message
         _reset_counts(report)
@@ -662,9 +660,8 @@ def _import_source(
 
 def _already(report: FileReport, source: Source, seen: tuple[str, str]) -> FileReport:
     report.status = ImportStatus.ALREADY_IMPORTED
-    report.message = (
-        f"{source.display}: already imported on {seen[1]} "
-        f"(as {seen[0]}); use --force to read it again"
+    report.message = messages.ALREADY_IMPORTED.format(
+        name=source.display, when=seen[1], first=seen[0]
     )
     return report
 

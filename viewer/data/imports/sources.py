@@ -24,6 +24,7 @@ from typing import IO
 from viewer.core.errors import BadInputError
 from viewer.core.records import ImportStatus
 from viewer.core.tasks import CancelToken
+from viewer.data.imports import messages
 from viewer.data.imports.csv_source import sibling_export_kind
 
 FOLDER_SUFFIXES = (".csv", ".zip")
@@ -70,26 +71,21 @@ class Source:
             try:
                 info = zf.getinfo(self.member)
             except KeyError:
-                raise BadInputError(f"{self.display}: no longer in the zip archive") from None
+                raise BadInputError(messages.ZIP_MEMBER_GONE.format(name=self.display)) from None
             if info.flag_bits & _ZIP_ENCRYPTED:
-                raise BadInputError(
-                    f"{self.display}: the zip member is encrypted (password-protected); "
-                    "extract it with its password and import the CSV"
-                )
+                raise BadInputError(messages.ZIP_ENCRYPTED.format(name=self.display))
             try:
                 raw = zf.open(info)
             except (NotImplementedError, RuntimeError) as exc:  # what zipfile raises for these
                 raise BadInputError(
-                    f"{self.display}: the zip member is compressed with a method this program "
-                    f"cannot read ({exc}); extract it with an archive tool and import the CSV"
+                    messages.ZIP_METHOD.format(name=self.display, error=exc)
                 ) from None
             with raw:
                 try:
                     yield io.BufferedReader(raw, buffer_size=1 << 16)  # type: ignore[arg-type]
                 except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
                     raise BadInputError(
-                        f"{self.display}: the zip member is damaged, it cannot be decompressed "
-                        f"({exc})"
+                        messages.ZIP_DAMAGED.format(name=self.display, error=exc)
                     ) from exc
 
 
