@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
 
 from viewer.core.columns import DB_FIELDS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 """Bump with a migration in ``viewer.data.migrations`` (revision ``f"{SCHEMA_VERSION:04d}"``)."""
 
 Int = BigInteger().with_variant(Integer, "sqlite")
@@ -84,6 +84,14 @@ bill = Table(
     Index("ix_bill_agent_begin", "agent_id", "begin_time"),
     Index("ix_bill_type_cause_begin", "op_type", "op_cause", "begin_time"),
 )
+
+DURATION = bill.c.end_time - bill.c.begin_time
+"""A bill's duration in seconds (NULL while it has no end): what the Duration column sorts by."""
+
+Index("ix_bill_duration", DURATION, bill.c.pk)
+# The sort by duration pages by this index (schema 6). Its second column is the row key that
+# breaks ties: SQLite has it anyway (the rowid), PostgreSQL needs it to walk the order without
+# sorting equal durations.
 
 BILL_INDEXES: tuple[Index, ...] = tuple(sorted(bill.indexes, key=lambda i: str(i.name)))
 """Indexes of the bill table (dropped and rebuilt around a bulk import)."""
