@@ -394,13 +394,13 @@ def _same(col: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
     return col.is_(None) if value is None else col == value
 
 
-def nulls_ahead(f: BillFilter, key: Key, *, forward: bool = True, low: bool = True) -> bool:
-    """Whether a walk from ``key`` meets the first sort key's NULLs after its values.
+def nulls_last(f: BillFilter, *, forward: bool = True, low: bool = True) -> bool:
+    """Whether a walk meets the first sort key's NULLs after all its values.
 
     Then "after ``key``" is "a value beyond it, or NULL": an OR that makes SQLite scan its index
     from the start instead of seeking ``key``; ``page`` reads such a walk in two parts.
     """
-    return key[0] is not None and low != (forward != f.descending)
+    return low != (forward != f.descending)
 
 
 def keyset_condition(
@@ -417,14 +417,28 @@ def keyset_condition(
     ``key`` is the sort-key values then the row key (what ``page`` returns beside each row);
     ``inclusive`` takes ``key``'s own row too. A redundant bound on the first sort key
     (``>=``/``<=``) lets the database seek its index (an OR around it would make SQLite scan).
-    ``values_only``: leave out the rows whose first sort key is NULL (see ``nulls_ahead``).
+    ``values_only``: leave out the rows whose first sort key is NULL (see ``nulls_last``).
     """
     cols = [*sort_keys(f), bill.c.pk]
-    up = forward != f.descending
+    return _keyset(cols, key, forward != f.descending, low, inclusive, values_only)
+
+
+def _keyset(
+    cols: Sequence[ColumnElement[Any]],
+    key: Key,
+    up: bool,
+    low: bool,
+    inclusive: bool,
+    values_only: bool = False,
+) -> ColumnElement[bool]:
+    """``keyset_condition`` over the columns ``cols`` (the sort keys then the row key)."""
     terms = []
     for i, (col, value) in enumerate(zip(cols, key, strict=True)):
-        if i == len(cols) - 1 and inclusive:  # the row key: never NULL
-            later = col >= value if up else col <= value
+        if i == len(cols) - 1:  # the row key: never NULL
+            if inclusive:
+                later = col >= value if up else col <= value
+            else:
+                later = col > value if up else col < value
         elif i == 0 and values_only and value is not None:  # no NULL beyond ``key``
             later = col > value if up else col < value
         else:
@@ -455,11 +469,17 @@ def page_statement(
     Forward: the rows after ``after`` (from the start when None) in the filter's order; backward:
     the rows before it (from the end when None), nearest first. ``inclusive`` takes ``after``'s
     own row too; ``offset`` skips that many first. ``values_only`` / ``null_part``: only the
-    rows whose first sort key has a value / is NULL (the two parts of a ``nulls_ahead`` walk).
+    rows whose first sort key has a value / is NULL (the two parts of a ``nulls_last`` walk).
     """
     keys = [*sort_keys(f), bill.c.pk]
     stmt = select(*(bill.c[n] for n in ROW_COLUMNS), *keys).where(*where_parts(f))
-    if after is not None:
+    if null_part:  # the NULLs of the first key, which lie at the end of the walk
+        stmt = stmt.where(keys[0].is_(None))
+        keys = keys[1:]  # constant here; SQLite sorts again if an expression stays in the order
+        if after is not None and after[0] is None:  # a NULL row: those beyond it, by the rest
+            up = backward == f.descending
+            stmt = stmt.where(_keyset(keys, after[1:], up, low, inclusive))
+    elif after is not None:
         stmt = stmt.where(
             keyset_condition(
                 f,
@@ -470,8 +490,6 @@ def page_statement(
                 values_only=values_only,
             )
         )
-    if null_part:
-        stmt = stmt.where(keys[0].is_(None))
     down = f.descending != backward
     stmt = stmt.order_by(*(k.desc() if down else k for k in keys))
     stmt = stmt.limit(int(limit))
@@ -490,9 +508,10 @@ def page(
 ) -> list[tuple[tuple[Any, ...], Key]]:
     """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too).
 
-    A walk that meets the first sort key's NULLs after its values (``nulls_ahead``) reads the
+    A walk that meets the first sort key's NULLs after its values (``nulls_last``) reads the
     values by an index seek, then, if the page is not full, the NULLs: one OR over both would
-    make SQLite scan from the start of the order to ``after`` (a far jump in a descending sort).
+    make SQLite scan from the start of the order to ``after`` (a far jump in a descending sort),
+    and an expression kept in the NULLs' ORDER BY would make it sort them all.
     """
     low = nulls_low(conn)
     n = len(ROW_COLUMNS)
@@ -501,8 +520,10 @@ def page(
     def run(stmt: Select[Any]) -> list[tuple[tuple[Any, ...], Key]]:
         return [(tuple(r[:n]), tuple(r[n:])) for r in conn.execute(stmt)]
 
-    if after is None or not nulls_ahead(f, after, forward=not backward, low=low):
+    if after is None or not nulls_last(f, forward=not backward, low=low):
         out = run(page_statement(f, limit, after=after, offset=offset, **common))
+    elif after[0] is None:  # already among the NULLs
+        out = run(page_statement(f, limit, after=after, offset=offset, null_part=True, **common))
     else:
         out = run(page_statement(f, limit, after=after, offset=offset, values_only=True, **common))
         if len(out) < limit:
