@@ -190,7 +190,7 @@ def test_the_duration_index_is_on_every_month_of_a_team_database(
                 conn.execute(
                     text(
                         "SELECT tablename FROM pg_indexes"
-                        " WHERE indexdef LIKE '%(end_time - begin_time), pk)%'"
+                        " WHERE indexdef LIKE '%((end_time - begin_time)), pk)%'"
                     )
                 )
                 .scalars()

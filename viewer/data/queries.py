@@ -149,12 +149,21 @@ def _chunks(
 
 
 def ids_for(
-    conn: Connection, f: BillFilter, cancel_check: Callable[[], None] | None = None
+    conn: Connection,
+    f: BillFilter,
+    cancel_check: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> array:
-    """All matching row keys in the filter's order, as a compact ``array('q')``."""
+    """All matching row keys in the filter's order, as a compact ``array('q')``.
+
+    ``progress`` is told the number of keys read after each chunk (a sort without index reads
+    none until the database has sorted every matching bill).
+    """
     out = array("q")
     for chunk in _chunks(conn, ids_statement(f), cancel_check):
         out.extend(chain.from_iterable(chunk))
+        if progress is not None:
+            progress(len(out))
     return out
 
 
