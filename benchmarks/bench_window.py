@@ -516,6 +516,8 @@ def run(args: argparse.Namespace) -> int:
     with bare_db.engine.connect() as conn:
         filters = pick_filters(conn, args.text)
         conn.rollback()
+    if args.sorts_only:
+        filters = [(name, f) for name, f in filters if name.startswith("sort ")]
     for name, f in filters:
         firsts, readies = [], []
         shown = final = 0
@@ -543,6 +545,11 @@ def run(args: argparse.Namespace) -> int:
                 note=f"{final:,} bills; bare count() {t_count * 1000:,.0f} ms",
             )
         )
+
+    if args.sorts_only:
+        h.close()
+        bare_db.close()
+        return finish(figures, args)
 
     # c. jump to the last row of the unfiltered snapshot
     _, _, _, n_all = h.apply(BillFilter())
@@ -691,6 +698,11 @@ def run(args: argparse.Namespace) -> int:
         )
     )
 
+    return finish(figures, args)
+
+
+def finish(figures: list[Figure], args: argparse.Namespace) -> int:
+    """Print the table (and write the JSON when asked)."""
     print_table(figures)
     if args.json:
         args.json.write_text(json.dumps([f.__dict__ for f in figures], indent=1))
@@ -711,6 +723,11 @@ def main(argv: list[str] | None = None) -> int:
         "--qt-search",
         action="store_true",
         help="also time a keystroke in a plain QTableView (Qt's keyboard search; slow)",
+    )
+    parser.add_argument(
+        "--sorts-only",
+        action="store_true",
+        help="only the launch and the sort figures (b, one per fast-sortable column and phone)",
     )
     parser.add_argument("--probe-memory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

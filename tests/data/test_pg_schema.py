@@ -195,7 +195,7 @@ def test_partitions_are_made_per_month_on_demand_with_their_indexes(pg_url: str)
                 )
             ).scalar()
             stored = conn.execute(select(schema.bill.c.begin_time)).scalars().all()
-        expressions = {"ix_bill_duration": "((end_time - begin_time)), pk"}  # as PG writes it
+        expressions = {"ix_bill_duration": "((end_time - begin_time))"}  # as PG writes it
         for index in schema.bill.indexes:
             cols = expressions.get(str(index.name)) or ", ".join(c.name for c in index.columns)
             assert f"({cols})" in indexed, (index.name, indexed)

@@ -8,16 +8,18 @@ row's sort key and row key, ``queries.MAX_CHECKPOINTS`` at most). ``rowCount`` i
 short OFFSET from the nearest checkpoint (or from the end), kept in a small LRU cache. The
 memory of the table is a few pages and the checkpoints, whatever the number of bills.
 
-A sort the database cannot seek (no index leads with its first key: duration, source, most
-columns) would cost a scan and a sort of the matching bills for every page read away from its
-neighbours, on the GUI thread. For those sorts only, the background scan keeps every matching
-row key in order instead of the checkpoints (an ``array('q')``, 8 bytes a bill: 160 MB at
-20,000,000 bills, inside the window's 300 MB budget), and a page is read by primary key, so
+A sort the database cannot seek (no index leads with its first key: every column but those of
+``viewer.core.columns.FAST_SORT_KEYS``) would cost a scan and a sort of the matching bills for
+every page read away from its neighbours, on the GUI thread. For those sorts only, the
+background scan keeps every matching row key in order instead of the checkpoints (an
+``array('q')``, 8 bytes a bill: 160 MB at 20,000,000 bills, inside the window's 300 MB
+budget), and a page is read by primary key, so
 nothing the GUI thread reads grows with the bills. The trade: memory proportional to the bills
 for those sorts, against a far jump of O(page) instead of O(bills).
 
 A newer filter supersedes a running query (generation counter, the database's
-interrupt/cancel). Sorting happens in SQL.
+interrupt/cancel). Sorting happens in SQL; while a sort without index runs, ``sort_status``
+says so (the window shows "Sorting N bills by <column>…" with Cancel).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Schema 6: an index on the bill's duration (``end_time - begin_time``, then the row key).
+"""Schema 6: an index on the bill's duration (``end_time - begin_time``).
 
 The table's sort by duration (longest conversations first) pages by this index instead of
 sorting every matching bill. PostgreSQL builds it on each month's partition.
@@ -21,11 +21,10 @@ def upgrade() -> None:
     bill = sa.Table(
         "bill",
         sa.MetaData(),
-        sa.Column("pk", sa.Integer),
         sa.Column("begin_time", sa.Integer),
         sa.Column("end_time", sa.Integer),
     )
-    index = sa.Index("ix_bill_duration", bill.c.end_time - bill.c.begin_time, bill.c.pk)
+    index = sa.Index("ix_bill_duration", bill.c.end_time - bill.c.begin_time)
     op.execute(CreateIndex(index, if_not_exists=True))
 
 
