@@ -13,9 +13,9 @@ A sort the database cannot seek (no index leads with its first key: every column
 every page read away from its neighbours, on the GUI thread. For those sorts only, the
 background scan keeps every matching row key in order instead of the checkpoints (an
 ``array('q')``, 8 bytes a bill: 160 MB at 20,000,000 bills, inside the window's 300 MB
-budget), and a page is read by primary key, so
-nothing the GUI thread reads grows with the bills. The trade: memory proportional to the bills
-for those sorts, against a far jump of O(page) instead of O(bills).
+budget), and a page is read by primary key, so nothing the GUI thread reads grows with the
+bills. The trade: memory proportional to the bills for those sorts, against a far jump of
+O(page) instead of O(bills).
 
 A newer filter supersedes a running query (generation counter, the database's
 interrupt/cancel). Sorting happens in SQL; while a sort without index runs, ``sort_status``
