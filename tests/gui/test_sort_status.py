@@ -70,6 +70,19 @@ def test_a_sort_without_index_says_sorting_then_how_far_it_read(qtbot, big_db: D
     assert seen[-1] == ("", 0, 0)  # done: the status goes away
 
 
+def test_under_a_filter_it_sorts_the_matching_bills(qtbot, big_db: Database) -> None:  # noqa: ANN001
+    """The bills under a filter are not counted before the sort: it does not claim them all."""
+    model = BillTableModel(big_db)
+    try:
+        seen = _statuses(qtbot, model, BillFilter(op_types=(3,), sort="phone_no"))
+    finally:
+        model.close()
+    running = [s for s in seen if s[0]]
+    assert running and all(s[2] == -1 for s in running)
+    assert running[0] == ("Phone/IP", -1, -1)
+    assert seen[-1] == ("", 0, 0)
+
+
 @pytest.mark.parametrize("sort", ["duration", "agent_id", "op_type", "begin_time", "id"])
 def test_a_fast_sort_says_nothing_about_sorting(qtbot, big_db: Database, sort: str) -> None:  # noqa: ANN001
     model = BillTableModel(big_db)

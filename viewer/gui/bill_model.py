@@ -29,7 +29,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -105,7 +105,8 @@ class _Snapshot(QObject):
 
     failed = Signal(int, str)
     sorting = Signal(int, int, int)
-    """generation, keys read (-1 while the database sorts), bills: a sort without index runs"""
+    """generation, keys read (-1 while the database sorts), bills sorted (-1 under a filter):
+    a sort without index runs"""
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -168,9 +169,11 @@ class _Snapshot(QObject):
                     self._check(generation)
                     total = reader.total()
                     self._check(generation)
-                    slow = not self._browse.seekable(f)
-                    if slow and total > PAGE:  # seconds at millions of bills: say so first
-                        self.sorting.emit(generation, -1, total)
+                    # bills to sort: all of them, or unknown before the count under a filter
+                    everything = replace(f, sort="begin_time", descending=False) == BillFilter()
+                    bills = total if everything else -1
+                    if not self._browse.seekable(f) and total > PAGE:
+                        self.sorting.emit(generation, -1, bills)  # seconds at millions of bills
                     first = reader.page(f, PAGE)
                     self._check(generation)
                     self.preview.emit(generation, first, total)
@@ -192,7 +195,7 @@ class _Snapshot(QObject):
                             ids = reader.ids_for(
                                 f,
                                 lambda: self._check(generation),
-                                lambda n: self.sorting.emit(generation, n, total),
+                                lambda n: self.sorting.emit(generation, n, bills),
                             )
                             points = Checkpoints(len(ids), PAGE, [k for _r, k in first[:1]])
                     reader.end_read()
@@ -248,7 +251,8 @@ class BillTableModel(QAbstractTableModel):
     """The exact count and the checkpoints are in place (row positions are final)."""
     sort_status = Signal(str, int, int)
     """A sort without index is running: the column's title, keys read so far (-1 while the
-    database sorts the bills), the bills being sorted. An empty title: no such sort runs."""
+    database sorts the bills), the bills being sorted (-1: the matching bills, not counted yet).
+    An empty title: no such sort runs."""
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -608,8 +612,6 @@ class BillTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):
             return
-        from dataclasses import replace
-
         key = self._columns[column].key
         self.set_filter(
             replace(self._filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder)

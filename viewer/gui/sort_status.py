@@ -47,7 +47,8 @@ class SortStatus(QWidget):
     def show_status(self, title: str, read: int, bills: int) -> None:
         """A sort by ``title`` runs: ``read`` keys of ``bills`` read (-1 while the database sorts).
 
-        An empty title: none runs; the widget hides.
+        ``bills`` -1: the bills matching a filter (not counted yet). An empty title: none runs;
+        the widget hides.
         """
         if not title:
             self._title = ""
@@ -67,11 +68,13 @@ class SortStatus(QWidget):
 
     def _show(self) -> None:
         seconds = int(time.monotonic() - self._started)
-        head = f"Sorting {self._bills:,} bills by {self._title}…"
+        bills = f"{self._bills:,} bills" if self._bills >= 0 else "the matching bills"
+        head = f"Sorting {bills} by {self._title}…"
         if self._read < 0:
             self.bar.setRange(0, 0)  # busy: the database gives no progress while it sorts
             self.label.setText(f"{head} (no index on this column; {seconds} s)")
-        else:
-            self.bar.setRange(0, max(1, self._bills))
+            return
+        if self._bills > 0:
+            self.bar.setRange(0, self._bills)
             self.bar.setValue(min(self._read, self._bills))
-            self.label.setText(f"{head} reading the order, {self._read:,} so far ({seconds} s)")
+        self.label.setText(f"{head} reading the order, {self._read:,} so far ({seconds} s)")
