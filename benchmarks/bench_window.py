@@ -12,13 +12,14 @@ b. filter change -> first rows shown (the preview page is in the model and the v
    painted; target 300 ms) and -> final count (``snapshot_ready``: the exact count and the
    keyset checkpoints are in place), beside ``page(f, 256)`` and ``scan_checkpoints(f)`` (for a
    sort the database cannot seek, ``ids_for(f)``: the model keeps its row keys) / ``count(f)``,
-   for an agent, an operation type, a type and reason, one hour, a text search and a sort by
-   duration;
+   for an agent, an operation type, a type and reason, one hour, a text search, a sort by each
+   fast-sortable column (``viewer.core.columns.FAST_SORT_KEYS``: duration, begin, agent,
+   operation type, id) and one by a column without an index (phone);
 c. jump to the last row of the unfiltered table (``scrollToBottom`` + a synchronous paint of
    the viewport, which reads the visible rows through ``data()``; target 200 ms), beside the
    last page's keyset query ``page(BillFilter(), 256, backward=True)``; c'. jump to the middle
-   row sorted by begin time (beside its page from the nearest checkpoint) and by duration (no
-   index: beside ``rows_by_ids`` of the page's held keys, and the page by query for reference);
+   row sorted by begin time and by duration (beside its page from the nearest checkpoint) and
+   by phone (no index: beside ``rows_by_ids`` of the page's held keys, and the page by query);
 d. a keystroke in the table: "In" typed into the table with a row selected (``keyClicks`` until
    the event queue is idle), beside ``first_rows(BillFilter(), 256)``; Qt's own keyboard search
    read every row through the model here (18 s on 600,000 bills); ``--qt-search`` also times
@@ -27,7 +28,7 @@ e. resident memory with the database open and the unfiltered table counted and p
    (target < 300 MB), and what loading it added, measured in a fresh child process so the
    benchmark's own connection and earlier snapshots do not count. The model holds a few pages
    and at most ``queries.MAX_CHECKPOINTS`` keys, whatever the number of bills; sorted by
-   duration (no index) it also holds the matching row keys, 8 bytes a bill.
+   phone (no index) it also holds the matching row keys, 8 bytes a bill.
 
 The model keeps showing the previous filter's rows until the new preview arrives, so "first rows"
 is timed to the model reset of the new filter (``counts_changed(-1, total)``), not to
@@ -400,7 +401,7 @@ def probe_memory(db_path: Path) -> dict[str, float]:
     h.jump_to_last()
     after, peak = rss_mb()
     held = h.model.held_rows()
-    h.apply(BillFilter(sort="duration", descending=True))  # no index: its row keys are held
+    h.apply(BillFilter(sort="phone_no"))  # no index: its row keys are held
     h.jump_to_middle()
     unseekable, peak = rss_mb()
     h.close()
@@ -441,6 +442,11 @@ def pick_filters(conn: Any, text: str | None) -> list[tuple[str, Any]]:
         ("one hour", BillFilter(time_from=from_epoch(mid), time_to=from_epoch(mid + 3600))),
         (f"text {text!r}", BillFilter(text=text)),
         ("sort duration desc", BillFilter(sort="duration", descending=True)),
+        ("sort begin desc", BillFilter(descending=True)),
+        ("sort agent desc", BillFilter(sort="agent_id", descending=True)),
+        ("sort op type desc", BillFilter(sort="op_type", descending=True)),
+        ("sort id", BillFilter(sort="id")),
+        ("sort phone (no index)", BillFilter(sort="phone_no")),
     ]
 
 
@@ -649,6 +655,8 @@ def run(args: argparse.Namespace) -> int:
     with bare_db.engine.connect() as conn:
         filters = pick_filters(conn, args.text)
         conn.rollback()
+    if args.sorts_only:
+        filters = [(name, f) for name, f in filters if name.startswith("sort ")]
     for name, f in filters:
         firsts, readies = [], []
         shown = final = 0
@@ -700,6 +708,11 @@ def run(args: argparse.Namespace) -> int:
             )
         )
 
+    if args.sorts_only:
+        h.close()
+        bare_db.close()
+        return finish(figures, args)
+
     # c. jump to the last row of the unfiltered snapshot
     _, _, _, n_all = h.apply(BillFilter())
     jumps = []
@@ -720,8 +733,13 @@ def run(args: argparse.Namespace) -> int:
         )
     )
 
-    # c'. scroll to the middle row, by begin time and by duration (an expression: no index)
-    for name, f in (("begin", BillFilter()), ("duration desc", filters[-1][1])):
+    # c'. scroll to the middle row, by begin time, by duration (its index) and by phone (none)
+    by_name = dict(filters)
+    for name, f in (
+        ("begin", BillFilter()),
+        ("duration desc", by_name["sort duration desc"]),
+        ("phone (no index)", by_name["sort phone (no index)"]),
+    ):
         h.apply(f)
         mids = []
         middle = 0
@@ -823,7 +841,7 @@ def run(args: argparse.Namespace) -> int:
     )
     figures.append(
         Figure(
-            "RSS, sorted by duration, mid jump",
+            "RSS, sorted by phone (no index), jump",
             mem["unseekable"],
             None,
             400,
@@ -842,6 +860,11 @@ def run(args: argparse.Namespace) -> int:
         )
     )
 
+    return finish(figures, args)
+
+
+def finish(figures: list[Figure], args: argparse.Namespace) -> int:
+    """Print the table (and write the JSON when asked)."""
     print_table(figures)
     if args.json:
         args.json.write_text(json.dumps([f.__dict__ for f in figures], indent=1))
@@ -866,6 +889,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--team-url",
         help="measure text search on this team database instead (imports the CSV if empty)",
+    )
+    parser.add_argument(
+        "--sorts-only",
+        action="store_true",
+        help="only the launch and the sort figures (b, one per fast-sortable column and phone)",
     )
     parser.add_argument("--probe-memory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -63,6 +63,10 @@ def _sort_value(key: str, r: dict[str, Any]) -> tuple[Any, ...]:
         return (None if r["end_time"] is None else r["end_time"] - r["begin_time"],)
     if key == "source":
         return (r["source_id"], r["line"])
+    if key == "agent_id":  # an agent's bills in time order
+        return (r["agent_id"], r["begin_time"])
+    if key == "op_type":  # a type's bills by reason, then in time order
+        return (r["op_type"], r["op_cause"], r["begin_time"])
     column = {"id": "bill_id", "callIn_out": "call_in_out", "skillInfo_sn": "skill_info_sn"}
     return (r[column.get(key, FIELD[key] or key)],)
 

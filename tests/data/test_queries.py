@@ -262,6 +262,10 @@ def sort_key(column: str) -> Callable[[Row], tuple[Any, ...]]:
         return duration
     if column == "source":
         return lambda r: (field(r, "source_id"), field(r, "line"), r[0])
+    then = {"agent_id": ("begin_time",), "op_type": ("op_cause", "begin_time")}.get(column, ())
+    if then:  # equal values in the order of the rest of their index
+        names = (column, *then)
+        return lambda r: (*(sqlite_key(field(r, n)) for n in names), r[0])
     name = DB_NAME[column]
     return lambda r: (sqlite_key(field(r, name)), r[0])
 

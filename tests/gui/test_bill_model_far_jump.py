@@ -1,6 +1,6 @@
 """A far jump in a sort the database cannot seek does no GUI-thread read that grows with the bills.
 
-Sorted by duration (an expression: no index), a jump to the middle row reads its page on the GUI
+Sorted by end time (no index), a jump to the middle row reads its page on the GUI
 thread; the work SQLite does for it there is counted with its progress handler (called every
 ``STEP`` virtual-machine instructions, on the thread running the statement) and compared between
 a table of 30,000 bills and one ten times bigger. A read by row key costs the same in both; a
@@ -56,13 +56,13 @@ def dbs(tmp_path_factory) -> Iterator[dict[int, Path]]:  # noqa: ANN001
 def _expected_pk(path: Path, row: int) -> int:
     with contextlib.closing(sqlite3.connect(path)) as conn:
         return conn.execute(
-            "SELECT pk FROM bill ORDER BY end_time - begin_time DESC, pk DESC LIMIT 1 OFFSET ?",
+            "SELECT pk FROM bill ORDER BY end_time DESC, pk DESC LIMIT 1 OFFSET ?",
             (row,),
         ).fetchone()[0]
 
 
 def _jump_to_middle(qtbot, path: Path) -> tuple[int, int, int]:  # noqa: ANN001
-    """Jump to the middle row sorted by duration: (GUI-thread steps, the row, its pk)."""
+    """Jump to the middle row sorted by end time: (GUI-thread steps, the row, its pk)."""
     db = open_database(path)
     gui = threading.current_thread()
     steps = [0]
@@ -86,7 +86,7 @@ def _jump_to_middle(qtbot, path: Path) -> tuple[int, int, int]:  # noqa: ANN001
     view.show()
     try:
         with qtbot.waitSignal(model.snapshot_ready, timeout=120_000):
-            model.set_filter(BillFilter(sort="duration", descending=True))
+            model.set_filter(BillFilter(sort="end_time", descending=True))
         assert model.rowCount() == int(path.stem.split("-")[1])
         middle = model.rowCount() // 2
         counting[0] = True
@@ -100,7 +100,7 @@ def _jump_to_middle(qtbot, path: Path) -> tuple[int, int, int]:  # noqa: ANN001
         db.close()
 
 
-def test_a_jump_to_the_middle_of_a_duration_sort_reads_by_row_key(qtbot, dbs) -> None:  # noqa: ANN001
+def test_a_jump_to_the_middle_of_an_end_time_sort_reads_by_row_key(qtbot, dbs) -> None:  # noqa: ANN001
     small_steps, small_row, small_pk = _jump_to_middle(qtbot, dbs[SMALL])
     large_steps, large_row, large_pk = _jump_to_middle(qtbot, dbs[LARGE])
     assert small_pk == _expected_pk(dbs[SMALL], small_row)
@@ -113,12 +113,12 @@ def test_a_jump_to_the_middle_of_a_duration_sort_reads_by_row_key(qtbot, dbs) ->
     assert large_steps < 3 * small_steps + 10, (small_steps, large_steps)  # before: 15x
 
 
-def test_the_selected_bill_keeps_its_row_in_a_duration_sort(qtbot, dbs) -> None:  # noqa: ANN001
-    """Across a refresh the bill deep in a duration sort is found among the held row keys."""
+def test_the_selected_bill_keeps_its_row_in_an_end_time_sort(qtbot, dbs) -> None:  # noqa: ANN001
+    """Across a refresh the bill deep in an end-time sort is found among the held row keys."""
     db = open_database(dbs[SMALL])
     model = BillTableModel(db)
     try:
-        f = BillFilter(sort="duration", descending=True)
+        f = BillFilter(sort="end_time", descending=True)
         with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
             model.set_filter(f)
         row = 23_456
@@ -129,7 +129,7 @@ def test_the_selected_bill_keeps_its_row_in_a_duration_sort(qtbot, dbs) -> None:
             model.refresh()
         assert model.row_of(pk) == row
         with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
-            model.set_filter(BillFilter(sort="duration", op_types=((pk + 1) % 7,)))  # hides it
+            model.set_filter(BillFilter(sort="end_time", op_types=((pk + 1) % 7,)))  # hides it
         assert model.row_of(pk) is None
     finally:
         model.close()
@@ -144,10 +144,10 @@ def pg_db(pg_url: str) -> Iterator[Database]:
     db.close()
 
 
-def test_a_duration_sort_pages_by_held_keys_on_postgresql(
+def test_an_end_time_sort_pages_by_held_keys_on_postgresql(
     qtbot, pg_db: Database, store_bills: Any
 ) -> None:  # noqa: ANN001
-    """On PostgreSQL too: every row of a duration sort, read far from the start, in SQL order."""
+    """On PostgreSQL too: every row of an end-time sort, read far from the start, in SQL order."""
     n = 3_000
     rows = [
         {"pk": i, "bill_id": f"B{i}", "begin_time": 1_000 + i, "op_type": i % 3, "source_id": 1,
@@ -155,12 +155,12 @@ def test_a_duration_sort_pages_by_held_keys_on_postgresql(
         for i in range(1, n + 1)
     ]  # fmt: skip
     store_bills(pg_db, rows)
-    by_duration = sorted(rows, key=lambda r: (r["end_time"] - r["begin_time"], r["pk"]))
-    want = [r["pk"] for r in reversed(by_duration)]
+    by_end = sorted(rows, key=lambda r: (r["end_time"], r["pk"]))
+    want = [r["pk"] for r in reversed(by_end)]
     model = BillTableModel(pg_db)
     try:
         with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
-            model.set_filter(BillFilter(sort="duration", descending=True))
+            model.set_filter(BillFilter(sort="end_time", descending=True))
         assert model.held_keys() == n
         order = [*range(n // 2, n), *range(n // 2 - 1, -1, -1)]  # the middle first
         got = {r: model.pk_at(r) for r in order}

@@ -30,7 +30,7 @@ from viewer.data.criteria import (
     where_parts,
 )
 from viewer.data.db import Database, user_errors
-from viewer.data.schema import bill, conflict, reject, source_file
+from viewer.data.schema import DURATION, bill, conflict, reject, source_file
 
 __all__ = [
     "BRIEF_COLUMNS",
@@ -64,11 +64,15 @@ ROW_COLUMNS: tuple[str, ...] = ROW_FIELDS
 """Columns of a row returned by ``rows_by_ids`` and ``first_rows`` (``viewer.core.columns``)."""
 
 _SORT: dict[str, tuple[ColumnElement[Any], ...]] = {
-    "duration": (bill.c.end_time - bill.c.begin_time,),
+    "duration": (DURATION,),
     "source": (bill.c.source_id, bill.c.line),
     "id": (bill.c.bill_id,),
     "callIn_out": (bill.c.call_in_out,),
     "skillInfo_sn": (bill.c.skill_info_sn,),
+    # Equal values follow the rest of their index (an agent's bills in time order): the order
+    # is then the index's own, with no sort of each agent's or type's bills before a page.
+    "agent_id": (bill.c.agent_id, bill.c.begin_time),
+    "op_type": (bill.c.op_type, bill.c.op_cause, bill.c.begin_time),
 }
 """Sort keys whose expression is not the column of the same name."""
 
@@ -145,12 +149,21 @@ def _chunks(
 
 
 def ids_for(
-    conn: Connection, f: BillFilter, cancel_check: Callable[[], None] | None = None
+    conn: Connection,
+    f: BillFilter,
+    cancel_check: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> array:
-    """All matching row keys in the filter's order, as a compact ``array('q')``."""
+    """All matching row keys in the filter's order, as a compact ``array('q')``.
+
+    ``progress`` is told the number of keys read after each chunk (a sort without index reads
+    none until the database has sorted every matching bill).
+    """
     out = array("q")
     for chunk in _chunks(conn, ids_statement(f), cancel_check):
         out.extend(chain.from_iterable(chunk))
+        if progress is not None:
+            progress(len(out))
     return out
 
 
@@ -390,28 +403,60 @@ def _same(col: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
     return col.is_(None) if value is None else col == value
 
 
+def nulls_last(f: BillFilter, *, forward: bool = True, low: bool = True) -> bool:
+    """Whether a walk meets the first sort key's NULLs after all its values.
+
+    Then "after ``key``" is "a value beyond it, or NULL": an OR that makes SQLite scan its index
+    from the start instead of seeking ``key``; ``page`` reads such a walk in two parts.
+    """
+    return low != (forward != f.descending)
+
+
 def keyset_condition(
-    f: BillFilter, key: Key, *, forward: bool = True, low: bool = True, inclusive: bool = False
+    f: BillFilter,
+    key: Key,
+    *,
+    forward: bool = True,
+    low: bool = True,
+    inclusive: bool = False,
+    values_only: bool = False,
 ) -> ColumnElement[bool]:
     """The rows strictly after ``key`` in the filter's order (``forward``) or strictly before it.
 
     ``key`` is the sort-key values then the row key (what ``page`` returns beside each row);
     ``inclusive`` takes ``key``'s own row too. A redundant bound on the first sort key
     (``>=``/``<=``) lets the database seek its index (an OR around it would make SQLite scan).
+    ``values_only``: leave out the rows whose first sort key is NULL (see ``nulls_last``).
     """
     cols = [*sort_keys(f), bill.c.pk]
-    up = forward != f.descending
+    return _keyset(cols, key, forward != f.descending, low, inclusive, values_only)
+
+
+def _keyset(
+    cols: Sequence[ColumnElement[Any]],
+    key: Key,
+    up: bool,
+    low: bool,
+    inclusive: bool,
+    values_only: bool = False,
+) -> ColumnElement[bool]:
+    """``keyset_condition`` over the columns ``cols`` (the sort keys then the row key)."""
     terms = []
     for i, (col, value) in enumerate(zip(cols, key, strict=True)):
-        if i == len(cols) - 1 and inclusive:  # the row key: never NULL
-            later = col >= value if up else col <= value
+        if i == len(cols) - 1:  # the row key: never NULL
+            if inclusive:
+                later = col >= value if up else col <= value
+            else:
+                later = col > value if up else col < value
+        elif i == 0 and values_only and value is not None:  # no NULL beyond ``key``
+            later = col > value if up else col < value
         else:
             later = _later(col, value, up, low)
         terms.append(and_(*(_same(c, v) for c, v in zip(cols[:i], key[:i], strict=True)), later))
     cond = or_(*terms)
     first = key[0]
     nulls_behind = low == up  # the walk met the first key's NULLs before ``key``: none ahead
-    if first is not None and nulls_behind:
+    if first is not None and (nulls_behind or values_only):
         cond = and_(cols[0] >= first if up else cols[0] <= first, cond)
     return cond
 
@@ -425,18 +470,34 @@ def page_statement(
     backward: bool = False,
     inclusive: bool = False,
     low: bool = True,
+    values_only: bool = False,
+    null_part: bool = False,
 ) -> Select[Any]:
     """``limit`` matching rows (``ROW_COLUMNS`` then the sort key) from a keyset position.
 
     Forward: the rows after ``after`` (from the start when None) in the filter's order; backward:
     the rows before it (from the end when None), nearest first. ``inclusive`` takes ``after``'s
-    own row too; ``offset`` skips that many first.
+    own row too; ``offset`` skips that many first. ``values_only`` / ``null_part``: only the
+    rows whose first sort key has a value / is NULL (the two parts of a ``nulls_last`` walk).
     """
     keys = [*sort_keys(f), bill.c.pk]
     stmt = select(*(bill.c[n] for n in ROW_COLUMNS), *keys).where(*where_parts(f))
-    if after is not None:
+    if null_part:  # the NULLs of the first key, which lie at the end of the walk
+        stmt = stmt.where(keys[0].is_(None))
+        keys = keys[1:]  # constant here; SQLite sorts again if an expression stays in the order
+        if after is not None and after[0] is None:  # a NULL row: those beyond it, by the rest
+            up = backward == f.descending
+            stmt = stmt.where(_keyset(keys, after[1:], up, low, inclusive))
+    elif after is not None:
         stmt = stmt.where(
-            keyset_condition(f, after, forward=not backward, low=low, inclusive=inclusive)
+            keyset_condition(
+                f,
+                after,
+                forward=not backward,
+                low=low,
+                inclusive=inclusive,
+                values_only=values_only,
+            )
         )
     down = f.descending != backward
     stmt = stmt.order_by(*(k.desc() if down else k for k in keys))
@@ -454,18 +515,37 @@ def page(
     backward: bool = False,
     inclusive: bool = False,
 ) -> list[tuple[tuple[Any, ...], Key]]:
-    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too)."""
-    stmt = page_statement(
-        f,
-        limit,
-        after=after,
-        offset=offset,
-        backward=backward,
-        inclusive=inclusive,
-        low=nulls_low(conn),
-    )
+    """``(row, key)`` pairs of ``page_statement`` in the filter's order (backward ones too).
+
+    A walk that meets the first sort key's NULLs after its values (``nulls_last``) reads the
+    values by an index seek, then, if the page is not full, the NULLs: one OR over both would
+    make SQLite scan from the start of the order to ``after`` (a far jump in a descending sort),
+    and an expression kept in the NULLs' ORDER BY would make it sort them all.
+    """
+    low = nulls_low(conn)
     n = len(ROW_COLUMNS)
-    out = [(tuple(r[:n]), tuple(r[n:])) for r in conn.execute(stmt)]
+    common = {"backward": backward, "inclusive": inclusive, "low": low}
+
+    def run(stmt: Select[Any]) -> list[tuple[tuple[Any, ...], Key]]:
+        return [(tuple(r[:n]), tuple(r[n:])) for r in conn.execute(stmt)]
+
+    if after is None or not nulls_last(f, forward=not backward, low=low):
+        out = run(page_statement(f, limit, after=after, offset=offset, **common))
+    elif after[0] is None:  # already among the NULLs
+        out = run(page_statement(f, limit, after=after, offset=offset, null_part=True, **common))
+    else:
+        out = run(page_statement(f, limit, after=after, offset=offset, values_only=True, **common))
+        if len(out) < limit:
+            skipped = offset  # values ahead of the page's first row: all of ``offset`` if any came
+            if not out and offset:
+                values = page_statement(f, offset, after=after, values_only=True, **common)
+                skipped = int(
+                    conn.execute(select(func.count()).select_from(values.subquery())).scalar_one()
+                )
+            rest = page_statement(
+                f, limit - len(out), after=after, offset=offset - skipped, null_part=True, **common
+            )
+            out += run(rest)
     if backward:
         out.reverse()
     return out
@@ -474,11 +554,11 @@ def page(
 def seekable(f: BillFilter) -> bool:
     """Whether the database can seek the filter's sort (an index leads with its first key).
 
-    A page of a sort it cannot seek (duration, source, most columns) costs a scan and a sort of
-    the matching bills; the table keeps such sorts' row keys (read by its background scan).
+    A page of a sort it cannot seek (source, most text and code columns) costs a scan and a sort
+    of the matching bills; the table keeps such sorts' row keys (read by its background scan).
     """
     first = sort_keys(f)[0]
-    return any(next(iter(ix.columns)) is first for ix in bill.indexes)
+    return any(ix.expressions[0].compare(first) for ix in bill.indexes)
 
 
 def key_statement(f: BillFilter, pk: int) -> Select[Any]:

@@ -8,16 +8,18 @@ row's sort key and row key, ``queries.MAX_CHECKPOINTS`` at most). ``rowCount`` i
 short OFFSET from the nearest checkpoint (or from the end), kept in a small LRU cache. The
 memory of the table is a few pages and the checkpoints, whatever the number of bills.
 
-A sort the database cannot seek (no index leads with its first key: duration, source, most
-columns) would cost a scan and a sort of the matching bills for every page read away from its
-neighbours, on the GUI thread. For those sorts only, the background scan keeps every matching
-row key in order instead of the checkpoints (an ``array('q')``, 8 bytes a bill: 160 MB at
-20,000,000 bills, inside the window's 300 MB budget), and a page is read by primary key, so
-nothing the GUI thread reads grows with the bills. The trade: memory proportional to the bills
-for those sorts, against a far jump of O(page) instead of O(bills).
+A sort the database cannot seek (no index leads with its first key: every column but those of
+``viewer.core.columns.FAST_SORT_KEYS``) would cost a scan and a sort of the matching bills for
+every page read away from its neighbours, on the GUI thread. For those sorts only, the
+background scan keeps every matching row key in order instead of the checkpoints (an
+``array('q')``, 8 bytes a bill: 160 MB at 20,000,000 bills, inside the window's 300 MB
+budget), and a page is read by primary key, so nothing the GUI thread reads grows with the
+bills. The trade: memory proportional to the bills for those sorts, against a far jump of
+O(page) instead of O(bills).
 
 A newer filter supersedes a running query (generation counter, the database's
-interrupt/cancel). Sorting happens in SQL.
+interrupt/cancel). Sorting happens in SQL; while a sort without index runs, ``sort_status``
+says so (the window shows "Sorting N bills by <column>…" with Cancel).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -42,7 +44,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from viewer.core import codes
-from viewer.core.columns import ALL_COLUMNS, CODE, DURATION, IDX, SOURCE, TIME, Column
+from viewer.core.columns import (
+    ALL_COLUMNS,
+    BY_KEY,
+    CODE,
+    DURATION,
+    IDX,
+    SOURCE,
+    TIME,
+    Column,
+    sorts_fast,
+)
 from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
@@ -92,6 +104,9 @@ class _Snapshot(QObject):
     """generation, Checkpoints, {kept pk: row or None}, every row key (unseekable sorts) or None"""
 
     failed = Signal(int, str)
+    sorting = Signal(int, int, int)
+    """generation, keys read (-1 while the database sorts), bills sorted (-1 under a filter):
+    a sort without index runs"""
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -154,6 +169,11 @@ class _Snapshot(QObject):
                     self._check(generation)
                     total = reader.total()
                     self._check(generation)
+                    # bills to sort: all of them, or unknown before the count under a filter
+                    everything = replace(f, sort="begin_time", descending=False) == BillFilter()
+                    bills = total if everything else -1
+                    if not self._browse.seekable(f) and total > PAGE:
+                        self.sorting.emit(generation, -1, bills)  # seconds at millions of bills
                     first = reader.page(f, PAGE)
                     self._check(generation)
                     self.preview.emit(generation, first, total)
@@ -172,7 +192,11 @@ class _Snapshot(QObject):
                         if self._browse.seekable(f):
                             points = reader.checkpoints(f, lambda: self._check(generation))
                         else:
-                            ids = reader.ids_for(f, lambda: self._check(generation))
+                            ids = reader.ids_for(
+                                f,
+                                lambda: self._check(generation),
+                                lambda n: self.sorting.emit(generation, n, bills),
+                            )
                             points = Checkpoints(len(ids), PAGE, [k for _r, k in first[:1]])
                     reader.end_read()
                     keep = self._kept(generation)
@@ -225,6 +249,10 @@ class BillTableModel(QAbstractTableModel):
     failed = Signal(str)
     snapshot_ready = Signal()
     """The exact count and the checkpoints are in place (row positions are final)."""
+    sort_status = Signal(str, int, int)
+    """A sort without index is running: the column's title, keys read so far (-1 while the
+    database sorts the bills), the bills being sorted (-1: the matching bills, not counted yet).
+    An empty title: no such sort runs."""
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -256,6 +284,9 @@ class BillTableModel(QAbstractTableModel):
         self._snapshot.estimated.connect(self._on_estimated)
         self._snapshot.ready.connect(self._on_ready)
         self._snapshot.failed.connect(self._on_failed)
+        self._snapshot.sorting.connect(self._on_sorting)
+        self._settled: BillFilter | None = None
+        """The filter of the last finished snapshot (where Cancel of a slow sort returns)."""
         self._scheme = SchemeWatcher(self._colors_changed, self)
 
     # -- state ---------------------------------------------------------------------------
@@ -325,6 +356,7 @@ class BillTableModel(QAbstractTableModel):
         one user action makes (sort indicator, restored header, filter) cost one query.
         """
         self._generation += 1
+        self.sort_status.emit("", 0, 0)
         self._set_loading(True)
         if self._pages_failed:  # read again through a new connection (after a lost one, say)
             self._pages_failed = False
@@ -366,6 +398,7 @@ class BillTableModel(QAbstractTableModel):
         self._closed = True
         self._generation += 1
         self._snapshot.interrupt()
+        self.sort_status.emit("", 0, 0)
         self._drop_reader()
 
     def _drop_reader(self) -> None:
@@ -409,6 +442,20 @@ class BillTableModel(QAbstractTableModel):
         self._snapshot.preview_seen(generation, self._keep)
         self.counts_changed.emit(-1, self._total)
 
+    def _on_sorting(self, generation: int, read: int, bills: int) -> None:
+        if generation == self._generation:
+            self.sort_status.emit(BY_KEY[self._filter.sort].title, int(read), int(bills))
+
+    def sort_to_restore(self) -> tuple[str, bool]:
+        """The sort Cancel of a running sort returns to: ``(column key, descending)``.
+
+        The sort of the last finished snapshot if it was another column's, else begin time.
+        """
+        settled = self._settled
+        if settled is not None and settled.sort != self._filter.sort:
+            return settled.sort, settled.descending
+        return "begin_time", False
+
     def _on_estimated(self, generation: int, estimate: int) -> None:
         if generation == self._generation and self._preview is not None:
             self.count_estimated.emit(int(estimate))
@@ -432,7 +479,9 @@ class BillTableModel(QAbstractTableModel):
         if self._first.rows:
             self._pages[0] = self._first
         self.endResetModel()
+        self._settled = self._filter
         self._set_loading(False)
+        self.sort_status.emit("", 0, 0)
         self.counts_changed.emit(self._count, self._total)
         self.snapshot_ready.emit()
 
@@ -440,6 +489,7 @@ class BillTableModel(QAbstractTableModel):
         if generation != self._generation:
             return
         self._set_loading(False)
+        self.sort_status.emit("", 0, 0)
         self.failed.emit(message)
 
     # -- rows ----------------------------------------------------------------------------
@@ -544,7 +594,12 @@ class BillTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return col.title
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{col.title} ({col.key}); click to sort"
+                if sorts_fast(col.key):
+                    return f"{col.title} ({col.key}); click to sort"
+                return (
+                    f"{col.title} ({col.key}); click to sort (no index: the database sorts "
+                    "every matching bill first, seconds at millions of bills)"
+                )
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -557,8 +612,6 @@ class BillTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):
             return
-        from dataclasses import replace
-
         key = self._columns[column].key
         self.set_filter(
             replace(self._filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder)

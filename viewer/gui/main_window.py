@@ -54,6 +54,7 @@ from viewer.gui.controllers.text_index import TextIndexController
 from viewer.gui.empty_state import EmptyState
 from viewer.gui.filter_panel import FilterPanel
 from viewer.gui.investigation import InvestigationPanel
+from viewer.gui.sort_status import SortStatus
 from viewer.gui.status_bar import ElidedLabel, StatusBar
 from viewer.gui.workers import BackgroundCall
 from viewer.services.database import Database
@@ -190,6 +191,9 @@ class MainWindow(QMainWindow):
         self.status_tz = QLabel()
         sb = StatusBar(self)
         self.setStatusBar(sb)
+        self.sort_status = SortStatus()
+        self.sort_status.cancel_requested.connect(self.browse.cancel_sort)
+        sb.addWidget(self.sort_status)
         sb.add_permanent(self.status_count)
         sb.add_permanent(self.status_tz)
         sb.add_permanent(self.status_db, share=0.2)
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
         m.count_estimated.connect(self.browse.estimated)
         m.failed.connect(self.browse.model_failed)
         m.loading_changed.connect(self.browse.loading)
+        m.sort_status.connect(self.sort_status.show_status)
         m.modelAboutToBeReset.connect(self.bill_details.remember_current)
         m.snapshot_ready.connect(self.bill_details.restore_current)
         self.table.selectionModel().currentRowChanged.connect(self.bill_details.current_changed)

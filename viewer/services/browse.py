@@ -81,10 +81,18 @@ class BillReader:
         with self._reading(f, page=True):
             return queries.first_rows(self._conn, f, limit)
 
-    def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
-        """Every matching row key in order; ``cancel_check`` runs between chunks (may raise)."""
+    def ids_for(
+        self,
+        f: BillFilter,
+        cancel_check: Callable[[], None] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> array:
+        """Every matching row key in order.
+
+        ``cancel_check`` runs between chunks (it may raise); ``progress`` is told the keys read.
+        """
         with self._reading(f):
-            return queries.ids_for(self._conn, f, cancel_check=cancel_check)
+            return queries.ids_for(self._conn, f, cancel_check=cancel_check, progress=progress)
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """The rows of these row keys in the order given (keys not found are left out)."""

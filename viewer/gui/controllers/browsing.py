@@ -30,6 +30,16 @@ class BrowseController(Controller):
         # the sentence says the sort the table shows, whichever way it changed
         self.update_sentence(replace(self.win.model.bill_filter, sort=key, descending=descending))
 
+    def cancel_sort(self) -> None:
+        """Cancel of a running sort without index: the header goes back to the previous sort.
+
+        The header's new indicator sorts the model again, which stops the running sort.
+        """
+        key, descending = self.win.model.sort_to_restore()
+        section = next(i for i, c in enumerate(self.win.model.columns) if c.key == key)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.win.table.horizontalHeader().setSortIndicator(section, order)
+
     def apply_filter(self, f: BillFilter) -> None:
         """The filter panel's filter, with the table's sort, to the table and the investigation."""
         f = replace(

@@ -32,7 +32,7 @@ MERGE_LOCK = (0x62696C6C, 1)
 """The merge lock's key (frozen here: ``viewer.data.backend.postgres_bulk.MERGE_LOCK``)."""
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
