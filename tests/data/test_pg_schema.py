@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy import Engine, create_engine, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from viewer.core.errors import SchemaTooNewError
@@ -195,8 +195,9 @@ def test_partitions_are_made_per_month_on_demand_with_their_indexes(pg_url: str)
                 )
             ).scalar()
             stored = conn.execute(select(schema.bill.c.begin_time)).scalars().all()
+        expressions = {"ix_bill_duration": "((end_time - begin_time))"}  # as PG writes it
         for index in schema.bill.indexes:
-            cols = ", ".join(c.name for c in index.columns)
+            cols = expressions.get(str(index.name)) or ", ".join(c.name for c in index.columns)
             assert f"({cols})" in indexed, (index.name, indexed)
         assert stored == [month_start(9999, 12) + 5]
     finally:
@@ -262,14 +263,29 @@ def test_the_migration_head_is_the_schema_version() -> None:
     assert migrations.head() == migrations.revision_of(schema.SCHEMA_VERSION)
 
 
+def index_names(engine: Engine, table: str) -> set[str]:
+    """Names of a SQLite table's own indexes (from ``sqlite_master``: SQLAlchemy's reflection
+    skips an index on an expression, with a warning)."""
+    with engine.connect() as conn:
+        return set(
+            conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
+                    " AND sql IS NOT NULL"
+                ),
+                {"t": table},
+            ).scalars()
+        )
+
+
 def test_a_fresh_file_has_the_tables_of_the_schema_and_alembic_s_head(db: Database) -> None:
     expected = create_engine("sqlite://")
     schema.metadata.create_all(expected)
     try:
         for table in schema.metadata.sorted_tables:
             assert columns(db.engine, table.name) == columns(expected, table.name), table.name
-            made = {i["name"] for i in inspect(db.engine).get_indexes(table.name)}
-            assert made == {i["name"] for i in inspect(expected).get_indexes(table.name)}
+            made = index_names(db.engine, table.name)
+            assert made == index_names(expected, table.name)
     finally:
         expected.dispose()
     with sqlite3.connect(db.path) as conn:

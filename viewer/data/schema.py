@@ -85,6 +85,15 @@ bill = Table(
     Index("ix_bill_type_cause_begin", "op_type", "op_cause", "begin_time"),
 )
 
+DURATION = bill.c.end_time - bill.c.begin_time
+"""A bill's duration in seconds (NULL while it has no end): what the Duration column sorts by."""
+
+Index("ix_bill_duration", DURATION)
+# The sort by duration pages by this index (schema 6). Ties are broken by the row key: SQLite's
+# index holds it (the rowid), so its order is the index's own; PostgreSQL sorts each run of
+# equal durations by it (an incremental sort). A second column ``pk`` would cost SQLite 40% more
+# index (10 MB a million bills without it) for nothing.
+
 BILL_INDEXES: tuple[Index, ...] = tuple(sorted(bill.indexes, key=lambda i: str(i.name)))
 """Indexes of the bill table (dropped and rebuilt around a bulk import)."""
 
