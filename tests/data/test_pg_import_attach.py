@@ -76,7 +76,7 @@ def test_new_months_are_attached_as_bill_add_month_makes_them(
     with pg_db.engine.begin() as conn:
         (reference,) = ensure_partitions(conn, month_start(2031, 1), month_start(2031, 1))
     want = [d.replace(reference, "t") for d in _index_shapes(pg_db, reference)]
-    assert len(want) == 6  # primary key, bill's four indexes and the text search's trigram index
+    assert len(want) == 7  # primary key, four indexes, the duration and the text search trigram
     owner = rows(pg_db, "SELECT relowner FROM pg_class WHERE oid = 'bill'::regclass")
     for name in months:
         assert [d.replace(name, "t") for d in _index_shapes(pg_db, name)] == want

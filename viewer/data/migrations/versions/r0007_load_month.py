@@ -37,7 +37,7 @@ branch_labels = None
 depends_on = None
 
 MONTH_BOUNDS = """
-CREATE FUNCTION bill_month_bounds(part text, OUT low bigint, OUT high bigint)
+CREATE OR REPLACE FUNCTION bill_month_bounds(part text, OUT low bigint, OUT high bigint)
 LANGUAGE plpgsql IMMUTABLE SET search_path = public, pg_temp AS $fn$
 DECLARE
     first date;
@@ -57,7 +57,7 @@ $fn$
 """
 
 NEW_MONTH = """
-CREATE FUNCTION bill_new_month(part text) RETURNS void
+CREATE OR REPLACE FUNCTION bill_new_month(part text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
     b record;
@@ -76,7 +76,7 @@ $fn$
 """
 
 ATTACH_MONTH = """
-CREATE FUNCTION bill_attach_month(part text) RETURNS void
+CREATE OR REPLACE FUNCTION bill_attach_month(part text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
     b record;
@@ -104,7 +104,7 @@ $fn$
 """
 
 TAKE_PKS = """
-CREATE FUNCTION bill_take_pks(n bigint) RETURNS bigint
+CREATE OR REPLACE FUNCTION bill_take_pks(n bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
     seq text := pg_get_serial_sequence('bill', 'pk');
