@@ -43,6 +43,11 @@ def _register_gui(sub: Any) -> None:
         action="store_true",
         help="open the window, wait for the first rows, print the startup time, quit",
     )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh_CN", "system"),
+        help="the window's language for this run (default: View > Language, else the system's)",
+    )
     p.set_defaults(handler=run_gui)
 
 

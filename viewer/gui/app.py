@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from viewer import __version__
 from viewer.core.errors import KnownError
 from viewer.core.resources import demo_export, icon_path
+from viewer.gui.i18n import SETTING, apply_language
 from viewer.gui.main_window import MainWindow
 from viewer.services.database import default_db_path, open_database
 
@@ -33,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     app.setDesktopFileName("bill-viewer")  # matches packaging/bill-viewer.desktop (Wayland icon)
     if icon_path().exists():
         app.setWindowIcon(QIcon(str(icon_path())))
+    settings = QSettings("agent-bill-viewer", "Agent Bill Viewer")
+    # --lang for this run, else the View ▸ Language choice, else the system's language
+    apply_language(getattr(args, "lang", None) or str(settings.value(SETTING, "system")), app)
     demo = bool(getattr(args, "demo", False))
     paths: list[Path] = list(getattr(args, "paths", None) or [])
     tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     window = MainWindow(
         db,
-        QSettings("agent-bill-viewer", "Agent Bill Viewer"),
+        settings,
         remember_db=not demo,  # a throwaway database has no place among the recent ones
         transient=smoke,  # a smoke test leaves the user's layout alone
     )

@@ -1,0 +1,211 @@
+"""The window in Simplified Chinese: live switching, Qt's own buttons, the gui catalog's health."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from viewer.cli import build_parser
+from viewer.core import i18n
+from viewer.gui.connect_dialog import ConnectDialog
+from viewer.gui.i18n import SETTING, CatalogTranslator, apply_language, installed_language
+from viewer.gui.main_window import MainWindow
+from viewer.services.team import TeamService
+
+ROOT = Path(__file__).resolve().parents[2]
+GUI_TS = ROOT / "resources" / "i18n" / "gui_zh_CN.ts"
+PLACEHOLDER = re.compile(r"\{\w*\}|%n")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards(qapp) -> Iterator[None]:  # noqa: ANN001 - pytest-qt's fixture
+    """The language is process-wide: every test here leaves the application in English."""
+    yield
+    apply_language("en", qapp)
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    assert found, f"{name} not installed"
+    return found
+
+
+def _entries(path: Path) -> dict[tuple[str, str], ET.Element]:
+    root = ET.parse(path).getroot()
+    return {
+        (ctx.findtext("name") or "", msg.findtext("source") or ""): msg
+        for ctx in root.iter("context")
+        for msg in ctx.iter("message")
+    }
+
+
+def _menu_titles(w: MainWindow) -> list[str]:
+    return [a.text() for a in w.menuBar().actions()]
+
+
+def test_switching_language_rewords_the_window_and_keeps_filter_and_selection(
+    qtbot, filled_db, settings
+) -> None:
+    w = MainWindow(filled_db, settings)
+    w.quiet_reports = True
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.filters.op_types.list.count() > 0, timeout=10_000)
+    busy = next(
+        w.filters.op_types.list.item(i)
+        for i in range(w.filters.op_types.list.count())
+        if w.filters.op_types.list.item(i).data(Qt.ItemDataRole.UserRole) == 3
+    )
+    with qtbot.waitSignal(w.filters.filter_changed, timeout=5_000):
+        busy.setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: w.model.bill_filter.op_types == (3,), timeout=10_000)
+    qtbot.waitUntil(lambda: w.model.has_snapshot and not w.model.is_loading, timeout=10_000)
+    w.table.selectRow(4)
+    chosen = w.model.pk_at(4)
+    before = w.model.bill_filter
+    assert _menu_titles(w) == ["&File", "&Edit", "&View", "&Tools", "&Help"]
+
+    with qtbot.waitSignal(w.model.headerDataChanged, timeout=5_000):
+        w.choose_language("zh_CN")
+
+    assert _menu_titles(w) == ["文件(&F)", "编辑(&E)", "视图(&V)", "工具(&T)", "帮助(&H)"]
+    assert w.act_refresh.text() == "刷新(&R)"
+    assert w.filter_dock.windowTitle() == "筛选"
+    assert w.filter_dock.toggleViewAction().text() == "筛选窗格(&I)"
+    assert w.tabs.tabText(0) == "话单" and w.tabs.tabText(1) == "调查"
+    assert w.filters.clear_btn.text() == "清除所有筛选条件"
+    assert w.filters.op_types.exclude.text() == "排除勾选项"
+    assert w.filters.text.placeholderText().startswith("座席、呼叫标识")
+    assert w.filters.media.itemText(0) == "任意媒体类型"
+    assert w.filters.time_box.title().startswith("时间，")
+    assert "条话单" in w.status_count.text()
+    assert w.windowTitle().startswith("座席操作详单查看器 — ")
+    panel = w.investigation
+    assert panel is not None
+    assert panel.tabs.tabText(0) == "时间轴"
+    header = panel.moment_model.headerData(0, Qt.Orientation.Horizontal)
+    assert header == "座席"
+    assert "异常" in panel.legend.titles
+    # only the words changed: the same filter, the same bill selected, the setting kept
+    assert w.model.bill_filter == before
+    assert w.filters.op_types.checked() == [3]
+    assert w.model.pk_at(w.table.currentIndex().row()) == chosen
+    assert w.table.selectionModel().isRowSelected(w.table.currentIndex().row())
+    assert settings.value(SETTING) == "zh_CN"
+    assert i18n.language() == "zh_CN" and installed_language() == "zh_CN"
+    assert w.language_actions["zh_CN"].isChecked()
+
+    w.choose_language("en")
+    assert _menu_titles(w) == ["&File", "&Edit", "&View", "&Tools", "&Help"]
+    assert w.filters.clear_btn.text() == "Clear all filters"
+    qtbot.waitUntil(lambda: "bills" in w.status_count.text(), timeout=5_000)
+    assert w.model.bill_filter == before
+    w.close()
+
+
+def test_the_window_opens_in_the_saved_language(qtbot, filled_db, settings) -> None:
+    settings.setValue(SETTING, "zh_CN")
+    apply_language(str(settings.value(SETTING)))
+    w = MainWindow(filled_db, settings)
+    qtbot.addWidget(w)
+    assert _menu_titles(w)[0] == "文件(&F)"
+    assert w.language_actions["zh_CN"].isChecked()
+    assert [a.text() for a in w.language_actions.values()] == ["English", "简体中文", "跟随系统"]
+    w.close()
+
+
+def test_qt_buttons_and_dialogs_say_chinese(qtbot) -> None:
+    apply_language("zh_CN")
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "x")
+    box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QMessageBox.StandardButton.Ok).text() == "确定"
+    assert box.button(QMessageBox.StandardButton.Cancel).text() == "取消"
+    dialog = ConnectDialog(TeamService())
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "连接团队数据库"
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "连接"
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    assert dialog.host.placeholderText() == "默认（PGHOST 或本机）"
+
+
+def test_catalog_translator_answers_qt_from_the_ts_catalog(qapp) -> None:
+    translator = CatalogTranslator("zh_CN", qapp)
+    qapp.installTranslator(translator)
+    try:
+        assert QCoreApplication.translate("MainWindow", "&File") == "文件(&F)"
+        assert QCoreApplication.translate("MainWindow", "no such text") == "no such text"
+        assert QCoreApplication.translate("Nowhere", "&File") == "&File"
+    finally:
+        qapp.removeTranslator(translator)
+    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+
+
+def test_lang_option_of_the_gui_command() -> None:
+    args = build_parser().parse_args(["gui", "--lang", "zh_CN"])
+    assert args.lang == "zh_CN"
+    assert build_parser().parse_args(["gui"]).lang is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["gui", "--lang", "fr"])
+
+
+def test_gui_catalog_is_complete() -> None:
+    result = subprocess.run(
+        [_tool("pyside6-lrelease"), "-fail-on-unfinished", str(GUI_TS), "-qm", "/dev/null"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    entries = _entries(GUI_TS)
+    assert len(entries) > 250
+    for (ctx, source), msg in entries.items():
+        node = msg.find("translation")
+        assert node is not None and node.get("type") is None, (ctx, source)
+        assert re.search(r"[\u4e00-\u9fff]", node.text or ""), (ctx, source)
+        assert "坐席" not in (node.text or ""), (ctx, source)  # Huawei writes 座席
+
+
+def test_gui_catalog_is_up_to_date(tmp_path: Path) -> None:
+    """Extraction from today's sources into a copy of the catalog finds nothing new."""
+    copy = tmp_path / GUI_TS.name
+    shutil.copy(GUI_TS, copy)
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "viewer" / "gui").rglob("*.py"))
+    subprocess.run(
+        [
+            _tool("pyside6-lupdate"),
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *sources,
+            "-ts",
+            str(copy),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    fresh = _entries(copy)
+    assert set(fresh) == set(_entries(GUI_TS))
+    unfinished = [k for k, m in fresh.items() if m.find("translation").get("type")]  # type: ignore[union-attr]
+    assert unfinished == []
+
+
+def test_gui_catalog_placeholders_match() -> None:
+    for (ctx, source), msg in _entries(GUI_TS).items():
+        said = msg.findtext("translation") or ""
+        assert sorted(PLACEHOLDER.findall(said)) == sorted(PLACEHOLDER.findall(source)), (
+            ctx,
+            source,
+        )
+        # an accelerator stays an accelerator
+        assert ("&" in said) == ("&" in source), (ctx, source)
