@@ -926,6 +926,14 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
         <translation>读取 {read} 行，导入 {imported} 条，重复 {duplicates} 条（其中 {conflicts} 条取值不同），拒绝 {rejected} 行。</translation>
     </message>
     <message>
+        <source>{files}, {not_imported}: {counts}</source>
+        <translation>{files}，{not_imported}：{counts}</translation>
+    </message>
+    <message>
+        <source>{files}: {counts}</source>
+        <translation>{files}：{counts}</translation>
+    </message>
+    <message>
         <source>Line</source>
         <translation>行</translation>
     </message>
@@ -1085,6 +1093,10 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
         <translation>正在计算座席状态…</translation>
     </message>
     <message>
+        <source>Computation cancelled.</source>
+        <translation>计算已取消。</translation>
+    </message>
+    <message>
         <source>Computing agent states… {done} of {total} bills read</source>
         <translation>正在计算座席状态… 已读取 {done} / {total} 条话单</translation>
     </message>
@@ -1208,8 +1220,8 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <source>Follow the system</source>
-        <translation>跟随系统</translation>
+        <source>Follow the &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
     </message>
 </context>
 <context>
@@ -1325,6 +1337,10 @@ Ctrl+滚轮或 +/-：缩放；拖动、Shift+滚轮或左/右方向键：平移�
 </context>
 <context>
     <name>TimelineView</name>
+    <message>
+        <source>{n} agents</source>
+        <translation>{n} 个座席</translation>
+    </message>
     <message>
         <source>Anomaly: {kind}</source>
         <translation>异常：{kind}</translation>

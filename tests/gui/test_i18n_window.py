@@ -120,7 +120,11 @@ def test_the_window_opens_in_the_saved_language(qtbot, filled_db, settings) -> N
     qtbot.addWidget(w)
     assert _menu_titles(w)[0] == "文件(&F)"
     assert w.language_actions["zh_CN"].isChecked()
-    assert [a.text() for a in w.language_actions.values()] == ["English", "简体中文", "跟随系统"]
+    assert [a.text() for a in w.language_actions.values()] == [
+        "&English",
+        "简体中文(&C)",
+        "跟随系统(&S)",
+    ]
     w.close()
 
 
@@ -171,7 +175,11 @@ def test_gui_catalog_is_complete() -> None:
     for (ctx, source), msg in entries.items():
         node = msg.find("translation")
         assert node is not None and node.get("type") is None, (ctx, source)
-        assert re.search(r"[\u4e00-\u9fff]", node.text or ""), (ctx, source)
+        # Chinese words, or at least Chinese punctuation for a pure template ("{files}：{counts}")
+        assert re.search(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", node.text or ""), (
+            ctx,
+            source,
+        )
         assert "坐席" not in (node.text or ""), (ctx, source)  # Huawei writes 座席
 
 

@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "smoke_test", False):
             sys.stderr.write(f"bill-viewer: {exc}\n")
             return 1
-        QMessageBox.critical(None, "Agent Bill Viewer", str(exc))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("MainWindow", "Agent Bill Viewer"), str(exc)
+        )
         return 1
     smoke = bool(getattr(args, "smoke_test", False))
     window = MainWindow(

@@ -72,6 +72,10 @@ class ConnectDialog(QDialog):
         self.remember.setVisible(self.keyring_available)
         self.remember.setEnabled(self.keyring_available)
 
+        for edit in (self.host, self.port, self.database, self.user, self.password_edit):
+            # room for the whole hint (a translation may be wider than the English)
+            hint = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+            edit.setMinimumWidth(hint + 24)
         form = QFormLayout()
         form.addRow(self.tr("&Host:"), self.host)
         form.addRow(self.tr("&Port:"), self.port)

@@ -227,9 +227,13 @@ class ImportReportDialog(QDialog):
             rejected=f"{t('rejected'):,}",
         )
         summary = QLabel(
-            f"<b>{files}</b>"
-            + (f", <b style='color:{error}'>{not_imported}</b>" if refused else "")
-            + f": {counts}"
+            self.tr("{files}, {not_imported}: {counts}").format(
+                files=f"<b>{files}</b>",
+                not_imported=f"<b style='color:{error}'>{not_imported}</b>",
+                counts=counts,
+            )
+            if refused
+            else self.tr("{files}: {counts}").format(files=f"<b>{files}</b>", counts=counts)
         )
         summary.setTextFormat(Qt.TextFormat.RichText)
         summary.setWordWrap(True)

@@ -38,6 +38,7 @@ from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.gui.dialogs import show_failure
+from viewer.gui.i18n import sentences
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, failure_of
 from viewer.services.browse import BrowseService
@@ -224,9 +225,12 @@ class CheckList(QWidget):
                 if len(missing) > 20
                 else ""
             )
-            message += " " + self.tr(
-                "{n} not in the data: {values} (kept checked, listed as “not in the data”)."
-            ).format(n=f"{len(missing):,}", values=shown)
+            message = sentences(
+                message,
+                self.tr(
+                    "{n} not in the data: {values} (kept checked, listed as “not in the data”)."
+                ).format(n=f"{len(missing):,}", values=shown),
+            )
             self.note.setStyleSheet(f"color: {colors(self.palette()).warning_fg.name()};")
         else:
             self.note.setStyleSheet("")

@@ -39,6 +39,7 @@ __all__ = [
     "choice_language",
     "installed_language",
     "relabel",
+    "sentences",
 ]
 
 SETTING = "ui/language"
@@ -84,6 +85,12 @@ def choice_language(choice: str | None) -> str:
     if choice is None or choice.strip().lower() in {"", "system"}:
         return i18n.normalize_language(QLocale.system().name() or i18n.DEFAULT_LANGUAGE)
     return i18n.normalize_language(choice)
+
+
+def sentences(*parts: str) -> str:
+    """Sentences in a row: a space between them in English, none after a Chinese 。."""
+    gap = "" if i18n.language() == "zh_CN" else " "
+    return gap.join(part for part in parts if part)
 
 
 def installed_language() -> str:

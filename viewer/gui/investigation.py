@@ -636,7 +636,7 @@ class InvestigationPanel(QWidget):
         """Stop the running computation (the shown results stay)."""
         if self._runner is not None:
             self._cancel_current()
-            self.status.setText("Computation cancelled.")
+            self.status.setText(self.tr("Computation cancelled."))
             self._set_enabled(self.result is not None)
 
     def shutdown(self, ms: int = 30_000) -> None:
@@ -697,7 +697,7 @@ class InvestigationPanel(QWidget):
     def _on_cancelled(self, runner: TaskRunner) -> None:
         if runner is self._runner:
             self._runner = None
-            self.status.setText("Computation cancelled.")
+            self.status.setText(self.tr("Computation cancelled."))
 
     def _set_enabled(self, enabled: bool) -> None:
         self.tabs.setEnabled(enabled)
@@ -974,7 +974,7 @@ class InvestigationPanel(QWidget):
     def _on_timeline_selected(self, item: Interval | Anomaly | None) -> None:
         """Describe the selected bar or anomaly under the timeline."""
         if item is None:
-            self.timeline_details.setText(TIMELINE_HINT)
+            self.timeline_details.setText(self.tr(TIMELINE_HINT))
         else:
             self.timeline_details.setText(self.timeline.summary_text(item))
 

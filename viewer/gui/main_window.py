@@ -319,9 +319,9 @@ class MainWindow(QMainWindow):
         chosen = str(self._settings.value(SETTING, "system") or "system")
         self.language_actions: dict[str, QAction] = {}
         for choice, text in (
-            ("en", "English"),
-            ("zh_CN", "简体中文"),
-            ("system", self.tr("Follow the system")),
+            ("en", "&English"),
+            ("zh_CN", "简体中文(&C)"),
+            ("system", self.tr("Follow the &system")),
         ):
             act = menu.addAction(text)
             act.setCheckable(True)

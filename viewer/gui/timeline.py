@@ -542,7 +542,7 @@ class TimelineView(QAbstractScrollArea):
         p.drawText(
             QRect(4, 0, left - 8, AXIS_HEIGHT),
             Qt.AlignmentFlag.AlignVCenter,
-            f"{len(self._states)} agents",
+            self.tr("{n} agents").format(n=len(self._states)),
         )
 
     @staticmethod

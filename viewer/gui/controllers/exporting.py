@@ -13,6 +13,7 @@ from viewer.core.paths import xlsx_target
 from viewer.core.tasks import PhasedProgress
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ExportDoneDialog, Opener, run_with_progress, show_failure
+from viewer.gui.i18n import sentences
 from viewer.gui.workers import Failure, TaskRunner
 from viewer.services.export import EXPORT_PHASES, ExportService
 
@@ -113,10 +114,13 @@ class ExportController(Controller):
             n=f"{result.rows:,}", path=result.path
         )
         if result.cut_cells:
-            msg += " " + self.tr(
-                "{n} cell(s) longer than Excel allows were cut and marked "
-                "(counted on the Report sheet)."
-            ).format(n=f"{result.cut_cells:,}")
+            msg = sentences(
+                msg,
+                self.tr(
+                    "{n} cell(s) longer than Excel allows were cut and marked "
+                    "(counted on the Report sheet)."
+                ).format(n=f"{result.cut_cells:,}"),
+            )
         self.win.statusBar().showMessage(msg, 20000)
         dialog = ExportDoneDialog(result, self.win, opener=self.open_url)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

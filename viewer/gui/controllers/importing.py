@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ImportReportDialog, run_with_progress, show_failure
+from viewer.gui.i18n import sentences
 from viewer.gui.workers import Failure, TaskRunner
 from viewer.services.imports import ImportService
 
@@ -124,16 +125,21 @@ class ImportController(Controller):
                 "{n} bills from the files before it stay imported."
             ).format(path=cancelled[0].path, n=f"{imported:,}")
         if already:
-            msg += " " + self.tr("{n} file(s) had been imported already.").format(n=already)
+            msg = sentences(
+                msg, self.tr("{n} file(s) had been imported already.").format(n=already)
+            )
         refused = sum(
             1
             for f in report.files
             if f.status in (ImportStatus.NOT_A_BILL_EXPORT, ImportStatus.FAILED)
         )
         if refused:
-            msg += " " + self.tr(
-                "{n} file(s) could not be imported (see the import report)."
-            ).format(n=refused)
+            msg = sentences(
+                msg,
+                self.tr("{n} file(s) could not be imported (see the import report).").format(
+                    n=refused
+                ),
+            )
         self.win.statusBar().showMessage(msg, 15000)
         if not self._quiet_import:
             dialog = ImportReportDialog(report, self.win)
