@@ -360,6 +360,10 @@ stored: {raw}</source>
 <context>
     <name>Dialogs</name>
     <message>
+        <source>{title}: {progress}</source>
+        <translation>{title}：{progress}</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -990,7 +994,7 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>For</source>
-        <translation>持续</translation>
+        <translation>持续时长</translation>
     </message>
     <message>
         <source>Signed in</source>
@@ -1062,11 +1066,11 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>State at</source>
-        <translation>状态时刻</translation>
+        <translation>查看时刻</translation>
     </message>
     <message>
         <source>Changes between the moment above and</source>
-        <translation>上述时刻与以下时刻之间的变化</translation>
+        <translation>从上述时刻到</translation>
     </message>
     <message>
         <source>Timeline</source>

@@ -52,6 +52,13 @@ STATUS_TEXT = {
 }
 
 
+def said_as(title: str, progress: str) -> str:
+    """A progress line: what is being done, then how far it got."""
+    return QCoreApplication.translate("Dialogs", "{title}: {progress}").format(
+        title=title, progress=progress
+    )
+
+
 def run_with_progress(
     parent: QWidget,
     runner: TaskRunner,
@@ -76,17 +83,17 @@ def run_with_progress(
         if total:
             dialog.setValue(int(1000 * min(done, total) / total))
             if words is not None:
-                dialog.setLabelText(f"{title}: {words()}")
+                dialog.setLabelText(said_as(title, words()))
             elif unit == "bytes":  # the importer counts each byte twice: hashing, then reading
                 said = QCoreApplication.translate("Dialogs", "{done} of {total} MB").format(
                     done=f"{done / 2 / 1e6:,.1f}", total=f"{total / 2 / 1e6:,.1f}"
                 )
-                dialog.setLabelText(f"{title}: {said}")
+                dialog.setLabelText(said_as(title, said))
             else:
                 said = QCoreApplication.translate("Dialogs", "{done} of {total} rows").format(
                     done=f"{done:,}", total=f"{total:,}"
                 )
-                dialog.setLabelText(f"{title}: {said}")
+                dialog.setLabelText(said_as(title, said))
 
     runner.progress.connect(progressed)
     dialog.canceled.connect(runner.cancel)

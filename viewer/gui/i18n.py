@@ -117,7 +117,8 @@ def apply_language(choice: str | None, app: QCoreApplication | None = None) -> s
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    QLocale.setDefault(QLocale(lang))
+    # the system's locale where it speaks the language chosen (its date and number habits)
+    QLocale.setDefault(QLocale.system() if lang == choice_language(None) else QLocale(lang))
     if lang != i18n.DEFAULT_LANGUAGE:
         qt = QTranslator(app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
