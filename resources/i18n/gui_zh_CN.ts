@@ -577,7 +577,7 @@ every time and in every export; leave empty to remove it.</source>
     </message>
     <message>
         <source>Saved filters</source>
-        <translation>已保存的筛选条件</translation>
+        <translation>已保存的筛选</translation>
     </message>
     <message>
         <source>Open a saved filter</source>
@@ -895,11 +895,11 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>Read</source>
-        <translation>已读取</translation>
+        <translation>读取</translation>
     </message>
     <message>
         <source>Imported</source>
-        <translation>已导入</translation>
+        <translation>导入</translation>
     </message>
     <message>
         <source>Duplicates</source>
@@ -911,7 +911,7 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>Rejected</source>
-        <translation>已拒绝</translation>
+        <translation>拒绝</translation>
     </message>
     <message>
         <source>Import report</source>
@@ -1086,7 +1086,7 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>Anomalies</source>
-        <translation>异常</translation>
+        <translation>异常列表</translation>
     </message>
     <message>
         <source>Double-click a row or cell to show its bills.</source>
@@ -1311,7 +1311,7 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>Site label</source>
-        <translation>站点标签</translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>label, e.g. Team meeting</source>

@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QMessageBox, QWidget
 
 from viewer.cli import build_parser
 from viewer.core import i18n
+from viewer.core.filters import BillFilter
 from viewer.gui.connect_dialog import ConnectDialog
-from viewer.gui.i18n import SETTING, CatalogTranslator, apply_language, installed_language
+from viewer.gui.i18n import (
+    SETTING,
+    CatalogTranslator,
+    apply_language,
+    installed_language,
+    relabel,
+)
 from viewer.gui.main_window import MainWindow
+from viewer.services.saved_filters import SavedFiltersService
 from viewer.services.team import TeamService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,12 +97,17 @@ def test_switching_language_rewords_the_window_and_keeps_filter_and_selection(
     assert w.filters.media.itemText(0) == "任意媒体类型"
     assert w.filters.time_box.title().startswith("时间，")
     assert "条话单" in w.status_count.text()
+    # the table's headers and the filter sentence are asked again in the new language (the
+    # column titles and the sentence are the core's: Chinese once its catalog has them)
+    assert w.model.columns[0].key == "begin_time"
+    header = w.model.headerData(0, Qt.Orientation.Horizontal)
+    assert header == i18n.translate("Column", "Begin") == w.model.columns[0].title
+    assert w.sentence.text() == w.filters.describe(w.model.bill_filter)
     assert w.windowTitle().startswith("座席操作详单查看器 — ")
     panel = w.investigation
     assert panel is not None
     assert panel.tabs.tabText(0) == "时间轴"
-    header = panel.moment_model.headerData(0, Qt.Orientation.Horizontal)
-    assert header == "座席"
+    assert panel.moment_model.headerData(0, Qt.Orientation.Horizontal) == "座席"
     assert "异常" in panel.legend.titles
     # only the words changed: the same filter, the same bill selected, the setting kept
     assert w.model.bill_filter == before
@@ -208,6 +221,14 @@ def test_gui_catalog_is_up_to_date(tmp_path: Path) -> None:
     assert unfinished == []
 
 
+def test_gui_catalog_says_different_strings_differently_within_a_context() -> None:
+    """Switching back from Chinese finds each text's source: no two sources share a wording."""
+    seen: dict[tuple[str, str], str] = {}
+    for (ctx, source), msg in _entries(GUI_TS).items():
+        said = msg.findtext("translation") or ""
+        assert seen.setdefault((ctx, said), source) == source, (ctx, said)
+
+
 def test_gui_catalog_placeholders_match() -> None:
     for (ctx, source), msg in _entries(GUI_TS).items():
         said = msg.findtext("translation") or ""
@@ -217,3 +238,48 @@ def test_gui_catalog_placeholders_match() -> None:
         )
         # an accelerator stays an accelerator
         assert ("&" in said) == ("&" in source), (ctx, source)
+
+
+def test_switching_leaves_user_data_alone(qtbot, filled_db, settings) -> None:
+    """A saved filter named like a window string ("Agents") keeps its name; "saved by" changes."""
+    SavedFiltersService(filled_db).save("Agents", BillFilter(op_types=(3,)))
+    w = MainWindow(filled_db, settings)
+    qtbot.addWidget(w)
+    assert w.filters.saved.itemData(0) == "Agents"
+    assert w.filters.saved.itemText(0).startswith("Agents — saved by ")
+    w.choose_language("zh_CN")
+    qtbot.waitUntil(lambda: "保存" in w.filters.saved.itemText(0), timeout=5_000)
+    assert w.filters.saved.itemText(0).startswith("Agents — 由 ")
+    assert w.filters.saved.placeholderText() == "已保存的筛选"
+    w.close()
+
+
+def test_relabel_rewords_window_texts_not_data(qtbot) -> None:
+    """Static texts found in the catalog change language; a combo box's items (data) do not."""
+    root = QWidget()
+    qtbot.addWidget(root)
+    label = QLabel("Agents", root)
+    combo = QComboBox(root)
+    combo.addItem("Agents")
+    combo.setPlaceholderText("Saved filters")
+    composed = QLabel("Agents 42", root)
+    assert relabel([root], "en", "zh_CN") == 2
+    assert label.text() == "座席" and combo.placeholderText() == "已保存的筛选"
+    assert combo.itemText(0) == "Agents" and composed.text() == "Agents 42"
+    assert relabel([root], "zh_CN", "en") == 2
+    # 座席 is also "Agent" (a column of the investigation): the entry noted at the switch wins
+    assert label.text() == "Agents" and combo.placeholderText() == "Saved filters"
+
+
+def test_relabel_from_chinese_takes_the_enclosing_class_entry(qtbot, filled_db, settings) -> None:
+    """A window opened in Chinese switches to English with each ambiguous word rightly."""
+    apply_language("zh_CN")
+    w = MainWindow(filled_db, settings)
+    qtbot.addWidget(w)
+    agents_box = w.filters.agents.parentWidget()
+    assert agents_box.title() == "座席"  # "Agents" (FilterPanel) and "Agent" (investigation)
+    w.choose_language("en")
+    assert agents_box.title() == "Agents"
+    assert w.investigation is not None
+    assert w.investigation.tabs.tabText(3) == "Anomalies"
+    w.close()

@@ -443,6 +443,7 @@ class FilterPanel(QWidget):
         for checklist in (self.agents, self.op_types, self.reasons):
             checklist.set_items(checklist._items)
         self._check_time()
+        self._refresh_saved()  # "— saved by …"
 
     def _fill_lists(self, data: dict[str, Any]) -> None:
         self._lists = data

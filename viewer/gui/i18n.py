@@ -130,64 +130,108 @@ def apply_language(choice: str | None, app: QCoreApplication | None = None) -> s
     return lang
 
 
-def _back_map(old: str, new: str) -> dict[str, str]:
-    """Each text as ``old`` says it -> the same string as ``new`` says it (changed ones only)."""
-    keys: set[tuple[str, str]] = set()
-    for lang in i18n.LANGUAGES:
-        keys.update(i18n.catalog(lang))
+Key = tuple[str, str]
+"""A catalog entry: (context, English source)."""
 
-    def said(lang: str, key: tuple[str, str]) -> str:
-        return i18n.catalog(lang).get(key, key[1])
 
-    found: dict[str, str] = {}
-    for key in keys:
-        before, after = said(old, key), said(new, key)
-        if before != after:
-            found.setdefault(before, after)
+def _said(lang: str, key: Key) -> str:
+    """How ``lang`` says the entry ``key`` (its source where the catalog has no translation)."""
+    return key[1] if lang == i18n.DEFAULT_LANGUAGE else i18n.catalog(lang).get(key, key[1])
+
+
+def _entries_by_text(lang: str) -> dict[str, list[Key]]:
+    """Each text as ``lang`` says it -> the catalog entries it may stand for, in a stable order."""
+    keys: set[Key] = set()
+    for each in i18n.LANGUAGES:
+        keys.update(i18n.catalog(each))
+    found: dict[str, list[Key]] = {}
+    for key in sorted(keys):
+        found.setdefault(_said(lang, key), []).append(key)
     return found
 
 
-def _texts(obj: QObject) -> Iterable[tuple[Callable[[], str], Callable[[str], None]]]:
-    """The (getter, setter) pairs of the user-visible texts of ``obj``."""
+def _contexts(obj: QObject) -> list[str]:
+    """The class names of ``obj`` and its ancestors, nearest first (``self.tr()``'s contexts)."""
+    names: list[str] = []
+    node: QObject | None = obj
+    while node is not None:
+        names.extend(cls.__name__ for cls in type(node).__mro__)
+        node = node.parent()
+    return names
+
+
+def _entry(
+    obj: QObject, slot: str, text: str, old: str, by_text: dict[str, list[Key]]
+) -> Key | None:
+    """The catalog entry ``obj`` shows as ``text`` in ``slot`` (None: not a catalog text).
+
+    The entry noted at the last switch when the text is still the one set then; else the
+    entries ``old`` says this way, the one of the nearest enclosing class first (座席 is
+    "Agents" in the filter panel, "Agent" in a table of the investigation).
+    """
+    noted = obj.property(f"i18n_{slot}")
+    if isinstance(noted, str) and "\x00" in noted:
+        key = tuple(noted.split("\x00", 1))
+        if _said(old, key) == text:  # type: ignore[arg-type]
+            return key  # type: ignore[return-value]
+    candidates = by_text.get(text)
+    if not candidates:
+        return None
+    order = {name: i for i, name in reversed(list(enumerate(_contexts(obj))))}
+    return min(candidates, key=lambda key: order.get(key[0], len(order)))
+
+
+Text = tuple[str, Callable[[], str], Callable[[str], None]]
+"""A user-visible text of a widget: its slot name, getter and setter."""
+
+
+def _texts(obj: QObject) -> Iterable[Text]:
+    """The user-visible texts of ``obj``."""
     if isinstance(obj, QAction):
-        yield obj.text, obj.setText
-        yield obj.statusTip, obj.setStatusTip
-        yield obj.toolTip, obj.setToolTip
+        yield "text", obj.text, obj.setText
+        yield "statusTip", obj.statusTip, obj.setStatusTip
+        yield "toolTip", obj.toolTip, obj.setToolTip
         return
     if not isinstance(obj, QWidget):
         return
-    yield obj.toolTip, obj.setToolTip
-    yield obj.windowTitle, obj.setWindowTitle
+    yield "toolTip", obj.toolTip, obj.setToolTip
+    yield "windowTitle", obj.windowTitle, obj.setWindowTitle
     if isinstance(obj, (QLabel, QAbstractButton)):
-        yield obj.text, obj.setText
+        yield "text", obj.text, obj.setText
     elif isinstance(obj, QGroupBox):
-        yield obj.title, obj.setTitle
-    elif isinstance(obj, QLineEdit):
-        yield obj.placeholderText, obj.setPlaceholderText
-    elif isinstance(obj, QComboBox):
-        yield obj.placeholderText, obj.setPlaceholderText
-        for i in range(obj.count()):
-            yield (lambda i=i: obj.itemText(i)), (lambda t, i=i: obj.setItemText(i, t))
+        yield "title", obj.title, obj.setTitle
+    elif isinstance(obj, (QLineEdit, QComboBox)):
+        # not a combo box's items: they are data (saved filters' names) or filled by their owner
+        yield "placeholder", obj.placeholderText, obj.setPlaceholderText
     elif isinstance(obj, QTabWidget):
         for i in range(obj.count()):
-            yield (lambda i=i: obj.tabText(i)), (lambda t, i=i: obj.setTabText(i, t))
-            yield (lambda i=i: obj.tabToolTip(i)), (lambda t, i=i: obj.setTabToolTip(i, t))
+            yield f"tab{i}", (lambda i=i: obj.tabText(i)), (lambda t, i=i: obj.setTabText(i, t))
+            yield (
+                f"tabTip{i}",
+                (lambda i=i: obj.tabToolTip(i)),
+                (lambda t, i=i: obj.setTabToolTip(i, t)),
+            )
 
 
 def relabel(roots: Iterable[QWidget], old: str, new: str) -> int:
     """Re-word the static texts of ``roots`` and their children from ``old`` to ``new``.
 
-    A text that is a catalog entry in ``old`` becomes that entry in ``new``; composed texts
-    (counts, names) are left to their owners, who re-render them on ``LanguageChange``.
-    Returns how many texts changed.
+    A text that is a catalog entry in ``old`` becomes that entry in ``new``, and the entry is
+    noted on the widget for the next switch; composed texts (counts, names) are left to their
+    owners, who re-render them on ``LanguageChange``. Returns how many texts changed.
     """
-    back = _back_map(old, new)
+    by_text = _entries_by_text(old)
     changed = 0
     for root in roots:
         for obj in [root, *root.findChildren(QObject)]:
-            for get, put in _texts(obj):
+            for slot, get, put in _texts(obj):
                 text = get()
-                if text and text in back:
-                    put(back[text])
+                key = _entry(obj, slot, text, old, by_text) if text else None
+                if key is None:
+                    continue
+                obj.setProperty(f"i18n_{slot}", "\x00".join(key))
+                said = _said(new, key)
+                if said != text:
+                    put(said)
                     changed += 1
     return changed
