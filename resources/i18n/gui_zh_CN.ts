@@ -318,7 +318,7 @@ stored: {raw}</source>
     </message>
     <message>
         <source>documented as not normally billed</source>
-        <translation>文档说明此类操作通常不出话单</translation>
+        <translation>文档说明此操作类型通常不写话单</translation>
     </message>
     <message>
         <source>Provenance unavailable: {problem}</source>
@@ -721,7 +721,7 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>(documented as not normally billed)</source>
-        <translation>（文档说明此类操作通常不出话单）</translation>
+        <translation>（文档说明此操作类型通常不写话单）</translation>
     </message>
     <message>
         <source>Select a bill first to show the time around it.</source>
