@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.i18n import QT_TRANSLATE_NOOP
+from viewer.gui.i18n import sentences
 from viewer.gui.workers import BackgroundCall, Failure
 from viewer.services.team import SSL_MODES, TeamDatabase, TeamService
 
@@ -89,8 +90,10 @@ class ConnectDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.setVisible(bool(note))
         defaults = QLabel(
-            self.tr(DEFAULTS_NOTE)
-            + ("" if self.keyring_available else " " + self.tr(NO_KEYRING_NOTE))
+            sentences(
+                self.tr(DEFAULTS_NOTE),
+                "" if self.keyring_available else self.tr(NO_KEYRING_NOTE),
+            )
         )
         defaults.setWordWrap(True)
         self.defaults_note = defaults
