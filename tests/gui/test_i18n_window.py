@@ -141,7 +141,7 @@ def test_the_window_opens_in_the_saved_language(qtbot, filled_db, settings) -> N
     w.close()
 
 
-def test_qt_buttons_and_dialogs_say_chinese(qtbot) -> None:
+def test_qt_buttons_and_dialogs_say_chinese(qtbot, no_keyring) -> None:  # noqa: ARG001
     apply_language("zh_CN")
     box = QMessageBox(QMessageBox.Icon.Question, "t", "x")
     box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
@@ -154,6 +154,12 @@ def test_qt_buttons_and_dialogs_say_chinese(qtbot) -> None:
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "连接"
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
     assert dialog.host.placeholderText() == "默认（PGHOST 或本机）"
+    # room for the whole Chinese hint, and no English space between Chinese sentences
+    assert dialog.host.minimumWidth() >= dialog.host.fontMetrics().horizontalAdvance(
+        "默认（PGHOST 或本机）"
+    )
+    assert "keyring" in dialog.defaults_note.text()  # both notes: no password store here
+    assert "。 " not in dialog.defaults_note.text()
 
 
 def test_catalog_translator_answers_qt_from_the_ts_catalog(qapp) -> None:
