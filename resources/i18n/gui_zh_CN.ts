@@ -673,7 +673,11 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
     </message>
     <message>
         <source>text in agent, call ID, phone/IP, object, ids…</source>
-        <translation>座席、呼叫标识、电话/IP、操作对象、ID 中的文本…</translation>
+        <translation>按文本搜索…</translation>
+    </message>
+    <message>
+        <source>Shows the bills whose agent, call ID, phone/IP, object or ids contain this text</source>
+        <translation>显示座席、呼叫标识、电话/IP、操作对象或 ID 中含有此文本的话单</translation>
     </message>
     <message>
         <source>Call, skill, media, text</source>

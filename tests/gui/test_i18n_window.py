@@ -93,7 +93,8 @@ def test_switching_language_rewords_the_window_and_keeps_filter_and_selection(
     assert w.tabs.tabText(0) == "话单" and w.tabs.tabText(1) == "调查"
     assert w.filters.clear_btn.text() == "清除所有筛选条件"
     assert w.filters.op_types.exclude.text() == "排除勾选项"
-    assert w.filters.text.placeholderText().startswith("座席、呼叫标识")
+    assert w.filters.text.placeholderText() == "按文本搜索…"
+    assert w.filters.text.toolTip().startswith("显示座席、呼叫标识")
     assert w.filters.media.itemText(0) == "任意媒体类型"
     assert w.filters.time_box.title().startswith("时间，")
     assert "条话单" in w.status_count.text()

@@ -358,6 +358,12 @@ class FilterPanel(QWidget):
         self.text = QLineEdit(
             placeholderText=self.tr("text in agent, call ID, phone/IP, object, ids…")
         )
+        # the hint is cut in a narrow pane: the whole of it one hover away
+        self.text.setToolTip(
+            self.tr(
+                "Shows the bills whose agent, call ID, phone/IP, object or ids contain this text"
+            )
+        )
         for edit in (self.call_id, self.skill, self.text):
             edit.setClearButtonEnabled(True)
         misc = QGroupBox(self.tr("Call, skill, media, text"))
