@@ -9,13 +9,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from viewer import __version__
 from viewer.core.errors import KnownError
 from viewer.core.resources import demo_export, icon_path
+from viewer.gui.i18n import SETTING, apply_language
 from viewer.gui.main_window import MainWindow
 from viewer.services.database import default_db_path, open_database
 
@@ -33,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     app.setDesktopFileName("bill-viewer")  # matches packaging/bill-viewer.desktop (Wayland icon)
     if icon_path().exists():
         app.setWindowIcon(QIcon(str(icon_path())))
+    settings = QSettings("agent-bill-viewer", "Agent Bill Viewer")
+    # --lang for this run, else the View ▸ Language choice, else the system's language
+    apply_language(getattr(args, "lang", None) or str(settings.value(SETTING, "system")), app)
     demo = bool(getattr(args, "demo", False))
     paths: list[Path] = list(getattr(args, "paths", None) or [])
     tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -49,12 +53,14 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "smoke_test", False):
             sys.stderr.write(f"bill-viewer: {exc}\n")
             return 1
-        QMessageBox.critical(None, "Agent Bill Viewer", str(exc))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("MainWindow", "Agent Bill Viewer"), str(exc)
+        )
         return 1
     smoke = bool(getattr(args, "smoke_test", False))
     window = MainWindow(
         db,
-        QSettings("agent-bill-viewer", "Agent Bill Viewer"),
+        settings,
         remember_db=not demo,  # a throwaway database has no place among the recent ones
         transient=smoke,  # a smoke test leaves the user's layout alone
     )

@@ -574,7 +574,7 @@ class BillTableModel(QAbstractTableModel):
 
     def source_name(self, source_id: int) -> str:
         """File name of a source in the ledger."""
-        return self._sources.get(int(source_id), f"file #{source_id}")
+        return self._sources.get(int(source_id), self.tr("file #{n}").format(n=source_id))
 
     # -- Qt model interface --------------------------------------------------------------
 
@@ -595,11 +595,13 @@ class BillTableModel(QAbstractTableModel):
                 return col.title
             if role == Qt.ItemDataRole.ToolTipRole:
                 if sorts_fast(col.key):
-                    return f"{col.title} ({col.key}); click to sort"
-                return (
-                    f"{col.title} ({col.key}); click to sort (no index: the database sorts "
+                    return self.tr("{title} ({key}); click to sort").format(
+                        title=col.title, key=col.key
+                    )
+                return self.tr(
+                    "{title} ({key}); click to sort (no index: the database sorts "
                     "every matching bill first, seconds at millions of bills)"
-                )
+                ).format(title=col.title, key=col.key)
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -626,6 +628,14 @@ class BillTableModel(QAbstractTableModel):
                 self._time_cache.clear()
             text = self._time_cache[seconds] = from_epoch(seconds)
         return text
+
+    def retranslate(self) -> None:
+        """Have the views ask again for the headers and cells (their words follow the language)."""
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        rows, cols = self.rowCount(), self.columnCount()
+        if rows and cols:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, cols - 1))
 
     def _colors_changed(self) -> None:
         """The OS colour scheme changed: have the views repaint every cell's colours."""
@@ -698,20 +708,30 @@ class BillTableModel(QAbstractTableModel):
         """Raw value and full explanation of a cell (the raw code is always one hover away)."""
         if col.kind == CODE and col.explain is not None:
             exp = col.explain(row, self._labels)
-            lines = [f"{col.title}: raw value {_raw_text(col.raw(row)) or '(empty)'}", exp.text]
+            raw = _raw_text(col.raw(row)) or self.tr("(empty)")
+            lines = [
+                self.tr("{title}: raw value {raw}").format(title=col.title, raw=raw),
+                exp.text,
+            ]
             if exp.generic and exp.generic != exp.text:
-                lines.append(f"documented: {exp.generic}")
+                lines.append(self.tr("documented: {text}").format(text=exp.generic))
             if exp.site_label:
-                lines.append("(site label)")
+                lines.append(self.tr("(site label)"))
             if not exp.known:
-                lines.append("not in the vendor's tables")
+                lines.append(self.tr("not in the vendor's tables"))
             if col.key == "op_type" and _not_billed(row):
-                lines.append("this operation is documented as not normally written to the bill")
+                lines.append(
+                    self.tr("this operation is documented as not normally written to the bill")
+                )
             return "\n".join(lines)
         if col.kind == TIME:
-            return f"{self._time(col.raw(row))} (as exported, tenant time)\nstored: {col.raw(row)}"
+            return self.tr("{time} (as exported, tenant time)\nstored: {raw}").format(
+                time=self._time(col.raw(row)), raw=col.raw(row)
+            )
         if col.kind == SOURCE:
-            return f"{self.source_name(row[IDX['source_id']])}, line {row[IDX['line']]}"
+            return self.tr("{file}, line {line}").format(
+                file=self.source_name(row[IDX["source_id"]]), line=row[IDX["line"]]
+            )
         return self.display_text(col, row)
 
     def copy_text(self, rows: Sequence[int], column_order: Sequence[int]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core import codes
+from viewer.core.i18n import QT_TRANSLATE_NOOP
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner, failure_of
@@ -39,12 +40,23 @@ FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's whole text where it shows less (a path shown by its file name)."""
 
 STATUS_TEXT = {
-    ImportStatus.IMPORTED: "imported",
-    ImportStatus.ALREADY_IMPORTED: "already imported (skipped)",
-    ImportStatus.NOT_A_BILL_EXPORT: "not an agent operation bill export",
-    ImportStatus.FAILED: "failed",
-    ImportStatus.CANCELLED: "cancelled (rolled back)",
+    ImportStatus.IMPORTED: QT_TRANSLATE_NOOP("ImportReportDialog", "imported"),
+    ImportStatus.ALREADY_IMPORTED: QT_TRANSLATE_NOOP(
+        "ImportReportDialog", "already imported (skipped)"
+    ),
+    ImportStatus.NOT_A_BILL_EXPORT: QT_TRANSLATE_NOOP(
+        "ImportReportDialog", "not an agent operation bill export"
+    ),
+    ImportStatus.FAILED: QT_TRANSLATE_NOOP("ImportReportDialog", "failed"),
+    ImportStatus.CANCELLED: QT_TRANSLATE_NOOP("ImportReportDialog", "cancelled (rolled back)"),
 }
+
+
+def said_as(title: str, progress: str) -> str:
+    """A progress line: what is being done, then how far it got."""
+    return QCoreApplication.translate("Dialogs", "{title}: {progress}").format(
+        title=title, progress=progress
+    )
 
 
 def run_with_progress(
@@ -59,7 +71,8 @@ def run_with_progress(
     ``words`` (for work in phases, see ``PhasedProgress``) says what is being done; else the
     label counts ``unit``.
     """
-    dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
+    cancel = QCoreApplication.translate("Dialogs", "Cancel")
+    dialog = QProgressDialog(title, cancel, 0, 1000, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.NonModal)
     dialog.setMinimumDuration(300)
@@ -70,11 +83,17 @@ def run_with_progress(
         if total:
             dialog.setValue(int(1000 * min(done, total) / total))
             if words is not None:
-                dialog.setLabelText(f"{title}: {words()}")
+                dialog.setLabelText(said_as(title, words()))
             elif unit == "bytes":  # the importer counts each byte twice: hashing, then reading
-                dialog.setLabelText(f"{title}: {done / 2 / 1e6:,.1f} of {total / 2 / 1e6:,.1f} MB")
+                said = QCoreApplication.translate("Dialogs", "{done} of {total} MB").format(
+                    done=f"{done / 2 / 1e6:,.1f}", total=f"{total / 2 / 1e6:,.1f}"
+                )
+                dialog.setLabelText(said_as(title, said))
             else:
-                dialog.setLabelText(f"{title}: {done:,} of {total:,} {unit}")
+                said = QCoreApplication.translate("Dialogs", "{done} of {total} rows").format(
+                    done=f"{done:,}", total=f"{total:,}"
+                )
+                dialog.setLabelText(said_as(title, said))
 
     runner.progress.connect(progressed)
     dialog.canceled.connect(runner.cancel)
@@ -98,8 +117,11 @@ def show_failure(parent: QWidget, title: str, failure: Failure) -> QMessageBox |
         return None
     box = QMessageBox(QMessageBox.Icon.Critical, title, failure.message, parent=parent)
     box.setInformativeText(
-        "Please send the details (Show Details…, select all, copy) to whoever maintains "
-        "Agent Bill Viewer; the log holds them too."
+        QCoreApplication.translate(
+            "Dialogs",
+            "Please send the details (Show Details…, select all, copy) to whoever maintains "
+            "Agent Bill Viewer; the log holds them too.",
+        )
     )
     box.setDetailedText(failure.details)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -177,19 +199,19 @@ class ImportReportDialog(QDialog):
     """
 
     FILE_HEADERS = (
-        "File",
-        "Status",
-        "Reason",
-        "Read",
-        "Imported",
-        "Duplicates",
-        "Conflicts",
-        "Rejected",
+        QT_TRANSLATE_NOOP("ImportReportDialog", "File"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Status"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Reason"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Read"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Imported"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Duplicates"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Conflicts"),
+        QT_TRANSLATE_NOOP("ImportReportDialog", "Rejected"),
     )
 
     def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import report")
+        self.setWindowTitle(self.tr("Import report"))
         self.resize(980, 600)
         self.setMinimumWidth(900)  # the reason column keeps room to wrap in
         t = report.total
@@ -199,16 +221,30 @@ class ImportReportDialog(QDialog):
             if f.status not in (ImportStatus.IMPORTED, ImportStatus.ALREADY_IMPORTED)
         )
         error = colors(self.palette()).error_fg.name()
+        files = self.tr("{n} file(s)").format(n=len(report.files))
+        not_imported = self.tr("{n} not imported").format(n=refused)
+        counts = self.tr(
+            "{read} lines read, {imported} imported, {duplicates} duplicates "
+            "({conflicts} with other values), {rejected} rejected."
+        ).format(
+            read=f"{t('rows_read'):,}",
+            imported=f"{t('imported'):,}",
+            duplicates=f"{t('duplicates'):,}",
+            conflicts=f"{t('conflicts'):,}",
+            rejected=f"{t('rejected'):,}",
+        )
         summary = QLabel(
-            f"<b>{len(report.files)} file(s)</b>"
-            + (f", <b style='color:{error}'>{refused} not imported</b>" if refused else "")
-            + f": {t('rows_read'):,} lines read, "
-            f"{t('imported'):,} imported, {t('duplicates'):,} duplicates "
-            f"({t('conflicts'):,} with other values), {t('rejected'):,} rejected."
+            self.tr("{files}, {not_imported}: {counts}").format(
+                files=f"<b>{files}</b>",
+                not_imported=f"<b style='color:{error}'>{not_imported}</b>",
+                counts=counts,
+            )
+            if refused
+            else self.tr("{files}: {counts}").format(files=f"<b>{files}</b>", counts=counts)
         )
         summary.setTextFormat(Qt.TextFormat.RichText)
         summary.setWordWrap(True)
-        self.files = CopyableTable(list(self.FILE_HEADERS))
+        self.files = CopyableTable([self.tr(h) for h in self.FILE_HEADERS])
         self.files.setWordWrap(True)
         for f in report.files:
             reason = f.message
@@ -216,7 +252,7 @@ class ImportReportDialog(QDialog):
             self.files.add_row(
                 [
                     short_name(f.path),
-                    STATUS_TEXT.get(f.status, f.status),
+                    self.tr(STATUS_TEXT[f.status]) if f.status in STATUS_TEXT else f.status,
                     reason[len(prefix) :] if reason.startswith(prefix) else reason,
                     f.rows_read,
                     f.imported,
@@ -227,7 +263,9 @@ class ImportReportDialog(QDialog):
                 full=[f.path, None, reason],
             )
         self._fit(self.files, stretch=2, widest=240)
-        self.rejects = CopyableTable(["File", "Line", "Reason", "Raw text"])
+        self.rejects = CopyableTable(
+            [self.tr("File"), self.tr("Line"), self.tr("Reason"), self.tr("Raw text")]
+        )
         for f in report.files:
             for issue in f.rejects:
                 self.rejects.add_row(
@@ -238,17 +276,18 @@ class ImportReportDialog(QDialog):
         shown = self.rejects.rowCount()
         more = t("rejected") - shown
         note = QLabel(
-            "Rejected lines (select and Ctrl+C to copy)"
+            self.tr("Rejected lines (select and Ctrl+C to copy)")
             + (
-                f"; the first {shown:,} are listed, all {t('rejected'):,} are stored in the "
-                "database"
+                self.tr(
+                    "; the first {shown} are listed, all {n} are stored in the database"
+                ).format(shown=f"{shown:,}", n=f"{t('rejected'):,}")
                 if more > 0
                 else ""
             )
         )
-        copy = QPushButton("Copy rejected lines")
+        copy = QPushButton(self.tr("Copy rejected lines"))
         copy.clicked.connect(self.rejects.copy_selection)
-        copy_files = QPushButton("Copy file list")
+        copy_files = QPushButton(self.tr("Copy file list"))
         copy_files.clicked.connect(self.files.copy_selection)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -302,21 +341,25 @@ class ExportDoneDialog(QDialog):
         opener: Opener = QDesktopServices.openUrl,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export finished")
+        self.setWindowTitle(self.tr("Export finished"))
         self._opener = opener
         self.path = Path(result.path)
-        text = f"Exported {result.rows:,} bills to\n{self.path}"
+        text = self.tr("Exported {n} bills to\n{path}").format(n=f"{result.rows:,}", path=self.path)
         if result.cut_cells:
-            text += (
-                f"\n\n{result.cut_cells:,} cell(s) longer than Excel allows were cut and marked "
+            text += "\n\n" + self.tr(
+                "{n} cell(s) longer than Excel allows were cut and marked "
                 "(counted on the Report sheet)."
-            )
+            ).format(n=f"{result.cut_cells:,}")
         self.message = QLabel(text)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox()
-        self.open_file = buttons.addButton("Open file", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.open_folder = buttons.addButton("Open folder", QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_file = buttons.addButton(
+            self.tr("Open file"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.open_folder = buttons.addButton(
+            self.tr("Open folder"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.open_file.clicked.connect(lambda: self._open(self.path))
         self.open_folder.clicked.connect(lambda: self._open(self.path.parent))
@@ -339,15 +382,25 @@ class SiteLabelsDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self.setWindowTitle("Site labels")
+        self.setWindowTitle(self.tr("Site labels"))
         self.resize(820, 520)
         intro = QLabel(
-            "Some codes are defined by each site (busy 200-250, rest and work reasons, client "
-            "logout causes, agent statuses). Name them here: the names are stored in the database "
-            "and shown in the table, the details and every export."
+            self.tr(
+                "Some codes are defined by each site (busy 200-250, rest and work reasons, client "
+                "logout causes, agent statuses). Name them here: the names are stored in the "
+                "database and shown in the table, the details and every export."
+            )
         )
         intro.setWordWrap(True)
-        self.table = CopyableTable(["Type", "Code", "Documented meaning", "Bills", "Site label"])
+        self.table = CopyableTable(
+            [
+                self.tr("Type"),
+                self.tr("Code"),
+                self.tr("Documented meaning"),
+                self.tr("Bills"),
+                self.tr("Site label"),
+            ]
+        )
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -361,8 +414,8 @@ class SiteLabelsDialog(QDialog):
                 f"{site.op_type} {info.short if info else ''} ({site.low}-{site.high})", site
             )
         self.code_box = QSpinBox()
-        self.text_edit = QLineEdit(placeholderText="label, e.g. Team meeting")
-        add = QPushButton("Set label")
+        self.text_edit = QLineEdit(placeholderText=self.tr("label, e.g. Team meeting"))
+        add = QPushButton(self.tr("Set label"))
         self.type_box.currentIndexChanged.connect(self._range)
         self._range()
         add.clicked.connect(self._add)
@@ -394,7 +447,7 @@ class SiteLabelsDialog(QDialog):
         self._counts.run(
             LabelsService(self._db).site_codes,
             self._fill,
-            on_failure=lambda failure: show_failure(self, "Site labels", failure),
+            on_failure=lambda failure: show_failure(self, self.tr("Site labels"), failure),
             what="reading the site labels",
         )
 
@@ -426,7 +479,7 @@ class SiteLabelsDialog(QDialog):
         try:
             LabelsService(self._db).store(op_type, code, text)
         except Exception as exc:  # noqa: BLE001 - a read-only database said, a bug shown as one
-            show_failure(self, "Site labels", failure_of(exc, "setting a site label"))
+            show_failure(self, self.tr("Site labels"), failure_of(exc, "setting a site label"))
             return
         self.labels_changed.emit()
 

@@ -7,6 +7,8 @@ import sys
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from viewer.core.i18n import QT_TRANSLATE_NOOP
+
 
 def demo_command() -> tuple[str, list[str]]:
     """The program and arguments that open the demo in a new window (a throwaway database)."""
@@ -15,17 +17,21 @@ def demo_command() -> tuple[str, list[str]]:
     return sys.executable, ["-m", "viewer", "--demo"]
 
 
-TITLE = "<h2>No bills yet</h2>"
-IMPORTING_TITLE = "<h2>Importing…</h2>"
-IMPORTING_TEXT = "The bills appear here as soon as the import ends."
-IMPORT_TEXT = (
+TITLE = QT_TRANSLATE_NOOP("EmptyState", "<h2>No bills yet</h2>")
+IMPORTING_TITLE = QT_TRANSLATE_NOOP("EmptyState", "<h2>Importing…</h2>")
+IMPORTING_TEXT = QT_TRANSLATE_NOOP(
+    "EmptyState", "The bills appear here as soon as the import ends."
+)
+IMPORT_TEXT = QT_TRANSLATE_NOOP(
+    "EmptyState",
     "Open the agent operation bill exports of your contact center (CSV files, zips or "
     "a folder of them), or drop them on this window. They are imported into this "
-    "database once; every later start shows them at once."
+    "database once; every later start shows them at once.",
 )
-READ_ONLY_TEXT = (
+READ_ONLY_TEXT = QT_TRANSLATE_NOOP(
+    "EmptyState",
     "This database is open read-only, so nothing can be imported into it. Open a database "
-    "that holds bills, or one you may write to (File ▸ New database), or try the demo."
+    "that holds bills, or one you may write to (File ▸ New database), or try the demo.",
 )
 
 
@@ -39,9 +45,9 @@ class EmptyState(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel(TITLE)
+        title = QLabel(self.tr(TITLE))
         self.title = title
-        text = QLabel(IMPORT_TEXT)
+        text = QLabel(self.tr(IMPORT_TEXT))
         text.setWordWrap(True)
         self.text = text
         self.buttons: dict[str, QPushButton] = {}
@@ -50,26 +56,28 @@ class EmptyState(QWidget):
             (
                 (
                     "exports",
-                    "&Open exports…",
-                    "Import CSV files or zips of exports",
+                    self.tr("&Open exports…"),
+                    self.tr("Import CSV files or zips of exports"),
                     self.open_exports,
                 ),
                 (
                     "folder",
-                    "Open export fo&lder…",
-                    "Import every export in a folder",
+                    self.tr("Open export fo&lder…"),
+                    self.tr("Import every export in a folder"),
                     self.open_folder,
                 ),
                 (
                     "database",
-                    "Open &database…",
-                    "Show a bill database imported earlier",
+                    self.tr("Open &database…"),
+                    self.tr("Show a bill database imported earlier"),
                     self.open_database,
                 ),
                 (
                     "demo",
-                    "Try the de&mo",
-                    "Open a window on sample bills (a throwaway database; this one stays empty)",
+                    self.tr("Try the de&mo"),
+                    self.tr(
+                        "Open a window on sample bills (a throwaway database; this one stays empty)"
+                    ),
                     self.open_demo,
                 ),
             )
@@ -103,11 +111,11 @@ class EmptyState(QWidget):
     def set_state(self, *, readonly: bool, importing: bool) -> None:
         """Say what can be done now: a read-only database takes no import; one is running."""
         if importing:
-            self.title.setText(IMPORTING_TITLE)
-            self.text.setText(IMPORTING_TEXT)
+            self.title.setText(self.tr(IMPORTING_TITLE))
+            self.text.setText(self.tr(IMPORTING_TEXT))
         else:
-            self.title.setText(TITLE)
-            self.text.setText(READ_ONLY_TEXT if readonly else IMPORT_TEXT)
+            self.title.setText(self.tr(TITLE))
+            self.text.setText(self.tr(READ_ONLY_TEXT if readonly else IMPORT_TEXT))
         for key in ("exports", "folder"):
             self.buttons[key].setEnabled(not readonly and not importing)
         self.buttons["exports"].setDefault(not readonly)

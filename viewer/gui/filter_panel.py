@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from viewer.core.filters import BillFilter, shift_time
 from viewer.core.records import TIME_LABEL
 from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.gui.dialogs import show_failure
+from viewer.gui.i18n import sentences
 from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, failure_of
 from viewer.services.browse import BrowseService
@@ -58,7 +59,11 @@ def _stored(edit: QDateTimeEdit) -> str:
 
 def saved_filter_label(name: str, saved_by: str | None) -> str:
     """How a saved filter is listed: its name and who saved it (if that was recorded)."""
-    return f"{name} — saved by {saved_by}" if saved_by else name
+    if not saved_by:
+        return name
+    return QCoreApplication.translate("FilterPanel", "{name} — saved by {user}").format(
+        name=name, user=saved_by
+    )
 
 
 class CheckList(QWidget):
@@ -72,27 +77,32 @@ class CheckList(QWidget):
 
     changed = Signal()
 
-    def __init__(self, title: str, parent: QWidget | None = None, *, paste: str = "") -> None:
-        """``paste``: what the pasted values are (e.g. "agent IDs"); empty: no Paste button."""
+    def __init__(self, search: str, parent: QWidget | None = None, *, paste: str = "") -> None:
+        """``search``: the search field's hint (e.g. "Search agents…").
+
+        ``paste``: what the pasted values are (e.g. "agent IDs"); empty: no Paste button.
+        """
         super().__init__(parent)
         self._checked: dict[Any, None] = {}  # ordered set
         self._paste_what = paste
         self._items: list[tuple[Any, str, str]] = []
-        self.search = QLineEdit(placeholderText=f"Search {title.lower()}…")
+        self.search = QLineEdit(placeholderText=search)
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setUniformItemSizes(True)
         self.list.setMinimumHeight(150)
-        self.exclude = QCheckBox("Exclude checked")
-        self.exclude.setToolTip("Show every bill except those of the checked items")
-        self.only_checked = QCheckBox("Checked only")
-        self.only_checked.setToolTip("List only the checked items")
-        self.none_btn = QPushButton("None")
-        self.none_btn.setToolTip("Uncheck all")
-        self.paste_btn = QPushButton("Paste…")
+        self.exclude = QCheckBox(self.tr("Exclude checked"))
+        self.exclude.setToolTip(self.tr("Show every bill except those of the checked items"))
+        self.only_checked = QCheckBox(self.tr("Checked only"))
+        self.only_checked.setToolTip(self.tr("List only the checked items"))
+        self.none_btn = QPushButton(self.tr("None"))
+        self.none_btn.setToolTip(self.tr("Uncheck all"))
+        self.paste_btn = QPushButton(self.tr("Paste…"))
         self.paste_btn.setToolTip(
-            f"Check a list of {paste} pasted from elsewhere (one per line, or separated by "
-            "commas or spaces)"
+            self.tr(
+                "Check a list of {what} pasted from elsewhere (one per line, or separated by "
+                "commas or spaces)"
+            ).format(what=paste)
         )
         self.paste_btn.setVisible(bool(paste))
         self.note = QLabel()
@@ -127,7 +137,11 @@ class CheckList(QWidget):
     def _rebuild(self) -> None:
         present = {value for value, _text, _tip in self._items}
         missing = [
-            (v, f"{v}  (not in the data)", "checked, but no bill in the database has it")
+            (
+                v,
+                self.tr("{value}  (not in the data)").format(value=v),
+                self.tr("checked, but no bill in the database has it"),
+            )
             for v in self._checked
             if v not in present
         ]
@@ -196,21 +210,26 @@ class CheckList(QWidget):
         present = {str(value) for value, _text, _tip in self._items}
         found = [v for v in pasted if v in present]
         missing = [v for v in pasted if v not in present]
+        what = self._paste_what or self.tr("values")
         if not pasted:
-            self.note.setText(f"No {self._paste_what or 'values'} found in the pasted text.")
+            self.note.setText(self.tr("No {what} found in the pasted text.").format(what=what))
             self.note.show()
             return found, missing
         self.set_checked([*self._checked, *pasted], self.exclude.isChecked())
-        message = (
-            f"Checked {len(found):,} of {len(pasted):,} pasted {self._paste_what or 'values'}."
+        message = self.tr("Checked {found} of {pasted} pasted {what}.").format(
+            found=f"{len(found):,}", pasted=f"{len(pasted):,}", what=what
         )
         if missing:
             shown = ", ".join(missing[:20]) + (
-                f" and {len(missing) - 20:,} more" if len(missing) > 20 else ""
+                self.tr(" and {n} more").format(n=f"{len(missing) - 20:,}")
+                if len(missing) > 20
+                else ""
             )
-            message += (
-                f" {len(missing):,} not in the data: {shown} (kept checked, listed as "
-                "“not in the data”)."
+            message = sentences(
+                message,
+                self.tr(
+                    "{n} not in the data: {values} (kept checked, listed as “not in the data”)."
+                ).format(n=f"{len(missing):,}", values=shown),
             )
             self.note.setStyleSheet(f"color: {colors(self.palette()).warning_fg.name()};")
         else:
@@ -223,8 +242,10 @@ class CheckList(QWidget):
     def _paste_dialog(self) -> None:
         text, ok = QInputDialog.getMultiLineText(
             self,
-            f"Check {self._paste_what}",
-            f"Paste {self._paste_what}: one per line, or separated by commas or spaces.",
+            self.tr("Check {what}").format(what=self._paste_what),
+            self.tr("Paste {what}: one per line, or separated by commas or spaces.").format(
+                what=self._paste_what
+            ),
         )
         if ok:
             self.check_pasted(text)
@@ -255,37 +276,41 @@ class FilterPanel(QWidget):
         self._ids: tuple[int, ...] = ()
         self._span: tuple[str, str] | None = None
         self._selected_begin: str | None = None
+        self._lists: dict[str, Any] | None = None
+        """The last lists read (agents, types, media, span): said again on a language change."""
         self._counts = BackgroundCall(self)
         self._reason_counts = BackgroundCall(self)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._emit)
 
         self.saved = QComboBox()
-        self.saved.setPlaceholderText("Saved filters")
-        self.saved.setToolTip("Open a saved filter")
-        save_btn = QPushButton("Save…")
-        del_btn = QPushButton("Delete")
+        self.saved.setPlaceholderText(self.tr("Saved filters"))
+        self.saved.setToolTip(self.tr("Open a saved filter"))
+        save_btn = QPushButton(self.tr("Save…"))
+        del_btn = QPushButton(self.tr("Delete"))
         self._writing_buttons = (save_btn, del_btn)  # off for a read-only database
-        self.clear_btn = QPushButton("Clear all filters")
+        self.clear_btn = QPushButton(self.tr("Clear all filters"))
         saved_row = QHBoxLayout()
         saved_row.addWidget(self.saved, 1)
         saved_row.addWidget(save_btn)
         saved_row.addWidget(del_btn)
 
         # time
-        self.use_from = QCheckBox("From")
-        self.use_to = QCheckBox("To (before)")
+        self.use_from = QCheckBox(self.tr("From"))
+        self.use_to = QCheckBox(self.tr("To (before)"))
         self.time_from = QDateTimeEdit(displayFormat=TIME_FMT, calendarPopup=True)
         self.time_to = QDateTimeEdit(displayFormat=TIME_FMT, calendarPopup=True)
         for edit in (self.time_from, self.time_to):
             # A typed time applies when complete (Enter, leaving the field, the arrows, the
             # calendar), not per keystroke: a half-typed year selects nothing.
             edit.setKeyboardTracking(False)
-        self.overlapping = QCheckBox("Overlapping: going on in the range")
+        self.overlapping = QCheckBox(self.tr("Overlapping: going on in the range"))
         self.overlapping.setToolTip(
-            "Off: bills that begin in the range.\n"
-            "On: bills that were going on in it: begun before 'To' and ended after 'From'\n"
-            "(a bill with no end time counts as still open). For an incident window."
+            self.tr(
+                "Off: bills that begin in the range.\n"
+                "On: bills that were going on in it: begun before 'To' and ended after 'From'\n"
+                "(a bill with no end time counts as still open). For an incident window."
+            )
         )
         self.time_note = QLabel()
         self.time_note.setWordWrap(True)
@@ -295,10 +320,10 @@ class FilterPanel(QWidget):
         self.preset_btns: dict[str, QPushButton] = {}
         for i, (key, text) in enumerate(
             (
-                ("all", "Whole data"),
-                ("hour", "An hour"),
-                ("day", "A day"),
-                ("around", "Around bill"),
+                ("all", self.tr("Whole data")),
+                ("hour", self.tr("An hour")),
+                ("day", self.tr("A day")),
+                ("around", self.tr("Around bill")),
             )
         ):
             btn = QPushButton(text)
@@ -306,9 +331,15 @@ class FilterPanel(QWidget):
             btn.clicked.connect(lambda _c=False, k=key: self.apply_preset(k))
             presets.addWidget(btn, i // 2, i % 2)
             self.preset_btns[key] = btn
-        self.preset_btns["hour"].setToolTip("One hour from the 'From' time (or the data's start)")
-        self.preset_btns["day"].setToolTip("One day from the 'From' time (or the data's start)")
-        self.preset_btns["around"].setToolTip("15 minutes either side of the selected bill")
+        self.preset_btns["hour"].setToolTip(
+            self.tr("One hour from the 'From' time (or the data's start)")
+        )
+        self.preset_btns["day"].setToolTip(
+            self.tr("One day from the 'From' time (or the data's start)")
+        )
+        self.preset_btns["around"].setToolTip(
+            self.tr("15 minutes either side of the selected bill")
+        )
         self.time_box = time_box = QGroupBox()
         tf = QFormLayout(time_box)
         tf.addRow(self.use_from, self.time_from)
@@ -317,22 +348,30 @@ class FilterPanel(QWidget):
         tf.addRow(self.overlapping)
         tf.addRow(presets)
 
-        self.agents = CheckList("Agents", paste="agent IDs")
-        self.op_types = CheckList("Operation types")
-        self.reasons = CheckList("Reasons")
-        self.call_id = QLineEdit(placeholderText="exact call ID")
-        self.skill = QLineEdit(placeholderText="skill ID")
+        self.agents = CheckList(self.tr("Search agents…"), paste=self.tr("agent IDs"))
+        self.op_types = CheckList(self.tr("Search operation types…"))
+        self.reasons = CheckList(self.tr("Search reasons…"))
+        self.call_id = QLineEdit(placeholderText=self.tr("exact call ID"))
+        self.skill = QLineEdit(placeholderText=self.tr("skill ID"))
         self.media = QComboBox()
-        self.media.addItem("Any media type", None)
-        self.text = QLineEdit(placeholderText="text in agent, call ID, phone/IP, object, ids…")
+        self.media.addItem(self.tr("Any media type"), None)
+        self.text = QLineEdit(
+            placeholderText=self.tr("text in agent, call ID, phone/IP, object, ids…")
+        )
+        # the hint is cut in a narrow pane: the whole of it one hover away
+        self.text.setToolTip(
+            self.tr(
+                "Shows the bills whose agent, call ID, phone/IP, object or ids contain this text"
+            )
+        )
         for edit in (self.call_id, self.skill, self.text):
             edit.setClearButtonEnabled(True)
-        misc = QGroupBox("Call, skill, media, text")
+        misc = QGroupBox(self.tr("Call, skill, media, text"))
         mf = QFormLayout(misc)
-        mf.addRow("Call ID", self.call_id)
-        mf.addRow("Skill", self.skill)
-        mf.addRow("Media", self.media)
-        mf.addRow("Text", self.text)
+        mf.addRow(self.tr("Call ID"), self.call_id)
+        mf.addRow(self.tr("Skill"), self.skill)
+        mf.addRow(self.tr("Media"), self.media)
+        mf.addRow(self.tr("Text"), self.text)
 
         def boxed(title: str, w: QWidget) -> QGroupBox:
             box = QGroupBox(title)
@@ -344,9 +383,9 @@ class FilterPanel(QWidget):
         lay.addWidget(self.clear_btn)
         self.set_time_label(TIME_LABEL)
         lay.addWidget(time_box)
-        lay.addWidget(boxed("Agents", self.agents), 3)
-        lay.addWidget(boxed("Operation types", self.op_types), 3)
-        lay.addWidget(boxed("Reasons (of the checked types)", self.reasons), 2)
+        lay.addWidget(boxed(self.tr("Agents"), self.agents), 3)
+        lay.addWidget(boxed(self.tr("Operation types"), self.op_types), 3)
+        lay.addWidget(boxed(self.tr("Reasons (of the checked types)"), self.reasons), 2)
         lay.addWidget(misc)
 
         self.use_from.toggled.connect(self._changed)
@@ -381,12 +420,12 @@ class FilterPanel(QWidget):
         """A read-only database: saved filters can be opened, not saved or deleted."""
         for button in self._writing_buttons:
             button.setEnabled(not readonly)
-            button.setToolTip("The database is open read-only" if readonly else "")
+            button.setToolTip(self.tr("The database is open read-only") if readonly else "")
 
     def set_time_label(self, label: str) -> None:
         """How times are qualified (the data's zone where a user named it)."""
         self._time_label = label
-        self.time_box.setTitle(f"Time, {label}")
+        self.time_box.setTitle(self.tr("Time, {label}").format(label=label))
 
     def set_labels(self, labels: dict[tuple[int, int], str]) -> None:
         """Site labels to name reasons with."""
@@ -403,9 +442,26 @@ class FilterPanel(QWidget):
         self._counts.run(work, self._fill_lists, lambda msg: self.message.emit(msg))
         self._refresh_saved()
 
+    def retranslate(self) -> None:
+        """Say the lists, notes and checked values again in the language now in force."""
+        if self._lists is not None:
+            self._fill_lists(self._lists)
+        for checklist in (self.agents, self.op_types, self.reasons):
+            checklist.set_items(checklist._items)
+        self._check_time()
+        self._refresh_saved()  # "— saved by …"
+
     def _fill_lists(self, data: dict[str, Any]) -> None:
+        self._lists = data
         self.agents.set_items(
-            [(str(a), f"{a}  ({n:,})", f"agent {a}: {n:,} bills") for a, n in data["agents"]]
+            [
+                (
+                    str(a),
+                    f"{a}  ({n:,})",
+                    self.tr("agent {agent}: {n} bills").format(agent=a, n=f"{n:,}"),
+                )
+                for a, n in data["agents"]
+            ]
         )
         items = []
         for t, n in data["types"]:
@@ -413,13 +469,13 @@ class FilterPanel(QWidget):
             info = codes.op_type_info(codes.parse_code(t))
             tip = exp.generic or exp.text
             if info is not None and not info.billed:
-                tip += "\n(documented as not normally billed)"
+                tip += "\n" + self.tr("(documented as not normally billed)")
             items.append((t, f"{t}  {exp.text}  ({n:,})", tip))
         self.op_types.set_items(items)
         self.media.blockSignals(True)
         current = self.media.currentData()
         self.media.clear()
-        self.media.addItem("Any media type", None)
+        self.media.addItem(self.tr("Any media type"), None)
         for m, n in data["media"]:
             code = codes.parse_code(m)
             if code is None or not codes.CODE_MIN <= code <= codes.CODE_MAX:
@@ -608,7 +664,7 @@ class FilterPanel(QWidget):
         else:
             if key == "around":
                 if self._selected_begin is None:
-                    self.message.emit("Select a bill first to show the time around it.")
+                    self.message.emit(self.tr("Select a bill first to show the time around it."))
                     return
                 start = shift_time(self._selected_begin, -15 * 60)
                 end = shift_time(self._selected_begin, 15 * 60)
@@ -660,25 +716,30 @@ class FilterPanel(QWidget):
             return
         if problem == "inverted":
             applied = self._valid_time
-            kept = (
-                "the table keeps the time range it had"
+            text = (
+                self.tr(
+                    "From is after To: no time can match, so this range is not applied "
+                    "(the table keeps the time range it had)."
+                )
                 if applied[0] or applied[1]
-                else "the table is not limited by time"
+                else self.tr(
+                    "From is after To: no time can match, so this range is not applied "
+                    "(the table is not limited by time)."
+                )
             )
-            text = f"From is after To: no time can match, so this range is not applied ({kept})."
             colour = colors(self.palette()).error_fg.name()
         elif problem == "empty":
-            text = (
+            text = self.tr(
                 "From equals To: the range is empty, no bill begins in it. "
                 "Tick Overlapping for the bills going on at that moment."
             )
             colour = colors(self.palette()).warning_fg.name()
         else:
             first, after_last = self._span or ("", "")
-            text = (
-                f"No bill begins in this range: the data's bills begin from {first} to "
-                f"before {after_last}."
-            )
+            text = self.tr(
+                "No bill begins in this range: the data's bills begin from {first} to "
+                "before {after_last}."
+            ).format(first=first, after_last=after_last)
             colour = colors(self.palette()).warning_fg.name()
         self.time_note.setStyleSheet(f"color: {colour};")
         self.time_note.setText(text)
@@ -699,7 +760,7 @@ class FilterPanel(QWidget):
             names = service.names()
             savers = service.saved_by()
         except Exception as exc:  # noqa: BLE001 - shown, not raised
-            self.message.emit(f"Saved filters unavailable: {exc}")
+            self.message.emit(self.tr("Saved filters unavailable: {problem}").format(problem=exc))
             return
         self.saved.blockSignals(True)
         self.saved.clear()
@@ -709,48 +770,66 @@ class FilterPanel(QWidget):
         self.saved.blockSignals(False)
 
     def _save(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save filter", "Name of this filter:")
+        name, ok = QInputDialog.getText(
+            self, self.tr("Save filter"), self.tr("Name of this filter:")
+        )
         if not ok or not name.strip():
             return
         try:
             SavedFiltersService(self._db).save(name, self.current_filter())
         except KnownError as exc:  # a read-only or locked database, say
-            QMessageBox.warning(self, "Save filter", f"The filter could not be saved:\n{exc}")
+            QMessageBox.warning(
+                self,
+                self.tr("Save filter"),
+                self.tr("The filter could not be saved:\n{problem}").format(problem=exc),
+            )
             return
         except Exception as exc:  # noqa: BLE001 - a bug: shown as one, with its traceback
-            show_failure(self, "Save filter", failure_of(exc, "saving a filter"))
+            show_failure(self, self.tr("Save filter"), failure_of(exc, "saving a filter"))
             return
         self._refresh_saved()
-        self.message.emit(f"Saved filter “{name.strip()}”.")
+        self.message.emit(self.tr("Saved filter “{name}”.").format(name=name.strip()))
 
     def _delete(self) -> None:
         name = self.saved.currentData()
         if not name:
             return
-        answer = QMessageBox.question(self, "Delete filter", f"Delete the saved filter “{name}”?")
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete filter"),
+            self.tr("Delete the saved filter “{name}”?").format(name=name),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             SavedFiltersService(self._db).delete(name)
         except KnownError as exc:  # a read-only or locked database, say
-            QMessageBox.warning(self, "Delete filter", f"The filter could not be deleted:\n{exc}")
+            QMessageBox.warning(
+                self,
+                self.tr("Delete filter"),
+                self.tr("The filter could not be deleted:\n{problem}").format(problem=exc),
+            )
             return
         except Exception as exc:  # noqa: BLE001 - a bug: shown as one, with its traceback
-            show_failure(self, "Delete filter", failure_of(exc, "deleting a filter"))
+            show_failure(self, self.tr("Delete filter"), failure_of(exc, "deleting a filter"))
             return
         self._refresh_saved()
-        self.message.emit(f"Deleted saved filter “{name}”.")
+        self.message.emit(self.tr("Deleted saved filter “{name}”.").format(name=name))
 
     def _open_saved(self, index: int) -> None:
         name = str(self.saved.itemData(index))
         try:
             saved = SavedFiltersService(self._db).get(name)
         except Exception as exc:  # noqa: BLE001 - shown, not raised
-            self.message.emit(f"Saved filter “{name}” could not be read: {exc}")
+            self.message.emit(
+                self.tr("Saved filter “{name}” could not be read: {problem}").format(
+                    name=name, problem=exc
+                )
+            )
             return
         if saved is not None:
             self.set_filter(saved)
-            self.message.emit(f"Opened saved filter “{name}”.")
+            self.message.emit(self.tr("Opened saved filter “{name}”.").format(name=name))
 
     # -- keyboard and empty state (used by the window) ---------------------------------------
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QDateTime,
     QModelIndex,
     QObject,
@@ -59,6 +60,7 @@ from viewer.core import codes
 from viewer.core import investigation as st
 from viewer.core.describe import op_type_name, reason_name
 from viewer.core.filters import BillFilter
+from viewer.core.i18n import QT_TRANSLATE_NOOP
 from viewer.core.investigation import (
     ALL_REASONS,
     AgentChange,
@@ -84,7 +86,10 @@ Labels = Mapping[tuple[int, int], str]
 TAB_TIMELINE, TAB_MOMENT, TAB_SUMMARY, TAB_ANOMALIES = range(4)
 
 
-TIMELINE_HINT = "Click a bar to describe it; double-click it or press Enter to show its bills."
+TIMELINE_HINT = QT_TRANSLATE_NOOP(
+    "InvestigationPanel",
+    "Click a bar to describe it; double-click it or press Enter to show its bills.",
+)
 
 SECOND_MOMENT_AFTER = 3600
 """Seconds from the first moment to the second while the user has not set the second."""
@@ -204,7 +209,9 @@ class RowsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._header[section] if 0 <= section < len(self._header) else None
+            if not 0 <= section < len(self._header):
+                return None
+            return QCoreApplication.translate("InvestigationPanel", self._header[section])
         return super().headerData(section, orientation, role)
 
 
@@ -340,22 +347,54 @@ def _moment_rows(
         details = [iv for iv in m.details if iv.kind is not st.StateKind.SIGNED_IN]
         other = "; ".join(iv.label for iv in details)
         for_s = m.time - m.since if m.since is not None else None
-        session = f"since {time_near(m.session_start, m.time)}" if m.signed_in else "no"
+        session = (
+            QCoreApplication.translate("InvestigationPanel", "since {time}").format(
+                time=time_near(m.session_start, m.time)
+            )
+            if m.signed_in
+            else QCoreApplication.translate("InvestigationPanel", "no")
+        )
         shown.append(
             [m.agent, m.label, time_near(m.since, m.time), format_duration(for_s), session, other]
         )
         raw.append([m.agent, m.label, m.since, for_s, m.session_start, other])
-        full_session = f"Signed in since {from_epoch(m.session_start)}" if m.signed_in else None
+        full_session = (
+            QCoreApplication.translate("InvestigationPanel", "Signed in since {time}").format(
+                time=from_epoch(m.session_start)
+            )
+            if m.signed_in
+            else None
+        )
         tips.append([None, None, from_epoch(m.since) or None, None, full_session, None])
     return shown, raw, tips
 
 
-MOMENT_HEADER = ("Agent", "State", "Since", "For", "Signed in", "Other active states")
+MOMENT_HEADER = (
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Agent"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "State"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Since"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "For"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Signed in"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Other active states"),
+)
 MOMENT_LONG_COLUMNS = ((5,), (1,))
 CHANGES_LONG_COLUMNS = ((3, 4), (1, 2))
-CHANGES_HEADER = ("Agent", "At first moment", "At second moment", "Began between", "Ended between")
+CHANGES_HEADER = (
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Agent"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "At first moment"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "At second moment"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Began between"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Ended between"),
+)
 """Short titles: the table's label says "Changes between the moment above and ..."."""
-ANOMALY_HEADER = ("Agent", "Begin", "End", "Duration", "Anomaly", "Details")
+ANOMALY_HEADER = (
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Agent"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Begin"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "End"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Duration"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Anomaly"),
+    QT_TRANSLATE_NOOP("InvestigationPanel", "Details"),
+)
 ANOMALY_LONG_COLUMNS = ((5,), (4,))
 
 
@@ -391,7 +430,9 @@ def _labels(intervals: Sequence[Interval]) -> str:
         return intervals[0].label if intervals else ""
     kinds = Counter(iv.kind.title for iv in intervals)
     parts = ", ".join(f"{n} {title}" for title, n in kinds.most_common())
-    return f"{len(intervals)} states: {parts}"
+    return QCoreApplication.translate("InvestigationPanel", "{n} states: {kinds}").format(
+        n=len(intervals), kinds=parts
+    )
 
 
 def _interval_lines(intervals: Sequence[Interval], shown: int = 30) -> str | None:
@@ -400,7 +441,11 @@ def _interval_lines(intervals: Sequence[Interval], shown: int = 30) -> str | Non
         f"{iv.label}: {from_epoch(iv.start)} - {from_epoch(iv.end)}" for iv in intervals[:shown]
     ]
     if len(intervals) > shown:
-        lines.append(f"and {len(intervals) - shown} more")
+        lines.append(
+            QCoreApplication.translate("InvestigationPanel", "and {n} more").format(
+                n=len(intervals) - shown
+            )
+        )
     return "\n".join(lines) or None
 
 
@@ -436,7 +481,7 @@ class InvestigationPanel(QWidget):
         self._pending_fit: dict[QTableView, Sequence[Sequence[int]]] = {}  # fitted once visible
         self._moment2_value = 0
 
-        self.status = QLabel("No filter yet.")
+        self.status = QLabel(self.tr("No filter yet."))
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
@@ -445,9 +490,9 @@ class InvestigationPanel(QWidget):
         self.timeline = TimelineView()
         self.timeline.describe_bills = self._describe_bills
         self.legend = TimelineLegend()
-        zoom_in = QPushButton("Zoom in")
-        zoom_out = QPushButton("Zoom out")
-        show_all = QPushButton("Show all")
+        zoom_in = QPushButton(self.tr("Zoom in"))
+        zoom_out = QPushButton(self.tr("Zoom out"))
+        show_all = QPushButton(self.tr("Show all"))
         zoom_in.clicked.connect(lambda: self.timeline.zoom(1.5))
         zoom_out.clicked.connect(lambda: self.timeline.zoom(1 / 1.5))
         show_all.clicked.connect(self.timeline.show_all)
@@ -493,11 +538,11 @@ class InvestigationPanel(QWidget):
         self.moment_table.doubleClicked.connect(self._on_moment_double)
         self.changes_table.doubleClicked.connect(self._on_change_double)
         m_top = QHBoxLayout()
-        m_top.addWidget(QLabel("State at"))
+        m_top.addWidget(QLabel(self.tr("State at")))
         m_top.addWidget(self.moment_edit)
         m_top.addStretch(1)
         c_top = QHBoxLayout()
-        changes_title = QLabel("Changes between the moment above and")
+        changes_title = QLabel(self.tr("Changes between the moment above and"))
         for label in (changes_title, self.changes_label):  # wrap rather than squeeze the panes
             label.setWordWrap(True)
         c_top.addWidget(changes_title)
@@ -518,7 +563,7 @@ class InvestigationPanel(QWidget):
         moment.addWidget(lower)
 
         # 3. Summary
-        self.summary_model = RowsModel(["Agent"], self)
+        self.summary_model = RowsModel([MOMENT_HEADER[0]], self)
         self.summary_model.bold_last = True
         self.summary_view = _table()
         self.summary_view.setModel(self.summary_model)
@@ -538,14 +583,14 @@ class InvestigationPanel(QWidget):
         ):
             _on_enter(view, slot)
 
-        self.tabs.addTab(tl, "Timeline")
-        self.tabs.addTab(moment, "At a moment")
-        self.tabs.addTab(self.summary_view, "Summary")
-        self.tabs.addTab(self.anomalies_view, "Anomalies")
-        hint = "Double-click a row or cell to show its bills."
+        self.tabs.addTab(tl, self.tr("Timeline"))
+        self.tabs.addTab(moment, self.tr("At a moment"))
+        self.tabs.addTab(self.summary_view, self.tr("Summary"))
+        self.tabs.addTab(self.anomalies_view, self.tr("Anomalies"))
+        hint = self.tr("Double-click a row or cell to show its bills.")
         for i in (TAB_MOMENT, TAB_SUMMARY, TAB_ANOMALIES):
             self.tabs.setTabToolTip(i, hint)
-        self.tabs.setTabToolTip(TAB_TIMELINE, TIMELINE_HINT)
+        self.tabs.setTabToolTip(TAB_TIMELINE, self.tr(TIMELINE_HINT))
 
         self.tabs.currentChanged.connect(self._fit_pending_later)
 
@@ -583,7 +628,7 @@ class InvestigationPanel(QWidget):
         runner.failed.connect(lambda message, r=runner: self._on_failed(r, message))
         runner.cancelled.connect(lambda r=runner: self._on_cancelled(r))
         runner.done.connect(lambda r=runner: self._runners.discard(r))
-        self.status.setText("Computing agent states\u2026")
+        self.status.setText(self.tr("Computing agent states…"))
         self._set_enabled(False)
         runner.start()
 
@@ -591,7 +636,7 @@ class InvestigationPanel(QWidget):
         """Stop the running computation (the shown results stay)."""
         if self._runner is not None:
             self._cancel_current()
-            self.status.setText("Computation cancelled.")
+            self.status.setText(self.tr("Computation cancelled."))
             self._set_enabled(self.result is not None)
 
     def shutdown(self, ms: int = 30_000) -> None:
@@ -617,7 +662,11 @@ class InvestigationPanel(QWidget):
         if runner is not self._runner:
             return
         if isinstance(done, int) and isinstance(total, int) and total > 0:
-            self.status.setText(f"Computing agent states\u2026 {done:,} of {total:,} bills read")
+            self.status.setText(
+                self.tr("Computing agent states… {done} of {total} bills read").format(
+                    done=f"{done:,}", total=f"{total:,}"
+                )
+            )
 
     def _on_finished(self, runner: TaskRunner, result: Result) -> None:
         if runner is not self._runner:
@@ -626,7 +675,12 @@ class InvestigationPanel(QWidget):
         try:
             self._show(result)
         except Exception as exc:  # noqa: BLE001 - shown as text, never a traceback dialog
-            self._on_failed(None, f"Could not show the results: {exc.__class__.__name__}: {exc}")
+            self._on_failed(
+                None,
+                self.tr("Could not show the results: {error}").format(
+                    error=f"{exc.__class__.__name__}: {exc}"
+                ),
+            )
             return
         self.computed.emit(result.investigation)
 
@@ -634,19 +688,36 @@ class InvestigationPanel(QWidget):
         if runner is not None and runner is not self._runner:
             return
         self._runner = None
-        self.status.setText(f"Could not compute agent states: {message}")
+        self.status.setText(
+            self.tr("Could not compute agent states: {problem}").format(problem=message)
+        )
         self._set_enabled(self.result is not None)
         self.failed.emit(message)
 
     def _on_cancelled(self, runner: TaskRunner) -> None:
         if runner is self._runner:
             self._runner = None
-            self.status.setText("Computation cancelled.")
+            self.status.setText(self.tr("Computation cancelled."))
 
     def _set_enabled(self, enabled: bool) -> None:
         self.tabs.setEnabled(enabled)
 
     # ---------------------------------------------------------------- showing
+
+    def retranslate(self) -> None:
+        """Say the headers and the computed results again in the language now in force."""
+        for model in (
+            self.moment_model,
+            self.changes_model,
+            self.summary_model,
+            self.anomalies_model,
+        ):
+            if model.columnCount():
+                model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self.legend.retranslate()
+        if self.result is not None:
+            self._show(self.result)
+            self._update_range_label()
 
     def _show(self, result: Result) -> None:
         inv = result.investigation
@@ -682,11 +753,16 @@ class InvestigationPanel(QWidget):
         self.refresh_moment()
         self.refresh_changes()
         self._set_enabled(True)
-        first = from_epoch(inv.start) or "the first bill"
-        period = f"{first} to {from_epoch(inv.end) or 'the last bill'}"
         self.status.setText(
-            f"{len(inv.states)} agents, {period}; {len(result.anomalies)} anomalies. "
-            "Double-click a bar, row or cell to show its bills."
+            self.tr(
+                "{agents} agents, {first} to {last}; {anomalies} anomalies. "
+                "Double-click a bar, row or cell to show its bills."
+            ).format(
+                agents=len(inv.states),
+                first=from_epoch(inv.start) or self.tr("the first bill"),
+                last=from_epoch(inv.end) or self.tr("the last bill"),
+                anomalies=len(result.anomalies),
+            )
         )
 
     def _fill_summary(self, summary: Summary) -> None:
@@ -877,12 +953,16 @@ class InvestigationPanel(QWidget):
         if self._fit_moment:
             self._fit_moment = False
             self._fit(self.changes_table, CHANGES_LONG_COLUMNS)
-        self.changes_label.setText(f"{len(changes)} agent(s) changed")
+        self.changes_label.setText(self.tr("{n} agent(s) changed").format(n=len(changes)))
 
     def _update_range_label(self) -> None:
         lo, hi = self.timeline.visible_range()
         self.range_label.setText(
-            f"{from_epoch(int(lo))} to {from_epoch(int(hi))} ({format_duration(int(hi - lo))})"
+            self.tr("{start} to {end} ({duration})").format(
+                start=from_epoch(int(lo)),
+                end=from_epoch(int(hi)),
+                duration=format_duration(int(hi - lo)),
+            )
         )
 
     # ---------------------------------------------------------------- drill-down
@@ -894,7 +974,7 @@ class InvestigationPanel(QWidget):
     def _on_timeline_selected(self, item: Interval | Anomaly | None) -> None:
         """Describe the selected bar or anomaly under the timeline."""
         if item is None:
-            self.timeline_details.setText(TIMELINE_HINT)
+            self.timeline_details.setText(self.tr(TIMELINE_HINT))
         else:
             self.timeline_details.setText(self.timeline.summary_text(item))
 
@@ -938,11 +1018,15 @@ class InvestigationPanel(QWidget):
             labels = self.investigation.labels if self.investigation is not None else None
             rows = self.service.bill_briefs(missing)
             for pk, bill_id, op_type, cause, begin, end in rows:
-                what = op_type_name(op_type) if op_type is not None else "no operation type"
+                what = (
+                    op_type_name(op_type) if op_type is not None else self.tr("no operation type")
+                )
                 reason = ""
                 if op_type is not None:
                     code = None if codes.is_not_used(cause) else codes.parse_code(cause)
-                    reason = ", reason " + reason_name(op_type, code, labels)
+                    reason = self.tr(", reason {reason}").format(
+                        reason=reason_name(op_type, code, labels)
+                    )
                 self._bill_text_cache[pk] = (
                     f"{bill_id}: {what}{reason}, {from_epoch(begin)} - {from_epoch(end)}"
                 )

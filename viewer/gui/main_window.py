@@ -11,11 +11,15 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QEvent,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QStackedWidget,
     QTabWidget,
@@ -53,6 +58,7 @@ from viewer.gui.controllers.navigation import NavigationController
 from viewer.gui.controllers.text_index import TextIndexController
 from viewer.gui.empty_state import EmptyState
 from viewer.gui.filter_panel import FilterPanel
+from viewer.gui.i18n import SETTING, apply_language
 from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.sort_status import SortStatus
 from viewer.gui.status_bar import ElidedLabel, StatusBar
@@ -107,12 +113,14 @@ class MainWindow(QMainWindow):
             transient: Save no layout on close (smoke tests of the bundle).
         """
         super().__init__()
+        self._retranslate_timer = QTimer(self, singleShot=True, interval=0)
+        self._retranslate_timer.timeout.connect(self.retranslate)
         self._db = db
         self._settings = settings or QSettings("agent-bill-viewer", "Agent Bill Viewer")
         self.transient = transient
         self.quiet_reports = False
         """Report the next import (the start-up one) in the status bar only; later ones not."""
-        self.setWindowTitle("Agent Bill Viewer")
+        self.setWindowTitle(self.tr("Agent Bill Viewer"))
         if icon_path().exists():
             self.setWindowIcon(QIcon(str(icon_path())))
         self.setAcceptDrops(True)
@@ -163,21 +171,21 @@ class MainWindow(QMainWindow):
         self.table_stack.addWidget(self.empty_state)
         lay.addWidget(self.table_stack, 1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(central, "Bills")
+        self.tabs.addTab(central, self.tr("Bills"))
         self.setCentralWidget(self.tabs)
 
         self.filters = FilterPanel(db)
         self.filter_scroll = scroll = QScrollArea()
         scroll.setWidget(self.filters)
         scroll.setWidgetResizable(True)
-        self.filter_dock = QDockWidget("Filters", self)
+        self.filter_dock = QDockWidget(self.tr("Filters"), self)
         self.filter_dock.setObjectName("filters")
         self.filter_dock.setWidget(scroll)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
 
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details_dock = QDockWidget("Bill details", self)
+        self.details_dock = QDockWidget(self.tr("Bill details"), self)
         self.details_dock.setObjectName("details")
         self.details_dock.setWidget(self.details)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
@@ -234,7 +242,7 @@ class MainWindow(QMainWindow):
     def add_investigation(self) -> None:
         """A new Investigation tab for the database shown (the panel is bound to it)."""
         self.investigation = InvestigationPanel(self._db)
-        self.tabs.addTab(self.investigation, "Investigation")
+        self.tabs.addTab(self.investigation, self.tr("Investigation"))
         self.investigation.bills_selected.connect(self.browse.show_bills)
         self.investigation.selected_begin = self._selected_begin
 
@@ -246,20 +254,21 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         """The window's own actions, and the menus and toolbar of every controller's actions."""
         std = QKeySequence.StandardKey
-        self.act_quit = make_action(self, "&Quit", self.close, std.Quit)
-        self.act_clear = make_action(self, "C&lear filters", self.filters.clear, "Ctrl+Shift+L")
+        self.act_quit = make_action(self, self.tr("&Quit"), self.close, std.Quit)
+        self.act_clear = make_action(
+            self, self.tr("C&lear filters"), self.filters.clear, "Ctrl+Shift+L"
+        )
         self.act_refresh = make_action(
             self,
-            "&Refresh",
+            self.tr("&Refresh"),
             self.browse.refresh_data,
             std.Refresh,
-            "Read the database again (bills imported by another window or program)",
+            self.tr("Read the database again (bills imported by another window or program)"),
         )
-        self.filter_dock.toggleViewAction().setText("F&ilters pane")
-        self.details_dock.toggleViewAction().setText("Bill detail&s pane")
+        self._name_dock_actions()
 
         mb = self.menuBar()
-        m = mb.addMenu("&File")
+        m = mb.addMenu(self.tr("&File"))
         for a in self.imports.import_actions():
             m.addAction(a)
         m.addSeparator()
@@ -271,32 +280,33 @@ class MainWindow(QMainWindow):
         m.addAction(self.exports.act_export)
         m.addSeparator()
         m.addAction(self.act_quit)
-        m = mb.addMenu("&Edit")
+        m = mb.addMenu(self.tr("&Edit"))
         m.addAction(self.bill_details.act_copy)
         m.addAction(self.navigation.act_find)
-        m = mb.addMenu("&View")
+        m = mb.addMenu(self.tr("&View"))
         m.addAction(self.act_refresh)
         m.addAction(self.act_clear)
         m.addAction(self.navigation.act_first)
         m.addAction(self.navigation.act_last)
         m.addAction(self.navigation.act_sort_asc)
         m.addAction(self.navigation.act_sort_desc)
-        go = m.addMenu("&Go to")
+        go = m.addMenu(self.tr("&Go to"))
         for a in self.navigation.go_to_actions():
             go.addAction(a)
         m.addAction(self.filter_dock.toggleViewAction())
         m.addAction(self.details_dock.toggleViewAction())
-        cols = m.addMenu("&Columns")
+        cols = m.addMenu(self.tr("&Columns"))
         cols.aboutToShow.connect(lambda: self.window_layout.fill_column_menu(cols))
-        m = mb.addMenu("&Tools")
+        m.addMenu(self._language_menu())
+        m = mb.addMenu(self.tr("&Tools"))
         m.addAction(self.bill_details.act_moment)
         m.addAction(self.dialogs.act_labels)
         m.addAction(self.dialogs.act_zone)
-        m = mb.addMenu("&Help")
+        m = mb.addMenu(self.tr("&Help"))
         m.addAction(self.dialogs.act_demo)
         m.addAction(self.dialogs.act_about)
 
-        tb = self.addToolBar("Main")
+        tb = self.addToolBar(self.tr("Main"))
         tb.setObjectName("main-toolbar")
         for a in (
             self.imports.act_open,
@@ -306,6 +316,65 @@ class MainWindow(QMainWindow):
             self.dialogs.act_labels,
         ):
             tb.addAction(a)
+
+    def _name_dock_actions(self) -> None:
+        """The View menu's names of the docks (Qt names them after the dock's title)."""
+        self.filter_dock.toggleViewAction().setText(self.tr("F&ilters pane"))
+        self.details_dock.toggleViewAction().setText(self.tr("Bill detail&s pane"))
+
+    def _language_menu(self) -> QMenu:
+        """View ▸ Language: English, 简体中文 (each in its own words) or the system's language."""
+        menu = QMenu(self.tr("&Language"), self)
+        group = QActionGroup(self)
+        chosen = str(self._settings.value(SETTING, "system") or "system")
+        self.language_actions: dict[str, QAction] = {}
+        for choice, text in (
+            ("en", "&English"),
+            ("zh_CN", "简体中文(&C)"),
+            ("system", self.tr("Follow the &system")),
+        ):
+            act = menu.addAction(text)
+            act.setCheckable(True)
+            act.setChecked(choice == chosen)
+            act.triggered.connect(lambda _on=False, c=choice: self.choose_language(c))
+            group.addAction(act)
+            self.language_actions[choice] = act
+        return menu
+
+    def choose_language(self, choice: str) -> None:
+        """Speak ``choice`` (``en``, ``zh_CN``, ``system``) now and at the next start.
+
+        The filter, sort and selection stay: only the words change.
+        """
+        self.language_actions[choice].setChecked(True)
+        if not self.transient:
+            self._settings.setValue(SETTING, choice)
+        apply_language(choice)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """On a language change, re-render the composed texts (once, after the event burst)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_timer.start()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Say again, in the language now in force, what the window composes from data.
+
+        Static texts were re-worded by ``viewer.gui.i18n.relabel``; these are built from
+        the filter, the counts, the selected bill, the columns and the investigation.
+        """
+        self._name_dock_actions()
+        self.databases.show_db()
+        self.dialogs.show_time_label()
+        self.browse.update_sentence(self.model.bill_filter)
+        self.browse.recount()
+        self.model.retranslate()
+        self.filters.retranslate()
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.bill_details.show_details(index.row())
+        if self.investigation is not None:
+            self.investigation.retranslate()
 
     def visible_column_keys(self) -> list[str]:
         """Keys of the visible columns in their on-screen order (what an export writes)."""

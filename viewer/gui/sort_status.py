@@ -27,8 +27,8 @@ class SortStatus(QWidget):
         self.bar.setMaximumWidth(120)
         self.bar.setTextVisible(False)
         self.cancel = QToolButton()
-        self.cancel.setText("Cancel")
-        self.cancel.setToolTip("Stop this sort and go back to the previous one")
+        self.cancel.setText(self.tr("Cancel"))
+        self.cancel.setToolTip(self.tr("Stop this sort and go back to the previous one"))
         self.cancel.clicked.connect(self.cancel_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,13 +68,24 @@ class SortStatus(QWidget):
 
     def _show(self) -> None:
         seconds = int(time.monotonic() - self._started)
-        bills = f"{self._bills:,} bills" if self._bills >= 0 else "the matching bills"
-        head = f"Sorting {bills} by {self._title}…"
+        if self._bills >= 0:
+            bills = self.tr("{n} bills").format(n=f"{self._bills:,}")
+        else:
+            bills = self.tr("the matching bills")
+        head = self.tr("Sorting {bills} by {column}…").format(bills=bills, column=self._title)
         if self._read < 0:
             self.bar.setRange(0, 0)  # busy: the database gives no progress while it sorts
-            self.label.setText(f"{head} (no index on this column; {seconds} s)")
+            self.label.setText(
+                self.tr("{head} (no index on this column; {seconds} s)").format(
+                    head=head, seconds=seconds
+                )
+            )
             return
         if self._bills > 0:
             self.bar.setRange(0, self._bills)
             self.bar.setValue(min(self._read, self._bills))
-        self.label.setText(f"{head} reading the order, {self._read:,} so far ({seconds} s)")
+        self.label.setText(
+            self.tr("{head} reading the order, {read} so far ({seconds} s)").format(
+                head=head, read=f"{self._read:,}", seconds=seconds
+            )
+        )

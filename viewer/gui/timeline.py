@@ -542,7 +542,7 @@ class TimelineView(QAbstractScrollArea):
         p.drawText(
             QRect(4, 0, left - 8, AXIS_HEIGHT),
             Qt.AlignmentFlag.AlignVCenter,
-            f"{len(self._states)} agents",
+            self.tr("{n} agents").format(n=len(self._states)),
         )
 
     @staticmethod
@@ -591,45 +591,58 @@ class TimelineView(QAbstractScrollArea):
             return min(found, key=lambda iv: min(abs(iv.start - t), abs(iv.end - t)))
         return None
 
-    def tooltip_text(self, item: Interval | Anomaly) -> str:
-        """The tooltip for an interval or an anomaly (plain text lines)."""
+    def _head_lines(self, item: Interval | Anomaly) -> list[str]:
+        """What an interval or anomaly is and when, ending with how many bills it has."""
         if isinstance(item, Anomaly):
             lines = [
-                f"Anomaly: {item.kind.title}",
-                f"Agent {item.agent}",
+                self.tr("Anomaly: {kind}").format(kind=item.kind.title),
+                self.tr("Agent {agent}").format(agent=item.agent),
                 item.message,
                 f"{from_epoch(item.start)} - {from_epoch(item.end)}"
                 f" ({format_duration(item.end - item.start)})",
             ]
         else:
-            lines = [item.label, f"Agent {item.agent}"]
+            lines = [item.label, self.tr("Agent {agent}").format(agent=item.agent)]
             if item.reason is not None:
-                lines.append(f"Reason code {item.reason}")
+                lines.append(self.tr("Reason code {code}").format(code=item.reason))
             lines.append(
                 f"{from_epoch(item.start)} - {from_epoch(item.end)}"
                 f" ({format_duration(item.duration)})"
-                + (" (open-ended)" if item.open_ended else "")
+                + (self.tr(" (open-ended)") if item.open_ended else "")
             )
+        lines.append(
+            self.tr("{n} bill(s); double-click or press Enter to show them").format(
+                n=len(item.bill_pks)
+            )
+        )
+        return lines
+
+    def _decoded(self, pks: Sequence[int]) -> list[str]:
+        """One decoded line for each of the first five bills (a tooltip never raises)."""
+        if self.describe_bills is None or not pks:
+            return []
+        try:
+            return self.describe_bills(pks[:5])
+        except Exception as exc:  # noqa: BLE001 - a tooltip never raises
+            return [self.tr("(bills not readable: {problem})").format(problem=exc)]
+
+    def tooltip_text(self, item: Interval | Anomaly) -> str:
+        """The tooltip for an interval or an anomaly (plain text lines)."""
         pks = item.bill_pks
-        lines.append(f"{len(pks)} bill(s); double-click or press Enter to show them")
-        if self.describe_bills is not None and pks:
-            try:
-                decoded = self.describe_bills(pks[:5])
-            except Exception as exc:  # noqa: BLE001 - a tooltip never raises
-                decoded = [f"(bills not readable: {exc})"]
-            lines.extend("  " + d for d in decoded)
-            if len(pks) > 5:
-                lines.append(f"  ... and {len(pks) - 5} more")
+        lines = self._head_lines(item)
+        lines.extend("  " + d for d in self._decoded(pks))
+        if self.describe_bills is not None and len(pks) > 5:
+            lines.append("  " + self.tr("... and {n} more").format(n=len(pks) - 5))
         return "\n".join(lines)
 
     def summary_text(self, item: Interval | Anomaly, bills: int = 2) -> str:
         """Two short lines for the details under the timeline: what and when, then its bills."""
-        full = self.tooltip_text(item).split("\n")
-        head_count = next(i for i, line in enumerate(full) if line.endswith("to show them")) + 1
-        head = " \u00b7 ".join(full[:head_count])
-        decoded = [line.strip() for line in full[head_count:]]
+        head = " \u00b7 ".join(self._head_lines(item))
+        decoded = self._decoded(item.bill_pks)
         more = len(item.bill_pks) - min(bills, len(decoded))
-        tail = "; ".join(decoded[:bills]) + (f"; and {more} more" if decoded and more > 0 else "")
+        tail = "; ".join(decoded[:bills])
+        if decoded and more > 0:
+            tail += "; " + self.tr("and {n} more").format(n=more)
         return head + ("\n" + tail if tail else "")
 
     # ---------------------------------------------------------------- events
@@ -759,18 +772,28 @@ class TimelineLegend(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._items: list[tuple[str, StateKind | None]] = [(k.title, k) for k in LEGEND_KINDS]
-        self._items.append(("Anomaly", None))
+        self._items: list[tuple[str, StateKind | None]] = []
+        self.retranslate()
         self._scheme = SchemeWatcher(self.update, self)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setToolTip(
-            "Main bar: busy, rest, working, study, conversation, other operations.\n"
-            "Thin bar on top: held, internal help, three-party, conference, listening.\n"
-            "Band underneath: signed in. Tick across the lane: forced event. Triangle: anomaly.\n"
-            "Ctrl+wheel or +/-: zoom; drag, Shift+wheel or Left/Right: pan; 0: show all."
+            self.tr(
+                "Main bar: busy, rest, working, study, conversation, other operations.\n"
+                "Thin bar on top: held, internal help, three-party, conference, listening.\n"
+                "Band underneath: signed in. Tick across the lane: forced event. "
+                "Triangle: anomaly.\n"
+                "Ctrl+wheel or +/-: zoom; drag, Shift+wheel or Left/Right: pan; 0: show all."
+            )
         )
+
+    def retranslate(self) -> None:
+        """The entries' titles in the language now in force (the kinds' titles and Anomaly)."""
+        self._items = [(k.title, k) for k in LEGEND_KINDS]
+        self._items.append((self.tr("Anomaly"), None))
+        self.updateGeometry()
+        self.update()
 
     @property
     def titles(self) -> list[str]:
@@ -820,11 +843,12 @@ class TimelineLegend(QWidget):
         try:
             fm = QFontMetrics(self.font())
             lh = self._line_height()
+            anomaly = self._items[-1][0]
             for title, color, x, line in self.layout_items(self.width()):
                 mid = line * lh + lh / 2
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(color)
-                if title == "Anomaly":
+                if title == anomaly:
                     cy = int(mid) - 4
                     p.drawPolygon(
                         QPolygon([QPoint(x, cy), QPoint(x + 10, cy), QPoint(x + 5, cy + 6)])

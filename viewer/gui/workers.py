@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from viewer.core.errors import KnownError
 from viewer.core.tasks import Cancelled, CancelToken
@@ -50,7 +50,8 @@ def failure_of(exc: BaseException, what: str) -> Failure:
         return Failure(str(exc))
     log.error("%s failed", what, exc_info=exc)
     details = "".join(traceback.format_exception(exc))
-    return Failure(f"{BUG_TEXT}: {what} failed with {exc.__class__.__name__}: {exc}", details, True)
+    said = QCoreApplication.translate("Failure", "This is a bug: {what} failed with {error}")
+    return Failure(said.format(what=what, error=f"{exc.__class__.__name__}: {exc}"), details, True)
 
 
 class _Worker(QObject):

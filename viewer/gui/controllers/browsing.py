@@ -22,6 +22,8 @@ class BrowseController(Controller):
         super().__init__(window)
         self.investigated: BillFilter | None = None
         """The scope the investigation tab shows (it is read again only when this changes)."""
+        self._counts: tuple[int, int] | None = None
+        """The last counts said: bills shown (-1 while counting), bills in the database."""
 
     def sort_changed(self, section: int, order: Qt.SortOrder) -> None:
         """The header's sort: into the filter panel and the sentence (the model sorts itself)."""
@@ -88,15 +90,27 @@ class BrowseController(Controller):
 
     def counts(self, shown: int, total: int) -> None:
         """The model's counts in the status bar; the empty state when the database has none."""
-        shown_text = "counting…" if shown < 0 else f"{shown:,}"
-        self.win.status_count.setText(f"{shown_text} of {total:,} bills")
+        self._counts = (shown, total)
+        shown_text = self.tr("counting…") if shown < 0 else f"{shown:,}"
+        self.win.status_count.setText(
+            self.tr("{shown} of {total} bills").format(shown=shown_text, total=f"{total:,}")
+        )
         self._show_empty_state(total == 0)
+
+    def recount(self) -> None:
+        """Say the last counts again (in the language now in force)."""
+        if self._counts is not None:
+            self.counts(*self._counts)
 
     def estimated(self, estimate: int) -> None:
         """The planner's estimate while the exact count runs: "about 31,400,000 of ... bills"."""
-        total = self.win.status_count.text().split(" of ", 1)
-        rest = f" of {total[1]}" if len(total) == 2 else ""
-        self.win.status_count.setText(f"about {about(estimate)}{rest}")
+        if self._counts is None:
+            text = self.tr("about {shown}").format(shown=about(estimate))
+        else:
+            text = self.tr("about {shown} of {total} bills").format(
+                shown=about(estimate), total=f"{self._counts[1]:,}"
+            )
+        self.win.status_count.setText(text)
 
     def _show_empty_state(self, empty: bool) -> None:
         """No bill in the database: say what to do instead of an empty table and made-up times."""
@@ -110,7 +124,10 @@ class BrowseController(Controller):
     def loading(self, loading: bool) -> None:
         """The model is reading: say so beside the count."""
         if loading:
-            self.win.status_count.setText(self.win.status_count.text().split(" of ")[0] + " …")
+            shown = -1 if self._counts is None else self._counts[0]
+            self.win.status_count.setText(
+                (self.tr("counting…") if shown < 0 else f"{shown:,}") + " …"
+            )
 
     def refresh_data(self) -> None:
         """Read the database again: rows, counts, lists and the investigation."""
@@ -121,5 +138,8 @@ class BrowseController(Controller):
     def model_failed(self, message: str) -> None:
         """The model's query failed: one line in the status bar, saying how to read again."""
         self.win.statusBar().showMessage(
-            f"Database problem: {message}. View > Refresh (F5) reads again.", 30000
+            self.tr("Database problem: {message}. View > Refresh (F5) reads again.").format(
+                message=message
+            ),
+            30000,
         )

@@ -50,10 +50,14 @@ class DatabaseController(Controller):
         self._remember = remember_db
         self._opener = BackgroundCall(self.win)
         std = QKeySequence.StandardKey
-        self.act_open_db = self._action("Open &database…", self.open_db_dialog, "Ctrl+Shift+O")
-        self.act_new_db = self._action("&New database…", self.new_db_dialog, std.New)
-        self.act_connect = self._action("Connect to &team database…", self.connect_dialog_open)
-        self.recent_menu = QMenu("&Recent databases", self.win)
+        self.act_open_db = self._action(
+            self.tr("Open &database…"), self.open_db_dialog, "Ctrl+Shift+O"
+        )
+        self.act_new_db = self._action(self.tr("&New database…"), self.new_db_dialog, std.New)
+        self.act_connect = self._action(
+            self.tr("Connect to &team database…"), self.connect_dialog_open
+        )
+        self.recent_menu = QMenu(self.tr("&Recent databases"), self.win)
         self.team_service = TeamService()
         self.connect_dialog: ConnectDialog | None = None
         """The last Connect dialog opened (for tests; replaced by the next one)."""
@@ -61,7 +65,10 @@ class DatabaseController(Controller):
     def open_db_dialog(self) -> None:
         """Open an existing bill database."""
         name, _ = QFileDialog.getOpenFileName(
-            self.win, "Open database", "", "Bill databases (*.sqlite *.db);;All files (*)"
+            self.win,
+            self.tr("Open database"),
+            "",
+            self.tr("Bill databases (*.sqlite *.db);;All files (*)"),
         )
         if name:
             self.switch_database(Path(name), create=False)
@@ -70,9 +77,9 @@ class DatabaseController(Controller):
         """Create a new, empty bill database (an existing file is never emptied)."""
         name, _ = QFileDialog.getSaveFileName(
             self.win,
-            "New database",
+            self.tr("New database"),
             "bills.sqlite",
-            "Bill databases (*.sqlite)",
+            self.tr("Bill databases (*.sqlite)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if not name:
@@ -83,9 +90,11 @@ class DatabaseController(Controller):
         if path.exists():
             answer = QMessageBox.question(
                 self.win,
-                "New database",
-                f"{path} already exists. Open it instead?\n\n"
-                "(A new database needs a new file name; existing bills are never deleted.)",
+                self.tr("New database"),
+                self.tr(
+                    "{path} already exists. Open it instead?\n\n"
+                    "(A new database needs a new file name; existing bills are never deleted.)"
+                ).format(path=path),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -99,7 +108,7 @@ class DatabaseController(Controller):
         A problem is reported and the current database stays open; ``database_switched`` tells
         the outcome.
         """
-        self.win.statusBar().showMessage(f"Opening {path}…")
+        self.win.statusBar().showMessage(self.tr("Opening {path}…").format(path=path))
 
         def opened(db: Database) -> None:
             self._adopt_database(db)
@@ -107,7 +116,7 @@ class DatabaseController(Controller):
 
         def failed(failure: Failure) -> None:
             self.win.statusBar().showMessage(failure.message, 15000)
-            show_failure(self.win, "Open database", failure)
+            show_failure(self.win, self.tr("Open database"), failure)
             self.win.database_switched.emit(None)
 
         self._opener.run(
@@ -151,7 +160,7 @@ class DatabaseController(Controller):
         and the current database stays open; ``database_switched`` tells the outcome (the
         team database's URL without password, or None).
         """
-        self.win.statusBar().showMessage(f"Connecting to {team.label}…")
+        self.win.statusBar().showMessage(self.tr("Connecting to {team}…").format(team=team.label))
 
         def work() -> Database | _AskPassword:
             try:
@@ -170,7 +179,7 @@ class DatabaseController(Controller):
 
         def failed(failure: Failure) -> None:
             self.win.statusBar().showMessage(failure.message, 15000)
-            show_failure(self.win, "Connect to team database", failure)
+            show_failure(self.win, self.tr("Connect to team database"), failure)
             self.win.database_switched.emit(None)
 
         self._opener.run(work, done, on_failure=failed, what=f"connecting to {team.label}")
@@ -211,10 +220,14 @@ class DatabaseController(Controller):
         self.remember_db(self.win._db.path)
         self.show_db()
         self.win.dialogs.show_time_label()
-        mode = " read-only: browse, filter and export; nothing can be changed"
         team = team_of(db)
         name = team.label if team is not None else db.path
-        self.win.statusBar().showMessage(f"Opened {name}{mode if db.readonly else ''}", 8000)
+        opened = (
+            self.tr("Opened {name} read-only: browse, filter and export; nothing can be changed")
+            if db.readonly
+            else self.tr("Opened {name}")
+        )
+        self.win.statusBar().showMessage(opened.format(name=name), 8000)
 
     def recent_databases(self) -> list[str]:
         """Recently opened databases, newest first (files and team databases).
@@ -268,10 +281,12 @@ class DatabaseController(Controller):
         team = team_of(self.win._db)
         if team is not None:
             self.win.status_db.set_full_text(team.url_text())
-            self.win.setWindowTitle(f"Agent Bill Viewer — {team.label}")
+            self.win.setWindowTitle(self.tr("Agent Bill Viewer — {name}").format(name=team.label))
         else:
             self.win.status_db.set_full_text(str(self.win._db.path))
-            self.win.setWindowTitle(f"Agent Bill Viewer — {self.win._db.path.name}")
+            self.win.setWindowTitle(
+                self.tr("Agent Bill Viewer — {name}").format(name=self.win._db.path.name)
+            )
         self._show_access()
 
     def _show_access(self) -> None:
@@ -282,14 +297,16 @@ class DatabaseController(Controller):
         """
         readonly = self.win._db.readonly
         if readonly:
-            self.win.setWindowTitle(f"{self.win.windowTitle()} (read-only)")
+            self.win.setWindowTitle(
+                self.tr("{title} (read-only)").format(title=self.win.windowTitle())
+            )
         importing = self.win.imports.running
         for act in (
             *self.win.imports.import_actions(),
             self.win.dialogs.act_labels,
             self.win.dialogs.act_zone,
         ):
-            act.setToolTip("The database is open read-only" if readonly else "")
+            act.setToolTip(self.tr("The database is open read-only") if readonly else "")
             act.setEnabled(not readonly)
         if importing:
             for act in self.win.imports.import_actions():

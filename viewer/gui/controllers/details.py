@@ -34,13 +34,16 @@ class DetailsController(Controller):
         """The bill to select again when the rows change (a reset drops the selection)."""
         std = QKeySequence.StandardKey
         self.act_copy = self._action(
-            "&Copy rows", self.copy_rows, std.Copy, "Copy the selected rows as tab-separated text"
+            self.tr("&Copy rows"),
+            self.copy_rows,
+            std.Copy,
+            self.tr("Copy the selected rows as tab-separated text"),
         )
         self.act_moment = self._action(
-            "State of all agents at this &bill",
+            self.tr("State of all agents at this &bill"),
             self.moment_at_selection,
             "Ctrl+T",
-            "Show every agent's state at the selected bill's begin time",
+            self.tr("Show every agent's state at the selected bill's begin time"),
         )
 
     def current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -92,19 +95,18 @@ class DetailsController(Controller):
             if col.kind == CODE and col.explain is not None:
                 exp = col.explain(row, labels)
                 raw = col.raw(row)
-                text = f"<b>{_esc(exp.text)}</b> <span style='color:{muted}'>(raw {_esc(raw)})"
-                text += "</span>"
+                raw_said = self.tr("(raw {raw})").format(raw=_esc(raw))
+                text = f"<b>{_esc(exp.text)}</b> <span style='color:{muted}'>{raw_said}</span>"
                 if exp.generic and exp.generic != exp.text:
                     text += f"<br><i>{_esc(exp.generic)}</i>"
                 if not exp.known:
-                    text += f"<br><span style='color:{error}'>not in the vendor's tables</span>"
+                    unknown = self.tr("not in the vendor's tables")
+                    text += f"<br><span style='color:{error}'>{unknown}</span>"
                 if col.key == "op_type":
                     info = codes.op_type_info(codes.parse_code(raw))
                     if info is not None and not info.billed:
-                        text += (
-                            f"<br><span style='color:{warning}'>"
-                            "documented as not normally billed</span>"
-                        )
+                        not_billed = self.tr("documented as not normally billed")
+                        text += f"<br><span style='color:{warning}'>{not_billed}</span>"
             else:
                 text = _esc(self.win.model.display_text(col, row))
             parts.append(f"<tr><td valign=top><b>{_esc(col.title)}</b></td><td>{text}</td></tr>")
@@ -117,23 +119,40 @@ class DetailsController(Controller):
         except Exception as exc:  # noqa: BLE001 - show what we can; a bug is logged as one
             source, conflicts = None, []
             failure = failure_of(exc, "reading the bill's provenance")
-            parts.append(f"<p>Provenance unavailable: {_esc(failure.message)}</p>")
+            said = self.tr("Provenance unavailable: {problem}").format(
+                problem=_esc(failure.message)
+            )
+            parts.append(f"<p>{said}</p>")
         if source:
             parts.append(
-                f"<p><b>Source</b>: {_esc(source['path'])}, line {row[IDX['line']]}<br>"
-                f"SHA-256 {source['sha256']}<br>imported {source['imported_at']}</p>"
+                self.tr(
+                    "<p><b>Source</b>: {path}, line {line}<br>"
+                    "SHA-256 {sha256}<br>imported {imported_at}</p>"
+                ).format(
+                    path=_esc(source["path"]),
+                    line=row[IDX["line"]],
+                    sha256=source["sha256"],
+                    imported_at=source["imported_at"],
+                )
             )
         if row[IDX["extra"]]:
-            parts.append(f"<p><b>Extra trailing columns</b>: {_esc(row[IDX['extra']])}</p>")
-        if conflicts:
             parts.append(
-                f"<p style='color:{error}'><b>{len(conflicts)} conflicting copy(ies) "
-                "of this bill id were imported with other values:</b></p><ul>"
+                self.tr("<p><b>Extra trailing columns</b>: {extra}</p>").format(
+                    extra=_esc(row[IDX["extra"]])
+                )
             )
+        if conflicts:
+            said = self.tr(
+                "{n} conflicting copy(ies) of this bill id were imported with other values:"
+            ).format(n=len(conflicts))
+            parts.append(f"<p style='color:{error}'><b>{said}</b></p><ul>")
             for c in conflicts:
                 parts.append(
-                    f"<li>{_esc(c['path'])} line {c['line']}: differs in "
-                    f"{_esc(', '.join(c['differs']))}</li>"
+                    "<li>"
+                    + self.tr("{path} line {line}: differs in {fields}").format(
+                        path=_esc(c["path"]), line=c["line"], fields=_esc(", ".join(c["differs"]))
+                    )
+                    + "</li>"
                 )
             parts.append("</ul>")
         return "".join(parts)
@@ -142,7 +161,7 @@ class DetailsController(Controller):
         """Open the investigation at the selected bill's begin time."""
         row = self.win.model.row_tuple(self.win.table.currentIndex().row())
         if row is None or self.win.investigation is None:
-            self.win.statusBar().showMessage("Select a bill first.", 5000)
+            self.win.statusBar().showMessage(self.tr("Select a bill first."), 5000)
             return
         self.win.tabs.setCurrentWidget(self.win.investigation)
         self.win.investigation.set_moment(int(row[IDX["begin_time"]]))
@@ -160,13 +179,17 @@ class DetailsController(Controller):
         if n > MAX_COPY_ROWS:
             QMessageBox.information(
                 self.win,
-                "Copy rows",
-                f"{n:,} rows are selected; copying is limited to {MAX_COPY_ROWS:,}. "
-                "Use File ▸ Export to Excel for more.",
+                self.tr("Copy rows"),
+                self.tr(
+                    "{n} rows are selected; copying is limited to {limit}. "
+                    "Use File ▸ Export to Excel for more."
+                ).format(n=f"{n:,}", limit=f"{MAX_COPY_ROWS:,}"),
             )
             return
         rows = sorted({i.row() for i in self.win.table.selectionModel().selectedRows()})
         keys = self.win.visible_column_keys()
         order = [next(i for i, c in enumerate(self.win.model.columns) if c.key == k) for k in keys]
         QGuiApplication.clipboard().setText(self.win.model.copy_text(rows, order))
-        self.win.statusBar().showMessage(f"Copied {len(rows):,} row(s).", 4000)
+        self.win.statusBar().showMessage(
+            self.tr("Copied {n} row(s).").format(n=f"{len(rows):,}"), 4000
+        )

@@ -29,17 +29,17 @@ class DialogsController(Controller):
         super().__init__(window)
         self.start_detached: Callable[[str, list[str]], Any] = QProcess.startDetached
         """Starts a program on its own (the demo window); tests put a recorder here."""
-        self.act_labels = self._action("&Site labels…", self.labels_dialog, "Ctrl+L")
+        self.act_labels = self._action(self.tr("&Site labels…"), self.labels_dialog, "Ctrl+L")
         self.act_zone = self._action(
-            "Time &zone of the data…",
+            self.tr("Time &zone of the data…"),
             self.time_zone_dialog,
-            tip="Name the tenant's time zone: shown beside every time and in every export",
+            tip=self.tr("Name the tenant's time zone: shown beside every time and in every export"),
         )
-        self.act_about = self._action("&About", self.about)
+        self.act_about = self._action(self.tr("&About"), self.about)
         self.act_demo = self._action(
-            "Open the &demo in a new window",
+            self.tr("Open the &demo in a new window"),
             self.open_demo,
-            tip="Sample bills in a throwaway database, in a second window",
+            tip=self.tr("Sample bills in a throwaway database, in a second window"),
         )
 
     def labels_dialog(self) -> None:
@@ -64,7 +64,7 @@ class DialogsController(Controller):
         except Exception as exc:  # noqa: BLE001 - a locked database: keep the generic label
             log.warning("time zone unreadable: %s", exc)
             label = TIME_LABEL
-        self.win.status_tz.setText(f"times {label}")
+        self.win.status_tz.setText(self.tr("times {label}").format(label=label))
         self.win.filters.set_time_label(label)
         self.win.browse.update_sentence(self.win.model.bill_filter)
 
@@ -73,10 +73,12 @@ class DialogsController(Controller):
         current = TimeZoneService(self.win._db).zone() or ""
         text, ok = QInputDialog.getText(
             self.win,
-            "Time zone of the data",
-            "Bill exports carry no time zone, so times are shown as exported.\n"
-            "Name the tenant's zone (e.g. Asia/Shanghai or UTC+08:00) to state it beside\n"
-            "every time and in every export; leave empty to remove it.",
+            self.tr("Time zone of the data"),
+            self.tr(
+                "Bill exports carry no time zone, so times are shown as exported.\n"
+                "Name the tenant's zone (e.g. Asia/Shanghai or UTC+08:00) to state it beside\n"
+                "every time and in every export; leave empty to remove it."
+            ),
             text=current,
         )
         if ok:
@@ -87,13 +89,17 @@ class DialogsController(Controller):
         try:
             TimeZoneService(self.win._db).set_zone(text)
         except Exception as exc:  # noqa: BLE001 - a bad name or read-only database; a bug as one
-            show_failure(self.win, "Time zone of the data", failure_of(exc, "naming the time zone"))
+            show_failure(
+                self.win, self.tr("Time zone of the data"), failure_of(exc, "naming the time zone")
+            )
             return
         self.show_time_label()
 
     def about(self) -> None:
         """Versions, database path and data folder."""
-        QMessageBox.about(self.win, "About Agent Bill Viewer", about_text(str(self.win._db.path)))
+        QMessageBox.about(
+            self.win, self.tr("About Agent Bill Viewer"), about_text(str(self.win._db.path))
+        )
 
     def open_demo(self) -> None:
         """Open the demo export in a new window on a throwaway database (this one stays as is)."""
@@ -101,6 +107,8 @@ class DialogsController(Controller):
         result = self.start_detached(program, args)
         started = result[0] if isinstance(result, tuple) else bool(result)
         self.win.statusBar().showMessage(
-            "Opening the demo in a new window…" if started else f"Could not start {program}.",
+            self.tr("Opening the demo in a new window…")
+            if started
+            else self.tr("Could not start {program}.").format(program=program),
             8000,
         )

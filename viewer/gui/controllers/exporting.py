@@ -13,6 +13,7 @@ from viewer.core.paths import xlsx_target
 from viewer.core.tasks import PhasedProgress
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ExportDoneDialog, Opener, run_with_progress, show_failure
+from viewer.gui.i18n import sentences
 from viewer.gui.workers import Failure, TaskRunner
 from viewer.services.export import EXPORT_PHASES, ExportService
 
@@ -30,19 +31,19 @@ class ExportController(Controller):
         """What the export-finished dialog opens files and folders with (tests record)."""
         self.export_done_dialog: ExportDoneDialog | None = None
         self.act_export = self._action(
-            "&Export to Excel…",
+            self.tr("&Export to Excel…"),
             self.export_dialog,
             "Ctrl+E",
-            "Export the bills shown, as shown, to an .xlsx workbook",
+            self.tr("Export the bills shown, as shown, to an .xlsx workbook"),
         )
 
     def export_dialog(self) -> None:
         """Choose a file and export exactly what the table shows."""
         name, _ = QFileDialog.getSaveFileName(
             self.win,
-            "Export to Excel",
+            self.tr("Export to Excel"),
             "bills.xlsx",
-            "Excel workbook (*.xlsx)",
+            self.tr("Excel workbook (*.xlsx)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if name:
@@ -55,7 +56,9 @@ class ExportController(Controller):
         force = False
         if path.exists():
             answer = QMessageBox.question(
-                self.win, "Export to Excel", f"{path} already exists. Replace it?"
+                self.win,
+                self.tr("Export to Excel"),
+                self.tr("{path} already exists. Replace it?").format(path=path),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -65,7 +68,9 @@ class ExportController(Controller):
     def export_to(self, path: Path, force: bool = False) -> None:
         """Export the current filter, sort and visible columns in the background."""
         if self.runner is not None and self.runner.running:
-            QMessageBox.information(self.win, "Export", "An export is already running.")
+            QMessageBox.information(
+                self.win, self.tr("Export"), self.tr("An export is already running.")
+            )
             return
         service = ExportService(self.win._db)
         f, keys = self.win.model.bill_filter, self.win.visible_column_keys()
@@ -91,7 +96,11 @@ class ExportController(Controller):
         self.runner = runner
         self.act_export.setEnabled(False)
         self.export_progress = run_with_progress(
-            self.win, runner, "Exporting", "rows", words=lambda: bar[0].words if bar else ""
+            self.win,
+            runner,
+            self.tr("Exporting"),
+            "rows",
+            words=lambda: bar[0].words if bar else "",
         )
         runner.finished.connect(self._export_done)
         runner.failed.connect(lambda msg: self._export_failed(runner.failure or Failure(msg)))
@@ -101,11 +110,16 @@ class ExportController(Controller):
 
     def _export_done(self, result: Any) -> None:
         self.win.export_finished.emit(result)
-        msg = f"Exported {result.rows:,} bills to {result.path}."
+        msg = self.tr("Exported {n} bills to {path}.").format(
+            n=f"{result.rows:,}", path=result.path
+        )
         if result.cut_cells:
-            msg += (
-                f" {result.cut_cells:,} cell(s) longer than Excel allows were cut and marked "
-                "(counted on the Report sheet)."
+            msg = sentences(
+                msg,
+                self.tr(
+                    "{n} cell(s) longer than Excel allows were cut and marked "
+                    "(counted on the Report sheet)."
+                ).format(n=f"{result.cut_cells:,}"),
             )
         self.win.statusBar().showMessage(msg, 20000)
         dialog = ExportDoneDialog(result, self.win, opener=self.open_url)
@@ -116,9 +130,9 @@ class ExportController(Controller):
     def _export_cancelled(self) -> None:
         """A cancel is the user's choice, not a problem: said in the status bar only."""
         self.win.export_finished.emit(None)
-        self.win.statusBar().showMessage("Export cancelled; no file written.", 15000)
+        self.win.statusBar().showMessage(self.tr("Export cancelled; no file written."), 15000)
 
     def _export_failed(self, failure: Failure) -> None:
         self.win.export_finished.emit(None)
         self.win.statusBar().showMessage(failure.message, 15000)
-        show_failure(self.win, "Export", failure)
+        show_failure(self.win, self.tr("Export"), failure)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from viewer.core.records import ImportReport, ImportStatus
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ImportReportDialog, run_with_progress, show_failure
+from viewer.gui.i18n import sentences
 from viewer.gui.workers import Failure, TaskRunner
 from viewer.services.imports import ImportService
 
@@ -29,13 +30,16 @@ class ImportController(Controller):
         self.last_report: ImportReport | None = None
         std = QKeySequence.StandardKey
         self.act_open = self._action(
-            "&Open exports…", self.open_exports, std.Open, "Import CSV files or zips of exports"
+            self.tr("&Open exports…"),
+            self.open_exports,
+            std.Open,
+            self.tr("Import CSV files or zips of exports"),
         )
         self.act_open_folder = self._action(
-            "Open export &folder…",
+            self.tr("Open export &folder…"),
             self.open_folder,
             "Ctrl+Shift+F",
-            "Import every export in a folder",
+            self.tr("Import every export in a folder"),
         )
 
     @property
@@ -46,14 +50,17 @@ class ImportController(Controller):
     def open_exports(self) -> None:
         """Choose export files or zips and import them."""
         files, _ = QFileDialog.getOpenFileNames(
-            self.win, "Open exports", "", "Bill exports (*.zip *.csv *.txt);;All files (*)"
+            self.win,
+            self.tr("Open exports"),
+            "",
+            self.tr("Bill exports (*.zip *.csv *.txt);;All files (*)"),
         )
         if files:
             self.import_paths([Path(f) for f in files])
 
     def open_folder(self) -> None:
         """Choose a folder and import every export in it."""
-        folder = QFileDialog.getExistingDirectory(self.win, "Open export folder")
+        folder = QFileDialog.getExistingDirectory(self.win, self.tr("Open export folder"))
         if folder:
             self.import_paths([Path(folder)])
 
@@ -68,7 +75,9 @@ class ImportController(Controller):
             self.win.statusBar().showMessage(self.read_only_line(), 15000)
             return
         if self.runner is not None and self.runner.running:
-            QMessageBox.information(self.win, "Import", "An import is already running.")
+            QMessageBox.information(
+                self.win, self.tr("Import"), self.tr("An import is already running.")
+            )
             return
         self._quiet_import, self.win.quiet_reports = self.win.quiet_reports, False
         db = self.win._db
@@ -83,12 +92,12 @@ class ImportController(Controller):
         for act in self.import_actions():
             act.setEnabled(False)
         self.win.empty_state.set_state(readonly=False, importing=True)
-        self.progress_dialog = run_with_progress(self.win, runner, "Importing", "bytes")
+        self.progress_dialog = run_with_progress(self.win, runner, self.tr("Importing"), "bytes")
         runner.finished.connect(self._import_done)
         runner.failed.connect(lambda msg: self._import_failed(runner.failure or Failure(msg)))
         runner.cancelled.connect(
             lambda: self.win.statusBar().showMessage(
-                "Import cancelled; nothing was imported.", 15000
+                self.tr("Import cancelled; nothing was imported."), 15000
             )
         )
         runner.done.connect(self._import_ended)
@@ -107,21 +116,30 @@ class ImportController(Controller):
         imported = report.total("imported")
         already = sum(1 for f in report.files if f.status == ImportStatus.ALREADY_IMPORTED)
         cancelled = [f for f in report.files if f.status == ImportStatus.CANCELLED]
-        msg = f"Imported {imported:,} bills from {len(report.files)} file(s)."
+        msg = self.tr("Imported {n} bills from {files} file(s).").format(
+            n=f"{imported:,}", files=len(report.files)
+        )
         if cancelled:
-            msg = (
-                f"Import cancelled: {cancelled[0].path} was rolled back; "
-                f"{imported:,} bills from the files before it stay imported."
-            )
+            msg = self.tr(
+                "Import cancelled: {path} was rolled back; "
+                "{n} bills from the files before it stay imported."
+            ).format(path=cancelled[0].path, n=f"{imported:,}")
         if already:
-            msg += f" {already} file(s) had been imported already."
+            msg = sentences(
+                msg, self.tr("{n} file(s) had been imported already.").format(n=already)
+            )
         refused = sum(
             1
             for f in report.files
             if f.status in (ImportStatus.NOT_A_BILL_EXPORT, ImportStatus.FAILED)
         )
         if refused:
-            msg += f" {refused} file(s) could not be imported (see the import report)."
+            msg = sentences(
+                msg,
+                self.tr("{n} file(s) could not be imported (see the import report).").format(
+                    n=refused
+                ),
+            )
         self.win.statusBar().showMessage(msg, 15000)
         if not self._quiet_import:
             dialog = ImportReportDialog(report, self.win)
@@ -131,7 +149,7 @@ class ImportController(Controller):
     def _import_failed(self, failure: Failure) -> None:
         self.win.statusBar().showMessage(failure.message, 15000)
         if failure.bug or not self._quiet_import:  # a bug is never kept quiet
-            show_failure(self.win, "Import", failure)
+            show_failure(self.win, self.tr("Import"), failure)
 
     def drop(self, event: QDropEvent) -> None:
         """Import the files dropped on the window (refused, with one line, when read-only)."""
@@ -149,7 +167,7 @@ class ImportController(Controller):
 
     def read_only_line(self) -> str:
         """The status line that says why nothing can be imported into this database."""
-        return (
-            f"{self.win._db.path.name} is open read-only: nothing can be imported into it. "
+        return self.tr(
+            "{name} is open read-only: nothing can be imported into it. "
             "Open a database you may write to (File ▸ Open database) to import."
-        )
+        ).format(name=self.win._db.path.name)

@@ -37,36 +37,45 @@ class NavigationController(Controller):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         std = QKeySequence.StandardKey
-        self.act_last = self._action("Go to las&t row", self.go_last, "Ctrl+End")
-        self.act_first = self._action("Go to &first row", self.go_first, "Ctrl+Home")
+        self.act_last = self._action(self.tr("Go to las&t row"), self.go_last, "Ctrl+End")
+        self.act_first = self._action(self.tr("Go to &first row"), self.go_first, "Ctrl+Home")
         self.act_find = self._action(
-            "&Find (text filter)",
+            self.tr("&Find (text filter)"),
             self.focus_text_filter,
             std.Find,
-            "Type text to show only the bills containing it (searched in the database)",
+            self.tr("Type text to show only the bills containing it (searched in the database)"),
         )
         self.act_go_agents = self._action(
-            "&Agents filter", lambda: self.reveal_filter(self.win.filters.focus_agents()), "Alt+1"
+            self.tr("&Agents filter"),
+            lambda: self.reveal_filter(self.win.filters.focus_agents()),
+            "Alt+1",
         )
         self.act_go_types = self._action(
-            "&Operation types filter",
+            self.tr("&Operation types filter"),
             lambda: self.reveal_filter(self.win.filters.focus_op_types()),
             "Alt+2",
         )
         self.act_go_time = self._action(
-            "T&ime filter", lambda: self.reveal_filter(self.win.filters.focus_time()), "Alt+3"
+            self.tr("T&ime filter"),
+            lambda: self.reveal_filter(self.win.filters.focus_time()),
+            "Alt+3",
         )
-        self.act_go_table = self._action("Bill &table", self.focus_table, "Alt+0")
+        self.act_go_table = self._action(self.tr("Bill &table"), self.focus_table, "Alt+0")
         self.act_next_pane = self._action(
-            "&Next pane", lambda: self.cycle_pane(1), "F6", "Filters, table, details in turn"
+            self.tr("&Next pane"),
+            lambda: self.cycle_pane(1),
+            "F6",
+            self.tr("Filters, table, details in turn"),
         )
-        self.act_prev_pane = self._action("&Previous pane", lambda: self.cycle_pane(-1), "Shift+F6")
+        self.act_prev_pane = self._action(
+            self.tr("&Previous pane"), lambda: self.cycle_pane(-1), "Shift+F6"
+        )
         self.act_sort_asc = self._action(
-            "Sort &ascending by this column",
+            self.tr("Sort &ascending by this column"),
             lambda: self.sort_current_column(Qt.SortOrder.AscendingOrder),
         )
         self.act_sort_desc = self._action(
-            "Sort &descending by this column",
+            self.tr("Sort &descending by this column"),
             lambda: self.sort_current_column(Qt.SortOrder.DescendingOrder),
         )
 

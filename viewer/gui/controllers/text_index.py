@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QProgressBar, QToolButton
 
 from viewer.core.tasks import CancelToken
@@ -33,11 +34,21 @@ class TextIndexController(Controller):
         self.runner: TaskRunner | None = None
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
-        self.bar.setFormat("Indexing for text search: %p%")
-        self.bar.setToolTip("Text searches scan the bills until the index is built")
+        self.bar.setFormat(
+            QCoreApplication.translate("TextIndexController", "Indexing for text search: %p%")
+        )
+        self.bar.setToolTip(
+            QCoreApplication.translate(
+                "TextIndexController", "Text searches scan the bills until the index is built"
+            )
+        )
         self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop indexing; text searches scan, the next start goes on")
+        self.cancel_button.setText(QCoreApplication.translate("TextIndexController", "Cancel"))
+        self.cancel_button.setToolTip(
+            QCoreApplication.translate(
+                "TextIndexController", "Stop indexing; text searches scan, the next start goes on"
+            )
+        )
         self.cancel_button.clicked.connect(self.cancel)
         self._show(False)
 
@@ -99,7 +110,14 @@ class TextIndexController(Controller):
 
     def _failed(self, failure: Failure) -> None:
         self.win.statusBar().showMessage(
-            f"Text search index not built: {failure.message} (searches scan)", 15000
+            QCoreApplication.translate(
+                "TextIndexController", "Text search index not built: {message} (searches scan)"
+            ).format(message=failure.message),
+            15000,
         )
         if failure.bug:
-            show_failure(self.win, "Text search index", failure)
+            show_failure(
+                self.win,
+                QCoreApplication.translate("TextIndexController", "Text search index"),
+                failure,
+            )
