@@ -505,6 +505,14 @@ every time and in every export; leave empty to remove it.</source>
         <translation>将显示的话单按显示的样子导出到 .xlsx 工作簿</translation>
     </message>
     <message>
+        <source>Export &amp;language</source>
+        <translation>导出语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Same as the &amp;window</source>
+        <translation>与窗口相同(&amp;W)</translation>
+    </message>
+    <message>
         <source>Export to Excel</source>
         <translation>导出到 Excel</translation>
     </message>

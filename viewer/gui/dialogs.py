@@ -34,6 +34,7 @@ from viewer.gui.palette import colors
 from viewer.gui.workers import BackgroundCall, Failure, TaskRunner, failure_of
 from viewer.services.database import Database
 from viewer.services.export import ExportResult
+from viewer.services.imports import reason_text
 from viewer.services.labels import LabelsService, SiteCodeRow
 
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -247,7 +248,7 @@ class ImportReportDialog(QDialog):
         self.files = CopyableTable([self.tr(h) for h in self.FILE_HEADERS])
         self.files.setWordWrap(True)
         for f in report.files:
-            reason = f.message
+            reason = reason_text(f.message)  # stored in English, shown in the reader's language
             prefix = f"{f.path}: "  # the importer names the file; the File column does here
             self.files.add_row(
                 [
@@ -268,9 +269,10 @@ class ImportReportDialog(QDialog):
         )
         for f in report.files:
             for issue in f.rejects:
+                reason = reason_text(issue.reason)
                 self.rejects.add_row(
-                    [short_name(f.path), issue.line, issue.reason, issue.raw],
-                    full=[f.path, None, issue.reason, issue.raw],
+                    [short_name(f.path), issue.line, reason, issue.raw],
+                    full=[f.path, None, reason, issue.raw],
                 )
         self._fit(self.rejects, stretch=3, widest=320)
         shown = self.rejects.rowCount()

@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         m.addMenu(self.databases.recent_menu)
         m.addSeparator()
         m.addAction(self.exports.act_export)
+        m.addMenu(self.exports.language_menu)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu(self.tr("&Edit"))

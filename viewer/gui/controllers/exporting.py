@@ -6,19 +6,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from viewer.core.paths import xlsx_target
 from viewer.core.tasks import PhasedProgress
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ExportDoneDialog, Opener, run_with_progress, show_failure
-from viewer.gui.i18n import sentences
+from viewer.gui.i18n import installed_language, sentences
 from viewer.gui.workers import Failure, TaskRunner
 from viewer.services.export import EXPORT_PHASES, ExportService
 
 if TYPE_CHECKING:
     from viewer.gui.main_window import MainWindow
+
+EXPORT_LANGUAGE_SETTING = "export/language"
+"""The QSettings key of the export's language: ``window`` (the window's), ``en`` or ``zh_CN``."""
 
 
 class ExportController(Controller):
@@ -36,6 +39,42 @@ class ExportController(Controller):
             "Ctrl+E",
             self.tr("Export the bills shown, as shown, to an .xlsx workbook"),
         )
+        self.language_menu = self._export_language_menu()
+
+    def _export_language_menu(self) -> QMenu:
+        """File ▸ Export language: the window's, or English / 简体中文 for an auditor."""
+        menu = QMenu(self.tr("Export &language"), self.win)
+        group = QActionGroup(self)
+        chosen = self.export_language_choice()
+        self.export_language_actions: dict[str, QAction] = {}
+        for choice, text in (
+            ("window", self.tr("Same as the &window")),
+            ("en", "&English"),
+            ("zh_CN", "简体中文(&C)"),
+        ):
+            act = menu.addAction(text)
+            act.setCheckable(True)
+            act.setChecked(choice == chosen)
+            act.triggered.connect(lambda _on=False, c=choice: self.choose_export_language(c))
+            group.addAction(act)
+            self.export_language_actions[choice] = act
+        return menu
+
+    def export_language_choice(self) -> str:
+        """The saved choice: ``window``, ``en`` or ``zh_CN``."""
+        value = str(self.win._settings.value(EXPORT_LANGUAGE_SETTING, "window") or "window")
+        return value if value in {"window", "en", "zh_CN"} else "window"
+
+    def choose_export_language(self, choice: str) -> None:
+        """Write the next exports in ``choice`` (remembered), whatever the window speaks."""
+        self.export_language_actions[choice].setChecked(True)
+        if not self.win.transient:
+            self.win._settings.setValue(EXPORT_LANGUAGE_SETTING, choice)
+
+    def export_language(self) -> str:
+        """The language the next export is written in."""
+        choice = self.export_language_choice()
+        return installed_language() if choice == "window" else choice
 
     def export_dialog(self) -> None:
         """Choose a file and export exactly what the table shows."""
@@ -74,7 +113,9 @@ class ExportController(Controller):
             return
         service = ExportService(self.win._db)
         f, keys = self.win.model.bill_filter, self.win.visible_column_keys()
-        sentence = self.win.filters.describe(f)
+        language = self.export_language()
+        # The window's sentence when the export speaks its language; else the export words it.
+        sentence = self.win.filters.describe(f) if language == installed_language() else None
 
         bar: list[PhasedProgress] = []
 
@@ -90,6 +131,7 @@ class ExportController(Controller):
                 filter_sentence=sentence,
                 progress=phased,
                 cancel=cancel,
+                language=language,
             )
 
         runner = TaskRunner(work, self.win, "export")
