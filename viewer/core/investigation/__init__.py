@@ -27,6 +27,7 @@ from viewer.core.investigation.model import (
 from viewer.core.investigation.moments import (
     AgentStates,
     anomalies_in,
+    busiest_moment,
     changes_between,
     state_at,
 )
@@ -40,6 +41,8 @@ from viewer.core.investigation.summary import (
     SummaryColumn,
     SummaryRow,
     anomaly_table,
+    cell_bill_pks,
+    cell_items,
     reason_key,
     sorted_reasons,
     summarise,
@@ -74,7 +77,10 @@ __all__ = [
     "SummaryColumn",
     "SummaryRow",
     "anomalies_in",
+    "busiest_moment",
     "anomaly_table",
+    "cell_bill_pks",
+    "cell_items",
     "reason_key",
     "sorted_reasons",
     "changes_between",
