@@ -20,6 +20,14 @@ Which bills
     (after it), the rebuild is told so (``since``/``until``), and a session open at the window's
     edge is taken as going on past it (``open_ended``) instead of being reported as missing its
     sign-in (sign-out). Figures are then clipped to the period.
+
+How much is held
+    :func:`agent_states` keeps every agent's states (drill-down and moments at once): fine for a
+    team's day, gigabytes for a month of 2,000 agents. :func:`overview` reads the same rows but
+    keeps one agent's states at a time (the summary, anomalies and busiest moment);
+    :func:`lane_states` reads a few agents over a time window (the timeline's lanes in view),
+    :func:`summary_bill_pks` one summary cell. The rows are fetched 20,000 at a time on both
+    backends (a server-side cursor on PostgreSQL).
 """
 
 from __future__ import annotations

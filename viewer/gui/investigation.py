@@ -2,7 +2,12 @@
 
 ``InvestigationPanel(db)`` rebuilds the agent states of a filter in the background
 (``viewer.services.investigation.InvestigationService.states`` on a ``TaskRunner``; a newer
-filter cancels the older computation) and shows them in four tabs:
+filter cancels the older computation) and shows them in four tabs. A filter that reads more
+than ``full_limit`` bills (a month of a big center) gets an overview instead
+(``InvestigationService.overview``: one agent's states held at a time); the timeline then reads
+the states of the lanes in view as they scroll or zoom into view, and the moments and the
+summary's drill-down are read in the background, so the panel's memory follows the screen,
+not the bills.
 
 1. Timeline: one lane per agent (``viewer.gui.timeline``), with a legend;
 2. At a moment: every agent's state at a moment, and what changed between two moments;
