@@ -13,8 +13,10 @@ c. ``overview``: what the panel opens above that (``overview``: one agent's stat
    summary, anomalies, busiest moment);
 d. ``lanes``: the timeline's first screen after the overview: 60 agents (20 lanes in view and a
    screenful each side) over the whole period (``lane_states``);
-e. ``moment``: every agent's state at the busiest moment (``InvestigationService.at``: the
-   look-back of 24 hours read, one agent at a time).
+e. ``moment``: every agent's state at 10:00 on the period's middle day
+   (``InvestigationService.at``: the look-back of 24 hours read, one agent at a time).
+
+(d) and (e) are timed from when the agents are known, as in the panel (the overview lists them).
 
 A child gets at most ``--max-gb`` of address space (default 6): a figure that needs more is
 reported as "out of memory" rather than pushing the machine into its OOM killer.
@@ -71,24 +73,26 @@ def child(target: str, mode: str, time_from: str, time_to: str) -> dict[str, Any
             found = inv.agent_states(db, f, labels={})
             out["agents"] = len(found.states)
             out["intervals"] = sum(len(s.intervals) for s in found.states)
-        else:
+        elif mode == "overview":
             ov = inv.overview(db, f, labels={})
             out["agents"] = len(ov.agents)
             out["rows"] = ov.bills_read
             out["most_held"] = ov.most_held
             out["anomalies"] = len(ov.anomalies)
-            if mode in ("lanes", "moment"):
-                base = _peak_mb()
-                started = time.perf_counter()
-                if mode == "lanes":
-                    lanes = inv.lane_states(db, f, ov.agents[:LANES], ov.start, ov.end, labels={})
-                    out["lane_bills"] = sum(s.bill_count for s in lanes.values())
-                else:
-                    assert ov.busiest is not None
-                    moments = InvestigationService(db).at(
-                        f, ov.busiest, labels={}, agents=ov.agents
-                    )
-                    out["moments"] = len(moments)
+        else:  # what the panel reads once the overview is shown (it knows the agents)
+            agents = inv.filter_agents(db, BillFilter(time_from=time_from, time_to=time_to))
+            lo, hi = inv._period(f)  # noqa: SLF001 - the period in stored seconds
+            assert lo is not None and hi is not None
+            base = _peak_mb()
+            started = time.perf_counter()
+            if mode == "lanes":
+                lanes = inv.lane_states(db, f, agents[:LANES], lo, hi, labels={})
+                out["lanes"] = len(lanes)
+                out["lane_bills"] = sum(s.bill_count for s in lanes.values())
+            else:  # 10:00 on the middle day of the period
+                t = lo + (hi - lo) // 86400 // 2 * 86400 + 10 * 3600
+                moments = InvestigationService(db).at(f, t, labels={}, agents=agents)
+                out["moments"] = len(moments)
     except MemoryError:
         out["error"] = "out of memory"
     out["seconds"] = time.perf_counter() - started
