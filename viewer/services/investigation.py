@@ -37,7 +37,6 @@ from viewer.data.investigation import (
     more_bills_than,
     overview,
     stream_around,
-    summary_and_anomalies,
     summary_bill_pks,
     window_for,
 )
@@ -118,21 +117,14 @@ class InvestigationService:
         )
 
     def summary(self, f: BillFilter, *, labels: Labels | None = None, **options: Any) -> Summary:
-        """Time per state per agent over the filter's period (``states`` options apply).
-
-        Summed one agent at a time (a month of a big center does not hold every state); the
-        summary keeps no states, so drill down with :meth:`summary_bill_pks`.
-        """
-        return summary_and_anomalies(self.db, f, labels=labels, **options)[0]
+        """Time per state per agent over the filter's period (``states`` options apply)."""
+        return self.states(f, labels=labels, **options).summary()
 
     def anomalies(
         self, f: BillFilter, *, labels: Labels | None = None, **options: Any
     ) -> list[Anomaly]:
-        """Anomalies of the filter's agents touching its period, by time then agent.
-
-        Found one agent at a time: what is held is the anomalies, not every state.
-        """
-        return summary_and_anomalies(self.db, f, labels=labels, **options)[1]
+        """Anomalies of the filter's agents touching its period, by time then agent."""
+        return self.states(f, labels=labels, **options).anomalies()
 
     def at(
         self,
