@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the month measured, FROM,TO (default %(default)s)",
     )
     parser.add_argument("--modes", default=",".join(MODES), help="which figures")
+    parser.add_argument("--cases", default="day,month", help="which periods (day, month)")
     parser.add_argument("--max-gb", type=float, default=6.0, help="address space of a child")
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--from", dest="time_from", help=argparse.SUPPRESS)
@@ -147,8 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     day_to = (date.fromisoformat(args.day) + timedelta(days=1)).isoformat()
     m_from, m_to = args.month.split(",")
-    cases = [("one day", f"{args.day} 00:00:00", f"{day_to} 00:00:00")]
-    cases.append(("a month", f"{m_from} 00:00:00", f"{m_to} 00:00:00"))
+    cases = []
+    if "day" in args.cases:
+        cases.append(("one day", f"{args.day} 00:00:00", f"{day_to} 00:00:00"))
+    if "month" in args.cases:
+        cases.append(("a month", f"{m_from} 00:00:00", f"{m_to} 00:00:00"))
     modes = args.modes.split(",")
     print(f"database {args.db}; each figure in a fresh process capped at {args.max_gb:g} GB\n")
     head = f"{'case':<9} {'figure':<9} {'seconds':>8} {'x scan':>7} {'peak MB':>8}  found"
