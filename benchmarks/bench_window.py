@@ -38,7 +38,14 @@ The database is built once and cached in ``--workdir`` (default ``./bench-out``)
 ``python -m viewer.demo.generator --bills N --agents 500 --out X.csv`` then
 ``python -m viewer import --db X.sqlite X.csv``.
 
-Run: ``python benchmarks/bench_window.py`` (``--bills 200000`` for a quick run).
+PostgreSQL: ``--db postgresql://...`` (or ``--db postgresql:///bills`` with the PG* variables)
+imports the same generated CSV into that team database instead (``python -m viewer import --db
+URL X.csv``: COPY, monthly partitions) unless it already holds exactly ``--bills`` bills, and
+measures the same figures on it; the database is left in place for EXPLAIN. The figures mean
+something beside their bare SQL only: the server runs on the same machine.
+
+Run: ``python benchmarks/bench_window.py`` (``--bills 200000`` for a quick run), on a throwaway
+server ``pg_virtualenv -t .venv/bin/python benchmarks/bench_window.py --db postgresql:///bills``.
 """
 
 from __future__ import annotations
@@ -122,6 +129,74 @@ def build_db(workdir: Path, bills: int, agents: int) -> Path:
     print(f"  imported in {time.perf_counter() - started:.1f} s", flush=True)
     done.write_text(f"{bills} bills, {agents} agents\n")
     return db
+
+
+def build_pg(url: str, workdir: Path, bills: int, agents: int) -> str:
+    """The team database at ``url`` holding the generated bills (imported if it holds others).
+
+    The database is created on the server when missing; the CSV is the one the SQLite mode
+    generates (``build_db`` makes it if needed, without the SQLite import when it is cached).
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    csv = workdir / f"window-{bills}-a{agents}.csv"
+    if not csv.exists():
+        workdir.mkdir(parents=True, exist_ok=True)
+        part = workdir / f"window-{bills}-a{agents}.part.csv"
+        subprocess.run(
+            [sys.executable, "-m", "viewer.demo.generator", "--bills", str(bills)]
+            + ["--agents", str(agents), "--out", str(part)],
+            cwd=REPO,
+            check=True,
+        )
+        part.rename(csv)
+    name = make_url(url).database or os.environ.get("PGDATABASE") or "bills"
+    admin = create_engine(
+        make_url(url).set(drivername="postgresql+psycopg", database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
+        if exists is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    held = 0
+    if exists is not None:
+        engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+        with engine.connect() as conn:
+            try:
+                held = int(conn.exec_driver_sql("SELECT count(*) FROM bill").scalar_one())
+            except Exception:  # noqa: BLE001 - no bill table yet: import
+                held = 0
+        engine.dispose()
+    if held == bills:
+        return url
+    if held:
+        raise SystemExit(f"{url} holds {held:,} bills, not {bills:,}: use an empty database")
+    print(f"importing -> {url}", flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "viewer", "import", "--db", url, str(csv)], check=True)
+    print(f"  imported in {time.perf_counter() - started:.1f} s", flush=True)
+    return url
+
+
+def db_size_mb(target: Path | str) -> float:
+    """The database's size on disk: the SQLite file and its journals, or the server's figure."""
+    if isinstance(target, Path):
+        files = target.parent.glob(target.name + "*")
+        return sum(p.stat().st_size for p in files if p.is_file()) / MB
+    from viewer.data.db import open_database
+
+    db = open_database(target)
+    try:
+        with db.engine.connect() as conn:
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
+    finally:
+        db.close()
+    return float(size or 0) / MB
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -210,7 +285,7 @@ def print_table(figures: list[Figure]) -> None:
 # --- a. launch ---------------------------------------------------------------------------------
 
 
-def launch(db: Path) -> tuple[float, float, int, int]:
+def launch(db: Path | str) -> tuple[float, float, int, int]:
     """Wall seconds to ``rows shown``, the window's own ``startup ms`` (s), rows shown, exit code.
 
     A failing exit after ``rows shown`` is reported, not fatal (a shutdown fault is not a
@@ -247,7 +322,7 @@ def launch(db: Path) -> tuple[float, float, int, int]:
 class Harness:
     """A ``BillTableModel`` in a ``QTableView`` set up like the main window's table."""
 
-    def __init__(self, db_path: Path, plain_view: bool = False) -> None:
+    def __init__(self, db_path: Path | str, plain_view: bool = False) -> None:
         from PySide6.QtWidgets import (
             QAbstractItemView,
             QApplication,
@@ -388,7 +463,7 @@ class Harness:
         self.db.close()
 
 
-def probe_memory(db_path: Path) -> dict[str, float]:
+def probe_memory(db_path: Path | str) -> dict[str, float]:
     """In a fresh process: RSS before the model, with the unfiltered snapshot, after the jump."""
     from viewer.core.filters import BillFilter
 
@@ -430,9 +505,14 @@ def pick_filters(conn: Any, text: str | None) -> list[tuple[str, Any]]:
     mid = (int(lo) + int(hi)) // 2
     mid -= mid % 3600
     if text is None:  # a digit string found in some but far from all bills
-        phone = conn.exec_driver_sql(
-            "SELECT phone_no FROM bill WHERE begin_time >= ? AND length(phone_no) >= 8 LIMIT 1",
-            (mid,),
+        from sqlalchemy import text as sql_text
+
+        phone = conn.execute(
+            sql_text(
+                "SELECT phone_no FROM bill WHERE begin_time >= :mid AND length(phone_no) >= 8 "
+                "LIMIT 1"
+            ),
+            {"mid": mid},
         ).scalar()
         text = str(phone)[-6:] if phone else "1234"
     return [
@@ -593,12 +673,17 @@ def run(args: argparse.Namespace) -> int:
     from viewer.data import queries
     from viewer.data.db import open_database
 
-    db_path = build_db(args.workdir, args.bills, args.agents)
+    db_path: Path | str
+    if args.db:
+        db_path = build_pg(args.db, args.workdir, args.bills, args.agents)
+    else:
+        db_path = build_db(args.workdir, args.bills, args.agents)
     figures: list[Figure] = []
     bare_db = open_database(db_path)
-    figures.extend(text_index_figures(bare_db, db_path))
-    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
-    print(f"database {db_path} ({size / MB:,.0f} MB), {args.repeat} repeat(s), median shown\n")
+    if isinstance(db_path, Path):  # a team database keeps its trigram index current itself
+        figures.extend(text_index_figures(bare_db, db_path))
+    size = db_size_mb(db_path)
+    print(f"database {db_path} ({size:,.0f} MB), {args.repeat} repeat(s), median shown\n")
 
     def bare(fn: Callable[[Any], Any]) -> tuple[float, Any]:
         times = []
@@ -895,11 +980,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the launch and the sort figures (b, one per fast-sortable column and phone)",
     )
-    parser.add_argument("--probe-memory", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--db",
+        help="a team database URL (postgresql://...): import there and measure it, not SQLite",
+    )
+    parser.add_argument("--probe-memory", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     guard_emit_refcount_bug()
     if args.probe_memory:
-        print(json.dumps(probe_memory(args.probe_memory)))
+        target = args.probe_memory
+        print(json.dumps(probe_memory(target if "://" in target else Path(target))))
         return 0
     args.workdir = args.workdir.resolve()
     return run_team(args) if args.team_url else run(args)

@@ -20,6 +20,14 @@ Which bills
     (after it), the rebuild is told so (``since``/``until``), and a session open at the window's
     edge is taken as going on past it (``open_ended``) instead of being reported as missing its
     sign-in (sign-out). Figures are then clipped to the period.
+
+How much is held
+    :func:`agent_states` keeps every agent's states (drill-down and moments at once): fine for a
+    team's day, gigabytes for a month of 2,000 agents. :func:`overview` reads the same rows but
+    keeps one agent's states at a time (the summary, anomalies and busiest moment);
+    :func:`lane_states` reads a few agents over a time window (the timeline's lanes in view),
+    :func:`summary_bill_pks` one summary cell. The rows are fetched 20,000 at a time on both
+    backends (a server-side cursor on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal_column, select
+from sqlalchemy import Connection, Select, case, func, literal_column, select
 
 from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
@@ -52,17 +60,25 @@ from viewer.data.schema import bill
 
 __all__ = [
     "DEFAULT_LOOKBACK_SECONDS",
+    "FULL_STATES_MAX_BILLS",
     "Investigation",
+    "Overview",
     "Window",
     "agent_states",
     "anomaly_sheet_rows",
     "bill_ids_for",
+    "more_bills_than",
     "filter_agents",
+    "investigate",
     "investigation_sheets",
+    "lane_states",
     "load_states",
+    "overview",
     "state_query",
     "states_around",
+    "stream_around",
     "summary_and_anomalies",
+    "summary_bill_pks",
     "summary_sheet_rows",
     "window_for",
 ]
@@ -235,21 +251,34 @@ def _iter_rows(
     the driver's cursor (plain tuples), not as SQLAlchemy rows.
     """
     with user_errors(db.path), db.engine.connect() as conn:
-        cur = conn.execute(stmt).cursor
-        if progress is None and cancel is None:
-            yield from cur
-            return
         done = 0
-        while True:
-            chunk = cur.fetchmany(_CHUNK)
-            if not chunk:
-                break
+        for chunk in _chunks(conn, stmt):
             yield from chunk
             done += len(chunk)
             if cancel is not None:
                 cancel.raise_if_set()
             if progress is not None:
                 progress(done, total)
+
+
+def _chunks(conn: Connection, stmt: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
+    """The statement's rows, ``_CHUNK`` at a time, never the whole result in memory.
+
+    SQLite's cursor steps through the rows as they are fetched (read from the driver's cursor:
+    plain tuples, the measured fast path). psycopg's default cursor receives the whole result
+    before the first row (a month of a big center: tens of millions of rows in the client), so
+    on PostgreSQL the rows come through a server-side cursor (``yield_per``), one chunk a fetch.
+    """
+    if conn.dialect.name == "postgresql":
+        result = conn.execution_options(yield_per=_CHUNK).execute(stmt)
+        try:
+            yield from result.partitions()
+        finally:
+            result.close()
+        return
+    cur = conn.execute(stmt).cursor
+    while chunk := cur.fetchmany(_CHUNK):
+        yield chunk
 
 
 def _count(db: Database, stmt: Select[Any]) -> int:
@@ -435,10 +464,275 @@ def states_around(
     What the state at a moment and the changes between two moments are read from; an agent of
     the filter with no bill in that window has no entry in the dict.
     """
+    agents, rebuilt = stream_around(
+        db,
+        f,
+        t1,
+        t2,
+        labels,
+        lookback_seconds=lookback_seconds,
+        gap_seconds=gap_seconds,
+        cancel=cancel,
+    )
+    return agents, {s.agent: s for s in rebuilt}
+
+
+def stream_around(
+    db: Database,
+    f: BillFilter,
+    t1: int,
+    t2: int,
+    labels: Labels | None = None,
+    *,
+    agents: Sequence[str] | None = None,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    cancel: CancelToken | None = None,
+) -> tuple[list[str], Iterator[AgentStates]]:
+    """As :func:`states_around`, the states streamed one agent at a time, by agent.
+
+    ``agents`` (the filter's agents, already known, e.g. an :class:`Overview`'s) saves the
+    query that finds them.
+    """
     lo, hi = min(t1, t2), max(t1, t2)
-    window = _window(db, f, lo - lookback_seconds, hi + 1, all_agents=True)
+    read_from, read_to = lo - lookback_seconds, hi + 1
+    if agents is None:
+        window = _window(db, f, read_from, read_to, all_agents=True)
+    else:
+        window = Window(tuple(agents), read_from, read_to, *_edges(db, read_from, read_to))
     rebuilt = load_states(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
-    return list(window.agents or ()), {s.agent: s for s in rebuilt}
+    return list(window.agents or ()), rebuilt
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded views: a month of a big center
+# --------------------------------------------------------------------------------------------
+
+FULL_STATES_MAX_BILLS = 300_000
+"""Above this many bills to read, the window shows an :class:`Overview` instead of every state.
+
+Held as :class:`Investigation` states, generated bills take some 250 bytes each (20,000 bills:
+5 MB held, 12.6 MB at the peak of the read), so 300,000 bills some 75 MB; a month of 2,000 agents
+(14 to 30 million bills) would take 3.5 to 7.5 GB. Below it nothing changes.
+"""
+
+
+@dataclass
+class Overview:
+    """An investigation's figures without its states: what a month of a big center shows.
+
+    Computed in one streamed pass that holds one agent's states at a time (see
+    :func:`overview`); the timeline reads the states of the lanes in view
+    (:func:`lane_states`), a moment reads around itself (:func:`states_around`).
+
+    Attributes:
+        filter: The filter it was built for.
+        start: The period's start (inclusive; None: open).
+        end: The period's end (exclusive; None: open).
+        window: What was read.
+        agents: The agents shown, sorted (those with a bill in the period).
+        summary: Time per state per agent (no states kept: drill down with
+            :func:`summary_bill_pks`).
+        anomalies: Anomalies touching the period, by time then agent.
+        busiest: The earliest moment with the most agents signed in (None: nobody is).
+        extent: ``(first, last)``: the earliest interval start and the latest interval end of
+            the agents' states (what the timeline spans when the period is open).
+        labels: The site labels used.
+        bills_read: How many bills the pass read.
+        most_held: The most bills held at once: one agent's, never the period's.
+    """
+
+    filter: BillFilter
+    start: int | None
+    end: int | None
+    window: Window
+    agents: list[str]
+    summary: Summary
+    anomalies: list[Anomaly]
+    busiest: int | None
+    extent: tuple[int, int] | None
+    labels: Labels
+    bills_read: int = 0
+    most_held: int = 0
+
+
+def more_bills_than(db: Database, f: BillFilter, window: Window, limit: int) -> bool:
+    """Whether :func:`agent_states` would read more than ``limit`` bills (reads ``limit + 1``)."""
+    stmt = state_query(f, window).order_by(None).with_only_columns(bill.c.pk).limit(limit + 1)
+    return _count(db, stmt) > limit
+
+
+def investigate(
+    db: Database,
+    f: BillFilter,
+    *,
+    labels: Labels | None = None,
+    full_limit: int = FULL_STATES_MAX_BILLS,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Investigation | Overview:
+    """Every agent's states (:func:`agent_states`) up to ``full_limit`` bills, else an overview.
+
+    A small filter keeps every state in memory (instant moments and drill-down); a month of a
+    big center is streamed through :func:`overview` instead. Deciding reads at most
+    ``full_limit + 1`` row keys.
+    """
+    labels = _labels(db, labels)
+    window = window_for(db, f, lookback_seconds=lookback_seconds)
+    big = more_bills_than(db, f, window, full_limit)
+    options: dict[str, Any] = {
+        "labels": labels,
+        "lookback_seconds": lookback_seconds,
+        "gap_seconds": gap_seconds,
+        "progress": progress,
+        "cancel": cancel,
+    }
+    if not big:
+        return agent_states(db, f, **options)
+    return overview(db, f, **options)
+
+
+def overview(
+    db: Database,
+    f: BillFilter,
+    *,
+    labels: Labels | None = None,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Overview:
+    """The summary, anomalies, agents and busiest moment of ``f``, one agent held at a time.
+
+    The same figures as :func:`agent_states` (same rows read, same rebuild), but each agent's
+    states are dropped once its summary row, anomalies and session spans are taken, so memory
+    grows with the agents and anomalies, not with the bills. Arguments as for
+    :func:`agent_states`.
+    """
+    labels = _labels(db, labels)
+    lo, hi = _period(f)
+    window = window_for(db, f, lookback_seconds=lookback_seconds)
+    counted = _Counted(_with_verbatim(_iter_rows_counted(db, f, window, progress, cancel)))
+    rebuilt = st.reconstruct(
+        counted, since=window.since, until=window.until, gap_seconds=gap_seconds, labels=labels
+    )
+    found: list[Anomaly] = []
+    spans: list[tuple[int, int]] = []
+    firsts: list[int] = []
+    lasts: list[int] = []
+    most_held = 0
+
+    def agents() -> Iterator[AgentStates]:
+        nonlocal most_held
+        for s in _in_period(rebuilt, lo, window):
+            most_held = max(most_held, s.bill_count)
+            found.extend(a for a in s.anomalies if a.touches(lo, hi))
+            spans.extend((iv.start, iv.end) for iv in s.sessions())
+            if s.intervals:
+                firsts.append(s.intervals[0].start)
+                lasts.append(max(iv.end for iv in s.intervals))
+            yield s
+
+    result = st.summarise(agents(), start=lo, end=hi, labels=labels, keep_states=False)
+    found.sort(key=lambda a: (a.start, a.agent, a.kind))
+    extent = (min(firsts), max(lasts)) if firsts else None
+    return Overview(
+        f,
+        lo,
+        hi,
+        window,
+        [r.agent for r in result.rows],
+        result,
+        found,
+        st.busiest_moment(spans, lo, hi),
+        extent,
+        labels,
+        counted.n,
+        most_held,
+    )
+
+
+class _Counted:
+    """Rows passed through, counted (``n``)."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self.n = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for row in self._rows:
+            self.n += 1
+            yield row
+
+
+def _iter_rows_counted(
+    db: Database,
+    f: BillFilter,
+    window: Window,
+    progress: ProgressFn | None,
+    cancel: CancelToken | None,
+) -> Iterator[tuple[Any, ...]]:
+    stmt = state_query(f, window)
+    total = _count(db, stmt) if progress is not None else 0
+    return _iter_rows(db, stmt, progress, total, cancel)
+
+
+def lane_states(
+    db: Database,
+    f: BillFilter,
+    agents: Sequence[str],
+    lo: int | None,
+    hi: int | None,
+    *,
+    labels: Labels | None = None,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    cancel: CancelToken | None = None,
+) -> dict[str, AgentStates]:
+    """The states of a few agents (the timeline's lanes in view) from ``lo`` to ``hi``.
+
+    Reads those agents' bills beginning in ``[lo - lookback, hi)`` through the
+    ``(agent_id, begin_time)`` index and rebuilds them as :func:`agent_states` does for the
+    period; an agent with no bill there has no entry. ``f`` only matters through its agent
+    options when ``agents`` is empty (then nothing is read).
+    """
+    if not agents:
+        return {}
+    read_from = lo - lookback_seconds if lo is not None else None
+    since, until = _edges(db, read_from, hi)
+    window = Window(tuple(agents), read_from, hi, since, until)
+    rebuilt = load_states(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
+    return {s.agent: s for s in rebuilt}
+
+
+def summary_bill_pks(
+    db: Database,
+    f: BillFilter,
+    agent: str | None,
+    figure: str,
+    reason: Any = st.ALL_REASONS,
+    *,
+    labels: Labels | None = None,
+    lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
+    gap_seconds: int = DEFAULT_GAP_SECONDS,
+    cancel: CancelToken | None = None,
+) -> list[int]:
+    """The bills behind one summary cell (``Summary.bill_pks``) without holding every state.
+
+    One agent's cell reads that agent only; the total row (``agent`` None) streams every agent
+    and keeps only the row keys.
+    """
+    lo, hi = _period(f)
+    window = window_for(db, f, lookback_seconds=lookback_seconds)
+    if agent is not None:
+        window = replace(window, agents=(agent,))
+    rebuilt = load_states(db, f, window, _labels(db, labels), gap_seconds, None, cancel)
+    items: list[tuple[int, tuple[int, ...]]] = []
+    for s in _in_period(rebuilt, lo, window):
+        items.extend(st.cell_items([s], figure, reason, lo, hi))
+    return st.cell_bill_pks(items)
 
 
 # --------------------------------------------------------------------------------------------

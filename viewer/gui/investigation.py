@@ -2,7 +2,12 @@
 
 ``InvestigationPanel(db)`` rebuilds the agent states of a filter in the background
 (``viewer.services.investigation.InvestigationService.states`` on a ``TaskRunner``; a newer
-filter cancels the older computation) and shows them in four tabs:
+filter cancels the older computation) and shows them in four tabs. A filter that reads more
+than ``full_limit`` bills (a month of a big center) gets an overview instead
+(``InvestigationService.overview``: one agent's states held at a time); the timeline then reads
+the states of the lanes in view as they scroll or zoom into view, and the moments and the
+summary's drill-down are read in the background, so the panel's memory follows the screen,
+not the bills.
 
 1. Timeline: one lane per agent (``viewer.gui.timeline``), with a legend;
 2. At a moment: every agent's state at a moment, and what changed between two moments;
@@ -74,8 +79,15 @@ from viewer.core.investigation import (
 )
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.timeline import TimelineLegend, TimelineView
-from viewer.gui.workers import TaskRunner
-from viewer.services.investigation import Database, Investigation, InvestigationService
+from viewer.gui.workers import BackgroundCall, TaskRunner
+from viewer.services.investigation import (
+    FULL_STATES_MAX_BILLS,
+    AgentStates,
+    Database,
+    Investigation,
+    InvestigationService,
+    Overview,
+)
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 20
 """Raw value of a cell (seconds, counts, text) for sorting and tests."""
@@ -99,33 +111,52 @@ def busiest_moment(
     states: Sequence[st.AgentStates], lo: int | None = None, hi: int | None = None
 ) -> int | None:
     """The earliest moment in ``[lo, hi)`` with the most agents signed in (None: nobody is)."""
-    events: list[tuple[int, int]] = []
-    for agent in states:
-        for iv in agent.sessions():
-            a = iv.start if lo is None else max(iv.start, lo)
-            b = iv.end if hi is None else min(iv.end, hi)
-            if a < b:
-                events.append((a, 1))
-                events.append((b, -1))
-    events.sort()  # at one time, sessions ending (-1) come before those starting (+1)
-    best, best_t, n = 0, None, 0
-    for t, d in events:
-        n += d
-        if n > best:
-            best, best_t = n, t
-    return best_t
+    spans = ((iv.start, iv.end) for agent in states for iv in agent.sessions())
+    return st.busiest_moment(spans, lo, hi)
 
 
 class Result:
-    """What the background computation hands to the panel."""
+    """What the background computation hands to the panel.
 
-    def __init__(self, investigation: Investigation) -> None:
-        self.investigation = investigation
-        self.summary: Summary = investigation.summary()
-        self.anomalies: list[Anomaly] = investigation.anomalies()
-        self.busiest: int | None = busiest_moment(
-            investigation.states, investigation.start, investigation.end
-        )
+    Either every agent's states (``investigation``; moments and drill-down are computed from
+    them on the spot) or, for more bills than the panel's ``full_limit``, an ``overview``
+    (figures only: the timeline, moments and drill-down read the database in the background).
+    """
+
+    def __init__(self, found: Investigation | Overview) -> None:
+        self.investigation: Investigation | None = None
+        self.overview: Overview | None = None
+        if isinstance(found, Overview):
+            self.overview = found
+            self.summary: Summary = found.summary
+            self.anomalies: list[Anomaly] = found.anomalies
+            self.busiest: int | None = found.busiest
+            self.labels: Labels = found.labels
+            return
+        self.investigation = found
+        self.summary = found.summary()
+        self.anomalies = found.anomalies()
+        self.busiest = busiest_moment(found.states, found.start, found.end)
+        self.labels = found.labels
+
+    @property
+    def filter(self) -> BillFilter:
+        """The filter computed."""
+        return self.overview.filter if self.overview is not None else self._inv().filter
+
+    @property
+    def start(self) -> int | None:
+        """The period's start (None: open)."""
+        return self.overview.start if self.overview is not None else self._inv().start
+
+    @property
+    def end(self) -> int | None:
+        """The period's end (None: open)."""
+        return self.overview.end if self.overview is not None else self._inv().end
+
+    def _inv(self) -> Investigation:
+        assert self.investigation is not None
+        return self.investigation
 
 
 # ------------------------------------------------------------------------------------------------
@@ -467,7 +498,16 @@ class InvestigationPanel(QWidget):
         self.db = db
         self.service = InvestigationService(db)
         self.investigation: Investigation | None = None
+        """Every agent's states, when the filter reads at most ``full_limit`` bills."""
+        self.overview: Overview | None = None
+        """The figures only, when it reads more (the rest is read in the background)."""
         self.result: Result | None = None
+        self.full_limit = FULL_STATES_MAX_BILLS
+        """Above this many bills to read, an overview instead of every state."""
+        self._lanes_call = BackgroundCall(self)
+        self._moment_call = BackgroundCall(self)
+        self._changes_call = BackgroundCall(self)
+        self._drill_call = BackgroundCall(self)
         self._runner: TaskRunner | None = None
         self._runners: set[TaskRunner] = set()
         self._generation = 0
@@ -517,6 +557,7 @@ class InvestigationPanel(QWidget):
         tl_layout.addWidget(self.timeline_details)
         self.timeline.item_selected.connect(self._on_timeline_selected)
         self.timeline.item_activated.connect(self._on_timeline_activated)
+        self.timeline.lanes_wanted.connect(self._read_lanes)
 
         # 2. At a moment
         self.moment_edit = _DateTimeEdit()
@@ -615,10 +656,16 @@ class InvestigationPanel(QWidget):
         service = self.service
         label_map = dict(labels) if labels is not None else None
 
+        full_limit = self.full_limit
+
         def work(progress: Callable[[int, int], None], cancel: Any) -> Result:
-            inv = service.states(f, labels=label_map, progress=progress, cancel=cancel)
+            found: Investigation | Overview
+            if service.more_bills_than(f, full_limit):
+                found = service.overview(f, labels=label_map, progress=progress, cancel=cancel)
+            else:
+                found = service.states(f, labels=label_map, progress=progress, cancel=cancel)
             cancel.raise_if_set()
-            return Result(inv)
+            return Result(found)
 
         runner = TaskRunner(work, self, name="investigation")
         self._runner = runner
@@ -720,11 +767,21 @@ class InvestigationPanel(QWidget):
             self._update_range_label()
 
     def _show(self, result: Result) -> None:
-        inv = result.investigation
+        inv, ov = result.investigation, result.overview
         self.result = result
         self.investigation = inv
+        self.overview = ov
         self._bill_text_cache.clear()
-        self.timeline.set_states(inv.states, inv.start, inv.end)
+        if inv is not None:
+            self.timeline.set_states(inv.states, inv.start, inv.end)
+            agents = len(inv.states)
+        else:
+            assert ov is not None
+            lo, hi = ov.extent or (0, 3600)
+            lo = ov.start if ov.start is not None else lo
+            hi = ov.end if ov.end is not None else hi
+            self.timeline.set_lanes(ov.agents, lo, hi)
+            agents = len(ov.agents)
         self._fill_summary(result.summary)
         self._fill_anomalies(result.anomalies)
         self._on_timeline_selected(None)
@@ -758,9 +815,9 @@ class InvestigationPanel(QWidget):
                 "{agents} agents, {first} to {last}; {anomalies} anomalies. "
                 "Double-click a bar, row or cell to show its bills."
             ).format(
-                agents=len(inv.states),
-                first=from_epoch(inv.start) or self.tr("the first bill"),
-                last=from_epoch(inv.end) or self.tr("the last bill"),
+                agents=agents,
+                first=from_epoch(result.start) or self.tr("the first bill"),
+                last=from_epoch(result.end) or self.tr("the last bill"),
                 anomalies=len(result.anomalies),
             )
         )
@@ -858,7 +915,7 @@ class InvestigationPanel(QWidget):
         """Keep the second moment one hour after the first until the user sets it."""
         if self._moment2_chosen:
             return
-        hi = self.timeline.data_range()[1] if self.investigation is not None else None
+        hi = self.timeline.data_range()[1] if self.result is not None else None
         t2 = self.moment_edit.seconds() + SECOND_MOMENT_AFTER
         self.moment2_edit.blockSignals(True)
         self.moment2_edit.set_seconds(t2 if hi is None else min(hi, t2))
@@ -913,10 +970,22 @@ class InvestigationPanel(QWidget):
     def refresh_moment(self) -> None:
         """Recompute the "at a moment" table from the current investigation."""
         self._moment_timer.stop()
+        t = self.moment_edit.seconds()
+        if self.overview is not None:
+            ov = self.overview
+            self._moment_call.run(
+                lambda: self.service.at(ov.filter, t, labels=ov.labels, agents=ov.agents),
+                self._current(self._fill_moment),
+                self._background_failed,
+                what="the state at a moment",
+            )
+            return
         if self.investigation is None:
             self.moment_model.set_rows([])
             return
-        moments = self.investigation.at(self.moment_edit.seconds())
+        self._fill_moment(self.investigation.at(t))
+
+    def _fill_moment(self, moments: list[AgentMoment]) -> None:
         shown, raw, tips = _moment_rows(moments)
         self.moment_model.set_rows(shown, raw, moments, cell_tips=tips)
         if self._fit_moment:
@@ -926,11 +995,22 @@ class InvestigationPanel(QWidget):
     def refresh_changes(self) -> None:
         """Recompute the "changes between" table from the current investigation."""
         self._changes_timer.stop()
+        t1, t2 = self.moment_edit.seconds(), self.moment2_edit.seconds()
+        if self.overview is not None:
+            ov = self.overview
+            self._changes_call.run(
+                lambda: self.service.changes(ov.filter, t1, t2, labels=ov.labels, agents=ov.agents),
+                self._current(self._fill_changes),
+                self._background_failed,
+                what="the changes between two moments",
+            )
+            return
         if self.investigation is None:
             self.changes_model.set_rows([])
             return
-        t1, t2 = self.moment_edit.seconds(), self.moment2_edit.seconds()
-        changes = self.investigation.changes(t1, t2)
+        self._fill_changes(self.investigation.changes(t1, t2))
+
+    def _fill_changes(self, changes: list[AgentChange]) -> None:
         shown = [
             [c.agent, c.before.label, c.after.label, _labels(c.started), _labels(c.ended)]
             for c in changes
@@ -991,7 +1071,67 @@ class InvestigationPanel(QWidget):
             figure, reason = "signed_in", ALL_REASONS
         else:
             reason = self._summary_cols[col][2]
-        self._emit(self.result.summary.bill_pks(agent, figure, reason))
+        if self.overview is None:
+            self._emit(self.result.summary.bill_pks(agent, figure, reason))
+            return
+        ov = self.overview
+        self.status.setText("Finding the bills of that cell\u2026")
+        self._drill_call.run(
+            lambda: self.service.summary_bill_pks(
+                ov.filter, agent, figure, reason, labels=ov.labels
+            ),
+            self._current(self._emit_found),
+            self._background_failed,
+            what="the bills of a summary cell",
+        )
+
+    def _emit_found(self, pks: Sequence[int]) -> None:
+        self.status.setText(f"{len(pks):,} bills behind that cell.")
+        self._emit(pks)
+
+    # ---------------------------------------------------------------- overview reads
+
+    def _read_lanes(self, first: int, last: int, lo: int, hi: int) -> None:
+        """Read the states of the timeline's lanes in view (an overview) in the background."""
+        ov = self.overview
+        if ov is None:
+            return
+        agents = ov.agents[first:last]
+
+        def read() -> tuple[int, int, int, int, dict[str, AgentStates]]:
+            return (
+                first,
+                last,
+                lo,
+                hi,
+                self.service.lane_states(ov.filter, agents, lo, hi, labels=ov.labels),
+            )
+
+        self._lanes_call.run(
+            read,
+            self._current(self._show_lanes),
+            self._background_failed,
+            what="the timeline's lanes",
+        )
+
+    def _show_lanes(self, found: tuple[int, int, int, int, dict[str, AgentStates]]) -> None:
+        if self.overview is None:
+            return
+        first, last, lo, hi, states = found
+        self.timeline.set_lane_states(first, last, lo, hi, states)
+
+    def _current(self, fill: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``fill``, run only if the result shown is still the one it was read for."""
+        result = self.result
+
+        def run(value: Any) -> None:
+            if self.result is result:
+                fill(value)
+
+        return run
+
+    def _background_failed(self, message: str) -> None:
+        self.status.setText(f"Could not read the bills: {message}")
 
     def _on_anomaly_double(self, index: QModelIndex) -> None:
         a: Anomaly = self.anomalies_model.payloads[_source_row(self.anomalies_view, index)]
@@ -1015,7 +1155,7 @@ class InvestigationPanel(QWidget):
         """One decoded line per bill (a primary-key lookup; cached per computation)."""
         missing = [pk for pk in pks if pk not in self._bill_text_cache]
         if missing:
-            labels = self.investigation.labels if self.investigation is not None else None
+            labels = self.result.labels if self.result is not None else None
             rows = self.service.bill_briefs(missing)
             for pk, bill_id, op_type, cause, begin, end in rows:
                 what = (

@@ -5,6 +5,8 @@ the lanes, the horizontal one through time (one step per second). Only what is v
 the lanes in view, and in each lane the intervals that ``AgentStates.overlapping`` finds for the
 visible time window. Sub-pixel intervals of one kind are merged into one bar, and bars are drawn
 in one ``drawRects`` call per colour, so a full day of 500 agents stays well under 50 ms a frame.
+With ``set_lanes`` (an investigation too big to hold) the lanes start empty and the view asks
+for the states of those in view (``lanes_wanted``), holding only the last lanes answered.
 
 Geometry of a lane (``LANE_HEIGHT`` pixels): the exclusive states (busy, rest, working, study,
 conversation) as the main bar; held, internal help, three-party, conference and listening as a
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -138,6 +140,9 @@ class TimelineView(QAbstractScrollArea):
     """The user double-clicked the selected ``Interval``/``Anomaly`` or pressed Enter on it."""
     view_changed = Signal()
     """The visible time window changed (zoom or pan)."""
+    lanes_wanted = Signal(int, int, int, int)
+    """Lanes set by ``set_lanes``: the states of lanes ``[first, last)`` over ``[lo, hi)`` are
+    needed (those in view with a screenful around them); answer with ``set_lane_states``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +152,9 @@ class TimelineView(QAbstractScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._states: list[AgentStates] = []
+        self._lazy = False  # lanes of set_lanes: only those read by set_lane_states hold states
+        self._loaded: tuple[int, int, int, int] | None = None  # (first, last, lo, hi) held
+        self._wanted: tuple[int, int, int, int] | None = None  # asked for, not yet answered
         self._t0 = 0
         self._t1 = 3600
         self._lo = 0.0
@@ -165,6 +173,8 @@ class TimelineView(QAbstractScrollArea):
         self._scheme = SchemeWatcher(self._update_colors, self)
         self.horizontalScrollBar().valueChanged.connect(self._on_hscroll)
         self.verticalScrollBar().valueChanged.connect(self.viewport().update)
+        self.verticalScrollBar().valueChanged.connect(self._want_lanes)
+        self.view_changed.connect(self._want_lanes)
 
     # ---------------------------------------------------------------- data and view window
 
@@ -172,6 +182,8 @@ class TimelineView(QAbstractScrollArea):
         self, states: Sequence[AgentStates], start: int | None = None, end: int | None = None
     ) -> None:
         """Show these agents (one lane each) over ``[start, end)`` (None: their extent)."""
+        self._lazy = False
+        self._loaded = self._wanted = None
         self._states = list(states)
         self._selected = None
         for st in self._states:
@@ -193,6 +205,74 @@ class TimelineView(QAbstractScrollArea):
         self._sync_scrollbars()
         self.viewport().update()
         self.view_changed.emit()
+
+    def set_lanes(self, agents: Sequence[str], start: int, end: int) -> None:
+        """Show these agents' lanes over ``[start, end)`` before any of their states is read.
+
+        For an investigation too big to hold (a month of a big center): the view asks for the
+        states of the lanes in view through ``lanes_wanted`` whenever they scroll or zoom
+        into view, and holds only the last lanes answered (``set_lane_states``), so its
+        memory follows the lanes on screen, not the bills.
+        """
+        self.set_states([AgentStates(a, [], []) for a in agents], start, end)
+        self._lazy = True
+        self._want_lanes()
+
+    def set_lane_states(
+        self, first: int, last: int, lo: int, hi: int, states: Mapping[str, AgentStates]
+    ) -> None:
+        """The states of lanes ``[first, last)`` read over ``[lo, hi)``; others are emptied."""
+        if not self._lazy:
+            return
+        last = min(last, len(self._states))
+        if self._loaded is not None:
+            for i in range(self._loaded[0], min(self._loaded[1], len(self._states))):
+                if not first <= i < last:
+                    self._states[i] = AgentStates(self._states[i].agent, [], [])
+        for i in range(first, last):
+            agent = self._states[i].agent
+            lane = states.get(agent) or AgentStates(agent, [], [])
+            lane.sessions()  # builds the lookup index now rather than on the first paint
+            self._states[i] = lane
+        self._loaded = (first, last, lo, hi)
+        if self._wanted == self._loaded:
+            self._wanted = None
+        self.viewport().update()
+        self._want_lanes()
+
+    def loaded_lanes(self) -> tuple[int, int, int, int] | None:
+        """``(first, last, lo, hi)``: the lanes and time whose states are held (lazy lanes)."""
+        return self._loaded
+
+    def _covers(self, have: tuple[int, int, int, int] | None, lanes: range) -> bool:
+        if have is None:
+            return False
+        lo, hi = self.visible_range()
+        first, last, have_lo, have_hi = have
+        return (
+            first <= lanes.start
+            and lanes.stop <= last
+            and have_lo <= max(lo, self._t0)
+            and min(hi, self._t1) <= have_hi
+        )
+
+    def _want_lanes(self, *_args: object) -> None:
+        """Ask for the lanes in view (and a screenful around them) unless they are held."""
+        if not self._lazy or not self._states:
+            return
+        lanes = self.visible_lanes()
+        if not lanes:
+            lanes = range(0, min(len(self._states), 1))
+        if self._covers(self._loaded, lanes) or self._covers(self._wanted, lanes):
+            return
+        n = max(1, len(lanes))
+        first, last = max(0, lanes.start - n), min(len(self._states), lanes.stop + n)
+        lo, hi = self.visible_range()
+        span = hi - lo
+        want_lo = int(max(self._t0, lo - span))
+        want_hi = int(min(self._t1, hi + span + 1))
+        self._wanted = (first, last, want_lo, want_hi)
+        self.lanes_wanted.emit(first, last, want_lo, want_hi)
 
     def states(self) -> list[AgentStates]:
         """The agents shown, one per lane in order."""
@@ -397,6 +477,7 @@ class TimelineView(QAbstractScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._sync_scrollbars()
+        self._want_lanes()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         started = time.perf_counter()

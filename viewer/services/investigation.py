@@ -28,9 +28,17 @@ from viewer.data import browse
 from viewer.data.db import Database
 from viewer.data.investigation import (
     DEFAULT_LOOKBACK_SECONDS,
+    FULL_STATES_MAX_BILLS,
     Investigation,
+    Overview,
     agent_states,
-    states_around,
+    investigate,
+    lane_states,
+    more_bills_than,
+    overview,
+    stream_around,
+    summary_bill_pks,
+    window_for,
 )
 from viewer.data.labels import load_labels
 from viewer.data.zone import data_time_label
@@ -38,6 +46,7 @@ from viewer.data.zone import data_time_label
 __all__ = [
     "DEFAULT_GAP_SECONDS",
     "DEFAULT_LOOKBACK_SECONDS",
+    "FULL_STATES_MAX_BILLS",
     "AgentChange",
     "AgentMoment",
     "AgentStates",
@@ -46,6 +55,7 @@ __all__ = [
     "Investigation",
     "InvestigationService",
     "Labels",
+    "Overview",
     "StateKind",
     "Summary",
     "SummaryColumn",
@@ -122,26 +132,30 @@ class InvestigationService:
         t: int,
         *,
         labels: Labels | None = None,
+        agents: Sequence[str] | None = None,
         lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
         gap_seconds: int = DEFAULT_GAP_SECONDS,
         cancel: CancelToken | None = None,
     ) -> list[AgentMoment]:
         """Every agent of the filter and its state at ``t`` (stored seconds), by agent.
 
-        Bills from ``t - lookback_seconds`` to ``t`` are read; an agent with none there is "not
-        signed in" with no known start.
+        Bills from ``t - lookback_seconds`` to ``t`` are read, one agent's states held at a
+        time; an agent with none there is "not signed in" with no known start. ``agents``: the
+        filter's agents when already known (else they are looked up).
         """
-        agents, by_agent = states_around(
+        names, rebuilt = stream_around(
             self.db,
             f,
             t,
             t,
             labels,
+            agents=agents,
             lookback_seconds=lookback_seconds,
             gap_seconds=gap_seconds,
             cancel=cancel,
         )
-        return [by_agent[a].state_at(t) if a in by_agent else _signed_out(a, t) for a in agents]
+        found = {s.agent: s.state_at(t) for s in rebuilt}
+        return [found[a] if a in found else _signed_out(a, t) for a in names]
 
     def changes(
         self,
@@ -151,6 +165,7 @@ class InvestigationService:
         *,
         labels: Labels | None = None,
         only_changed: bool = True,
+        agents: Sequence[str] | None = None,
         lookback_seconds: int = DEFAULT_LOOKBACK_SECONDS,
         gap_seconds: int = DEFAULT_GAP_SECONDS,
         cancel: CancelToken | None = None,
@@ -160,28 +175,87 @@ class InvestigationService:
         ``AgentChange.started`` holds the intervals that began in ``(t1, t2]``, ``ended`` those
         that ended in ``(t1, t2]`` (see ``viewer.core.investigation.changes_between``). With
         ``only_changed``, only agents whose state changed or with an interval that began or
-        ended in between; one change per agent, by agent.
+        ended in between; one change per agent, by agent. Read as :meth:`at` reads.
         """
-        agents, by_agent = states_around(
+        names, rebuilt = stream_around(
             self.db,
             f,
             t1,
             t2,
             labels,
+            agents=agents,
             lookback_seconds=lookback_seconds,
             gap_seconds=gap_seconds,
             cancel=cancel,
         )
+        found = {s.agent: changes_between(s, t1, t2) for s in rebuilt}
         out = []
-        for a in agents:
-            s = by_agent.get(a)
-            if s is None:
+        for a in names:
+            change = found.get(a)
+            if change is None:
                 change = AgentChange(a, _signed_out(a, t1), _signed_out(a, t2), (), ())
-            else:
-                change = changes_between(s, t1, t2)
             if not only_changed or change.eventful:
                 out.append(change)
         return out
+
+    def investigate(
+        self,
+        f: BillFilter,
+        *,
+        labels: Labels | None = None,
+        full_limit: int = FULL_STATES_MAX_BILLS,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Investigation | Overview:
+        """:meth:`states` when at most ``full_limit`` bills are read, else :meth:`overview`.
+
+        What the window opens: a team's day keeps every state at hand, a month of a big
+        center is summed one agent at a time and its timeline read lane by lane.
+        """
+        return investigate(
+            self.db, f, labels=labels, full_limit=full_limit, progress=progress, cancel=cancel
+        )
+
+    def more_bills_than(self, f: BillFilter, limit: int) -> bool:
+        """Whether :meth:`states` would read more than ``limit`` bills (reads ``limit + 1``)."""
+        return more_bills_than(self.db, f, window_for(self.db, f), limit)
+
+    def overview(
+        self,
+        f: BillFilter,
+        *,
+        labels: Labels | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Overview:
+        """Summary, anomalies, agents and busiest moment, one agent's states held at a time."""
+        return overview(self.db, f, labels=labels, progress=progress, cancel=cancel)
+
+    def lane_states(
+        self,
+        f: BillFilter,
+        agents: Sequence[str],
+        lo: int | None,
+        hi: int | None,
+        *,
+        labels: Labels | None = None,
+        cancel: CancelToken | None = None,
+    ) -> dict[str, AgentStates]:
+        """The states of a few agents from ``lo`` to ``hi`` (the timeline's lanes in view)."""
+        return lane_states(self.db, f, agents, lo, hi, labels=labels, cancel=cancel)
+
+    def summary_bill_pks(
+        self,
+        f: BillFilter,
+        agent: str | None,
+        figure: str,
+        reason: Any,
+        *,
+        labels: Labels | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[int]:
+        """The bills behind one summary cell of an :class:`Overview` (``Summary.bill_pks``)."""
+        return summary_bill_pks(self.db, f, agent, figure, reason, labels=labels, cancel=cancel)
 
     def bill_briefs(self, pks: Sequence[int]) -> list[tuple[Any, ...]]:
         """``(pk, bill_id, op_type, op_cause, begin, end)`` of bills by row key (to show them)."""

@@ -27,6 +27,7 @@ from viewer.core.investigation.model import (
 from viewer.core.investigation.moments import (
     AgentStates,
     anomalies_in,
+    busiest_moment,
     changes_between,
     state_at,
 )
@@ -41,6 +42,8 @@ from viewer.core.investigation.summary import (
     SummaryRow,
     anomaly_header,
     anomaly_table,
+    cell_bill_pks,
+    cell_items,
     reason_key,
     sorted_reasons,
     summarise,
@@ -77,6 +80,9 @@ __all__ = [
     "anomalies_in",
     "anomaly_header",
     "anomaly_table",
+    "busiest_moment",
+    "cell_bill_pks",
+    "cell_items",
     "reason_key",
     "sorted_reasons",
     "changes_between",

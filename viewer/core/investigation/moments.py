@@ -193,6 +193,30 @@ def changes_between(states: AgentStates, t1: int, t2: int) -> AgentChange:
     )
 
 
+def busiest_moment(
+    sessions: Iterable[tuple[int, int]], lo: int | None = None, hi: int | None = None
+) -> int | None:
+    """The earliest moment in ``[lo, hi)`` with the most sessions active (None: none is).
+
+    ``sessions`` are ``(start, end)`` pairs of every agent's ``SIGNED_IN`` intervals: only
+    those are needed, so a caller streaming agents keeps two numbers per session, not states.
+    """
+    events: list[tuple[int, int]] = []
+    for start, end in sessions:
+        a = start if lo is None else max(start, lo)
+        b = end if hi is None else min(end, hi)
+        if a < b:
+            events.append((a, 1))
+            events.append((b, -1))
+    events.sort()  # at one time, sessions ending (-1) come before those starting (+1)
+    best, best_t, n = 0, None, 0
+    for t, d in events:
+        n += d
+        if n > best:
+            best, best_t = n, t
+    return best_t
+
+
 def anomalies_in(
     states: Iterable[AgentStates], lo: int | None = None, hi: int | None = None
 ) -> list[Anomaly]:

@@ -183,28 +183,50 @@ class Summary:
         Raises:
             ValueError: an unknown figure.
         """
-        if figure not in FIGURES:
-            raise ValueError(f"unknown figure {figure!r}; choose from {', '.join(FIGURES)}")
         agents = [self.states[agent]] if agent is not None else list(self.states.values())
-        lo, hi = self.start, self.end
-        out: list[tuple[int, tuple[int, ...]]] = []
-        if figure == "anomalies":
-            for st in agents:
-                out.extend((a.start, a.bill_pks) for a in st.anomalies if a.touches(lo, hi))
-        else:
-            kind = _FIGURE_KINDS[figure]
-            for st in agents:
-                for iv in st.intervals:
-                    if iv.kind is not kind or (reason is not ALL_REASONS and iv.reason != reason):
-                        continue
-                    if kind is StateKind.FORCED:
-                        ok = (lo is None or iv.start >= lo) and (hi is None or iv.start < hi)
-                    else:
-                        ok = _touches(iv.start, iv.end, lo, hi)
-                    if ok:
-                        out.append((iv.start, iv.bill_pks))
-        out.sort(key=itemgetter(0))
-        return list(dict.fromkeys(pk for _, pks in out for pk in pks))
+        return cell_bill_pks(cell_items(agents, figure, reason, self.start, self.end))
+
+
+def cell_items(
+    states: Iterable[AgentStates],
+    figure: str,
+    reason: Any = ALL_REASONS,
+    lo: int | None = None,
+    hi: int | None = None,
+) -> list[tuple[int, tuple[int, ...]]]:
+    """``(start, bill_pks)`` of what one summary cell counts over ``[lo, hi)``, agent by agent.
+
+    What :meth:`Summary.bill_pks` is made of; a caller streaming agents collects these (two
+    values per interval counted, not the states) and hands them to :func:`cell_bill_pks`.
+
+    Raises:
+        ValueError: an unknown figure.
+    """
+    if figure not in FIGURES:
+        raise ValueError(f"unknown figure {figure!r}; choose from {', '.join(FIGURES)}")
+    out: list[tuple[int, tuple[int, ...]]] = []
+    if figure == "anomalies":
+        for st in states:
+            out.extend((a.start, a.bill_pks) for a in st.anomalies if a.touches(lo, hi))
+        return out
+    kind = _FIGURE_KINDS[figure]
+    for st in states:
+        for iv in st.intervals:
+            if iv.kind is not kind or (reason is not ALL_REASONS and iv.reason != reason):
+                continue
+            if kind is StateKind.FORCED:
+                ok = (lo is None or iv.start >= lo) and (hi is None or iv.start < hi)
+            else:
+                ok = _touches(iv.start, iv.end, lo, hi)
+            if ok:
+                out.append((iv.start, iv.bill_pks))
+    return out
+
+
+def cell_bill_pks(items: list[tuple[int, tuple[int, ...]]]) -> list[int]:
+    """The row keys of :func:`cell_items` in time order (stable: agent order within a time)."""
+    items.sort(key=itemgetter(0))
+    return list(dict.fromkeys(pk for _, pks in items for pk in pks))
 
 
 def _union_length(spans: list[tuple[int, int]]) -> int:
