@@ -1149,6 +1149,18 @@ On: bills that were going on in it: begun before &apos;To&apos; and ended after 
         <translation>{start} 至 {end}（{duration}）</translation>
     </message>
     <message>
+        <source>Finding the bills of that cell…</source>
+        <translation>正在查找该单元格对应的话单…</translation>
+    </message>
+    <message>
+        <source>{n} bills behind that cell.</source>
+        <translation>该单元格对应 {n} 条话单。</translation>
+    </message>
+    <message>
+        <source>Could not read the bills: {message}</source>
+        <translation>无法读取话单：{message}</translation>
+    </message>
+    <message>
         <source>no operation type</source>
         <translation>无操作类型</translation>
     </message>

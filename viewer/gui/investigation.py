@@ -1075,7 +1075,7 @@ class InvestigationPanel(QWidget):
             self._emit(self.result.summary.bill_pks(agent, figure, reason))
             return
         ov = self.overview
-        self.status.setText("Finding the bills of that cell\u2026")
+        self.status.setText(self.tr("Finding the bills of that cell…"))
         self._drill_call.run(
             lambda: self.service.summary_bill_pks(
                 ov.filter, agent, figure, reason, labels=ov.labels
@@ -1086,7 +1086,7 @@ class InvestigationPanel(QWidget):
         )
 
     def _emit_found(self, pks: Sequence[int]) -> None:
-        self.status.setText(f"{len(pks):,} bills behind that cell.")
+        self.status.setText(self.tr("{n} bills behind that cell.").format(n=f"{len(pks):,}"))
         self._emit(pks)
 
     # ---------------------------------------------------------------- overview reads
@@ -1131,7 +1131,7 @@ class InvestigationPanel(QWidget):
         return run
 
     def _background_failed(self, message: str) -> None:
-        self.status.setText(f"Could not read the bills: {message}")
+        self.status.setText(self.tr("Could not read the bills: {message}").format(message=message))
 
     def _on_anomaly_double(self, index: QModelIndex) -> None:
         a: Anomaly = self.anomalies_model.payloads[_source_row(self.anomalies_view, index)]
