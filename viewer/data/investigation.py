@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, Select, case, func, literal_column, select
+from sqlalchemy import Select, case, func, literal_column, select
 
 from viewer.core import investigation as st
 from viewer.core.codes import VerbatimCode
@@ -53,6 +53,7 @@ from viewer.core.investigation import (
 )
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import to_epoch
+from viewer.data import queries
 from viewer.data.criteria import MAX_VARS, in_values, raw_code, where_parts
 from viewer.data.db import Database, user_errors
 from viewer.data.labels import load_labels
@@ -252,33 +253,13 @@ def _iter_rows(
     """
     with user_errors(db.path), db.engine.connect() as conn:
         done = 0
-        for chunk in _chunks(conn, stmt):
+        for chunk in queries.read_chunks(conn, stmt, size=_CHUNK):
             yield from chunk
             done += len(chunk)
             if cancel is not None:
                 cancel.raise_if_set()
             if progress is not None:
                 progress(done, total)
-
-
-def _chunks(conn: Connection, stmt: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
-    """The statement's rows, ``_CHUNK`` at a time, never the whole result in memory.
-
-    SQLite's cursor steps through the rows as they are fetched (read from the driver's cursor:
-    plain tuples, the measured fast path). psycopg's default cursor receives the whole result
-    before the first row (a month of a big center: tens of millions of rows in the client), so
-    on PostgreSQL the rows come through a server-side cursor (``yield_per``), one chunk a fetch.
-    """
-    if conn.dialect.name == "postgresql":
-        result = conn.execution_options(yield_per=_CHUNK).execute(stmt)
-        try:
-            yield from result.partitions()
-        finally:
-            result.close()
-        return
-    cur = conn.execute(stmt).cursor
-    while chunk := cur.fetchmany(_CHUNK):
-        yield chunk
 
 
 def _count(db: Database, stmt: Select[Any]) -> int:

@@ -128,19 +128,34 @@ def total_bills(conn: Connection) -> int:
     return int(conn.execute(total_statement()).scalar_one())
 
 
-def _chunks(
-    conn: Connection, stmt: Select[Any], cancel_check: Callable[[], None] | None
-) -> Iterator[list[Any]]:
-    """The statement's rows in chunks of 50,000, read from the driver's cursor.
+def read_chunks(
+    conn: Connection,
+    stmt: Select[Any],
+    cancel_check: Callable[[], None] | None = None,
+    size: int = 50_000,
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """The statement's rows ``size`` at a time, never the whole result in memory.
 
-    Measured fast path: for millions of keys SQLAlchemy's Row objects cost twice the query
-    itself (5M keys: 2.9 s through rows, 1.0 s from the cursor). ``cancel_check`` runs after
-    each chunk (it may raise to stop the read).
+    SQLite's cursor steps through the rows as they are fetched; they are read from the driver's
+    cursor, a measured fast path (5M keys: 2.9 s through SQLAlchemy's rows, 1.0 s from the
+    cursor). psycopg's default cursor receives the whole result before the first row (20M keys:
+    1.5 GB in the window), so on PostgreSQL the rows come through a server-side cursor
+    (``yield_per``), one chunk a fetch. ``cancel_check`` runs after each chunk (it may raise).
     """
+    if conn.dialect.name == "postgresql":
+        result = conn.execution_options(yield_per=size).execute(stmt)
+        try:
+            for chunk in result.partitions():
+                yield chunk
+                if cancel_check is not None:
+                    cancel_check()
+        finally:
+            result.close()
+        return
     result = conn.execute(stmt)
     cur = result.cursor
     try:
-        while chunk := cur.fetchmany(50_000):
+        while chunk := cur.fetchmany(size):
             yield chunk
             if cancel_check is not None:
                 cancel_check()
@@ -160,7 +175,7 @@ def ids_for(
     none until the database has sorted every matching bill).
     """
     out = array("q")
-    for chunk in _chunks(conn, ids_statement(f), cancel_check):
+    for chunk in read_chunks(conn, ids_statement(f), cancel_check):
         out.extend(chain.from_iterable(chunk))
         if progress is not None:
             progress(len(out))
@@ -617,7 +632,7 @@ def scan_checkpoints(
     """
     keys: list[Key] = []
     stride, n = 1, 0
-    for chunk in _chunks(conn, checkpoints_statement(f), cancel_check):
+    for chunk in read_chunks(conn, checkpoints_statement(f), cancel_check):
         first = (-n) % stride  # the chunk's first row on a multiple of the stride
         keys.extend(tuple(r) for r in chunk[first::stride])
         n += len(chunk)
