@@ -117,12 +117,16 @@ class _Snapshot(QObject):
         self._keep: dict[int, int | None] = {}
         self._running: dict[int, BillReader] = {}
 
-    def start(self, generation: int, f: BillFilter) -> None:
+    def start(self, generation: int, f: BillFilter, total: int | None = None) -> None:
+        """Read ``f``'s rows in the background; ``total``: the bills counted already, if known."""
         with self._lock:
             self._latest = generation
         self.interrupt(before=generation)
         threading.Thread(
-            target=self._run, args=(generation, f), name=f"snapshot-{generation}", daemon=True
+            target=self._run,
+            args=(generation, f, total),
+            name=f"snapshot-{generation}",
+            daemon=True,
         ).start()
 
     def interrupt(self, before: int | None = None) -> None:
@@ -159,7 +163,7 @@ class _Snapshot(QObject):
                 self._lock.wait(0.05)
             return self._keep.pop(generation, None)
 
-    def _run(self, generation: int, f: BillFilter) -> None:
+    def _run(self, generation: int, f: BillFilter, known_total: int | None) -> None:
         try:
             self._check(generation)
             with self._browse.reader() as reader:
@@ -167,7 +171,9 @@ class _Snapshot(QObject):
                     self._running[generation] = reader
                 try:
                     self._check(generation)
-                    total = reader.total()
+                    # The bills in the database: counted once per refresh, not per filter change
+                    # (a full count: 20M bills, hundreds of ms before every first page).
+                    total = reader.total() if known_total is None else known_total
                     self._check(generation)
                     # bills to sort: all of them, or unknown before the count under a filter
                     everything = replace(f, sort="begin_time", descending=False) == BillFilter()
@@ -272,6 +278,8 @@ class BillTableModel(QAbstractTableModel):
         self._labels: dict[tuple[int, int], str] = {}
         self._sources: dict[int, str] = {}
         self._total = 0
+        self._total_known = False
+        """Whether ``_total`` counts the database as it is (a filter change then reuses it)."""
         self._loading = False
         self._browse = BrowseService(db)
         self._reader: BillReader | None = None
@@ -338,9 +346,12 @@ class BillTableModel(QAbstractTableModel):
         return -1 if self._preview is not None else self._count
 
     def set_filter(self, f: BillFilter) -> None:
-        """Show the bills of ``f``; a query still running for an older filter is dropped."""
+        """Show the bills of ``f``; a query still running for an older filter is dropped.
+
+        The database's total is not counted again: only the filter changed.
+        """
         self._filter = f
-        self.refresh()
+        self._reload()
 
     def keep(self, pk: int | None) -> None:
         """Locate bill ``pk`` in the rows of the filter being read (``row_of`` then knows it).
@@ -350,11 +361,16 @@ class BillTableModel(QAbstractTableModel):
         self._keep = pk
 
     def refresh(self) -> None:
-        """Re-read labels, sources and the current filter's rows (after an import, say).
+        """Re-read labels, sources, the database's total and the filter's rows (after an import).
 
         The query starts when control returns to the event loop, so that the several changes
         one user action makes (sort indicator, restored header, filter) cost one query.
         """
+        self._total_known = False
+        self._reload()
+
+    def _reload(self) -> None:
+        """Read the current filter again when control returns to the event loop."""
         self._generation += 1
         self.sort_status.emit("", 0, 0)
         self._set_loading(True)
@@ -370,7 +386,8 @@ class BillTableModel(QAbstractTableModel):
         if self._closed:
             return
         self._reload_side_tables()
-        self._snapshot.start(self._generation, self._filter)
+        total = self._total if self._total_known else None
+        self._snapshot.start(self._generation, self._filter, total)
 
     def reload_labels(self) -> None:
         """Re-read the site labels and repaint (a label changes no row: no query)."""
@@ -438,6 +455,7 @@ class BillTableModel(QAbstractTableModel):
         self._pages.clear()
         self._ids = None
         self._total = int(total)
+        self._total_known = True
         self.endResetModel()
         self._snapshot.preview_seen(generation, self._keep)
         self.counts_changed.emit(-1, self._total)
