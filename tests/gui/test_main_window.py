@@ -420,9 +420,9 @@ def test_startup_runs_one_snapshot_query(qtbot, filled_db, settings, monkeypatch
     started: list[object] = []
     real = bill_model._Snapshot.start
 
-    def counting(self, generation, f):  # noqa: ANN001
+    def counting(self, generation, f, total=None):  # noqa: ANN001
         started.append(f)
-        return real(self, generation, f)
+        return real(self, generation, f, total)
 
     monkeypatch.setattr(bill_model._Snapshot, "start", counting)
     w = _window(qtbot, filled_db, settings)
