@@ -15,7 +15,7 @@ from types import FrameType
 from viewer.cli import commands
 from viewer.cli.common import UsageError
 from viewer.core.errors import KnownError
-from viewer.core.i18n import resolve_language, set_language
+from viewer.core.i18n import resolve_language, set_language, translate
 from viewer.services.database import version_text
 from viewer.services.imports import reason_text
 
@@ -113,15 +113,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
-        sys.stderr.write(f"bill-viewer: error: {exc}\n")
+        said = translate("Cli", "error: {error}").format(error=exc)
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return 2
     except KnownError as exc:
         # An import's reasons are made in English (they are stored); they read translated.
         sys.stderr.write(f"bill-viewer: {reason_text(str(exc))}\n")
         return 1
     except Terminated:
-        sys.stderr.write("bill-viewer: terminated\n")
+        said = translate("Cli", "terminated")
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return TERMINATED_STATUS
     except KeyboardInterrupt:
-        sys.stderr.write("bill-viewer: interrupted\n")
+        said = translate("Cli", "interrupted")
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return 130

@@ -35,7 +35,8 @@ def _columns(text: str | None) -> tuple[str, ...]:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if len(set(keys)) != len(keys):
-        raise UsageError(f"--columns lists a column twice: {text}")
+        said = translate("Cli", "--columns lists a column twice: {text}")
+        raise UsageError(said.format(text=text))
     return keys
 
 
