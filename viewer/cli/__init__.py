@@ -41,10 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in commands.REGISTRY:
         register(sub)
-    for command in sub.choices.values():
+    for command in _commands(parser):
         # Before or after the command name alike; a subcommand's absent option keeps the main one.
         add_lang_arg(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _commands(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every subcommand's parser, nested ones (``key show``) included."""
+    for action in parser._actions:  # noqa: SLF001 - argparse lists subcommands nowhere else
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for command in action.choices.values():
+                yield command
+                yield from _commands(command)
 
 
 def add_lang_arg(parser: argparse.ArgumentParser, default: object) -> None:
