@@ -338,6 +338,14 @@
         <translation>签名者 {name}，密钥 {fingerprint}</translation>
     </message>
     <message>
+        <source>note: 1 cell longer than Excel&apos;s limit of 32,767 characters was cut; it ends with &apos;… [truncated, N characters]&apos; (see the Report sheet)</source>
+        <translation>注意：有 1 个单元格超过 Excel 32,767 个字符的上限而被截断；其末尾为“… [truncated, N characters]”（见“报告”工作表）</translation>
+    </message>
+    <message>
+        <source>note: {count} cells longer than Excel&apos;s limit of 32,767 characters were cut; each ends with &apos;… [truncated, N characters]&apos; (see the Report sheet)</source>
+        <translation>注意：有 {count} 个单元格超过 Excel 32,767 个字符的上限而被截断；每个的末尾为“… [truncated, N characters]”（见“报告”工作表）</translation>
+    </message>
+    <message>
         <source>signed by {name}, key {fingerprint} (this computer&apos;s key)</source>
         <translation>签名者 {name}，密钥 {fingerprint}（本计算机的密钥）</translation>
     </message>

@@ -16,6 +16,7 @@ import pytest
 from viewer.cli import main
 from viewer.core import i18n
 from viewer.core.filters import BillFilter
+from viewer.core.records import COLUMNS
 from viewer.data.db import Database, open_database
 from viewer.data.export import signing
 from viewer.data.export.exporter import export_xlsx
@@ -225,3 +226,23 @@ def test_usage_errors_in_both_languages(
     assert "bill-viewer: error: " in runs["en"][2] and english in runs["en"][2]
     assert "bill-viewer: 错误：" in runs["zh_CN"][2] and chinese in runs["zh_CN"][2]
     assert_chinese(runs["zh_CN"][2].splitlines()[-1], runs["en"][2].splitlines()[-1])
+
+
+def test_export_s_note_on_cut_cells_in_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = list(generate_bills(GeneratorConfig(agents=2, seed=9, target_bills=20)))
+    rows[3][COLUMNS.index("phone_no")] = "1" * 40_000  # over Excel's 32,767 characters
+    csv = tmp_path / "long.csv"
+    write_csv(csv, rows)
+    db = tmp_path / "long.sqlite"
+    assert run_cli(capsys, "import", "--db", db, csv)[0] == 0
+    said = {}
+    for lang in ("en", "zh_CN"):
+        out = tmp_path / f"long-{lang}.xlsx"
+        code, _, err = run_cli(capsys, "export", "--db", db, "--out", out, "--lang", lang)
+        assert code == 0
+        said[lang] = err
+    assert "bill-viewer: note: 1 cell longer than Excel's limit" in said["en"]
+    assert "bill-viewer: 注意：有 1 个单元格超过 Excel 32,767 个字符的上限而被截断" in said["zh_CN"]
+    assert_chinese(said["zh_CN"], said["en"])

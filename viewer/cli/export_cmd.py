@@ -103,11 +103,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             signed.format(name=result.signed_by, fingerprint=result.fingerprint) + "\n"
         )
     if result.cut_cells:
-        sys.stderr.write(
-            f"bill-viewer: note: {plural(result.cut_cells, 'cell')} longer than Excel's limit "
-            f"of 32,767 characters {'was' if result.cut_cells == 1 else 'were'} cut; each ends "
-            "with '\u2026 [truncated, N characters]' (see the Report sheet)\n"
-        )
+        if result.cut_cells == 1:
+            note = translate(
+                "Cli",
+                "note: 1 cell longer than Excel's limit of 32,767 characters was cut; it ends "
+                "with '\u2026 [truncated, N characters]' (see the Report sheet)",
+            )
+        else:
+            note = translate(
+                "Cli",
+                "note: {count} cells longer than Excel's limit of 32,767 characters were cut; "
+                "each ends with '\u2026 [truncated, N characters]' (see the Report sheet)",
+            )
+        sys.stderr.write(f"bill-viewer: {note.format(count=f'{result.cut_cells:,}')}\n")
     return 0
 
 
