@@ -134,6 +134,10 @@
         <translation>{count} 个座席</translation>
     </message>
     <message>
+        <source>--gap-minutes must be positive and --lookback-hours not negative</source>
+        <translation>--gap-minutes 必须为正数，--lookback-hours 不能为负数</translation>
+    </message>
+    <message>
         <source>{state} by reason:</source>
         <translation>{state}（按原因）：</translation>
     </message>
@@ -190,6 +194,10 @@
         <translation>结束</translation>
     </message>
     <message>
+        <source>--until must not be before TIME</source>
+        <translation>--until 不能早于 TIME</translation>
+    </message>
+    <message>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
@@ -230,6 +238,50 @@
         <translation>{count} 个文件</translation>
     </message>
     <message>
+        <source>{what} must be a whole number, not {value}</source>
+        <translation>{what} 必须是整数，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>OP_TYPE must be a number or an operation type&apos;s name, not {text}</source>
+        <translation>OP_TYPE 必须是数字或操作类型的名称，而不是 {text}</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>OP_TYPE {text} could be any of {count} operation types: {types}</source>
+        <translation>OP_TYPE {text} 可能是以下 {count} 种操作类型中的任一种：{types}</translation>
+    </message>
+    <message>
+        <source>no operation type is named {text}; did you mean: {types}</source>
+        <translation>没有名为 {text} 的操作类型；您是否指：{types}</translation>
+    </message>
+    <message>
+        <source>no operation type is named {text}; the types are: {types}</source>
+        <translation>没有名为 {text} 的操作类型；操作类型有：{types}</translation>
+    </message>
+    <message>
+        <source>warning: site labels not loaded: {error}</source>
+        <translation>警告：未加载站点标签：{error}</translation>
+    </message>
+    <message>
+        <source>labels {action} needs TYPE CODE</source>
+        <translation>labels {action} 需要 TYPE CODE</translation>
+    </message>
+    <message>
+        <source>labels set needs TYPE CODE TEXT</source>
+        <translation>labels set 需要 TYPE CODE TEXT</translation>
+    </message>
+    <message>
+        <source>{op_type}:{code} had no label</source>
+        <translation>{op_type}:{code} 没有标签</translation>
+    </message>
+    <message>
+        <source>type {op_type} ({name}), codes {low}-{high}: {meaning}</source>
+        <translation>类型 {op_type}（{name}），代码 {low}-{high}：{meaning}</translation>
+    </message>
+    <message>
         <source>{first} to {last}</source>
         <translation>{first} 至 {last}</translation>
     </message>
@@ -266,6 +318,10 @@
         <translation>冲突数</translation>
     </message>
     <message>
+        <source>--columns lists a column twice: {text}</source>
+        <translation>--columns 中有列重复出现：{text}</translation>
+    </message>
+    <message>
         <source>{count} bill(s)</source>
         <translation>{count} 张话单</translation>
     </message>
@@ -280,6 +336,108 @@
     <message>
         <source>signed by {name}, key {fingerprint}</source>
         <translation>签名者 {name}，密钥 {fingerprint}</translation>
+    </message>
+    <message>
+        <source>note: 1 cell longer than Excel&apos;s limit of 32,767 characters was cut; it ends with &apos;… [truncated, N characters]&apos; (see the Report sheet)</source>
+        <translation>注意：有 1 个单元格超过 Excel 32,767 个字符的上限而被截断；其末尾为“… [truncated, N characters]”（见“报告”工作表）</translation>
+    </message>
+    <message>
+        <source>note: {count} cells longer than Excel&apos;s limit of 32,767 characters were cut; each ends with &apos;… [truncated, N characters]&apos; (see the Report sheet)</source>
+        <translation>注意：有 {count} 个单元格超过 Excel 32,767 个字符的上限而被截断；每个的末尾为“… [truncated, N characters]”（见“报告”工作表）</translation>
+    </message>
+    <message>
+        <source>signed by {name}, key {fingerprint} (this computer&apos;s key)</source>
+        <translation>签名者 {name}，密钥 {fingerprint}（本计算机的密钥）</translation>
+    </message>
+    <message>
+        <source> (hashed as version 0.1.0 did: _xHHHH_ escapes as stored)</source>
+        <translation>（按 0.1.0 版的方式计算哈希：_xHHHH_ 转义按存储原样）</translation>
+    </message>
+    <message>
+        <source>{path}: {rows} rows, sha256 {sha}{how}</source>
+        <translation>{path}：{rows} 行，sha256 {sha}{how}</translation>
+    </message>
+    <message>
+        <source>{head}; the rows match the Report&apos;s hash, but the file has no signature (made before exports were signed): anyone could have edited it and recomputed the hash</source>
+        <translation>{head}；各行与报告中的哈希一致，但文件没有签名（在导出开始签名之前生成）：任何人都可能修改过它并重新计算了哈希</translation>
+    </message>
+    <message>
+        <source>the key in {key}</source>
+        <translation>{key} 中的密钥</translation>
+    </message>
+    <message>
+        <source>compare this fingerprint with the signer&apos;s, or check with --key THEIR-KEY.pem</source>
+        <translation>请将此指纹与签名者的指纹比对，或用 --key THEIR-KEY.pem 检查</translation>
+    </message>
+    <message>
+        <source>{head}; signature valid, {signer} ({check})</source>
+        <translation>{head}；签名有效，{signer}（{check}）</translation>
+    </message>
+    <message>
+        <source>{signer}, not with the key in {key} ({fingerprint})</source>
+        <translation>{signer}，不是用 {key} 中的密钥（{fingerprint}）签名的</translation>
+    </message>
+    <message>
+        <source>the Report states {expected}, the rows hash to {actual}</source>
+        <translation>报告中记载的是 {expected}，各行的哈希却是 {actual}</translation>
+    </message>
+    <message>
+        <source>the Report states {stated} rows, the sheets hold {rows}</source>
+        <translation>报告中记载 {stated} 行，工作表中有 {rows} 行</translation>
+    </message>
+    <message>
+        <source>unknown column {key}; choose from {columns}</source>
+        <translation>未知的列 {key}；可选：{columns}</translation>
+    </message>
+    <message>
+        <source>--columns needs at least one column</source>
+        <translation>--columns 至少需要一列</translation>
+    </message>
+    <message>
+        <source>{name} names no file: give a workbook name such as bills.xlsx</source>
+        <translation>{name} 不是文件名：请给出工作簿名称，例如 bills.xlsx</translation>
+    </message>
+    <message>
+        <source>error: {error}</source>
+        <translation>错误：{error}</translation>
+    </message>
+    <message>
+        <source>terminated</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>made a new signing key in {path}</source>
+        <translation>已在 {path} 生成新的签名密钥</translation>
+    </message>
+    <message>
+        <source>name: {name}
+fingerprint: {fingerprint}
+private key: {path} (readable by you only; never hand it out)
+</source>
+        <translation>名称：{name}
+指纹：{fingerprint}
+私钥：{path}（仅您本人可读；切勿交给他人）
+</translation>
+    </message>
+    <message>
+        <source>{path}: cannot write the key ({error})</source>
+        <translation>{path}：无法写入密钥（{error}）</translation>
+    </message>
+    <message>
+        <source>wrote the public key of {name} ({fingerprint}) to {path}</source>
+        <translation>已将 {name}（{fingerprint}）的公钥写入 {path}</translation>
+    </message>
+    <message>
+        <source>give a NAME or --clear, not both</source>
+        <translation>请给出 NAME 或 --clear，不能同时给出</translation>
+    </message>
+    <message>
+        <source>times are shown {label}</source>
+        <translation>时间显示为：{label}</translation>
     </message>
 </context>
 <context>
@@ -718,6 +876,42 @@
         <source>{path}: cannot write the file ({error}); nothing was written</source>
         <translation>{path}：无法写入文件（{error}）；未写入任何内容</translation>
     </message>
+    <message>
+        <source>{url}: not a database URL ({error})</source>
+        <translation>{url}：不是数据库 URL（{error}）</translation>
+    </message>
+    <message>
+        <source>{url}: not a PostgreSQL URL</source>
+        <translation>{url}：不是 PostgreSQL URL</translation>
+    </message>
+    <message>
+        <source>{where}: cannot reach the team database ({error}); check the server, the network and the login, then reconnect</source>
+        <translation>{where}：无法连接团队数据库（{error}）；请检查服务器、网络和登录信息，然后重新连接</translation>
+    </message>
+    <message>
+        <source>{where}: the server refused the login ({error}); check the user and password</source>
+        <translation>{where}：服务器拒绝登录（{error}）；请检查用户名和密码</translation>
+    </message>
+    <message>
+        <source>{where}: this role may only read the team database; ask for the importer role to import or edit labels</source>
+        <translation>{where}：此角色只能读取团队数据库；如需导入或编辑标签，请申请导入者角色</translation>
+    </message>
+    <message>
+        <source>{where}: the database server is out of disk or memory ({error})</source>
+        <translation>{where}：数据库服务器的磁盘或内存已耗尽（{error}）</translation>
+    </message>
+    <message>
+        <source>{where}: the team database is busy with another session; try again ({error})</source>
+        <translation>{where}：团队数据库正被另一个会话占用；请重试（{error}）</translation>
+    </message>
+    <message>
+        <source>{where}: the server reports damaged data ({error}); ask its administrator</source>
+        <translation>{where}：服务器报告数据已损坏（{error}）；请联系其管理员</translation>
+    </message>
+    <message>
+        <source>{where}: the database server could not read or write its disk ({error})</source>
+        <translation>{where}：数据库服务器无法读写其磁盘（{error}）</translation>
+    </message>
 </context>
 <context>
     <name>Filter</name>
@@ -810,6 +1004,18 @@
         <translation>{code}（{text}）</translation>
     </message>
     <message>
+        <source>invalid time {text}: expected YYYY-MM-DD[ HH:MM[:SS]]</source>
+        <translation>无效的时间 {text}：应为 YYYY-MM-DD[ HH:MM[:SS]]</translation>
+    </message>
+    <message>
+        <source>invalid time {text}: {error}</source>
+        <translation>无效的时间 {text}：{error}</translation>
+    </message>
+    <message>
+        <source>cannot sort by {sort}; choose one of {columns}</source>
+        <translation>无法按 {sort} 排序；请从以下各项中选择：{columns}</translation>
+    </message>
+    <message>
         <source>Bills with {criteria}</source>
         <translation>话单：{criteria}</translation>
     </message>
@@ -828,6 +1034,10 @@
     <message>
         <source>{head}, sorted by {column} ascending.</source>
         <translation>{head}，按{column}升序排列。</translation>
+    </message>
+    <message>
+        <source>invalid reason {text}: expected TYPE:CODE, e.g. 3:201</source>
+        <translation>无效的原因 {text}：应为 TYPE:CODE，例如 3:201</translation>
     </message>
 </context>
 <context>
@@ -931,6 +1141,17 @@
     <message>
         <source>{name}: the zip member is damaged, it cannot be decompressed ({error})</source>
         <translation>{name}：zip中的该文件已损坏，无法解压（{error}）</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>a label needs some text; use &apos;labels unset&apos; to remove one</source>
+        <translation>标签需要文字；要删除标签，请使用“labels unset”</translation>
+    </message>
+    <message>
+        <source>operation type {op_type} reason {code} is defined by the vendor, not by the site; only site-defined codes can be labelled (see &apos;bill-viewer labels list&apos;)</source>
+        <translation>操作类型 {op_type} 的原因 {code} 由厂商定义，而非站点定义；只有站点自定义的代码才能加标签（见“bill-viewer labels list”）</translation>
     </message>
 </context>
 <context>
@@ -2022,6 +2243,61 @@
     </message>
 </context>
 <context>
+    <name>Server</name>
+    <message>
+        <source>Connected to {database} on {where} (PostgreSQL {version})</source>
+        <translation>已连接到 {where} 上的 {database}（PostgreSQL {version}）</translation>
+    </message>
+    <message>
+        <source>{label}: cannot reach PostgreSQL from here ({error})</source>
+        <translation>{label}：无法从本机连接 PostgreSQL（{error}）</translation>
+    </message>
+    <message>
+        <source>the connection failed</source>
+        <translation>连接失败</translation>
+    </message>
+    <message>
+        <source>{label}: the server asks for a password</source>
+        <translation>{label}：服务器要求输入密码</translation>
+    </message>
+    <message>
+        <source>{label}: the server refused the user name or password</source>
+        <translation>{label}：服务器拒绝了用户名或密码</translation>
+    </message>
+    <message>
+        <source>{label}: no server answers there (connection refused); is it running?</source>
+        <translation>{label}：该地址没有服务器应答（连接被拒绝）；服务器是否在运行？</translation>
+    </message>
+    <message>
+        <source>{label}: the server closed the connection (stopped or restarting?)</source>
+        <translation>{label}：服务器关闭了连接（已停止或正在重启？）</translation>
+    </message>
+    <message>
+        <source>{label}: no answer from the server (timed out)</source>
+        <translation>{label}：服务器没有应答（超时）</translation>
+    </message>
+    <message>
+        <source>{label}: unknown host name</source>
+        <translation>{label}：未知的主机名</translation>
+    </message>
+    <message>
+        <source>not a PostgreSQL URL: {text} (postgresql://host/dbname)</source>
+        <translation>不是 PostgreSQL URL：{text}（postgresql://host/dbname）</translation>
+    </message>
+    <message>
+        <source>malformed PostgreSQL URL …@{shown}: {error}</source>
+        <translation>格式错误的 PostgreSQL URL …@{shown}：{error}</translation>
+    </message>
+    <message>
+        <source>no password store (keyring) is available: the password is not kept</source>
+        <translation>没有可用的密码存储（密钥环）：密码不会被保存</translation>
+    </message>
+    <message>
+        <source>the keyring did not keep the password: {error}</source>
+        <translation>密钥环未能保存密码：{error}</translation>
+    </message>
+</context>
+<context>
     <name>Sheet</name>
     <message>
         <source>Bills</source>
@@ -2058,6 +2334,37 @@
     <message>
         <source>Anomalies</source>
         <translation>异常</translation>
+    </message>
+</context>
+<context>
+    <name>Signing</name>
+    <message>
+        <source>{path}: the private signing key must be readable by its owner only (run: chmod 600 {path})</source>
+        <translation>{path}：签名私钥必须只有其所有者可读（请运行：chmod 600 {path}）</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable private key ({error})</source>
+        <translation>{path}：不是可读取的私钥（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: not an Ed25519 private key</source>
+        <translation>{path}：不是 Ed25519 私钥</translation>
+    </message>
+    <message>
+        <source>{path}: cannot use the signing key ({error})</source>
+        <translation>{path}：无法使用签名密钥（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: cannot read the key file ({error})</source>
+        <translation>{path}：无法读取密钥文件（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: not a public key file (expected the PEM that &apos;bill-viewer key export&apos; writes)</source>
+        <translation>{path}：不是公钥文件（应为“bill-viewer key export”写出的 PEM）</translation>
+    </message>
+    <message>
+        <source>{path}: not an Ed25519 public key</source>
+        <translation>{path}：不是 Ed25519 公钥</translation>
     </message>
 </context>
 <context>
@@ -2235,6 +2542,73 @@
     <message>
         <source>as exported (tenant time, {zone})</source>
         <translation>按导出原样（租户时间，{zone}）</translation>
+    </message>
+    <message>
+        <source>a time zone name is up to {count} printable characters, e.g. Asia/Shanghai or UTC+08:00</source>
+        <translation>时区名称最多 {count} 个可打印字符，例如 Asia/Shanghai 或 UTC+08:00</translation>
+    </message>
+</context>
+<context>
+    <name>Verify</name>
+    <message>
+        <source>(no name)</source>
+        <translation>（无名称）</translation>
+    </message>
+    <message>
+        <source>the Report&apos;s signature or key is missing</source>
+        <translation>报告中缺少签名或密钥</translation>
+    </message>
+    <message>
+        <source>the stated fingerprint is not the stated key&apos;s</source>
+        <translation>报告中记载的指纹与记载的密钥不符</translation>
+    </message>
+    <message>
+        <source>the signature does not match the workbook: something was changed after signing</source>
+        <translation>签名与工作簿不符：签名之后有内容被改动</translation>
+    </message>
+    <message>
+        <source>{path}: no such file</source>
+        <translation>{path}：文件不存在</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable .xlsx workbook ({error})</source>
+        <translation>{path}：不是可读取的 .xlsx 工作簿（{error}）</translation>
+    </message>
+    <message>
+        <source>the filter&apos;s {key} names no sheet</source>
+        <translation>筛选条件的 {key} 未指明工作表</translation>
+    </message>
+    <message>
+        <source>the filter&apos;s {key}: sheet {title} is missing</source>
+        <translation>筛选条件的 {key}：缺少工作表 {title}</translation>
+    </message>
+    <message>
+        <source>the filter&apos;s {key}: the Report states {count} values, the sheet(s) hold {held}</source>
+        <translation>筛选条件的 {key}：报告中记载 {count} 个值，工作表中有 {held} 个</translation>
+    </message>
+    <message>
+        <source>the filter&apos;s {key}: the values do not match their SHA-256</source>
+        <translation>筛选条件的 {key}：这些值与其 SHA-256 不符</translation>
+    </message>
+    <message>
+        <source>{path}: not an Agent Bill Viewer export (no Report sheet)</source>
+        <translation>{path}：不是 Agent Bill Viewer 的导出文件（没有“报告”工作表）</translation>
+    </message>
+    <message>
+        <source>{path}: the Report&apos;s {label} is not valid JSON</source>
+        <translation>{path}：报告中的 {label} 不是有效的 JSON</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{path}: the Report&apos;s filter is not a valid filter ({error})</source>
+        <translation>{path}：报告中的筛选条件无效（{error}）</translation>
+    </message>
+    <message>
+        <source>{path}: the Report sheet states no {label}</source>
+        <translation>{path}：“报告”工作表中没有 {label}</translation>
     </message>
 </context>
 </TS>

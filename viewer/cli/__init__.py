@@ -15,7 +15,7 @@ from types import FrameType
 from viewer.cli import commands
 from viewer.cli.common import UsageError
 from viewer.core.errors import KnownError
-from viewer.core.i18n import resolve_language, set_language
+from viewer.core.i18n import resolve_language, set_language, translate
 from viewer.services.database import version_text
 from viewer.services.imports import reason_text
 
@@ -41,10 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in commands.REGISTRY:
         register(sub)
-    for command in sub.choices.values():
+    for command in _commands(parser):
         # Before or after the command name alike; a subcommand's absent option keeps the main one.
         add_lang_arg(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _commands(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every subcommand's parser, nested ones (``key show``) included."""
+    for action in parser._actions:  # noqa: SLF001 - argparse lists subcommands nowhere else
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for command in action.choices.values():
+                yield command
+                yield from _commands(command)
 
 
 def add_lang_arg(parser: argparse.ArgumentParser, default: object) -> None:
@@ -113,15 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
-        sys.stderr.write(f"bill-viewer: error: {exc}\n")
+        said = translate("Cli", "error: {error}").format(error=exc)
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return 2
     except KnownError as exc:
         # An import's reasons are made in English (they are stored); they read translated.
         sys.stderr.write(f"bill-viewer: {reason_text(str(exc))}\n")
         return 1
     except Terminated:
-        sys.stderr.write("bill-viewer: terminated\n")
+        said = translate("Cli", "terminated")
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return TERMINATED_STATUS
     except KeyboardInterrupt:
-        sys.stderr.write("bill-viewer: interrupted\n")
+        said = translate("Cli", "interrupted")
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return 130

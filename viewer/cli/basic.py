@@ -108,7 +108,8 @@ def _int_arg(value: str, what: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise UsageError(f"{what} must be a whole number, not {value!r}") from None
+        said = translate("Cli", "{what} must be a whole number, not {value}")
+        raise UsageError(said.format(what=what, value=repr(value))) from None
 
 
 def _words(text: str) -> str:
@@ -134,7 +135,8 @@ def op_type_arg(text: str) -> int:
         return same[0]
     wanted = _words(text)
     if not wanted:
-        raise UsageError(f"OP_TYPE must be a number or an operation type's name, not {text!r}")
+        said = translate("Cli", "OP_TYPE must be a number or an operation type's name, not {text}")
+        raise UsageError(said.format(text=repr(text)))
     names = {code: _words(info.short) for code, info in codes.OP_TYPES.items()}
     exact = [code for code, name in names.items() if name == wanted]
     found = exact or [code for code, name in names.items() if name.startswith(wanted)]
@@ -142,12 +144,11 @@ def op_type_arg(text: str) -> int:
         return found[0]
 
     def listing(found: list[int]) -> str:
-        return "; ".join(f"{c} {codes.OP_TYPES[c].short}" for c in found)
+        return translate("Cli", "; ").join(f"{c} {codes.OP_TYPES[c].short_text}" for c in found)
 
     if found:
-        raise UsageError(
-            f"OP_TYPE {text!r} could be any of {len(found)} operation types: {listing(found)}"
-        )
+        said = translate("Cli", "OP_TYPE {text} could be any of {count} operation types: {types}")
+        raise UsageError(said.format(text=repr(text), count=len(found), types=listing(found)))
     near = [c for c, name in names.items() if any(w in name.split() for w in wanted.split())]
     if not near:
         near = [
@@ -156,8 +157,10 @@ def op_type_arg(text: str) -> int:
             if difflib.get_close_matches(wanted, [name, *name.split()], n=1, cutoff=0.75)
         ]
     if near:
-        raise UsageError(f"no operation type is named {text!r}; did you mean: {listing(near)}")
-    raise UsageError(f"no operation type is named {text!r}; the types are: {listing(list(names))}")
+        said = translate("Cli", "no operation type is named {text}; did you mean: {types}")
+        raise UsageError(said.format(text=repr(text), types=listing(near)))
+    said = translate("Cli", "no operation type is named {text}; the types are: {types}")
+    raise UsageError(said.format(text=repr(text), types=listing(list(names))))
 
 
 def cmd_decode(args: argparse.Namespace) -> int:
@@ -182,7 +185,8 @@ def _decode_labels(args: argparse.Namespace) -> dict[tuple[int, int], str]:
     except KnownError as exc:
         if args.db is not None:
             raise
-        sys.stderr.write(f"bill-viewer: warning: site labels not loaded: {exc}\n")
+        said = translate("Cli", "warning: site labels not loaded: {error}").format(error=exc)
+        sys.stderr.write(f"bill-viewer: {said}\n")
         return {}
     try:
         return LabelsService(db).labels()
@@ -195,13 +199,15 @@ def cmd_labels(args: argparse.Namespace) -> int:
     if args.action == "list":
         return _list_labels(args)
     if len(args.values) < 2:
-        raise UsageError(f"labels {args.action} needs TYPE CODE")
+        raise UsageError(
+            translate("Cli", "labels {action} needs TYPE CODE").format(action=args.action)
+        )
     op_type = _int_arg(args.values[0], "TYPE")
     code = _int_arg(args.values[1], "CODE")
     text = " ".join(args.values[2:])
     if args.action == "set":
         if len(args.values) < 3:
-            raise UsageError("labels set needs TYPE CODE TEXT")
+            raise UsageError(translate("Cli", "labels set needs TYPE CODE TEXT"))
         problem = LabelsService.problem(op_type, code, text)
         if problem is not None:
             raise UsageError(problem)
@@ -212,7 +218,8 @@ def cmd_labels(args: argparse.Namespace) -> int:
             labels.set(op_type, code, text)
             sys.stdout.write(f"{op_type}:{code} = {text}\n")
         elif not labels.unset(op_type, code):
-            sys.stdout.write(f"{op_type}:{code} had no label\n")
+            said = translate("Cli", "{op_type}:{code} had no label")
+            sys.stdout.write(said.format(op_type=op_type, code=code) + "\n")
         return 0
     finally:
         db.close()
@@ -227,10 +234,12 @@ def _list_labels(args: argparse.Namespace) -> int:
         db.close()
     for site, labels in ranges:
         info = codes.op_type_info(site.op_type)
-        head = info.short if info else str(site.op_type)
-        sys.stdout.write(
-            f"type {site.op_type} ({head}), codes {site.low}-{site.high}: {site.generic}\n"
+        head = info.short_text if info else str(site.op_type)
+        said = translate("Cli", "type {op_type} ({name}), codes {low}-{high}: {meaning}")
+        line = said.format(
+            op_type=site.op_type, name=head, low=site.low, high=site.high, meaning=site.generic_text
         )
+        sys.stdout.write(line + "\n")
         for t, c, label in labels:
             sys.stdout.write(f"  {t}:{c} = {label}\n")
     return 0

@@ -35,7 +35,8 @@ def _columns(text: str | None) -> tuple[str, ...]:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if len(set(keys)) != len(keys):
-        raise UsageError(f"--columns lists a column twice: {text}")
+        said = translate("Cli", "--columns lists a column twice: {text}")
+        raise UsageError(said.format(text=text))
     return keys
 
 
@@ -102,11 +103,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             signed.format(name=result.signed_by, fingerprint=result.fingerprint) + "\n"
         )
     if result.cut_cells:
-        sys.stderr.write(
-            f"bill-viewer: note: {plural(result.cut_cells, 'cell')} longer than Excel's limit "
-            f"of 32,767 characters {'was' if result.cut_cells == 1 else 'were'} cut; each ends "
-            "with '\u2026 [truncated, N characters]' (see the Report sheet)\n"
-        )
+        if result.cut_cells == 1:
+            note = translate(
+                "Cli",
+                "note: 1 cell longer than Excel's limit of 32,767 characters was cut; it ends "
+                "with '\u2026 [truncated, N characters]' (see the Report sheet)",
+            )
+        else:
+            note = translate(
+                "Cli",
+                "note: {count} cells longer than Excel's limit of 32,767 characters were cut; "
+                "each ends with '\u2026 [truncated, N characters]' (see the Report sheet)",
+            )
+        sys.stderr.write(f"bill-viewer: {note.format(count=f'{result.cut_cells:,}')}\n")
     return 0
 
 
@@ -116,48 +125,74 @@ UNSIGNED_STATUS = 3
 
 def _signer(sig: SignatureCheck, mine: bool) -> str:
     """Who signed, as ``verify`` words it."""
-    own_key = " (this computer's key)" if mine else ""
-    return f"signed by {sig.name}, key {sig.fingerprint}{own_key}"
+    if mine:
+        said = translate("Cli", "signed by {name}, key {fingerprint} (this computer's key)")
+    else:
+        said = translate("Cli", "signed by {name}, key {fingerprint}")
+    return said.format(name=sig.name, fingerprint=sig.fingerprint)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Recompute an export's row hash, compare it with its Report sheet, check its signature."""
+    """Recompute an export's row hash, compare it with its Report sheet, check its signature.
+
+    The first word (``OK``, ``UNSIGNED``, ``MISMATCH``), the path, the row count's digits, the
+    hashes and the exit status are the same in every language; the words between them are not.
+    """
     checked = VerifyService().verify(args.file, trusted_key=args.key)
     result, mine = checked.result, checked.own_key
     sig = result.signature
     if result.ok:
         sha = result.expected if result.legacy else result.actual
-        how = " (hashed as version 0.1.0 did: _xHHHH_ escapes as stored)" if result.legacy else ""
-        head = f"{result.path}: {result.rows:,} rows, sha256 {sha}{how}"
+        how = (
+            translate("Cli", " (hashed as version 0.1.0 did: _xHHHH_ escapes as stored)")
+            if result.legacy
+            else ""
+        )
+        head = translate("Cli", "{path}: {rows} rows, sha256 {sha}{how}").format(
+            path=result.path, rows=f"{result.rows:,}", sha=sha, how=how
+        )
         if sig is None:
-            sys.stdout.write(
-                f"UNSIGNED {head}; the rows match the Report's hash, but the file has no "
-                "signature (made before exports were signed): anyone could have edited it and "
-                "recomputed the hash\n"
+            said = translate(
+                "Cli",
+                "{head}; the rows match the Report's hash, but the file has no signature (made "
+                "before exports were signed): anyone could have edited it and recomputed the hash",
             )
+            sys.stdout.write(f"UNSIGNED {said.format(head=head)}\n")
             return UNSIGNED_STATUS
         check = (
-            f"the key in {args.key}"
+            translate("Cli", "the key in {key}").format(key=args.key)
             if sig.trusted
-            else "compare this fingerprint with the signer's, or check with --key THEIR-KEY.pem"
+            else translate(
+                "Cli",
+                "compare this fingerprint with the signer's, or check with --key THEIR-KEY.pem",
+            )
         )
-        sys.stdout.write(f"OK {head}; signature valid, {_signer(sig, mine)} ({check})\n")
+        said = translate("Cli", "{head}; signature valid, {signer} ({check})")
+        sys.stdout.write(f"OK {said.format(head=head, signer=_signer(sig, mine), check=check)}\n")
         return 0
     details = []
     if sig is not None and not sig.valid:
         details.append(f"{sig.problem} ({_signer(sig, mine)})")
     elif sig is not None and sig.trusted is False:
         details.append(
-            f"{_signer(sig, mine)}, not with the key in {args.key} ({checked.trusted_fingerprint})"
+            translate("Cli", "{signer}, not with the key in {key} ({fingerprint})").format(
+                signer=_signer(sig, mine), key=args.key, fingerprint=checked.trusted_fingerprint
+            )
         )
     if result.expected != result.actual and not result.legacy:
-        details.append(f"the Report states {result.expected}, the rows hash to {result.actual}")
+        details.append(
+            translate("Cli", "the Report states {expected}, the rows hash to {actual}").format(
+                expected=result.expected, actual=result.actual
+            )
+        )
     if result.stated_rows is not None and result.stated_rows != result.rows:
         details.append(
-            f"the Report states {result.stated_rows:,} rows, the sheets hold {result.rows:,}"
+            translate("Cli", "the Report states {stated} rows, the sheets hold {rows}").format(
+                stated=f"{result.stated_rows:,}", rows=f"{result.rows:,}"
+            )
         )
     details += result.problems
-    sys.stdout.write(f"MISMATCH {result.path}: {'; '.join(details)}\n")
+    sys.stdout.write(f"MISMATCH {result.path}: {translate('Cli', '; ').join(details)}\n")
     return 1
 
 

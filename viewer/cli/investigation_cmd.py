@@ -125,7 +125,9 @@ def _width(args: argparse.Namespace) -> int | None:
 
 def _options(args: argparse.Namespace) -> dict[str, int]:
     if args.gap_minutes <= 0 or args.lookback_hours < 0:
-        raise UsageError("--gap-minutes must be positive and --lookback-hours not negative")
+        raise UsageError(
+            translate("Cli", "--gap-minutes must be positive and --lookback-hours not negative")
+        )
     return {
         "gap_seconds": int(args.gap_minutes * 60),
         "lookback_seconds": int(args.lookback_hours * 3600),
@@ -355,7 +357,7 @@ def cmd_at(args: argparse.Namespace) -> int:
             words.insert(0, from_epoch(t)[:10])  # a time of day: on TIME's day
         t2 = _parse_time(words)
         if t2 < t:
-            raise UsageError("--until must not be before TIME")
+            raise UsageError(translate("Cli", "--until must not be before TIME"))
         return _cmd_changes(args, t, t2)
     f = filter_from_args(args)
     options = _options(args)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from viewer.core.errors import KnownError
+from viewer.core.i18n import translate
 from viewer.services.verify import VerifyService
 
 
@@ -15,11 +16,14 @@ def cmd_key_show(_args: argparse.Namespace) -> int:
     """Print the key's name, fingerprint and file (making the key on first use)."""
     key = VerifyService().signing_key()
     if key.created:
-        sys.stderr.write(f"bill-viewer: made a new signing key in {key.path}\n")
-    sys.stdout.write(
-        f"name: {key.name}\nfingerprint: {key.fingerprint}\n"
-        f"private key: {key.path} (readable by you only; never hand it out)\n"
+        made = translate("Cli", "made a new signing key in {path}").format(path=key.path)
+        sys.stderr.write(f"bill-viewer: {made}\n")
+    said = translate(
+        "Cli",
+        "name: {name}\nfingerprint: {fingerprint}\n"
+        "private key: {path} (readable by you only; never hand it out)\n",
     )
+    sys.stdout.write(said.format(name=key.name, fingerprint=key.fingerprint, path=key.path))
     return 0
 
 
@@ -35,8 +39,10 @@ def cmd_key_export(args: argparse.Namespace) -> int:
     try:
         out.write_bytes(pem)
     except OSError as exc:
-        raise KnownError(f"{out}: cannot write the key ({exc.strerror or exc})") from None
-    sys.stdout.write(f"wrote the public key of {key.name} ({key.fingerprint}) to {out}\n")
+        said = translate("Cli", "{path}: cannot write the key ({error})")
+        raise KnownError(said.format(path=out, error=exc.strerror or exc)) from None
+    said = translate("Cli", "wrote the public key of {name} ({fingerprint}) to {path}")
+    sys.stdout.write(said.format(name=key.name, fingerprint=key.fingerprint, path=out) + "\n")
     return 0
 
 

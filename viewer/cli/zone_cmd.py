@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from viewer.cli.common import UsageError, add_db_arg, open_db_from
+from viewer.core.i18n import translate
 from viewer.core.timefmt import time_label
 from viewer.services.time_zone import TimeZoneService, ZoneNameError
 
@@ -14,7 +15,7 @@ from viewer.services.time_zone import TimeZoneService, ZoneNameError
 def cmd_time_zone(args: argparse.Namespace) -> int:
     """Print, set or clear the data's time zone; prints the resulting time label."""
     if args.clear and args.name:
-        raise UsageError("give a NAME or --clear, not both")
+        raise UsageError(translate("Cli", "give a NAME or --clear, not both"))
     changing = args.clear or bool(args.name)
     db = open_db_from(args, create=changing)
     try:
@@ -28,7 +29,8 @@ def cmd_time_zone(args: argparse.Namespace) -> int:
             zone = zones.zone()
     finally:
         db.close()
-    sys.stdout.write(f"times are shown {time_label(zone)}\n")
+    said = translate("Cli", "times are shown {label}").format(label=time_label(zone))
+    sys.stdout.write(said + "\n")
     return 0
 
 

@@ -220,14 +220,15 @@ def column(key: str) -> Column:
     try:
         return BY_KEY[key]
     except KeyError:
-        raise ValueError(f"unknown column {key!r}; choose from {', '.join(BY_KEY)}") from None
+        said = translate("Cli", "unknown column {key}; choose from {columns}")
+        raise ValueError(said.format(key=repr(key), columns=", ".join(BY_KEY))) from None
 
 
 def parse_column_list(text: str) -> tuple[str, ...]:
     """Parse ``a,b,c`` from ``--columns`` into validated column keys."""
     keys = tuple(k.strip() for k in text.split(",") if k.strip())
     if not keys:
-        raise ValueError("--columns needs at least one column")
+        raise ValueError(translate("Cli", "--columns needs at least one column"))
     for key in keys:
         column(key)
     return keys

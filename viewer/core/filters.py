@@ -60,12 +60,14 @@ def parse_user_time(text: str) -> str:
     """
     m = _TIME_RE.match(text.strip())
     if not m:
-        raise ValueError(f"invalid time {text!r}: expected YYYY-MM-DD[ HH:MM[:SS]]")
+        said = translate("Filter", "invalid time {text}: expected YYYY-MM-DD[ HH:MM[:SS]]")
+        raise ValueError(said.format(text=repr(text)))
     parts = [int(p) if p else 0 for p in m.groups()]
     try:
         dt = datetime(*parts)  # type: ignore[misc]
     except ValueError as exc:
-        raise ValueError(f"invalid time {text!r}: {exc}") from None
+        said = translate("Filter", "invalid time {text}: {error}")
+        raise ValueError(said.format(text=repr(text), error=exc)) from None
     return format_time(dt)
 
 
@@ -110,9 +112,8 @@ class BillFilter:
 
     def __post_init__(self) -> None:
         if self.sort not in SORTABLE_COLUMNS:
-            raise ValueError(
-                f"cannot sort by {self.sort!r}; choose one of {', '.join(SORTABLE_COLUMNS)}"
-            )
+            said = translate("Filter", "cannot sort by {sort}; choose one of {columns}")
+            raise ValueError(said.format(sort=repr(self.sort), columns=", ".join(SORTABLE_COLUMNS)))
 
     def whole_op_types(self) -> tuple[int, ...]:
         """Included operation types with no chosen reason: every bill of these types matches.
@@ -214,7 +215,8 @@ def parse_reason(text: str) -> Reason:
     """Parse ``TYPE:CODE`` (``CODE`` may be ``-`` or ``not-used`` for the not-used marker)."""
     type_text, sep, code_text = text.partition(":")
     if not sep:
-        raise ValueError(f"invalid reason {text!r}: expected TYPE:CODE, e.g. 3:201")
+        said = translate("Filter", "invalid reason {text}: expected TYPE:CODE, e.g. 3:201")
+        raise ValueError(said.format(text=repr(text)))
     try:
         op_type = int(type_text)
         code = (
@@ -223,5 +225,6 @@ def parse_reason(text: str) -> Reason:
             else int(code_text)
         )
     except ValueError:
-        raise ValueError(f"invalid reason {text!r}: expected TYPE:CODE, e.g. 3:201") from None
+        said = translate("Filter", "invalid reason {text}: expected TYPE:CODE, e.g. 3:201")
+        raise ValueError(said.format(text=repr(text))) from None
     return op_type, code

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from viewer.core.i18n import translate
+
 XLSX = ".xlsx"
 
 
@@ -20,7 +22,8 @@ def xlsx_target(text: str | os.PathLike[str]) -> Path:
     raw = os.fspath(text)
     path = Path(raw)
     if not raw.strip() or raw.endswith(("/", os.sep)) or path.name in ("", ".", ".."):
-        raise ValueError(f"{raw!r} names no file: give a workbook name such as bills.xlsx")
+        said = translate("Cli", "{name} names no file: give a workbook name such as bills.xlsx")
+        raise ValueError(said.format(name=repr(raw)))
     if path.suffix.lower() == XLSX:
         return path
     return path.with_name(path.name + ("xlsx" if path.name.endswith(".") else XLSX))

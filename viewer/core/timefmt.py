@@ -140,7 +140,10 @@ def clean_zone_name(text: str) -> str | None:
         return None
     if len(name) > MAX_ZONE_NAME or not name.isprintable():
         raise ValueError(
-            f"a time zone name is up to {MAX_ZONE_NAME} printable characters, "
-            "e.g. Asia/Shanghai or UTC+08:00"
+            translate(
+                "Time",
+                "a time zone name is up to {count} printable characters, "
+                "e.g. Asia/Shanghai or UTC+08:00",
+            ).format(count=MAX_ZONE_NAME)
         )
     return name

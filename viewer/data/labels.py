@@ -12,6 +12,7 @@ from sqlalchemy.sql.dml import Insert
 
 from viewer.core.codes import is_site_definable
 from viewer.core.errors import KnownError
+from viewer.core.i18n import translate
 from viewer.data.db import Database, user_errors
 from viewer.data.schema import site_label
 from viewer.data.upsert import upsert_statement
@@ -47,12 +48,13 @@ def label_problem(op_type: int, code: int, text: str) -> str | None:
     code is reported as a usage error rather than a failure.
     """
     if not text.strip():
-        return "a label needs some text; use 'labels unset' to remove one"
+        return translate("Labels", "a label needs some text; use 'labels unset' to remove one")
     if not is_site_definable(op_type, code):
-        return (
-            f"operation type {op_type} reason {code} is defined by the vendor, not by the site; "
-            "only site-defined codes can be labelled (see 'bill-viewer labels list')"
-        )
+        return translate(
+            "Labels",
+            "operation type {op_type} reason {code} is defined by the vendor, not by the site; "
+            "only site-defined codes can be labelled (see 'bill-viewer labels list')",
+        ).format(op_type=op_type, code=code)
     return None
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from viewer.core.errors import DatabaseError
+from viewer.core.i18n import translate
 
 CONNECT_TIMEOUT = 10
 """Seconds to wait for a server before saying it does not answer."""
@@ -40,8 +41,9 @@ class ServerInfo:
 
     def sentence(self) -> str:
         """``Connected to bills on db1:5432 (PostgreSQL 15.4)``."""
-        where = f"{self.host}:{self.port}"
-        return f"Connected to {self.database} on {where} (PostgreSQL {self.version})"
+        return translate(
+            "Server", "Connected to {database} on {where} (PostgreSQL {version})"
+        ).format(database=self.database, where=f"{self.host}:{self.port}", version=self.version)
 
 
 def probe_server(url: URL, label: str, *, timeout: int = CONNECT_TIMEOUT) -> ServerInfo:
@@ -57,7 +59,11 @@ def probe_server(url: URL, label: str, *, timeout: int = CONNECT_TIMEOUT) -> Ser
     try:
         engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": timeout})
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
-        raise DatabaseError(f"{label}: cannot reach PostgreSQL from here ({exc})") from None
+        raise DatabaseError(
+            translate("Server", "{label}: cannot reach PostgreSQL from here ({error})").format(
+                label=label, error=exc
+            )
+        ) from None
     try:
         with engine.connect() as conn:
             # psycopg's ConnectionInfo: the host, port and database libpq actually used
@@ -72,26 +78,34 @@ def probe_server(url: URL, label: str, *, timeout: int = CONNECT_TIMEOUT) -> Ser
 
 def connection_error(exc: BaseException | None, label: str, password: str | None) -> DatabaseError:
     """One line saying why connecting to ``label`` failed (libpq's own words, shortened)."""
-    raw = str(exc or "the connection failed")
+    raw = str(exc or translate("Server", "the connection failed"))
     if password:
         raw = raw.replace(password, "***")  # libpq never echoes it; be sure anyway
     lines = [line.strip() for line in raw.splitlines() if line.strip()]
     first = lines[0] if lines else raw
     low = raw.lower()
     if "no password supplied" in low or "password is required" in low:
-        return PasswordRequiredError(f"{label}: the server asks for a password")
+        said = translate("Server", "{label}: the server asks for a password")
+        return PasswordRequiredError(said.format(label=label))
     if "password authentication failed" in low or "authentication failed" in low:
-        return ServerRefusedError(f"{label}: the server refused the user name or password")
+        said = translate("Server", "{label}: the server refused the user name or password")
+        return ServerRefusedError(said.format(label=label))
     if "connection refused" in low:
-        return DatabaseError(
-            f"{label}: no server answers there (connection refused); is it running?"
+        said = translate(
+            "Server", "{label}: no server answers there (connection refused); is it running?"
         )
-    if "closed the connection unexpectedly" in low or "terminating connection" in low:
-        return DatabaseError(f"{label}: the server closed the connection (stopped or restarting?)")
-    if "timeout expired" in low or "timed out" in low:
-        return DatabaseError(f"{label}: no answer from the server (timed out)")
-    if "could not translate host name" in low or "name or service not known" in low:
-        return DatabaseError(f"{label}: unknown host name")
+    elif "closed the connection unexpectedly" in low or "terminating connection" in low:
+        said = translate(
+            "Server", "{label}: the server closed the connection (stopped or restarting?)"
+        )
+    elif "timeout expired" in low or "timed out" in low:
+        said = translate("Server", "{label}: no answer from the server (timed out)")
+    elif "could not translate host name" in low or "name or service not known" in low:
+        said = translate("Server", "{label}: unknown host name")
+    else:
+        said = ""
+    if said:
+        return DatabaseError(said.format(label=label))
     # e.g. 'connection failed: connection to server at "h", port 5432 failed: FATAL:  database ...'
     reason = re.sub(r"^.*failed:\s*", "", first)
     reason = re.sub(r"^(FATAL|ERROR):\s*", "", reason).strip()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from viewer.core.errors import KnownError
+from viewer.core.i18n import translate
 from viewer.data.server import (
     PasswordRequiredError,
     ServerInfo,
@@ -103,12 +104,20 @@ def parse_team_url(text: str) -> tuple[TeamDatabase, str | None]:
         KnownError: ``text`` is not a PostgreSQL URL, or a malformed one.
     """
     if not is_team_url(text):
-        raise KnownError(f"not a PostgreSQL URL: {text!r} (postgresql://host/dbname)")
+        raise KnownError(
+            translate("Server", "not a PostgreSQL URL: {text} (postgresql://host/dbname)").format(
+                text=repr(text)
+            )
+        )
     try:
         url = make_url(text.strip())
     except (ArgumentError, ValueError) as exc:
         shown = text.split("@")[-1]  # whatever precedes '@' may hold a password
-        raise KnownError(f"malformed PostgreSQL URL …@{shown}: {exc}") from None
+        raise KnownError(
+            translate("Server", "malformed PostgreSQL URL …@{shown}: {error}").format(
+                shown=shown, error=exc
+            )
+        ) from None
     return _team_from(url), url.password
 
 
@@ -160,11 +169,19 @@ class PasswordStore:
             KnownError: the keyring refused it (locked, no backend).
         """
         if not self.available():
-            raise KnownError("no password store (keyring) is available: the password is not kept")
+            raise KnownError(
+                translate(
+                    "Server", "no password store (keyring) is available: the password is not kept"
+                )
+            )
         try:
             keyring.set_password(self.service, team.label, password)
         except keyring.errors.KeyringError as exc:
-            raise KnownError(f"the keyring did not keep the password: {exc}") from None
+            raise KnownError(
+                translate("Server", "the keyring did not keep the password: {error}").format(
+                    error=exc
+                )
+            ) from None
 
     def forget(self, team: TeamDatabase) -> None:
         """Remove the remembered password of ``team`` (none remembered: nothing happens)."""

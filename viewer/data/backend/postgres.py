@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from viewer.core.errors import DatabaseError
+from viewer.core.i18n import translate
 from viewer.data.backend import BulkWriter, ErrorKind
 from viewer.data.backend import is_server_url as is_server_url
 
@@ -68,9 +69,15 @@ def normalise_url(target: str) -> URL:
     try:
         url = make_url(str(target).strip())
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseError(f"{_scrub_raw(target)}: not a database URL ({exc})") from None
+        raise DatabaseError(
+            translate("Errors", "{url}: not a database URL ({error})").format(
+                url=_scrub_raw(target), error=exc
+            )
+        ) from None
     if url.get_backend_name() not in ("postgresql", "postgres"):
-        raise DatabaseError(f"{display_name(url)}: not a PostgreSQL URL")
+        raise DatabaseError(
+            translate("Errors", "{url}: not a PostgreSQL URL").format(url=display_name(url))
+        )
     return url.set(drivername="postgresql+psycopg")
 
 
@@ -183,24 +190,41 @@ class PostgresBackend:
         """The one-line message for an error of ``kind`` on the team database ``where``."""
         said = first_line(exc)
         if kind is ErrorKind.UNREACHABLE:
-            return (
-                f"{where}: cannot reach the team database ({said}); check the server, "
-                "the network and the login, then reconnect"
+            message = translate(
+                "Errors",
+                "{where}: cannot reach the team database ({error}); check the server, "
+                "the network and the login, then reconnect",
             )
-        if kind is ErrorKind.AUTH:
-            return f"{where}: the server refused the login ({said}); check the user and password"
-        if kind is ErrorKind.READONLY:
-            return (
-                f"{where}: this role may only read the team database; "
-                "ask for the importer role to import or edit labels"
+        elif kind is ErrorKind.AUTH:
+            message = translate(
+                "Errors",
+                "{where}: the server refused the login ({error}); check the user and password",
             )
-        if kind is ErrorKind.FULL:
-            return f"{where}: the database server is out of disk or memory ({said})"
-        if kind is ErrorKind.LOCKED:
-            return f"{where}: the team database is busy with another session; try again ({said})"
-        if kind is ErrorKind.DAMAGED:
-            return f"{where}: the server reports damaged data ({said}); ask its administrator"
-        return f"{where}: the database server could not read or write its disk ({said})"
+        elif kind is ErrorKind.READONLY:
+            message = translate(
+                "Errors",
+                "{where}: this role may only read the team database; "
+                "ask for the importer role to import or edit labels",
+            )
+        elif kind is ErrorKind.FULL:
+            message = translate(
+                "Errors", "{where}: the database server is out of disk or memory ({error})"
+            )
+        elif kind is ErrorKind.LOCKED:
+            message = translate(
+                "Errors",
+                "{where}: the team database is busy with another session; try again ({error})",
+            )
+        elif kind is ErrorKind.DAMAGED:
+            message = translate(
+                "Errors",
+                "{where}: the server reports damaged data ({error}); ask its administrator",
+            )
+        else:
+            message = translate(
+                "Errors", "{where}: the database server could not read or write its disk ({error})"
+            )
+        return message.format(where=where, error=said)
 
     @contextmanager
     def settings(self, conn: Connection, **values: int) -> Iterator[None]:

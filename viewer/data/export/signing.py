@@ -139,10 +139,12 @@ def _check_private(path: Path) -> None:
         return
     st = path.stat()
     if st.st_uid != os.getuid() or st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SigningKeyError(
-            f"{path}: the private signing key must be readable by its owner only "
-            f"(run: chmod 600 {path})"
+        said = translate(
+            "Signing",
+            "{path}: the private signing key must be readable by its owner only "
+            "(run: chmod 600 {path})",
         )
+        raise SigningKeyError(said.format(path=path))
 
 
 def _load(folder: Path) -> SigningKey:
@@ -151,9 +153,11 @@ def _load(folder: Path) -> SigningKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except ValueError as exc:
-        raise SigningKeyError(f"{path}: not a readable private key ({exc})") from None
+        said = translate("Signing", "{path}: not a readable private key ({error})")
+        raise SigningKeyError(said.format(path=path, error=exc)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"{path}: not an Ed25519 private key")
+        said = translate("Signing", "{path}: not an Ed25519 private key")
+        raise SigningKeyError(said.format(path=path))
     try:
         name = (folder / NAME_FILE).read_text(encoding="utf-8").strip() or _default_name()
     except FileNotFoundError:
@@ -201,9 +205,8 @@ def load_or_create_key(folder: Path | None = None) -> SigningKey:
             created = True
         key = _load(folder)
     except OSError as exc:
-        raise SigningKeyError(
-            f"{path}: cannot use the signing key ({exc.strerror or exc})"
-        ) from None
+        said = translate("Signing", "{path}: cannot use the signing key ({error})")
+        raise SigningKeyError(said.format(path=path, error=exc.strerror or exc)) from None
     return replace(key, created=created)
 
 
@@ -234,15 +237,19 @@ def load_public_key(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SigningKeyError(f"{path}: cannot read the key file ({exc.strerror or exc})") from None
+        said = translate("Signing", "{path}: cannot read the key file ({error})")
+        raise SigningKeyError(said.format(path=path, error=exc.strerror or exc)) from None
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:
-        raise SigningKeyError(
-            f"{path}: not a public key file (expected the PEM that 'bill-viewer key export' writes)"
-        ) from None
+        said = translate(
+            "Signing",
+            "{path}: not a public key file (expected the PEM that 'bill-viewer key export' writes)",
+        )
+        raise SigningKeyError(said.format(path=path)) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(f"{path}: not an Ed25519 public key")
+        said = translate("Signing", "{path}: not an Ed25519 public key")
+        raise SigningKeyError(said.format(path=path))
     return _raw(key)
 
 

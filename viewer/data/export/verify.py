@@ -15,7 +15,7 @@ import openpyxl
 
 from viewer.core.errors import ExportError
 from viewer.core.filters import BillFilter
-from viewer.core.i18n import in_every_language
+from viewer.core.i18n import in_every_language, translate
 from viewer.data.export import signing
 from viewer.data.export.bill_rows import EMPTY_NOTE, _is_bill_sheet
 from viewer.data.export.cells import canonical_text, excel_text
@@ -204,9 +204,10 @@ def _check_signature(
     public = stated.get(PUBLIC_KEY_LABEL)
     if signature is None and public is None:
         return None
-    name = str(stated.get(SIGNED_BY_LABEL) or "(no name)")
+    name = str(stated.get(SIGNED_BY_LABEL) or translate("Verify", "(no name)"))
     if not isinstance(public, str) or not isinstance(signature, str):
-        return SignatureCheck(name, "", False, None, "the Report's signature or key is missing")
+        missing = translate("Verify", "the Report's signature or key is missing")
+        return SignatureCheck(name, "", False, None, missing)
     try:
         raw = base64.b64decode(public, validate=True)
     except ValueError:
@@ -214,16 +215,18 @@ def _check_signature(
     print_ = signing.fingerprint(raw)
     trusted = None if key is None else raw == key
     if stated.get(FINGERPRINT_LABEL) != print_:
-        return SignatureCheck(
-            name, print_, False, trusted, "the stated fingerprint is not the stated key's"
-        )
+        wrong = translate("Verify", "the stated fingerprint is not the stated key's")
+        return SignatureCheck(name, print_, False, trusted, wrong)
     if not signing.signature_valid(public, digest, signature):
         return SignatureCheck(
             name,
             print_,
             False,
             trusted,
-            "the signature does not match the workbook: something was changed after signing",
+            translate(
+                "Verify",
+                "the signature does not match the workbook: something was changed after signing",
+            ),
         )
     return SignatureCheck(name, print_, True, trusted)
 
@@ -232,9 +235,13 @@ def _open_workbook(path: Path) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError:
-        raise ExportError(f"{path}: no such file") from None
+        raise ExportError(translate("Verify", "{path}: no such file").format(path=path)) from None
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike
-        raise ExportError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        raise ExportError(
+            translate("Verify", "{path}: not a readable .xlsx workbook ({error})").format(
+                path=path, error=exc
+            )
+        ) from None
 
 
 def _report_sheet(wb: Any) -> str | None:
@@ -261,11 +268,12 @@ def _read_filter_list(wb: Any, key: str, ref: Mapping[str, Any]) -> tuple[list[A
     """A filter list from its sheets, and what disagrees with its reference."""
     sheets = ref.get("sheets")
     if not isinstance(sheets, list) or not sheets:
-        return [], [f"the filter's {key} names no sheet"]
+        return [], [translate("Verify", "the filter's {key} names no sheet").format(key=key)]
     values: list[Any] = []
     for title in sheets:
         if not isinstance(title, str) or title not in wb.sheetnames:
-            return [], [f"the filter's {key}: sheet {title!r} is missing"]
+            said = translate("Verify", "the filter's {key}: sheet {title} is missing")
+            return [], [said.format(key=key, title=repr(title))]
         rows = wb[title].iter_rows(values_only=True)
         header = [h for h in next(rows, ()) if h is not None]
         for row in rows:
@@ -275,12 +283,14 @@ def _read_filter_list(wb: Any, key: str, ref: Mapping[str, Any]) -> tuple[list[A
             values.append(cells if len(header) > 1 else cells[0])
     problems = []
     if ref.get("count") != len(values):
-        problems.append(
-            f"the filter's {key}: the Report states {ref.get('count')} values, "
-            f"the sheet(s) hold {len(values):,}"
+        said = translate(
+            "Verify",
+            "the filter's {key}: the Report states {count} values, the sheet(s) hold {held}",
         )
+        problems.append(said.format(key=key, count=ref.get("count"), held=f"{len(values):,}"))
     if ref.get("sha256") != _list_sha256(values):
-        problems.append(f"the filter's {key}: the values do not match their SHA-256")
+        said = translate("Verify", "the filter's {key}: the values do not match their SHA-256")
+        problems.append(said.format(key=key))
     return values, problems
 
 
@@ -291,7 +301,11 @@ def _filter_from_workbook(wb: Any, path: Path) -> tuple[dict[str, Any] | None, l
     cut a long filter at Excel's cell limit.
     """
     if _report_sheet(wb) is None:
-        raise ExportError(f"{path}: not an Agent Bill Viewer export (no Report sheet)")
+        raise ExportError(
+            translate("Verify", "{path}: not an Agent Bill Viewer export (no Report sheet)").format(
+                path=path
+            )
+        )
     text = _report_items(wb).get(FILTER_JSON_LABEL)
     if not isinstance(text, str):
         return None, []
@@ -323,13 +337,15 @@ def read_export_filter(path: Path | str) -> BillFilter:
     finally:
         wb.close()
     if data is None:
-        raise ExportError(f"{path}: the Report's {FILTER_JSON_LABEL!r} is not valid JSON")
+        said = translate("Verify", "{path}: the Report's {label} is not valid JSON")
+        raise ExportError(said.format(path=path, label=repr(FILTER_JSON_LABEL)))
     if problems:
-        raise ExportError(f"{path}: " + "; ".join(problems))
+        raise ExportError(f"{path}: " + translate("Verify", "; ").join(problems))
     try:
         return BillFilter.from_dict(data)
     except (TypeError, ValueError) as exc:
-        raise ExportError(f"{path}: the Report's filter is not a valid filter ({exc})") from None
+        said = translate("Verify", "{path}: the Report's filter is not a valid filter ({error})")
+        raise ExportError(said.format(path=path, error=exc)) from None
 
 
 def canonical_digest(path: Path | str) -> bytes:
@@ -365,11 +381,16 @@ def verify_xlsx(path: Path | str, key: bytes | None = None) -> VerifyResult:
     wb = _open_workbook(path)
     try:
         if _report_sheet(wb) is None:
-            raise ExportError(f"{path}: not an Agent Bill Viewer export (no Report sheet)")
+            raise ExportError(
+                translate(
+                    "Verify", "{path}: not an Agent Bill Viewer export (no Report sheet)"
+                ).format(path=path)
+            )
         stated = _report_items(wb)
         expected = stated.get(HASH_LABEL)
         if not isinstance(expected, str):
-            raise ExportError(f"{path}: the Report sheet states no {HASH_LABEL!r}")
+            said = translate("Verify", "{path}: the Report sheet states no {label}")
+            raise ExportError(said.format(path=path, label=repr(HASH_LABEL)))
         count = stated.get(EXPORTED_LABEL)
         (actual, rows, legacy), digest, signature = _read_all(wb)
         _data, problems = _filter_from_workbook(wb, path)
