@@ -14,10 +14,10 @@ has the windows re-render what they compose (sentences, counts, headers, details
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QTabWidget,
     QWidget,
 )
@@ -74,6 +75,30 @@ class CatalogTranslator(QTranslator):
 
     def language(self) -> str:
         return self.lang
+
+
+def choice_menu(
+    title: str,
+    parent: QWidget,
+    choices: Sequence[tuple[str, str]],
+    chosen: str,
+    choose: Callable[[str], None],
+) -> tuple[QMenu, dict[str, QAction]]:
+    """A menu of exclusive checkable ``(choice, text)`` actions; a click calls ``choose``.
+
+    ``chosen`` starts checked. The languages each name themselves (English, 简体中文).
+    """
+    menu = QMenu(title, parent)
+    group = QActionGroup(menu)
+    actions: dict[str, QAction] = {}
+    for choice, text in choices:
+        act = menu.addAction(text)
+        act.setCheckable(True)
+        act.setChecked(choice == chosen)
+        act.triggered.connect(lambda _on=False, c=choice: choose(c))
+        group.addAction(act)
+        actions[choice] = act
+    return menu, actions
 
 
 def choice_language(choice: str | None) -> str:

@@ -18,8 +18,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -58,7 +56,7 @@ from viewer.gui.controllers.navigation import NavigationController
 from viewer.gui.controllers.text_index import TextIndexController
 from viewer.gui.empty_state import EmptyState
 from viewer.gui.filter_panel import FilterPanel
-from viewer.gui.i18n import SETTING, apply_language
+from viewer.gui.i18n import SETTING, apply_language, choice_menu
 from viewer.gui.investigation import InvestigationPanel
 from viewer.gui.sort_status import SortStatus
 from viewer.gui.status_bar import ElidedLabel, StatusBar
@@ -325,21 +323,17 @@ class MainWindow(QMainWindow):
 
     def _language_menu(self) -> QMenu:
         """View ▸ Language: English, 简体中文 (each in its own words) or the system's language."""
-        menu = QMenu(self.tr("&Language"), self)
-        group = QActionGroup(self)
-        chosen = str(self._settings.value(SETTING, "system") or "system")
-        self.language_actions: dict[str, QAction] = {}
-        for choice, text in (
-            ("en", "&English"),
-            ("zh_CN", "简体中文(&C)"),
-            ("system", self.tr("Follow the &system")),
-        ):
-            act = menu.addAction(text)
-            act.setCheckable(True)
-            act.setChecked(choice == chosen)
-            act.triggered.connect(lambda _on=False, c=choice: self.choose_language(c))
-            group.addAction(act)
-            self.language_actions[choice] = act
+        menu, self.language_actions = choice_menu(
+            self.tr("&Language"),
+            self,
+            (
+                ("en", "&English"),
+                ("zh_CN", "简体中文(&C)"),
+                ("system", self.tr("Follow the &system")),
+            ),
+            str(self._settings.value(SETTING, "system") or "system"),
+            self.choose_language,
+        )
         return menu
 
     def choose_language(self, choice: str) -> None:

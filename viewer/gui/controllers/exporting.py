@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from viewer.core.paths import xlsx_target
 from viewer.core.tasks import PhasedProgress
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import ExportDoneDialog, Opener, run_with_progress, show_failure
-from viewer.gui.i18n import installed_language, sentences
+from viewer.gui.i18n import choice_menu, installed_language, sentences
 from viewer.gui.workers import Failure, TaskRunner
 from viewer.services.export import EXPORT_PHASES, ExportService
 
@@ -43,21 +43,17 @@ class ExportController(Controller):
 
     def _export_language_menu(self) -> QMenu:
         """File ▸ Export language: the window's, or English / 简体中文 for an auditor."""
-        menu = QMenu(self.tr("Export &language"), self.win)
-        group = QActionGroup(self)
-        chosen = self.export_language_choice()
-        self.export_language_actions: dict[str, QAction] = {}
-        for choice, text in (
-            ("window", self.tr("Same as the &window")),
-            ("en", "&English"),
-            ("zh_CN", "简体中文(&C)"),
-        ):
-            act = menu.addAction(text)
-            act.setCheckable(True)
-            act.setChecked(choice == chosen)
-            act.triggered.connect(lambda _on=False, c=choice: self.choose_export_language(c))
-            group.addAction(act)
-            self.export_language_actions[choice] = act
+        menu, self.export_language_actions = choice_menu(
+            self.tr("Export &language"),
+            self.win,
+            (
+                ("window", self.tr("Same as the &window")),
+                ("en", "&English"),
+                ("zh_CN", "简体中文(&C)"),
+            ),
+            self.export_language_choice(),
+            self.choose_export_language,
+        )
         return menu
 
     def export_language_choice(self) -> str:
