@@ -7,14 +7,14 @@ order, and ``ascending``; the same bills otherwise), then for each order:
 a. runs the real command ``python -m viewer import --db X file.csv`` as a subprocess into a fresh
    database, timed, with the command's peak memory (resident set size of the command and of the
    processes it starts: a big file is read with a child process); the database has its indexes
-   (the unique bill id and the three the window filters by) when the command ends.
+   (the unique bill id, the three the window filters by and the duration's) when the command ends.
    With ``--phases``, the same import once more in a child process with the importer's debug
    log, which says when each phase ended (rows read in one or two parts, the second part
    copied in, the indexes built, the transaction committed), in seconds since the file's
    transaction began (start-up and hashing come before): where the time goes;
 b. runs the ``sqlite3`` shell's ``.import`` of the same CSV into a plain table of 21 TEXT columns
    without any index, timed (the floor: parse CSV and write rows, nothing else): the reference
-   of the target ratio; and the same followed by building the bill table's four indexes on
+   of the target ratio; and the same followed by building the bill table's indexes (five) on
    those columns (what the indexes cost at C speed, for comparison only);
 c. once, runs the same import again (the file is already imported) beside the time to SHA-256
    the file and the start-up of the command itself (``bill-viewer --version``): a re-import
@@ -385,7 +385,12 @@ def run_order(args: argparse.Namespace, workdir: Path, order: str, *, again: boo
             )
         )
         if shell_ix is not None:
-            print(row("  sqlite3 .import + the 4 indexes", f"{shell_ix.seconds:.2f} s"))
+            print(
+                row(
+                    f"  sqlite3 .import + the {len(BILL_INDEXES)} indexes",
+                    f"{shell_ix.seconds:.2f} s",
+                )
+            )
             print(row("  import / (.import + indexes)", f"{first.seconds / shell_ix.seconds:.2f}"))
     else:
         print(row("sqlite3 .import", "skipped", "(no sqlite3 shell)"))

@@ -488,13 +488,13 @@ runs the helper threads (``INDEX_BUILD_THREADS``) sort each run while the table 
 and the sorts stay in the processor's caches (measured on 1M bills: 2.9 s -> 1.9 s)."""
 
 INDEX_BUILD_THREADS = 2
+"""Helper threads SQLite may use to sort while it builds an index."""
 
 INDEX_BUILD_ORDER = tuple(sorted(BILL_INDEXES, key=lambda index: not index.unique))
 """The bill indexes in the order a bulk load builds them: the unique bill id first.
 
 A file with a duplicate id fails there, before the other indexes are sorted for nothing (at
 1M bills about 1.5 s of the 3 s they take), and is read again the careful way."""
-"""Helper threads SQLite may use to sort while it builds an index."""
 
 INDEX_SORT_BYTES_PER_BYTE = 0.5
 """Temporary sort space the small-run index builds need per byte of the file (1M bills, 166 MB:
