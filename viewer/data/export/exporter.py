@@ -22,7 +22,7 @@ from viewer.core.errors import ExportError
 from viewer.core.filters import BillFilter
 from viewer.core.tasks import CancelToken, ProgressFn
 from viewer.core.timefmt import time_label
-from viewer.data import queries
+from viewer.data import queries, text_index
 from viewer.data.db import Database, friendly_db_error
 from viewer.data.export import signing
 from viewer.data.export.bill_rows import _is_bill_sheet, _write_bills
@@ -179,27 +179,30 @@ def export_xlsx(
         with db.engine.connect() as conn, _interruptible(conn, cancel, db.backend):
             if check_database:
                 _check_database(conn, db.path)
-            labels = site_labels(conn)
-            label = time_label(zone_name(conn))
-            total = queries.total_bills(conn)
-            matching = queries.count(conn, f)
-            names = source_names(conn)
-            rows = queries.iter_rows(conn, f)
-            try:
-                written = _write_bills(
-                    book,
-                    rows,
-                    keys,
-                    labels,
-                    names,
-                    total=matching,
-                    max_rows=max_rows_per_sheet,
-                    progress=progress,
-                    cancel=cancel,
-                )
-            finally:
-                rows.close()
-            ledger = _ledger(conn, written.per_source)
+            # a text filter is answered from the text index where there is one, as in the
+            # window (the same rows as the scan: the index only picks the candidates)
+            with text_index.searching(conn, f):
+                labels = site_labels(conn)
+                label = time_label(zone_name(conn))
+                total = queries.total_bills(conn)
+                matching = queries.count(conn, f)
+                names = source_names(conn)
+                rows = queries.iter_rows(conn, f)
+                try:
+                    written = _write_bills(
+                        book,
+                        rows,
+                        keys,
+                        labels,
+                        names,
+                        total=matching,
+                        max_rows=max_rows_per_sheet,
+                        progress=progress,
+                        cancel=cancel,
+                    )
+                finally:
+                    rows.close()
+                ledger = _ledger(conn, written.per_source)
         sheets = list(written.sheets)
         for spec in extra_sheets:
             sheets += _write_extra(book, spec, cancel, max_rows_per_sheet)
