@@ -81,5 +81,5 @@ def provenance(
 
 def bill_briefs(db: Database, pks: Sequence[int]) -> list[tuple[Any, ...]]:
     """``queries.bill_briefs`` on a connection of its own (a primary-key lookup)."""
-    with db.engine.connect() as conn:
+    with user_errors(db.path), db.engine.connect() as conn:
         return queries.bill_briefs(conn, pks)

@@ -55,11 +55,11 @@ from viewer.core.columns import (
     Column,
     sorts_fast,
 )
-from viewer.core.errors import KnownError
 from viewer.core.filters import BillFilter
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
+from viewer.gui.workers import status_problem
 from viewer.services.browse import BillReader, BrowseService, Checkpoints, Key
 from viewer.services.database import Database
 from viewer.services.labels import LabelsService
@@ -228,20 +228,16 @@ class _Snapshot(QObject):
             text = str(exc)
             if generation != self._latest or "interrupted" in text or "canceling" in text:
                 return
-            log.warning("snapshot query failed: %s", exc)
-            self.failed.emit(generation, problem(exc))
+            self.failed.emit(generation, problem(exc, "counting the bills"))
 
 
-def problem(exc: BaseException) -> str:
-    """One line for the status bar: what went wrong, without a traceback.
+def problem(exc: BaseException, what: str = "reading the bills") -> str:
+    """One line for the status bar: what went wrong, without a traceback dialog.
 
-    A user's situation (a lost connection, a locked file) as the data layer words it; anything
-    else by its driver's first line (logged with its traceback where it is caught).
+    A user's situation (a lost connection, a locked file) as the services word it (a
+    ``KnownError``); anything else is a bug: logged with its traceback and said to be one.
     """
-    if isinstance(exc, KnownError):
-        return str(exc)
-    said = str(getattr(exc, "orig", exc)).strip()
-    return said.splitlines()[0] if said else type(exc).__name__
+    return status_problem(exc, what)
 
 
 class BillTableModel(QAbstractTableModel):
@@ -432,7 +428,7 @@ class BillTableModel(QAbstractTableModel):
             self._labels = LabelsService(self._db).labels()
             self._sources = self._browse.source_names()
         except Exception as exc:  # noqa: BLE001 - shown in the window
-            self.failed.emit(problem(exc))
+            self.failed.emit(problem(exc, "reading the site labels and file names"))
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
@@ -573,10 +569,9 @@ class BillTableModel(QAbstractTableModel):
             except Exception as exc:  # noqa: BLE001 - a vanished/locked database must not crash paint
                 # No read per painted cell after that (a server that is gone would stall each
                 # one): the window says so once, and Refresh reads through a new connection.
-                log.warning("page read failed: %s", exc)
                 self._pages_failed = True
                 self._drop_reader()
-                self.failed.emit(problem(exc))
+                self.failed.emit(problem(exc, "reading a page of bills"))
                 return None
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:

@@ -40,7 +40,7 @@ from viewer.core.timefmt import TIME_MAX, from_epoch
 from viewer.gui.dialogs import show_failure
 from viewer.gui.i18n import sentences
 from viewer.gui.palette import colors
-from viewer.gui.workers import BackgroundCall, failure_of
+from viewer.gui.workers import BackgroundCall, failure_of, status_problem
 from viewer.services.browse import BrowseService
 from viewer.services.database import Database
 from viewer.services.saved_filters import SavedFiltersService
@@ -759,8 +759,10 @@ class FilterPanel(QWidget):
             service = SavedFiltersService(self._db)
             names = service.names()
             savers = service.saved_by()
-        except Exception as exc:  # noqa: BLE001 - shown, not raised
-            self.message.emit(self.tr("Saved filters unavailable: {problem}").format(problem=exc))
+        except Exception as exc:  # noqa: BLE001 - shown, not raised; a bug said to be one
+            problem = status_problem(exc, "reading the saved filters")
+            said = self.tr("Saved filters unavailable: {problem}")
+            self.message.emit(said.format(problem=problem))
             return
         self.saved.blockSignals(True)
         self.saved.clear()
@@ -820,10 +822,11 @@ class FilterPanel(QWidget):
         name = str(self.saved.itemData(index))
         try:
             saved = SavedFiltersService(self._db).get(name)
-        except Exception as exc:  # noqa: BLE001 - shown, not raised
+        except Exception as exc:  # noqa: BLE001 - shown, not raised; a bug said to be one
+            problem = status_problem(exc, "reading a saved filter")
             self.message.emit(
                 self.tr("Saved filter “{name}” could not be read: {problem}").format(
-                    name=name, problem=exc
+                    name=name, problem=problem
                 )
             )
             return

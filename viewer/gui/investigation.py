@@ -79,7 +79,7 @@ from viewer.core.investigation import (
 )
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.timeline import TimelineLegend, TimelineView
-from viewer.gui.workers import BackgroundCall, TaskRunner
+from viewer.gui.workers import BackgroundCall, TaskRunner, status_problem
 from viewer.services.investigation import (
     FULL_STATES_MAX_BILLS,
     AgentStates,
@@ -721,11 +721,11 @@ class InvestigationPanel(QWidget):
         self._runner = None
         try:
             self._show(result)
-        except Exception as exc:  # noqa: BLE001 - shown as text, never a traceback dialog
+        except Exception as exc:  # noqa: BLE001 - a bug: said to be one, logged with its traceback
             self._on_failed(
                 None,
                 self.tr("Could not show the results: {error}").format(
-                    error=f"{exc.__class__.__name__}: {exc}"
+                    error=status_problem(exc, "showing the agent states")
                 ),
             )
             return

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QToolTip, QWidge
 from viewer.core.investigation import AgentStates, Anomaly, Interval, StateKind
 from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.palette import SchemeWatcher, colors
+from viewer.gui.workers import status_problem
 
 LANE_HEIGHT = 22
 """Pixels per agent lane."""
@@ -704,8 +705,9 @@ class TimelineView(QAbstractScrollArea):
             return []
         try:
             return self.describe_bills(pks[:5])
-        except Exception as exc:  # noqa: BLE001 - a tooltip never raises
-            return [self.tr("(bills not readable: {problem})").format(problem=exc)]
+        except Exception as exc:  # noqa: BLE001 - a tooltip never raises; a bug is said to be one
+            problem = status_problem(exc, "reading the bills of a tooltip")
+            return [self.tr("(bills not readable: {problem})").format(problem=problem)]
 
     def tooltip_text(self, item: Interval | Anomaly) -> str:
         """The tooltip for an interval or an anomaly (plain text lines)."""

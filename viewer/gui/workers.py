@@ -54,6 +54,16 @@ def failure_of(exc: BaseException, what: str) -> Failure:
     return Failure(said.format(what=what, error=f"{exc.__class__.__name__}: {exc}"), details, True)
 
 
+def status_problem(exc: BaseException, what: str) -> str:
+    """One line for a status message about ``exc``, raised while doing ``what``.
+
+    A ``KnownError`` in its own words (a locked file, a lost server, as the services word
+    them); anything else is a bug, logged with its traceback and said to be one
+    (``failure_of``), not passed off as the user's situation.
+    """
+    return failure_of(exc, what).message
+
+
 class _Worker(QObject):
     progressed = Signal(object, object)
     succeeded = Signal(object)

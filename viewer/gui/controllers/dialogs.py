@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from viewer.core.errors import KnownError
 from viewer.core.records import TIME_LABEL
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import SiteLabelsDialog, about_text, show_failure
 from viewer.gui.empty_state import demo_command
-from viewer.gui.workers import failure_of
+from viewer.gui.workers import failure_of, status_problem
 from viewer.services.time_zone import TimeZoneService
 
 if TYPE_CHECKING:
@@ -61,8 +62,11 @@ class DialogsController(Controller):
         """The data's time zone in the status bar, the time filter and the sentence."""
         try:
             label = TimeZoneService(self.win._db).label()
-        except Exception as exc:  # noqa: BLE001 - a locked database: keep the generic label
+        except KnownError as exc:  # a locked database: keep the generic label
             log.warning("time zone unreadable: %s", exc)
+            label = TIME_LABEL
+        except Exception as exc:  # noqa: BLE001 - a bug: the generic label, and said to be one
+            self.win.statusBar().showMessage(status_problem(exc, "reading the time zone"), 15000)
             label = TIME_LABEL
         self.win.status_tz.setText(self.tr("times {label}").format(label=label))
         self.win.filters.set_time_label(label)

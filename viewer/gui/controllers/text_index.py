@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QProgressBar, QToolButton
 
+from viewer.core.errors import KnownError
 from viewer.core.tasks import CancelToken
 from viewer.gui.controllers.base import Controller
 from viewer.gui.dialogs import show_failure
-from viewer.gui.workers import Failure, TaskRunner
+from viewer.gui.workers import Failure, TaskRunner, status_problem
 from viewer.services.text_index import TextIndexService
 
 if TYPE_CHECKING:
@@ -71,8 +72,11 @@ class TextIndexController(Controller):
         try:
             if not service.needs_build():
                 return
-        except Exception as exc:  # noqa: BLE001 - a locked or damaged file is said once, below
+        except KnownError as exc:  # a locked or damaged file: the table's reads say it
             log.warning("text index: %s", exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug: said to be one, logged with its traceback
+            self.win.statusBar().showMessage(status_problem(exc, "checking the text index"), 15000)
             return
         imports = self.win.imports
 
