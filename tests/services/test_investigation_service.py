@@ -180,3 +180,22 @@ def test_service_moments_and_changes_agree(db: Database) -> None:
     assert any(c.eventful for c in changes.values())
     assert service.summary(FILTER).total == inv.summary().total
     assert service.anomalies(FILTER) == inv.anomalies()
+
+
+@pytest.mark.parametrize("gap", [None, 600])
+def test_the_services_summary_and_anomalies_hold_no_agents_states(
+    db: Database, gap: int | None
+) -> None:
+    """``summary``/``anomalies`` (the command line's) give the figures of every state held,
+    rebuilt one agent at a time: the summary keeps no states (memory follows the agents)."""
+    service = InvestigationService(db)
+    options = {} if gap is None else {"gap_seconds": gap}
+    full = service.states(FILTER, **options)
+    expected = full.summary()
+    s = service.summary(FILTER, **options)
+    assert [r.as_dict() for r in s.rows] == [r.as_dict() for r in expected.rows]
+    assert s.total.as_dict() == expected.total.as_dict()
+    assert (s.busy_reasons, s.rest_reasons) == (expected.busy_reasons, expected.rest_reasons)
+    assert s.reason_labels == expected.reason_labels
+    assert expected.states and s.states == {}  # the full rebuild holds them; this one does not
+    assert service.anomalies(FILTER, **options) == full.anomalies()

@@ -37,6 +37,7 @@ from viewer.data.investigation import (
     more_bills_than,
     overview,
     stream_around,
+    summary_and_anomalies,
     summary_bill_pks,
     window_for,
 )
@@ -117,14 +118,21 @@ class InvestigationService:
         )
 
     def summary(self, f: BillFilter, *, labels: Labels | None = None, **options: Any) -> Summary:
-        """Time per state per agent over the filter's period (``states`` options apply)."""
-        return self.states(f, labels=labels, **options).summary()
+        """Time per state per agent over the filter's period (``states`` options apply).
+
+        The figures of ``states(...).summary()``, rebuilt one agent at a time: a month of a big
+        center sums in memory that follows the agents, not the bills (no drill-down).
+        """
+        return summary_and_anomalies(self.db, f, labels=labels, **options)[0]
 
     def anomalies(
         self, f: BillFilter, *, labels: Labels | None = None, **options: Any
     ) -> list[Anomaly]:
-        """Anomalies of the filter's agents touching its period, by time then agent."""
-        return self.states(f, labels=labels, **options).anomalies()
+        """Anomalies of the filter's agents touching its period, by time then agent.
+
+        Rebuilt one agent at a time, as :meth:`summary`: only the anomalies are held.
+        """
+        return summary_and_anomalies(self.db, f, labels=labels, **options)[1]
 
     def at(
         self,
