@@ -912,6 +912,10 @@ private key: {path} (readable by you only; never hand it out)
         <source>{where}: the database server could not read or write its disk ({error})</source>
         <translation>{where}：数据库服务器无法读写其磁盘（{error}）</translation>
     </message>
+    <message>
+        <source>no room for the row keys of this sort in the temporary folder {folder} ({error})</source>
+        <translation>临时文件夹 {folder} 没有空间存放此排序的行键（{error}）</translation>
+    </message>
 </context>
 <context>
     <name>Filter</name>

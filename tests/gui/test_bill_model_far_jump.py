@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QTableView
 from sqlalchemy import event
 
 from viewer.core.filters import BillFilter
+from viewer.data import keylist
 from viewer.data.db import Database, open_database
 from viewer.gui.bill_model import BillTableModel
 from viewer.gui.roles import PK_ROLE
@@ -131,6 +132,35 @@ def test_the_selected_bill_keeps_its_row_in_an_end_time_sort(qtbot, dbs) -> None
         with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
             model.set_filter(BillFilter(sort="end_time", op_types=((pk + 1) % 7,)))  # hides it
         assert model.row_of(pk) is None
+    finally:
+        model.close()
+        db.close()
+
+
+def test_held_keys_spill_to_a_file_and_read_the_same(
+    qtbot,
+    dbs,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    """Beyond ``keylist.MEMORY_KEYS`` the held keys live in a temporary file: same rows."""
+    monkeypatch.setattr(keylist, "MEMORY_KEYS", 1_000)  # 30,000 keys: 29 chunks in the file
+    db = open_database(dbs[SMALL])
+    model = BillTableModel(db)
+    try:
+        with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
+            model.set_filter(BillFilter(sort="end_time", descending=True))
+        held = model._ids  # noqa: SLF001 - what the model holds is the point
+        assert held is not None and held.spilled and len(held) == SMALL
+        for row in (0, 999, 1_000, 15_000, SMALL - 1):
+            assert model.pk_at(row) == _expected_pk(dbs[SMALL], row), row
+        pk = model.pk_at(23_456)
+        model.modelAboutToBeReset.connect(lambda: model.keep(pk))
+        with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
+            model.refresh()  # the bill's row found by reading the file
+        assert model.row_of(pk) == 23_456
+        with qtbot.waitSignal(model.snapshot_ready, timeout=60_000):
+            model.set_filter(BillFilter())  # a seekable sort: the keys and their file are let go
+        assert model._ids is None and len(held) == 0 and not held.spilled  # noqa: SLF001
     finally:
         model.close()
         db.close()

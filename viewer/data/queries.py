@@ -10,7 +10,6 @@ and the exporter, and every statement compiles for PostgreSQL too.
 from __future__ import annotations
 
 import json
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -30,6 +29,7 @@ from viewer.data.criteria import (
     where_parts,
 )
 from viewer.data.db import Database, user_errors
+from viewer.data.keylist import KeyList
 from viewer.data.schema import DURATION, bill, conflict, reject, source_file
 
 __all__ = [
@@ -168,17 +168,21 @@ def ids_for(
     f: BillFilter,
     cancel_check: Callable[[], None] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> array:
-    """All matching row keys in the filter's order, as a compact ``array('q')``.
+) -> KeyList:
+    """All matching row keys in the filter's order: a ``KeyList`` (a temporary file when many).
 
     ``progress`` is told the number of keys read after each chunk (a sort without index reads
     none until the database has sorted every matching bill).
     """
-    out = array("q")
-    for chunk in read_chunks(conn, ids_statement(f), cancel_check):
-        out.extend(chain.from_iterable(chunk))
-        if progress is not None:
-            progress(len(out))
+    out = KeyList()
+    try:
+        for chunk in read_chunks(conn, ids_statement(f), cancel_check):
+            out.extend(chain.from_iterable(chunk))
+            if progress is not None:
+                progress(len(out))
+    except BaseException:
+        out.close()
+        raise
     return out
 
 

@@ -11,11 +11,11 @@ memory of the table is a few pages and the checkpoints, whatever the number of b
 A sort the database cannot seek (no index leads with its first key: every column but those of
 ``viewer.core.columns.FAST_SORT_KEYS``) would cost a scan and a sort of the matching bills for
 every page read away from its neighbours, on the GUI thread. For those sorts only, the
-background scan keeps every matching row key in order instead of the checkpoints (an
-``array('q')``, 8 bytes a bill: 160 MB at 20,000,000 bills, inside the window's 300 MB
-budget), and a page is read by primary key, so nothing the GUI thread reads grows with the
-bills. The trade: memory proportional to the bills for those sorts, against a far jump of
-O(page) instead of O(bills).
+background scan keeps every matching row key in order instead of the checkpoints, in a
+``KeyList``: the first million in memory, the rest in a temporary file (8 bytes a bill on disk:
+160 MB at 20,000,000 bills), and a page is read by primary key, so neither the window's memory
+nor what the GUI thread reads grows with the bills. The trade: a temporary file for those
+sorts, against a far jump of O(page) instead of O(bills).
 
 A newer filter supersedes a running query (generation counter, the database's
 interrupt/cancel). Sorting happens in SQL; while a sort without index runs, ``sort_status``
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -60,7 +59,7 @@ from viewer.core.timefmt import format_duration, from_epoch
 from viewer.gui.palette import SchemeWatcher, colors
 from viewer.gui.roles import PK_ROLE, RAW_ROLE, ROW_ROLE
 from viewer.gui.workers import status_problem
-from viewer.services.browse import BillReader, BrowseService, Checkpoints, Key
+from viewer.services.browse import BillReader, BrowseService, Checkpoints, Key, KeyList
 from viewer.services.database import Database
 from viewer.services.labels import LabelsService
 
@@ -183,13 +182,13 @@ class _Snapshot(QObject):
                     first = reader.page(f, PAGE)
                     self._check(generation)
                     self.preview.emit(generation, first, total)
-                    ids: array | None = None
+                    ids: KeyList | None = None
                     if len(first) < PAGE:
                         # A short first page is the whole result, in order: no second scan
                         # (a rare text search on 5M bills: 5.1 s to the final count, 2.9 s without).
                         points = Checkpoints(len(first), PAGE, [k for _r, k in first[:1]])
                         if not self._browse.seekable(f):
-                            ids = array("q", (r[0] for r, _k in first))
+                            ids = KeyList.of(r[0] for r, _k in first)
                     else:
                         estimate = reader.estimate(f)
                         if estimate is not None:
@@ -270,7 +269,7 @@ class BillTableModel(QAbstractTableModel):
         self._preview: list[tuple[Any, ...]] | None = None
         self._first = _Page([], None, None)
         self._pages: OrderedDict[int, _Page] = OrderedDict()
-        self._ids: array | None = None
+        self._ids: KeyList | None = None
         self._labels: dict[tuple[int, int], str] = {}
         self._sources: dict[int, str] = {}
         self._total = 0
@@ -449,12 +448,18 @@ class BillTableModel(QAbstractTableModel):
         self._count = 0
         self._positions = {}
         self._pages.clear()
-        self._ids = None
+        self._set_ids(None)
         self._total = int(total)
         self._total_known = True
         self.endResetModel()
         self._snapshot.preview_seen(generation, self._keep)
         self.counts_changed.emit(-1, self._total)
+
+    def _set_ids(self, ids: KeyList | None) -> None:
+        """Hold ``ids`` (the row keys of a sort without index), closing the list they replace."""
+        if self._ids is not None and self._ids is not ids:
+            self._ids.close()  # its temporary file goes now, not whenever it is collected
+        self._ids = ids
 
     def _on_sorting(self, generation: int, read: int, bills: int) -> None:
         if generation == self._generation:
@@ -479,7 +484,7 @@ class BillTableModel(QAbstractTableModel):
         generation: int,
         points: Checkpoints,
         positions: dict[int, int | None],
-        ids: array | None,
+        ids: KeyList | None,
     ) -> None:
         if generation != self._generation:
             return
@@ -489,7 +494,7 @@ class BillTableModel(QAbstractTableModel):
         self._count = points.count
         self._positions = dict(positions)
         self._pages.clear()
-        self._ids = ids
+        self._set_ids(ids)
         if self._first.rows:
             self._pages[0] = self._first
         self.endResetModel()

@@ -10,7 +10,6 @@ number of bills is for a background thread.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 from viewer.core.filters import BillFilter
 from viewer.data import browse, queries, text_index
 from viewer.data.db import Database, user_errors
+from viewer.data.keylist import KeyList, KeyListError
 from viewer.data.queries import BRIEF_COLUMNS, ROW_COLUMNS, Checkpoints, Key, Stats
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
     "BrowseService",
     "Checkpoints",
     "Key",
+    "KeyList",
+    "KeyListError",
     "Provenance",
     "Stats",
 ]
@@ -86,8 +88,8 @@ class BillReader:
         f: BillFilter,
         cancel_check: Callable[[], None] | None = None,
         progress: Callable[[int], None] | None = None,
-    ) -> array:
-        """Every matching row key in order.
+    ) -> KeyList:
+        """Every matching row key in order (a temporary file beyond a million keys).
 
         ``cancel_check`` runs between chunks (it may raise); ``progress`` is told the keys read.
         """
@@ -197,7 +199,7 @@ class BrowseService:
         with self.reader() as r:
             return r.rows_by_ids(ids)
 
-    def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> array:
+    def ids_for(self, f: BillFilter, cancel_check: Callable[[], None] | None = None) -> KeyList:
         """Every matching row key in the filter's order (see ``BillReader.ids_for``)."""
         with self.reader() as r:
             return r.ids_for(f, cancel_check)
