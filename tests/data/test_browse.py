@@ -141,3 +141,25 @@ def test_interrupt_stops_a_statement_running_in_another_thread(db: Database) -> 
     assert len(errors) == 1 and "interrupted" in errors[0]
     conn.close()
     browse.interrupt(db, conn)  # a closed connection: nothing to stop, no error
+
+
+def test_release_frees_the_cache_and_closes_even_a_broken_connection(filled: Database) -> None:
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def keep(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        sent.append(statement)
+
+    event.listen(filled.engine, "before_cursor_execute", keep)
+    try:
+        conn = browse.connect(filled)
+        assert queries.total_bills(conn) > 0  # a read fills the connection's page cache
+        browse.release(filled, conn)
+        assert conn.closed and sent[-1] == "PRAGMA shrink_memory"
+        broken = browse.connect(filled)
+        broken.invalidate()  # as after a lost connection
+        browse.release(filled, broken)  # no error: it is closed all the same
+        assert broken.closed
+    finally:
+        event.remove(filled.engine, "before_cursor_execute", keep)

@@ -149,8 +149,8 @@ class BillReader:
         browse.interrupt(self._db, self._conn)
 
     def close(self) -> None:
-        """Give the connection back."""
-        self._conn.close()
+        """Give the connection back, without the page cache its reads filled."""
+        browse.release(self._db, self._conn)
 
     def __enter__(self) -> BillReader:
         return self
