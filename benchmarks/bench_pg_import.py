@@ -80,12 +80,24 @@ def export_file(workdir: Path, bills: int, agents: int, seed: int) -> Path:
     return path
 
 
+COLUMN_NAMES = ", ".join(f"c{i}" for i in range(21))
+"""The 21 export columns of the reference tables, as ``\\copy`` lists them."""
+
+TEXT_TABLE_COLUMNS = ", ".join(f"c{i} text" for i in range(21))
+"""The same, declared as text: the reference tables' columns."""
+
+
+def libpq_url(url: str) -> str:
+    """``url`` as libpq (``psql``, ``psycopg.connect``) takes it, password included."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 @contextmanager
 def scratch_database(url: str) -> Iterator[str]:
     """A new empty database on the server of ``url`` (dropped at the end); yields its URL."""
     name = f"bench_pg_import_{uuid.uuid4().hex[:10]}"
     server = make_url(url)
-    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(url)
     with psycopg.connect(conninfo, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     try:
@@ -141,15 +153,13 @@ def psql_copy(url: str, csv_path: Path, table: str, indexes: tuple[str, ...] = (
     ``indexes``: column lists of indexes made on the table first (the second reference: the
     same rows kept in indexes as the bills are, the first unique).
     """
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    cols = ", ".join(f"c{i} text" for i in range(21))
-    ddl = [f"CREATE TABLE {table} (pk bigserial PRIMARY KEY, {cols})"]
+    conninfo = libpq_url(url)
+    ddl = [f"CREATE TABLE {table} (pk bigserial PRIMARY KEY, {TEXT_TABLE_COLUMNS})"]
     for i, names in enumerate(indexes):
         unique = "UNIQUE " if i == 0 else ""
         ddl.append(f"CREATE {unique}INDEX ON {table} ({names})")
     subprocess.run(["psql", "-q", "-X", conninfo, "-c", "; ".join(ddl)], check=True)
     started = time.perf_counter()
-    names = ", ".join(f"c{i}" for i in range(21))
     subprocess.run(
         [
             "psql",
@@ -157,7 +167,7 @@ def psql_copy(url: str, csv_path: Path, table: str, indexes: tuple[str, ...] = (
             "-X",
             conninfo,
             "-c",
-            f"\\copy {table} ({names}) FROM '{csv_path}' CSV HEADER",
+            f"\\copy {table} ({COLUMN_NAMES}) FROM '{csv_path}' CSV HEADER",
         ],
         check=True,
     )
@@ -178,16 +188,14 @@ def server_floor(url: str, csv_path: Path, table: str) -> tuple[float, float, fl
     Each step is timed by the server (``\\timing``), in one ``psql`` session with the
     ``maintenance_work_mem`` the import's month builds use.
     """
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    cols = ", ".join(f"c{i} text" for i in range(21))
-    names = ", ".join(f"c{i}" for i in range(21))
+    conninfo = libpq_url(url)
     joined = " || E'\\x1f' || ".join(f"coalesce({c}, '')" for c in TEXT_COLUMNS)
     steps = [
-        f"CREATE TABLE {table} (pk bigserial PRIMARY KEY, {cols})",
+        f"CREATE TABLE {table} (pk bigserial PRIMARY KEY, {TEXT_TABLE_COLUMNS})",
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         f"SET maintenance_work_mem = '{INDEX_BUILD_MEM}'",
         "\\timing on",
-        f"\\copy {table} ({names}) FROM '{csv_path}' CSV HEADER",
+        f"\\copy {table} ({COLUMN_NAMES}) FROM '{csv_path}' CSV HEADER",
     ]
     for i, index in enumerate(BILL_LIKE_INDEXES):
         steps.append(f"CREATE {'UNIQUE ' if i == 0 else ''}INDEX ON {table} ({index})")

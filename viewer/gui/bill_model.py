@@ -227,16 +227,7 @@ class _Snapshot(QObject):
             text = str(exc)
             if generation != self._latest or "interrupted" in text or "canceling" in text:
                 return
-            self.failed.emit(generation, problem(exc, "counting the bills"))
-
-
-def problem(exc: BaseException, what: str = "reading the bills") -> str:
-    """One line for the status bar: what went wrong, without a traceback dialog.
-
-    A user's situation (a lost connection, a locked file) as the services word it (a
-    ``KnownError``); anything else is a bug: logged with its traceback and said to be one.
-    """
-    return status_problem(exc, what)
+            self.failed.emit(generation, status_problem(exc, "counting the bills"))
 
 
 class BillTableModel(QAbstractTableModel):
@@ -427,7 +418,7 @@ class BillTableModel(QAbstractTableModel):
             self._labels = LabelsService(self._db).labels()
             self._sources = self._browse.source_names()
         except Exception as exc:  # noqa: BLE001 - shown in the window
-            self.failed.emit(problem(exc, "reading the site labels and file names"))
+            self.failed.emit(status_problem(exc, "reading the site labels and file names"))
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
@@ -576,7 +567,7 @@ class BillTableModel(QAbstractTableModel):
                 # one): the window says so once, and Refresh reads through a new connection.
                 self._pages_failed = True
                 self._drop_reader()
-                self.failed.emit(problem(exc, "reading a page of bills"))
+                self.failed.emit(status_problem(exc, "reading a page of bills"))
                 return None
             self._pages[page_no] = page
             if len(self._pages) > MAX_PAGES:
